@@ -1,0 +1,170 @@
+// The ports: what use cases need from the outside world (storage, password hashing, randomness), as
+// interfaces. store/ and security/ implement them; tests may fake them.
+//
+// Thread safety: a Store may be shared by all threads; the Repositories handed to a transaction belong to
+// that transaction alone and must not escape it.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "core/time.h"
+#include "domain/library.h"
+#include "domain/notice.h"
+#include "domain/staff.h"
+
+namespace shelfmark::app {
+
+// Infrastructure faults from storage. Busy is retried by Store::transact; the others propagate.
+class StoreError : public std::runtime_error {
+ public:
+  enum class Kind { kUniqueViolation, kForeignKeyViolation, kCheckViolation, kBusy, kConnection, kOther };
+  StoreError(Kind kind, const std::string& message) : std::runtime_error(message), kind_(kind) {}
+  Kind kind() const { return kind_; }
+
+ private:
+  Kind kind_;
+};
+
+class LibraryRepository {
+ public:
+  virtual ~LibraryRepository() = default;
+  // Every library with hours, special hours, closures and stops, ordered by district then name.
+  virtual std::vector<domain::Library> all() = 0;
+  virtual std::optional<domain::Library> by_code(const std::string& code) = 0;
+  virtual long long insert(const domain::Library& library) = 0;  // with everything it holds
+  // False when the stored version is not `expected_version` (someone else edited it).
+  virtual bool update_details(long long id, long long expected_version, const domain::LibraryDetails& details) = 0;
+  virtual bool set_weekly_hours(long long id, long long expected_version, const domain::WeeklyHours& hours) = 0;
+  virtual long long add_special_hours(long long library_id, const domain::SpecialHours& special) = 0;
+  virtual bool remove_special_hours(long long library_id, long long special_id) = 0;
+  virtual long long add_closure(long long library_id, const domain::Closure& closure) = 0;
+  virtual bool remove_closure(long long library_id, long long closure_id) = 0;
+  virtual domain::HolidayCalendar holidays() = 0;
+  virtual void add_holiday(const domain::Holiday& holiday) = 0;
+  // A number that changes whenever anything above changes; lets every node cache the network.
+  virtual long long network_version() = 0;
+};
+
+struct NoticePage {
+  std::vector<domain::Notice> notices;
+  long long total = 0;
+};
+
+class NoticeRepository {
+ public:
+  virtual ~NoticeRepository() = default;
+  // Published at `now`, newest first; library_id limits to notices for that library (or for all).
+  virtual NoticePage published(Instant now, std::optional<long long> library_id, int limit, int offset) = 0;
+  // Important notices that have not expired at `now` (some may still be scheduled).
+  virtual std::vector<domain::Notice> important_unexpired(Instant now) = 0;
+  // Every notice, newest publication first, for staff.
+  virtual NoticePage all(int limit, int offset) = 0;
+  virtual std::optional<domain::Notice> by_id(long long id) = 0;
+  virtual long long insert(const domain::Notice& notice) = 0;
+  virtual bool update(const domain::Notice& notice, long long expected_version) = 0;
+  virtual long long notices_version() = 0;
+};
+
+struct StaffRecord {
+  domain::StaffUser user;
+  std::string password_hash;
+};
+
+class StaffRepository {
+ public:
+  virtual ~StaffRepository() = default;
+  virtual std::optional<StaffRecord> by_username(const std::string& username) = 0;
+  virtual std::optional<domain::StaffUser> by_id(long long id) = 0;
+  // Throws StoreError(kUniqueViolation) when the username is taken.
+  virtual long long insert(const domain::StaffUser& user, const std::string& password_hash) = 0;
+  virtual std::vector<domain::StaffUser> all() = 0;
+};
+
+struct StaffSession {
+  std::string id_digest;  // digest of the cookie token; the token itself is never stored
+  long long staff_id = 0;
+  std::string csrf_token;
+  Instant created_at;
+  Instant last_seen_at;
+};
+
+class SessionRepository {
+ public:
+  virtual ~SessionRepository() = default;
+  virtual void insert(const StaffSession& session) = 0;
+  virtual std::optional<StaffSession> by_digest(const std::string& id_digest) = 0;
+  virtual void touch(const std::string& id_digest, Instant at) = 0;
+  virtual void remove(const std::string& id_digest) = 0;
+  virtual void remove_idle(Instant last_seen_before) = 0;
+};
+
+class AuthFailureRepository {
+ public:
+  virtual ~AuthFailureRepository() = default;
+  virtual std::vector<Instant> since(const std::string& key, Instant since) = 0;
+  virtual void record(const std::string& key, Instant at) = 0;
+  virtual void clear(const std::string& key) = 0;
+};
+
+struct AuditEntry {
+  Instant at;
+  std::optional<long long> staff_id;
+  std::string action;   // "notice.create", "library.hours", "staff.login_failed"
+  std::string subject;  // "notice:12", "library:CL"; never personal data
+  std::string detail;
+};
+
+class AuditLog {
+ public:
+  virtual ~AuditLog() = default;
+  virtual void record(const AuditEntry& entry) = 0;
+  virtual std::vector<AuditEntry> recent(int limit) = 0;
+};
+
+struct Repositories {
+  LibraryRepository& libraries;
+  NoticeRepository& notices;
+  StaffRepository& staff;
+  SessionRepository& sessions;
+  AuthFailureRepository& auth_failures;
+  AuditLog& audit;
+};
+
+// Runs work in one transaction: commits when it returns, rolls back when it throws. Busy and serialization
+// failures are retried a few times with back-off, so work must be safe to run again (no side effects
+// outside the repositories).
+class Store {
+ public:
+  enum class Mode { kRead, kWrite };
+  virtual ~Store() = default;
+  virtual void transact(Mode mode, const std::function<void(Repositories&)>& work) = 0;
+};
+
+class PasswordHasher {
+ public:
+  virtual ~PasswordHasher() = default;
+  virtual std::string hash(std::string_view password) = 0;
+  virtual bool verify(const std::string& stored_hash, std::string_view password) = 0;
+};
+
+class TokenSource {
+ public:
+  virtual ~TokenSource() = default;
+  virtual std::string random_token() = 0;                  // 256 random bits, URL-safe
+  virtual std::string digest(std::string_view token) = 0;  // one-way, for storing session ids
+};
+
+// What every use case receives.
+struct Context {
+  Store& store;
+  const Clock& clock;
+  const TimeZone& zone;
+  PasswordHasher& hasher;
+  TokenSource& tokens;
+};
+
+}  // namespace shelfmark::app

@@ -1,0 +1,132 @@
+#include "app/staff_auth.h"
+
+#include "core/text.h"
+
+namespace shelfmark::app {
+namespace {
+
+using domain::ErrorCode;
+using domain::failure;
+using domain::Outcome;
+
+// A hash to compare against when the username is unknown, so both paths cost one verification.
+const std::string& dummy_hash(PasswordHasher& hasher) {
+  static const std::string kHash = hasher.hash("shelfmark-timing-equaliser-not-a-password");
+  return kHash;
+}
+
+}  // namespace
+
+Outcome<domain::StaffUser> add_staff(const Context& context, const NewStaffInput& input) {
+  std::vector<domain::FieldError> errors;
+  const auto username = to_lower_ascii(trim(input.username));
+  if (auto error = domain::check_username(username)) errors.push_back(*error);
+  const auto role = domain::parse_role(trim(input.role));
+  if (!role) errors.push_back({"role", ErrorCode::kRoleUnknown, {}});
+  domain::check_text(errors, "display_name", input.display_name, 100, false);
+  if (auto error = domain::check_password(input.password, username, domain::kStaffPasswordMin))
+    errors.push_back(*error);
+  if (!errors.empty()) return domain::invalid(std::move(errors));
+  domain::StaffUser user{0, username, std::string(trim(input.display_name)), *role, false};
+  if (user.display_name.empty()) user.display_name = username;
+  const auto hash = context.hasher.hash(input.password);
+  std::optional<Outcome<domain::StaffUser>> result;
+  context.store.transact(Store::Mode::kWrite, [&](Repositories& repos) {
+    if (repos.staff.by_username(username)) {
+      result = domain::invalid({{"username", ErrorCode::kUsernameTaken, {}}});
+      return;
+    }
+    try {
+      user.id = repos.staff.insert(user, hash);
+    } catch (const StoreError& error) {
+      if (error.kind() != StoreError::Kind::kUniqueViolation) throw;
+      result = domain::invalid({{"username", ErrorCode::kUsernameTaken, {}}});
+      return;
+    }
+    repos.audit.record({context.clock.now(), std::nullopt, "staff.create", "staff:" + std::to_string(user.id),
+                        "role=" + std::string(domain::role_code(user.role))});
+    result = user;
+  });
+  return std::move(*result);
+}
+
+Outcome<LoginResult> log_in(const Context& context, const std::string& username_typed, const std::string& password,
+                            const std::string& address) {
+  const auto username = to_lower_ascii(trim(username_typed));
+  const auto now = context.clock.now();
+  const auto account_key = "staff:" + context.tokens.digest(username);
+  const auto address_key = "addr:" + context.tokens.digest(address);
+
+  std::optional<StaffRecord> record;
+  std::optional<Instant> locked;
+  context.store.transact(Store::Mode::kRead, [&](Repositories& repos) {
+    const auto since = now - domain::LoginThrottle::kWindow;
+    locked = domain::locked_until(repos.auth_failures.since(account_key, since), now);
+    if (!locked) locked = domain::locked_until(repos.auth_failures.since(address_key, since), now);
+    if (!locked) record = repos.staff.by_username(username);
+  });
+  if (locked) {
+    const auto minutes = std::chrono::ceil<std::chrono::minutes>(*locked - now).count();
+    return domain::Failure{ErrorCode::kTooManyAttempts,
+                           {{"", ErrorCode::kTooManyAttempts, {{"minutes", std::to_string(std::max<long>(1, minutes))}}}}};
+  }
+  // Verify outside the transaction: argon2id takes tens of milliseconds.
+  const bool password_ok = record ? context.hasher.verify(record->password_hash, password)
+                                  : (context.hasher.verify(dummy_hash(context.hasher), password), false);
+  if (!password_ok || record->user.disabled) {
+    context.store.transact(Store::Mode::kWrite, [&](Repositories& repos) {
+      if (!password_ok) {
+        repos.auth_failures.record(account_key, now);
+        repos.auth_failures.record(address_key, now);
+      }
+      repos.audit.record({now, record ? std::optional(record->user.id) : std::nullopt,
+                          password_ok ? "staff.login_disabled" : "staff.login_failed",
+                          record ? "staff:" + std::to_string(record->user.id) : "staff:unknown", ""});
+    });
+    return failure(password_ok ? ErrorCode::kAccountDisabled : ErrorCode::kInvalidCredentials);
+  }
+  LoginResult result{context.tokens.random_token(), context.tokens.random_token(), record->user};
+  context.store.transact(Store::Mode::kWrite, [&](Repositories& repos) {
+    repos.auth_failures.clear(account_key);
+    repos.sessions.insert({context.tokens.digest(result.session_token), record->user.id, result.csrf_token, now, now});
+    repos.audit.record({now, record->user.id, "staff.login", "staff:" + std::to_string(record->user.id), ""});
+  });
+  return result;
+}
+
+std::optional<ActiveSession> resume_session(const Context& context, const SessionPolicy& policy,
+                                            const std::string& session_token) {
+  if (session_token.empty() || session_token.size() > 200) return std::nullopt;
+  const auto digest = context.tokens.digest(session_token);
+  const auto now = context.clock.now();
+  std::optional<StaffSession> session;
+  std::optional<domain::StaffUser> user;
+  context.store.transact(Store::Mode::kRead, [&](Repositories& repos) {
+    session = repos.sessions.by_digest(digest);
+    if (session) user = repos.staff.by_id(session->staff_id);
+  });
+  if (!session) return std::nullopt;
+  const bool expired = now - session->last_seen_at > policy.idle_timeout ||
+                       now - session->created_at > policy.absolute_lifetime || !user || user->disabled;
+  if (expired) {
+    context.store.transact(Store::Mode::kWrite, [&](Repositories& repos) { repos.sessions.remove(digest); });
+    return std::nullopt;
+  }
+  if (now - session->last_seen_at >= policy.touch_interval)
+    context.store.transact(Store::Mode::kWrite, [&](Repositories& repos) { repos.sessions.touch(digest, now); });
+  return ActiveSession{*user, session->csrf_token};
+}
+
+void log_out(const Context& context, const std::string& session_token) {
+  if (session_token.empty()) return;
+  const auto digest = context.tokens.digest(session_token);
+  context.store.transact(Store::Mode::kWrite, [&](Repositories& repos) {
+    if (auto session = repos.sessions.by_digest(digest)) {
+      repos.sessions.remove(digest);
+      repos.audit.record({context.clock.now(), session->staff_id, "staff.logout",
+                          "staff:" + std::to_string(session->staff_id), ""});
+    }
+  });
+}
+
+}  // namespace shelfmark::app

@@ -1,0 +1,45 @@
+// Staff accounts and sessions: creating accounts, logging in with throttling per account and per address,
+// resuming a session from its cookie token (with idle and absolute timeouts), logging out.
+#pragma once
+
+#include <chrono>
+
+#include "app/notices.h"
+#include "app/ports.h"
+
+namespace shelfmark::app {
+
+struct SessionPolicy {
+  std::chrono::seconds idle_timeout{std::chrono::minutes(30)};
+  std::chrono::seconds absolute_lifetime{std::chrono::hours(12)};
+  // last_seen is written at most this often, so reading pages does not write to the database every time.
+  std::chrono::seconds touch_interval{std::chrono::seconds(60)};
+};
+
+struct NewStaffInput {
+  std::string username;
+  std::string display_name;
+  std::string role;
+  std::string password;
+};
+domain::Outcome<domain::StaffUser> add_staff(const Context& context, const NewStaffInput& input);
+
+struct LoginResult {
+  std::string session_token;  // goes into the cookie; only its digest is stored
+  std::string csrf_token;
+  domain::StaffUser user;
+};
+// `address` is the client's network address, used only as a throttling key (kept hashed).
+domain::Outcome<LoginResult> log_in(const Context& context, const std::string& username, const std::string& password,
+                                    const std::string& address);
+
+struct ActiveSession {
+  domain::StaffUser user;
+  std::string csrf_token;
+  Actor actor() const { return {user.id, user.role}; }
+};
+std::optional<ActiveSession> resume_session(const Context& context, const SessionPolicy& policy,
+                                            const std::string& session_token);
+void log_out(const Context& context, const std::string& session_token);
+
+}  // namespace shelfmark::app

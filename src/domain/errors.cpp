@@ -1,0 +1,52 @@
+#include "domain/errors.h"
+
+#include <stdexcept>
+
+namespace shelfmark::domain {
+
+const std::vector<ErrorInfo>& all_errors() {
+  static const std::vector<ErrorInfo> kErrors = {
+      {ErrorCode::kRequired, "required", "This field is required."},
+      {ErrorCode::kTooLong, "too_long", "This is too long: at most {max} characters."},
+      {ErrorCode::kInvalidText, "invalid_text", "This text contains characters that cannot be stored."},
+      {ErrorCode::kInvalidChoice, "invalid_choice", "Please choose one of the options given."},
+      {ErrorCode::kInvalidDate, "invalid_date", "Please enter a date as YYYY-MM-DD."},
+      {ErrorCode::kInvalidTime, "invalid_time", "Please enter a time as HH:MM, for example 09:30."},
+      {ErrorCode::kInvalidPhone, "invalid_phone",
+       "Please enter a telephone number using digits, spaces and an optional leading +."},
+      {ErrorCode::kTimeRangeInvalid, "time_range_invalid", "The closing time must be later than the opening time."},
+      {ErrorCode::kTimeRangesOverlap, "time_ranges_overlap", "Opening periods on the same day must not overlap."},
+      {ErrorCode::kDateRangeInvalid, "date_range_invalid", "The last day must be on or after the first day."},
+      {ErrorCode::kExpiryNotAfterPublication, "expiry_not_after_publication",
+       "The expiry time must be later than the publication time."},
+      {ErrorCode::kNotFound, "not_found", "We could not find what you asked for."},
+      {ErrorCode::kPermissionDenied, "permission_denied", "Your account is not allowed to do this."},
+      {ErrorCode::kEditConflict, "edit_conflict",
+       "Someone else changed this while you were editing. Your changes were not saved: please review the "
+       "current version and try again."},
+      {ErrorCode::kInvalidCredentials, "invalid_credentials", "The username or password is not correct."},
+      {ErrorCode::kTooManyAttempts, "too_many_attempts",
+       "Too many unsuccessful attempts. Please wait {minutes} minutes and try again."},
+      {ErrorCode::kAccountDisabled, "account_disabled", "This account is disabled. Please contact an administrator."},
+      {ErrorCode::kUsernameInvalid, "username_invalid",
+       "A username has 3 to 32 characters: lower-case letters, digits, dots, hyphens and underscores."},
+      {ErrorCode::kUsernameTaken, "username_taken", "This username is already in use."},
+      {ErrorCode::kPasswordTooShort, "password_too_short", "The password must have at least {min} characters."},
+      {ErrorCode::kPasswordTooLong, "password_too_long", "The password must have at most {max} characters."},
+      {ErrorCode::kPasswordTooCommon, "password_too_common",
+       "This password is too common and easy to guess. Please choose another."},
+      {ErrorCode::kPasswordContainsUsername, "password_contains_username",
+       "The password must not contain the username."},
+      {ErrorCode::kRoleUnknown, "role_unknown",
+       "Unknown role. Use one of: administrator, editor, counter, verifier, cataloguer."},
+  };
+  return kErrors;
+}
+
+const ErrorInfo& error_info(ErrorCode code) {
+  for (const auto& info : all_errors())
+    if (info.code == code) return info;
+  throw std::logic_error("error code missing from the catalogue");
+}
+
+}  // namespace shelfmark::domain

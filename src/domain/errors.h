@@ -1,0 +1,90 @@
+// The one catalogue of refusal and validation codes. Every decision a rule makes is a value: success, or a
+// Failure carrying codes from this catalogue. Each code has a stable name (for the JSON API and logs) and an
+// English message that is also the gettext msgid, so every channel shows the same translated text.
+#pragma once
+
+#include <map>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <variant>
+#include <vector>
+
+namespace shelfmark::domain {
+
+enum class ErrorCode {
+  kRequired,
+  kTooLong,
+  kInvalidText,
+  kInvalidChoice,
+  kInvalidDate,
+  kInvalidTime,
+  kInvalidPhone,
+  kTimeRangeInvalid,
+  kTimeRangesOverlap,
+  kDateRangeInvalid,
+  kExpiryNotAfterPublication,
+  kNotFound,
+  kPermissionDenied,
+  kEditConflict,
+  kInvalidCredentials,
+  kTooManyAttempts,
+  kAccountDisabled,
+  kUsernameInvalid,
+  kUsernameTaken,
+  kPasswordTooShort,
+  kPasswordTooLong,
+  kPasswordTooCommon,
+  kPasswordContainsUsername,
+  kRoleUnknown,
+};
+
+struct ErrorInfo {
+  ErrorCode code;
+  std::string_view name;     // stable, snake_case
+  std::string_view message;  // English text and gettext msgid; may contain {param} placeholders
+};
+
+const ErrorInfo& error_info(ErrorCode code);
+const std::vector<ErrorInfo>& all_errors();
+
+// A problem with one input field ("title_en", "hours.mon") or, with an empty field, the request as a whole.
+struct FieldError {
+  std::string field;
+  ErrorCode code;
+  std::map<std::string, std::string> params;
+  friend bool operator==(const FieldError&, const FieldError&) = default;
+};
+
+struct Failure {
+  ErrorCode code;                  // the main reason
+  std::vector<FieldError> fields;  // per-field details, for forms
+};
+
+inline Failure failure(ErrorCode code) { return Failure{code, {}}; }
+inline Failure invalid(std::vector<FieldError> fields) {
+  const auto code = fields.empty() ? ErrorCode::kRequired : fields.front().code;
+  return Failure{code, std::move(fields)};
+}
+
+// Either a value or a Failure.
+template <class T>
+class Outcome {
+ public:
+  Outcome(T value) : state_(std::move(value)) {}
+  Outcome(Failure failure) : state_(std::move(failure)) {}
+  bool ok() const { return std::holds_alternative<T>(state_); }
+  explicit operator bool() const { return ok(); }
+  T& value() { return std::get<T>(state_); }
+  const T& value() const { return std::get<T>(state_); }
+  T* operator->() { return &value(); }
+  const T* operator->() const { return &value(); }
+  const Failure& error() const { return std::get<Failure>(state_); }
+
+ private:
+  std::variant<T, Failure> state_;
+};
+
+struct Done {};
+
+}  // namespace shelfmark::domain

@@ -1,0 +1,103 @@
+#include "domain/staff.h"
+
+#include <algorithm>
+#include <array>
+
+#include "core/text.h"
+
+namespace shelfmark::domain {
+namespace {
+
+struct RoleEntry {
+  Role role;
+  std::string_view code;
+  std::string_view label;
+};
+constexpr RoleEntry kRoles[] = {
+    {Role::kAdministrator, "administrator", "Administrator"},
+    {Role::kEditor, "editor", "Content editor"},
+    {Role::kCounter, "counter", "Counter staff"},
+    {Role::kVerifier, "verifier", "Registration verifier"},
+    {Role::kCataloguer, "cataloguer", "Cataloguer"},
+};
+
+// The most common passwords of 15 or more characters in public breach corpora, plus the obvious ones a
+// library's staff might pick. Short common passwords are refused by the length rule already.
+constexpr std::array<std::string_view, 40> kCommonPasswords = {
+    "123456789012345",   "1234567890123456", "12345678901234567890", "passwordpassword", "password1234567",
+    "password12345678",  "qwertyuiopasdfgh", "qwertyuiopasdfghjkl",  "qwertyuiop123456", "1q2w3e4r5t6y7u8i",
+    "aaaaaaaaaaaaaaa",   "111111111111111",  "000000000000000",      "iloveyou12345678", "letmein123456789",
+    "welcome123456789",  "administrator123", "administrator1234",   "changemechangeme", "shelfmarkshelfmark",
+    "shelfmark1234567",  "library123456789", "librarylibrary1",     "hongkonglibrary",  "hongkonglibrary1",
+    "hongkong12345678",  "publiclibrary123", "abcdefghijklmno",     "abcdefghijklmnop", "abc123abc123abc",
+    "trustno1trustno1",  "football12345678", "monkeymonkeymonkey",  "sunshinesunshine", "princessprincess",
+    "correcthorsebatterystaple", "passw0rdpassw0rd", "p@ssw0rdp@ssw0rd", "qazwsxedcrfvtgb", "zaq12wsxcde34rfv",
+};
+
+}  // namespace
+
+std::string_view role_code(Role role) {
+  for (const auto& entry : kRoles)
+    if (entry.role == role) return entry.code;
+  return "counter";
+}
+std::string_view role_label(Role role) {
+  for (const auto& entry : kRoles)
+    if (entry.role == role) return entry.label;
+  return "Counter staff";
+}
+std::optional<Role> parse_role(std::string_view code) {
+  for (const auto& entry : kRoles)
+    if (entry.code == code) return entry.role;
+  return std::nullopt;
+}
+
+bool role_allows(Role role, Permission permission) {
+  switch (permission) {
+    case Permission::kViewStaffPages:
+      return true;
+    case Permission::kManageNotices:
+    case Permission::kManageLibraries:
+      return role == Role::kAdministrator || role == Role::kEditor;
+    case Permission::kManageStaff:
+      return role == Role::kAdministrator;
+  }
+  return false;
+}
+
+std::optional<FieldError> check_username(std::string_view username) {
+  bool ok = username.size() >= 3 && username.size() <= 32;
+  for (char c : username)
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_')) ok = false;
+  if (!ok) return FieldError{"username", ErrorCode::kUsernameInvalid, {}};
+  return std::nullopt;
+}
+
+bool is_common_password(std::string_view password) {
+  const auto lower = to_lower_ascii(password);
+  return std::find(kCommonPasswords.begin(), kCommonPasswords.end(), lower) != kCommonPasswords.end();
+}
+
+std::optional<FieldError> check_password(std::string_view password, std::string_view username,
+                                         std::size_t min_length) {
+  if (!is_valid_utf8(password)) return FieldError{"password", ErrorCode::kInvalidText, {}};
+  const auto length = utf8_length(password);
+  if (length < min_length)
+    return FieldError{"password", ErrorCode::kPasswordTooShort, {{"min", std::to_string(min_length)}}};
+  if (length > kPasswordMax)
+    return FieldError{"password", ErrorCode::kPasswordTooLong, {{"max", std::to_string(kPasswordMax)}}};
+  if (is_common_password(password)) return FieldError{"password", ErrorCode::kPasswordTooCommon, {}};
+  if (!username.empty() && to_lower_ascii(password).find(to_lower_ascii(username)) != std::string::npos)
+    return FieldError{"password", ErrorCode::kPasswordContainsUsername, {}};
+  return std::nullopt;
+}
+
+std::optional<Instant> locked_until(const std::vector<Instant>& failures, Instant now) {
+  std::vector<Instant> recent;
+  for (auto failure : failures)
+    if (failure > now - LoginThrottle::kWindow && failure <= now) recent.push_back(failure);
+  if (static_cast<int>(recent.size()) < LoginThrottle::kMaxFailures) return std::nullopt;
+  return *std::max_element(recent.begin(), recent.end()) + LoginThrottle::kWindow;
+}
+
+}  // namespace shelfmark::domain

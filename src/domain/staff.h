@@ -1,0 +1,54 @@
+// Staff accounts: roles with least privilege, username and password rules, and login throttling.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/time.h"
+#include "domain/errors.h"
+
+namespace shelfmark::domain {
+
+enum class Role { kAdministrator, kEditor, kCounter, kVerifier, kCataloguer };
+enum class Permission {
+  kViewStaffPages,   // every staff role
+  kManageNotices,    // administrator, editor
+  kManageLibraries,  // administrator, editor
+  kManageStaff,      // administrator
+};
+
+std::string_view role_code(Role role);   // "administrator", "editor", "counter", "verifier", "cataloguer"
+std::string_view role_label(Role role);  // English label, a gettext msgid
+std::optional<Role> parse_role(std::string_view code);
+bool role_allows(Role role, Permission permission);
+
+struct StaffUser {
+  long long id = 0;
+  std::string username;
+  std::string display_name;
+  Role role = Role::kCounter;
+  bool disabled = false;
+};
+
+// Staff passwords are the only factor for now, so the minimum follows NIST SP 800-63B-4's 15 characters
+// for single-factor passwords. No composition rules; never truncated; long passphrases welcome.
+inline constexpr std::size_t kStaffPasswordMin = 15;
+inline constexpr std::size_t kPasswordMax = 256;
+
+std::optional<FieldError> check_username(std::string_view username);
+std::optional<FieldError> check_password(std::string_view password, std::string_view username, std::size_t min_length);
+// True for passwords on the list of the most common ones (compared case-insensitively).
+bool is_common_password(std::string_view password);
+
+// Throttling: after kMaxFailures failed logins within kWindow for one account or one address, further
+// attempts are refused until kWindow has passed since the latest failure.
+struct LoginThrottle {
+  static constexpr int kMaxFailures = 5;
+  static constexpr std::chrono::minutes kWindow{15};
+};
+// `failures` are the times of recent failures for one key (any order). Returns when trying is allowed again.
+std::optional<Instant> locked_until(const std::vector<Instant>& failures, Instant now);
+
+}  // namespace shelfmark::domain

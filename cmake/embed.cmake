@@ -1,6 +1,7 @@
 # Turns a list of files into a C++ source file with their bytes, so that the one `shelfmark` binary carries
 # its migrations, templates, static files and message catalogues. Run with cmake -P:
 #   -DOUT=file.cpp -DNAMESPACE=ns -DBASE=dir -DFILES=a;b;c
+string(REPLACE "|" ";" FILES "${FILES}")
 set(body "")
 set(table "")
 set(index 0)

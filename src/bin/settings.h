@@ -1,0 +1,27 @@
+// Settings for the `shelfmark` command: read from flags, environment variables (SHELFMARK_*) and an
+// optional config file, then checked here so that every bad value gets one clear message.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace shelfmark::bin {
+
+struct ListenAddress {
+  std::string host;
+  std::uint16_t port = 0;
+};
+
+// "127.0.0.1:8080", "[::1]:8080", ":8080" (all interfaces is refused: say 0.0.0.0 explicitly).
+// Returns an error message in `error` when the text is not an address.
+std::optional<ListenAddress> parse_listen(const std::string& text, std::string& error);
+
+// Checks a database URL's shape (sqlite:PATH or postgresql://...). Empty string when fine.
+std::string check_database_url(const std::string& url);
+
+// Reads the server secret (hex) from `path`, creating it with 32 random bytes (mode 0600) if absent.
+// Throws std::runtime_error with a clear message when it cannot.
+std::string load_or_create_secret(const std::string& path);
+
+}  // namespace shelfmark::bin

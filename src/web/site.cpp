@@ -1,0 +1,1094 @@
+#include "web/site.h"
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <kainjow/mustache.hpp>
+#include <unordered_map>
+
+#include "app/directory.h"
+#include "app/library_admin.h"
+#include "app/notices.h"
+#include "core/text.h"
+#include "security/sodium.h"
+#include "web/i18n.h"
+#include "web/metrics.h"
+
+namespace shelfmark::resources::templates {
+std::optional<std::string_view> find(std::string_view name);
+std::vector<std::string_view> names();
+}  // namespace shelfmark::resources::templates
+namespace shelfmark::resources::static_files {
+std::optional<std::string_view> find(std::string_view name);
+std::vector<std::string_view> names();
+}  // namespace shelfmark::resources::static_files
+
+namespace shelfmark::web {
+namespace {
+
+namespace mustache = kainjow::mustache;
+using mustache::data;
+using domain::ErrorCode;
+using domain::Language;
+
+constexpr int kNoticesPerPage = 20;
+constexpr const char* kCsrfCookie = "sm_csrf";
+constexpr const char* kLanguageCookie = "sm_lang";
+
+std::string fingerprint(std::string_view bytes) {
+  std::uint64_t hash = 1469598103934665603ULL;  // FNV-1a: a content fingerprint, not a security measure
+  for (unsigned char c : bytes) hash = (hash ^ c) * 1099511628211ULL;
+  return fmt::format("{:016x}", hash).substr(0, 12);
+}
+
+std::map<std::string, StaticFile>& static_files() {
+  static std::map<std::string, StaticFile> files = [] {
+    std::map<std::string, StaticFile> result;
+    for (auto name : resources::static_files::names()) {
+      const auto body = *resources::static_files::find(name);
+      const std::string file(name);
+      const auto dot = file.rfind('.');
+      const auto extension = file.substr(dot + 1);
+      const std::string type = extension == "css"  ? "text/css; charset=utf-8"
+                               : extension == "js" ? "text/javascript; charset=utf-8"
+                               : extension == "svg" ? "image/svg+xml"
+                                                   : "application/octet-stream";
+      const auto url = "/static/" + file.substr(0, dot) + "." + fingerprint(body) + "." + extension;
+      result.emplace(file, StaticFile{url, type, body});
+    }
+    return result;
+  }();
+  return files;
+}
+
+std::string template_text(const std::string& name) {
+  auto text = resources::templates::find(name + ".mustache");
+  if (!text) throw std::logic_error("missing template " + name);
+  return std::string(*text);
+}
+
+// Compiled templates, one set per thread (rendering is not thread-safe in kainjow).
+mustache::mustache& compiled(const std::string& name) {
+  thread_local std::unordered_map<std::string, std::unique_ptr<mustache::mustache>> cache;
+  auto& slot = cache[name];
+  if (!slot) {
+    slot = std::make_unique<mustache::mustache>(template_text(name));
+    if (!slot->is_valid()) throw std::logic_error("template " + name + ": " + slot->error_message());
+  }
+  return *slot;
+}
+
+std::string lang_code(Language language) { return std::string(domain::language_code(language)); }
+std::string html_lang(Language language) { return language == Language::kEnglish ? "en" : "zh-Hant-HK"; }
+Language other(Language language) {
+  return language == Language::kEnglish ? Language::kTraditionalChinese : Language::kEnglish;
+}
+
+std::string phone_digits(const std::string& phone) {
+  std::string digits = "+852";
+  for (char c : phone)
+    if (c >= '0' && c <= '9') digits.push_back(c);
+  if (phone.rfind("+", 0) == 0) {
+    digits.clear();
+    for (char c : phone)
+      if ((c >= '0' && c <= '9') || c == '+') digits.push_back(c);
+  }
+  return digits;
+}
+
+long long parse_id(const std::string& text) {
+  if (text.empty() || text.size() > 18) return -1;
+  for (char c : text)
+    if (c < '0' || c > '9') return -1;
+  return std::stoll(text);
+}
+
+int parse_page(const std::string& text) {
+  const auto value = parse_id(text);
+  return value < 1 || value > 100000 ? 1 : static_cast<int>(value);
+}
+
+std::string query_string(const Fields& query) {
+  std::string out;
+  for (const auto& [name, value] : query) out += (out.empty() ? "?" : "&") + percent_encode(name) + "=" + percent_encode(value);
+  return out;
+}
+
+data list() { return data(data::type::list); }
+
+}  // namespace
+
+const StaticFile* find_static(const std::string& url) {
+  for (const auto& [name, file] : static_files())
+    if (file.url == url) return &file;
+  return nullptr;
+}
+
+const StaticFile& static_file(const std::string& name) { return static_files().at(name); }
+
+struct Site::Impl {
+  Impl(const app::Context& context_in, SiteConfig config_in, std::function<std::string()> extra)
+      : context(context_in), config(std::move(config_in)), extra_metrics(std::move(extra)) {}
+
+  const app::Context& context;
+  SiteConfig config;
+  std::function<std::string()> extra_metrics;
+  Translator translator;
+  app::NetworkCache network;
+  app::BannerCache banners;
+  Metrics metrics;
+
+  // Everything a page handler needs about the request it serves.
+  struct Page {
+    Language lang;
+    const Request& request;
+    std::optional<app::ActiveSession> session;
+    std::string route;
+    std::string switch_path;  // the same page in the other language (defaults to the request path)
+    std::string nav;          // "home", "libraries", "notices", "staff"
+    std::vector<std::pair<std::string, std::string>> cookies;
+  };
+
+  std::string t(Language lang, std::string_view msgid) const { return translator.translate(lang, msgid); }
+  std::string tf(Language lang, std::string_view msgid, const std::map<std::string, std::string>& values) const {
+    return translator.format(lang, msgid, values);
+  }
+
+  std::string session_cookie_name(const Request& request) const {
+    return request.tls ? "__Host-sm_session" : "sm_session";
+  }
+  std::string cookie_attributes(const Request& request) const {
+    return std::string("; Path=/; HttpOnly; SameSite=Lax") + (request.tls ? "; Secure" : "");
+  }
+
+  std::string render(Language lang, const std::string& name, data& values) const {
+    values.set("t", mustache::lambda{[this, lang](const std::string& text) { return translator.translate(lang, text); }});
+    values.set("lang", lang_code(lang));
+    for (const char* partial : {"notice_item", "pager", "form_errors"}) {
+      const std::string partial_name = partial;
+      values.set(partial_name, mustache::partial{[partial_name] { return template_text(partial_name); }});
+    }
+    auto& tmpl = compiled(name);
+    auto html = tmpl.render(values);
+    if (!tmpl.is_valid()) throw std::logic_error("template " + name + ": " + tmpl.error_message());
+    return html;
+  }
+
+  Response page(Page& page, const std::string& name, const std::string& title, data& content, int status = 200) {
+    const auto lang = page.lang;
+    data layout;
+    layout.set("page_title", title);
+    layout.set("html_lang", html_lang(lang));
+    layout.set("other_html_lang", html_lang(other(lang)));
+    layout.set("other_lang_name", lang == Language::kEnglish ? "繁體中文" : "English");
+    auto switch_path = page.switch_path.empty() ? page.request.path + query_string(page.request.query) : page.switch_path;
+    switch_path = "/" + lang_code(other(lang)) + switch_path.substr(3);
+    layout.set("switch_url", switch_path);
+    layout.set("css_url", static_file("style.css").url);
+    layout.set("js_url", static_file("app.js").url);
+    layout.set("nav_" + (page.nav.empty() ? std::string("none") : page.nav), true);
+    auto banner_list = list();
+    for (const auto& notice : app::banner_notices(context, banners)) {
+      data item;
+      item.set("id", std::to_string(notice.id));
+      item.set("title", notice.title.in(lang));
+      banner_list.push_back(item);
+    }
+    layout.set("has_banners", !banner_list.is_empty_list());
+    layout.set("banners", banner_list);
+    if (page.session) {
+      data staff;
+      staff.set("staff_name", page.session->user.display_name);
+      staff.set("staff_role", t(lang, domain::role_label(page.session->user.role)));
+      staff.set("csrf", page.session->csrf_token);
+      layout.set("staff", staff);
+      content.set("csrf", page.session->csrf_token);
+    }
+    layout.set("content", render(lang, name, content));
+    Response response;
+    response.status = status;
+    response.body = render(lang, "layout", layout);
+    response.set_header("Content-Type", "text/html; charset=utf-8");
+    response.set_header("Content-Language", html_lang(lang));
+    // Pages for staff carry personal and unpublished data: never stored by a browser or proxy.
+    response.set_header("Cache-Control", page.session ? "no-store" : "no-cache");
+    for (const auto& [name_, value] : page.cookies) response.headers.emplace_back("Set-Cookie", name_ + "=" + value);
+    if (page.request.cookie(kLanguageCookie) != lang_code(lang))
+      response.headers.emplace_back("Set-Cookie", std::string(kLanguageCookie) + "=" + lang_code(lang) +
+                                                      "; Path=/; Max-Age=31536000; SameSite=Lax" +
+                                                      (page.request.tls ? "; Secure" : ""));
+    response.route = page.route;
+    return response;
+  }
+
+  Response error_page(Page& p, int status) {
+    data content;
+    std::string heading, message;
+    switch (status) {
+      case 404:
+        heading = t(p.lang, "Page not found");
+        message = t(p.lang, "We could not find this page. It may have been moved or removed, or the address may be mistyped.");
+        break;
+      case 403:
+        heading = t(p.lang, "Not allowed");
+        message = t(p.lang, "Your account is not allowed to do this.");
+        break;
+      case 400:
+        heading = t(p.lang, "Something was wrong with the request");
+        message = t(p.lang, "The information sent could not be read. Please go back and try again.");
+        break;
+      case 419:
+        heading = t(p.lang, "This form has expired");
+        message = t(p.lang, "For your security, forms expire. Please go back, reload the page and try again.");
+        status = 403;
+        break;
+      case 405:
+        heading = t(p.lang, "Not allowed");
+        message = t(p.lang, "This address cannot be used that way.");
+        break;
+      default:
+        heading = t(p.lang, "Sorry, something went wrong");
+        message = t(p.lang, "The problem has been recorded. Please try again in a few minutes.");
+        status = 500;
+    }
+    content.set("heading", heading);
+    content.set("message", message);
+    p.switch_path = "/" + lang_code(p.lang) + "/";
+    return page(p, "error", heading, content, status);
+  }
+
+  // ----- shared view helpers -----
+
+  std::string status_text(Language lang, const domain::Library& library, const domain::OpenStatus& status,
+                          const LocalDateTime& now) const {
+    using State = domain::OpenStatus::State;
+    const auto when = [&](const LocalDateTime& at) {
+      const auto time = format_time(at.minute);
+      if (at.date == now.date) return tf(lang, "today at {time}", {{"time", time}});
+      if (at.date == now.date + std::chrono::days(1)) return tf(lang, "tomorrow at {time}", {{"time", time}});
+      if (at.date < now.date + std::chrono::days(7))
+        return tf(lang, "{weekday} at {time}", {{"weekday", format_weekday(translator, lang, iso_weekday(at.date))}, {"time", time}});
+      return tf(lang, "{date} at {time}", {{"date", format_date(translator, lang, at.date, false)}, {"time", time}});
+    };
+    const auto stop_name = [&]() -> std::string {
+      return status.stop_index ? library.stops.at(*status.stop_index).name.in(lang) : std::string();
+    };
+    switch (status.state) {
+      case State::kAlwaysOpen:
+        return t(lang, "Open 24 hours");
+      case State::kOpen: {
+        const auto until = status.closes_at->date == now.date ? format_time(status.closes_at->minute) : when(*status.closes_at);
+        if (library.kind == domain::LibraryKind::kMobile)
+          return tf(lang, "Now at {stop}, until {time}", {{"stop", stop_name()}, {"time", until}});
+        return tf(lang, "Open now, until {time}", {{"time", until}});
+      }
+      case State::kClosed:
+        if (!status.next_opening) return t(lang, "Closed until further notice");
+        if (library.kind == domain::LibraryKind::kMobile)
+          return tf(lang, "Next stop: {stop}, {when}", {{"stop", stop_name()}, {"when", when(*status.next_opening)}});
+        return tf(lang, "Closed now, opens {when}", {{"when", when(*status.next_opening)}});
+    }
+    return {};
+  }
+
+  static std::string status_class(const domain::OpenStatus& status) {
+    return status.state == domain::OpenStatus::State::kClosed ? "closed" : "open";
+  }
+
+  std::string applies_to(Language lang, const domain::Notice& notice, const app::NetworkSnapshot& network) const {
+    if (notice.library_ids.empty()) return t(lang, "All libraries");
+    std::string names;
+    for (auto id : notice.library_ids)
+      if (const auto* library = network.find(id)) names += (names.empty() ? "" : (lang == Language::kEnglish ? ", " : "、")) + library->name.in(lang);
+    return names;
+  }
+
+  data notice_item(Language lang, const domain::Notice& notice, const app::NetworkSnapshot& network) const {
+    data item;
+    item.set("id", std::to_string(notice.id));
+    item.set("title", notice.title.in(lang));
+    item.set("important", notice.important);
+    const auto published = context.zone.to_local(notice.publish_at);
+    item.set("published", format_date(translator, lang, published.date));
+    item.set("published_iso", format_iso_date(published.date));
+    item.set("applies_to", applies_to(lang, notice, network));
+    return item;
+  }
+
+  std::shared_ptr<const app::NetworkSnapshot> network_snapshot() {
+    std::shared_ptr<const app::NetworkSnapshot> snapshot;
+    context.store.transact(app::Store::Mode::kRead, [&](app::Repositories& repos) { snapshot = network.get(repos); });
+    return snapshot;
+  }
+
+  data pager(Language lang, const std::string& base, int page, long long total, int per_page) const {
+    const long long pages = std::max<long long>(1, (total + per_page - 1) / per_page);
+    if (pages <= 1) return data(false);
+    data pager_data;
+    pager_data.set("page", format_count(page));
+    pager_data.set("pages", format_count(pages));
+    if (page > 1) pager_data.set("previous", base + "?page=" + std::to_string(page - 1));
+    if (page < pages) pager_data.set("next", base + "?page=" + std::to_string(page + 1));
+    return pager_data;
+  }
+
+  data district_options(Language lang, std::optional<domain::District> selected) const {
+    auto options = list();
+    for (auto district : domain::all_districts()) {
+      data option;
+      option.set("code", std::string(domain::district_code(district)));
+      option.set("label", t(lang, domain::district_label(district)));
+      option.set("selected", selected == district);
+      options.push_back(option);
+    }
+    return options;
+  }
+
+  data kind_options(Language lang, std::optional<domain::LibraryKind> selected) const {
+    auto options = list();
+    for (auto kind : domain::kAllLibraryKinds) {
+      data option;
+      option.set("code", std::string(domain::library_kind_code(kind)));
+      option.set("label", t(lang, domain::library_kind_label(kind)));
+      option.set("selected", selected == kind);
+      options.push_back(option);
+    }
+    return options;
+  }
+
+  void add_errors(Language lang, data& content, const std::vector<domain::FieldError>& errors) const {
+    auto items = list();
+    for (const auto& error : errors) {
+      data item;
+      item.set("field", error.field.empty() ? std::string("main") : error.field);
+      const auto message = translator.error_message(lang, error);
+      item.set("message", message);
+      items.push_back(item);
+      if (!error.field.empty()) content.set("err_" + error.field, message);
+    }
+    content.set("has_errors", !errors.empty());
+    content.set("errors", items);
+  }
+
+  void add_failure(Language lang, data& content, const domain::Failure& failure) const {
+    auto errors = failure.fields;
+    if (errors.empty()) errors.push_back({"", failure.code, {}});
+    add_errors(lang, content, errors);
+  }
+
+  void add_flash(Language lang, data& content, const Request& request) const {
+    const auto saved = request.query_value("saved");
+    if (saved == "1") content.set("flash", t(lang, "Your changes have been saved."));
+    if (saved == "expired") content.set("flash", t(lang, "The notice has been ended and is no longer shown."));
+  }
+
+  // ----- public pages -----
+
+  Response home(Page& p) {
+    p.route = "/{lang}/";
+    p.nav = "home";
+    const auto view = app::list_libraries(context, network, {});
+    int statics = 0, mobiles = 0, stations = 0, open = 0;
+    for (const auto& entry : view.libraries) {
+      if (entry.library->kind == domain::LibraryKind::kMobile) ++mobiles;
+      else if (entry.library->kind == domain::LibraryKind::kSelfService) ++stations;
+      else ++statics;
+      if (entry.status.state != domain::OpenStatus::State::kClosed) ++open;
+    }
+    data content;
+    content.set("library_count", format_count(statics));
+    content.set("mobile_count", format_count(mobiles));
+    content.set("station_count", format_count(stations));
+    content.set("open_count", format_count(open));
+    content.set("districts", district_options(p.lang, std::nullopt));
+    content.set("kinds", kind_options(p.lang, std::nullopt));
+    auto notices = list();
+    for (const auto& notice : app::public_notices(context, 1, 5).notices)
+      notices.push_back(notice_item(p.lang, notice, *view.network));
+    content.set("has_notices", !notices.is_empty_list());
+    content.set("notices", notices);
+    return page(p, "home", t(p.lang, "Home"), content);
+  }
+
+  Response libraries(Page& p) {
+    p.route = "/{lang}/libraries";
+    p.nav = "libraries";
+    app::LibraryFilter filter;
+    filter.district = domain::parse_district(p.request.query_value("district"));
+    filter.kind = domain::parse_library_kind(p.request.query_value("kind"));
+    const auto view = app::list_libraries(context, network, filter);
+    auto items = list();
+    for (const auto& entry : view.libraries) {
+      const auto& library = *entry.library;
+      data item;
+      item.set("code", library.code);
+      item.set("name", library.name.in(p.lang));
+      item.set("kind", t(p.lang, domain::library_kind_label(library.kind)));
+      item.set("district", t(p.lang, domain::district_label(library.district)));
+      item.set("status", status_text(p.lang, library, entry.status, view.now));
+      item.set("status_class", status_class(entry.status));
+      item.set("address", library.address.in(p.lang));
+      item.set("phone", library.phone);
+      item.set("phone_digits", phone_digits(library.phone));
+      items.push_back(item);
+    }
+    data content;
+    content.set("libraries", items);
+    content.set("count", format_count(static_cast<long long>(view.libraries.size())));
+    content.set("now", format_date_time(translator, p.lang, view.now));
+    content.set("districts", district_options(p.lang, filter.district));
+    content.set("kinds", kind_options(p.lang, filter.kind));
+    return page(p, "libraries", t(p.lang, "Libraries"), content);
+  }
+
+  Response library(Page& p, const std::string& code) {
+    p.route = "/{lang}/libraries/{code}";
+    p.nav = "libraries";
+    auto result = app::library_page(context, network, code);
+    if (!result) return error_page(p, 404);
+    const auto& view = result.value();
+    const auto& library = *view.library;
+    const auto lang = p.lang;
+    data content;
+    content.set("code", library.code);
+    content.set("name", library.name.in(lang));
+    content.set("kind", t(lang, domain::library_kind_label(library.kind)));
+    content.set("district", t(lang, domain::district_label(library.district)));
+    content.set("status", status_text(lang, library, view.status, view.now));
+    content.set("status_class", status_class(view.status));
+    if (view.status.today_note && view.status.today != domain::DayKind::kRegular)
+      content.set("today_note", view.status.today_note->in(lang));
+    content.set("address", library.address.in(lang));
+    content.set("phone", library.phone);
+    content.set("phone_digits", phone_digits(library.phone));
+    auto facilities = list();
+    for (auto facility : library.facilities) facilities.push_back(t(lang, domain::facility_label(facility)));
+    content.set("has_facilities", !library.facilities.empty());
+    content.set("facilities", facilities);
+    const bool mobile = library.kind == domain::LibraryKind::kMobile;
+    content.set("mobile", mobile);
+    const auto closed = t(lang, "Closed");
+    const auto hours_text = [&](const std::vector<domain::TimeRange>& ranges) {
+      if (ranges.empty()) return closed;
+      if (ranges.size() == 1 && ranges[0].opens == 0 && ranges[0].closes == kEndOfDay) return t(lang, "Open 24 hours");
+      std::string text;
+      for (const auto& range : ranges)
+        text += (text.empty() ? "" : ", ") + format_time(range.opens) + "–" + format_time(range.closes);
+      return text;
+    };
+    auto week = list();
+    for (int day = 0; day < 8; ++day) {
+      data row;
+      row.set("day", day == domain::kHolidayIndex ? t(lang, "Public holidays") : format_weekday(translator, lang, day + 1));
+      row.set("hours", hours_text(library.hours.days[day]));
+      week.push_back(row);
+    }
+    content.set("week", week);
+    auto stops = list();
+    for (const auto& stop : library.stops) {
+      data row;
+      row.set("day", format_weekday(translator, lang, stop.weekday));
+      row.set("time", format_time(stop.time.opens) + "–" + format_time(stop.time.closes));
+      row.set("name", stop.name.in(lang));
+      row.set("district", t(lang, domain::district_label(stop.district)));
+      row.set("address", stop.address.in(lang));
+      stops.push_back(row);
+    }
+    content.set("stops", stops);
+    auto special_days = list();
+    for (const auto& day : view.coming_days) {
+      if (day.kind == domain::DayKind::kRegular) continue;
+      std::vector<domain::TimeRange> ranges;
+      for (const auto& session : day.sessions) ranges.push_back(session.time);
+      data row;
+      row.set("date", format_date(translator, lang, day.date));
+      row.set("hours", mobile && !ranges.empty() ? t(lang, "Stops as usual") : hours_text(ranges));
+      if (day.note) row.set("note", day.note->in(lang));
+      special_days.push_back(row);
+    }
+    content.set("has_special_days", !special_days.is_empty_list());
+    content.set("special_days", special_days);
+    auto notices = list();
+    for (const auto& notice : view.notices) notices.push_back(notice_item(lang, notice, *view.network));
+    content.set("has_notices", !notices.is_empty_list());
+    content.set("notices", notices);
+    return page(p, "library", library.name.in(lang), content);
+  }
+
+  Response notices(Page& p) {
+    p.route = "/{lang}/notices";
+    p.nav = "notices";
+    const int page_number = parse_page(p.request.query_value("page"));
+    const auto result = app::public_notices(context, page_number, kNoticesPerPage);
+    const auto snapshot = network_snapshot();
+    auto items = list();
+    for (const auto& notice : result.notices) items.push_back(notice_item(p.lang, notice, *snapshot));
+    data content;
+    content.set("has_notices", !items.is_empty_list());
+    content.set("notices", items);
+    content.set("pager", pager(p.lang, "/" + lang_code(p.lang) + "/notices", page_number, result.total, kNoticesPerPage));
+    return page(p, "notices", t(p.lang, "Notices"), content);
+  }
+
+  Response notice(Page& p, const std::string& id_text) {
+    p.route = "/{lang}/notices/{id}";
+    p.nav = "notices";
+    const auto id = parse_id(id_text);
+    auto result = id < 0 ? domain::Outcome<domain::Notice>(domain::failure(ErrorCode::kNotFound)) : app::public_notice(context, id);
+    if (!result) return error_page(p, 404);
+    const auto& item = result.value();
+    const auto snapshot = network_snapshot();
+    data content = notice_item(p.lang, item, *snapshot);
+    if (item.expire_at) content.set("expires", format_date_time(translator, p.lang, context.zone.to_local(*item.expire_at)));
+    auto paragraphs = list();
+    for (const auto& paragraph : domain::paragraphs(item.body.in(p.lang))) paragraphs.push_back(paragraph);
+    content.set("paragraphs", paragraphs);
+    auto libraries_list = list();
+    for (auto library_id : item.library_ids)
+      if (const auto* library = snapshot->find(library_id)) {
+        data entry;
+        entry.set("code", library->code);
+        entry.set("name", library->name.in(p.lang));
+        libraries_list.push_back(entry);
+      }
+    content.set("has_libraries", !libraries_list.is_empty_list());
+    content.set("libraries", libraries_list);
+    return page(p, "notice", item.title.in(p.lang), content);
+  }
+
+  // ----- staff pages -----
+
+  Response staff_login_form(Page& p, const std::string& username, const std::optional<domain::Failure>& failure, int status = 200) {
+    p.route = "/{lang}/staff/login";
+    p.nav = "staff";
+    auto csrf = p.request.cookie(kCsrfCookie);
+    if (csrf.size() < 20) {
+      csrf = context.tokens.random_token();
+      p.cookies.emplace_back(kCsrfCookie, csrf + cookie_attributes(p.request));
+    }
+    data content;
+    content.set("csrf", csrf);
+    content.set("username", username);
+    if (failure) add_failure(p.lang, content, *failure);
+    p.switch_path = "/" + lang_code(p.lang) + "/staff/login";
+    Response response = page(p, "staff_login", t(p.lang, "Staff sign-in"), content, status);
+    response.set_header("Cache-Control", "no-store");
+    return response;
+  }
+
+  Response staff_login(Page& p) {
+    if (p.request.method == "GET") {
+      if (p.session) return redirect("/" + lang_code(p.lang) + "/staff/");
+      return staff_login_form(p, "", std::nullopt);
+    }
+    const auto cookie = p.request.cookie(kCsrfCookie);
+    if (cookie.size() < 20 || !security::constant_time_equal(cookie, p.request.form_value("csrf"))) {
+      p.route = "/{lang}/staff/login";
+      return error_page(p, 419);
+    }
+    const auto username = p.request.form_value("username");
+    auto result = app::log_in(context, username, p.request.form_value("password"), p.request.remote_address);
+    if (!result) {
+      spdlog::info("auth staff_login outcome={}", domain::error_info(result.error().code).name);
+      const int status = result.error().code == ErrorCode::kTooManyAttempts ? 429 : 422;
+      return staff_login_form(p, username, result.error(), status);
+    }
+    spdlog::info("auth staff_login outcome=ok staff_id={}", result->user.id);
+    auto response = redirect("/" + lang_code(p.lang) + "/staff/");
+    response.route = "/{lang}/staff/login";
+    response.headers.emplace_back("Set-Cookie", session_cookie_name(p.request) + "=" + result->session_token + cookie_attributes(p.request));
+    return response;
+  }
+
+  Response staff_logout(Page& p) {
+    app::log_out(context, p.request.cookie(session_cookie_name(p.request)));
+    auto response = redirect("/" + lang_code(p.lang) + "/");
+    response.route = "/{lang}/staff/logout";
+    response.headers.emplace_back("Set-Cookie", session_cookie_name(p.request) + "=" + cookie_attributes(p.request) + "; Max-Age=0");
+    return response;
+  }
+
+  Response staff_home(Page& p) {
+    p.route = "/{lang}/staff/";
+    p.nav = "staff";
+    data content;
+    const auto role = p.session->user.role;
+    content.set("can_notices", domain::role_allows(role, domain::Permission::kManageNotices));
+    content.set("can_libraries", domain::role_allows(role, domain::Permission::kManageLibraries));
+    add_flash(p.lang, content, p.request);
+    return page(p, "staff_home", t(p.lang, "Staff pages"), content);
+  }
+
+  Response staff_notices(Page& p) {
+    p.route = "/{lang}/staff/notices";
+    p.nav = "staff";
+    const auto actor = p.session->actor();
+    if (!domain::role_allows(actor.role, domain::Permission::kManageNotices)) return error_page(p, 403);
+    const int page_number = parse_page(p.request.query_value("page"));
+    const auto result = app::staff_notices(context, actor, page_number, kNoticesPerPage);
+    const auto now = context.clock.now();
+    auto items = list();
+    for (const auto& item : result.notices) {
+      data row;
+      row.set("id", std::to_string(item.id));
+      row.set("title", item.title.in(p.lang));
+      row.set("important", item.important);
+      const auto state = domain::notice_state(item, now);
+      row.set("state", t(p.lang, state == domain::NoticeState::kScheduled   ? N_("Scheduled")
+                                 : state == domain::NoticeState::kPublished ? N_("Published")
+                                                                            : N_("Expired")));
+      row.set("can_expire", state != domain::NoticeState::kExpired);
+      row.set("published", format_date_time(translator, p.lang, context.zone.to_local(item.publish_at)));
+      row.set("expires", item.expire_at ? format_date_time(translator, p.lang, context.zone.to_local(*item.expire_at)) : t(p.lang, "No expiry"));
+      items.push_back(row);
+    }
+    data content;
+    content.set("notices", items);
+    content.set("pager", pager(p.lang, "/" + lang_code(p.lang) + "/staff/notices", page_number, result.total, kNoticesPerPage));
+    add_flash(p.lang, content, p.request);
+    return page(p, "staff_notices", t(p.lang, "Manage notices"), content);
+  }
+
+  domain::NoticeInput notice_input(const Request& request) const {
+    domain::NoticeInput input;
+    input.title_en = request.form_value("title_en");
+    input.title_tc = request.form_value("title_tc");
+    input.body_en = request.form_value("body_en");
+    input.body_tc = request.form_value("body_tc");
+    input.important = request.form_value("important") == "1";
+    input.library_codes = request.form_values("libraries");
+    input.publish_at = request.form_value("publish_at");
+    input.expire_at = request.form_value("expire_at");
+    return input;
+  }
+
+  Response notice_form(Page& p, std::optional<long long> id, const domain::NoticeInput& input, long long version,
+                       const std::optional<domain::Failure>& failure) {
+    p.nav = "staff";
+    const auto lang = p.lang;
+    data content;
+    const auto base = "/" + lang_code(lang) + "/staff/notices";
+    content.set("heading", id ? t(lang, "Edit notice") : t(lang, "New notice"));
+    content.set("action", id ? base + "/" + std::to_string(*id) : base);
+    content.set("submit_label", id ? t(lang, "Save notice") : t(lang, "Publish notice"));
+    content.set("version", std::to_string(version));
+    content.set("title_en", input.title_en);
+    content.set("title_tc", input.title_tc);
+    content.set("body_en", input.body_en);
+    content.set("body_tc", input.body_tc);
+    content.set("important", input.important);
+    content.set("publish_at", input.publish_at);
+    content.set("expire_at", input.expire_at);
+    auto options = list();
+    const auto snapshot = network_snapshot();
+    for (const auto& library : snapshot->libraries) {
+      data option;
+      option.set("code", library.code);
+      option.set("name", library.name.in(lang));
+      option.set("selected", std::find(input.library_codes.begin(), input.library_codes.end(), library.code) != input.library_codes.end());
+      options.push_back(option);
+    }
+    content.set("library_options", options);
+    if (failure) add_failure(lang, content, *failure);
+    p.switch_path = id ? base + "/" + std::to_string(*id) + "/edit" : base + "/new";
+    const auto title = id ? t(lang, "Edit notice") : t(lang, "New notice");
+    return page(p, "staff_notice_form", title, content, failure ? 422 : 200);
+  }
+
+  domain::NoticeInput input_of(const domain::Notice& notice) {
+    domain::NoticeInput input{notice.title.en, notice.title.tc, notice.body.en, notice.body.tc, notice.important, {}, "", ""};
+    input.publish_at = format_local_date_time(context.zone.to_local(notice.publish_at));
+    if (notice.expire_at) input.expire_at = format_local_date_time(context.zone.to_local(*notice.expire_at));
+    const auto snapshot = network_snapshot();
+    for (auto library_id : notice.library_ids)
+      if (const auto* library = snapshot->find(library_id)) input.library_codes.push_back(library->code);
+    return input;
+  }
+
+  Response staff_notice_new(Page& p) {
+    p.route = "/{lang}/staff/notices/new";
+    if (!domain::role_allows(p.session->user.role, domain::Permission::kManageNotices)) return error_page(p, 403);
+    return notice_form(p, std::nullopt, {}, 1, std::nullopt);
+  }
+
+  Response staff_notice_create(Page& p) {
+    p.route = "/{lang}/staff/notices";
+    const auto input = notice_input(p.request);
+    auto result = app::create_notice(context, p.session->actor(), input);
+    if (!result) {
+      if (result.error().code == ErrorCode::kPermissionDenied) return error_page(p, 403);
+      return notice_form(p, std::nullopt, input, 1, result.error());
+    }
+    auto response = redirect("/" + lang_code(p.lang) + "/staff/notices?saved=1");
+    response.route = p.route;
+    return response;
+  }
+
+  Response staff_notice_edit(Page& p, long long id) {
+    p.route = "/{lang}/staff/notices/{id}/edit";
+    auto result = app::staff_notice(context, p.session->actor(), id);
+    if (!result) return error_page(p, result.error().code == ErrorCode::kPermissionDenied ? 403 : 404);
+    return notice_form(p, id, input_of(result.value()), result->version, std::nullopt);
+  }
+
+  Response staff_notice_update(Page& p, long long id) {
+    p.route = "/{lang}/staff/notices/{id}";
+    const auto input = notice_input(p.request);
+    const auto version = parse_id(p.request.form_value("version"));
+    auto result = app::update_notice(context, p.session->actor(), id, version, input);
+    if (!result) {
+      const auto code = result.error().code;
+      if (code == ErrorCode::kPermissionDenied) return error_page(p, 403);
+      if (code == ErrorCode::kNotFound) return error_page(p, 404);
+      if (code == ErrorCode::kEditConflict) {
+        // Show the current version, with the conflict explained; the editor's text is in the failed request.
+        auto current = app::staff_notice(context, p.session->actor(), id);
+        if (!current) return error_page(p, 404);
+        return notice_form(p, id, input_of(current.value()), current->version, result.error());
+      }
+      return notice_form(p, id, input, version, result.error());
+    }
+    auto response = redirect("/" + lang_code(p.lang) + "/staff/notices?saved=1");
+    response.route = p.route;
+    return response;
+  }
+
+  Response staff_notice_expire(Page& p, long long id) {
+    p.route = "/{lang}/staff/notices/{id}/expire";
+    auto result = app::expire_notice(context, p.session->actor(), id);
+    if (!result) return error_page(p, result.error().code == ErrorCode::kPermissionDenied ? 403 : 404);
+    auto response = redirect("/" + lang_code(p.lang) + "/staff/notices?saved=expired");
+    response.route = p.route;
+    return response;
+  }
+
+  Response staff_libraries(Page& p) {
+    p.route = "/{lang}/staff/libraries";
+    p.nav = "staff";
+    if (!domain::role_allows(p.session->user.role, domain::Permission::kManageLibraries)) return error_page(p, 403);
+    const auto snapshot = network_snapshot();
+    auto items = list();
+    for (const auto& library : snapshot->libraries) {
+      data row;
+      row.set("code", library.code);
+      row.set("name", library.name.in(p.lang));
+      row.set("district", t(p.lang, domain::district_label(library.district)));
+      row.set("kind", t(p.lang, domain::library_kind_label(library.kind)));
+      items.push_back(row);
+    }
+    data content;
+    content.set("libraries", items);
+    return page(p, "staff_libraries", t(p.lang, "Libraries and opening hours"), content);
+  }
+
+  // Renders the library edit page. `typed` holds what was posted when a form was refused.
+  Response staff_library(Page& p, const std::string& code, const Fields& typed = {},
+                         const std::optional<domain::Failure>& failure = std::nullopt) {
+    p.route = "/{lang}/staff/libraries/{code}";
+    p.nav = "staff";
+    const auto lang = p.lang;
+    auto result = app::library_for_staff(context, p.session->actor(), code);
+    if (!result) return error_page(p, result.error().code == ErrorCode::kPermissionDenied ? 403 : 404);
+    const auto& library = result.value();
+    std::map<std::string, std::string> field_errors;
+    if (failure)
+      for (const auto& error : failure->fields) field_errors[error.field] = translator.error_message(lang, error);
+    const auto value_of = [&](const std::string& field, const std::string& stored) {
+      auto it = typed.find(field);
+      return it != typed.end() ? it->second : stored;
+    };
+    data content;
+    content.set("code", library.code);
+    content.set("name", library.name.in(lang));
+    content.set("version", std::to_string(library.version));
+    content.set("mobile", library.kind == domain::LibraryKind::kMobile);
+    auto details = list();
+    const std::vector<std::tuple<std::string, std::string, std::string, std::string>> detail_specs = {
+        {"name_en", N_("Name in English"), library.name.en, "en"},
+        {"name_tc", N_("Name in Chinese"), library.name.tc, "zh-Hant-HK"},
+        {"address_en", N_("Address in English"), library.address.en, "en"},
+        {"address_tc", N_("Address in Chinese"), library.address.tc, "zh-Hant-HK"},
+        {"phone", N_("Telephone"), library.phone, ""}};
+    for (const auto& [field, label, stored, field_lang] : detail_specs) {
+      data item;
+      item.set("field", field);
+      item.set("label", t(lang, label));
+      item.set("value", value_of(field, stored));
+      if (!field_lang.empty()) item.set("lang_attr", field_lang);
+      if (field_errors.count(field)) item.set("error", field_errors[field]);
+      details.push_back(item);
+    }
+    content.set("detail_fields", details);
+    content.set("districts", district_options(lang, domain::parse_district(value_of("district", std::string(domain::district_code(library.district))))));
+    content.set("kinds", kind_options(lang, domain::parse_library_kind(value_of("kind", std::string(domain::library_kind_code(library.kind))))));
+    auto facilities = list();
+    for (auto facility : domain::all_facilities()) {
+      data option;
+      option.set("code", std::string(domain::facility_code(facility)));
+      option.set("label", t(lang, domain::facility_label(facility)));
+      option.set("selected", std::find(library.facilities.begin(), library.facilities.end(), facility) != library.facilities.end());
+      facilities.push_back(option);
+    }
+    content.set("facility_options", facilities);
+    static const char* kHourFields[8] = {"hours_mon", "hours_tue", "hours_wed", "hours_thu", "hours_fri", "hours_sat", "hours_sun", "hours_holiday"};
+    auto hours = list();
+    for (int day = 0; day < 8; ++day) {
+      data item;
+      item.set("field", kHourFields[day]);
+      item.set("label", day == domain::kHolidayIndex ? t(lang, "Public holidays") : format_weekday(translator, lang, day + 1));
+      item.set("value", value_of(kHourFields[day], domain::format_time_ranges(library.hours.days[day])));
+      if (field_errors.count(kHourFields[day])) item.set("error", field_errors[kHourFields[day]]);
+      hours.push_back(item);
+    }
+    content.set("hour_fields", hours);
+    auto special = list();
+    for (const auto& entry : library.special_hours) {
+      data item;
+      item.set("id", std::to_string(entry.id));
+      item.set("date", format_date(translator, lang, entry.date));
+      item.set("hours", entry.ranges.empty() ? t(lang, "Closed") : domain::format_time_ranges(entry.ranges));
+      item.set("note", entry.note.in(lang));
+      special.push_back(item);
+    }
+    content.set("has_special", !special.is_empty_list());
+    content.set("special", special);
+    auto closures = list();
+    for (const auto& entry : library.closures) {
+      data item;
+      item.set("id", std::to_string(entry.id));
+      item.set("first", format_date(translator, lang, entry.first_day, false));
+      item.set("last", format_date(translator, lang, entry.last_day, false));
+      item.set("reason", entry.reason.in(lang));
+      closures.push_back(item);
+    }
+    content.set("has_closures", !closures.is_empty_list());
+    content.set("closures", closures);
+    for (const auto& [key, field] : std::vector<std::pair<std::string, std::string>>{
+             {"special_date", "date"}, {"special_hours", "hours"}, {"special_note_en", "note_en"}, {"special_note_tc", "note_tc"},
+             {"closure_first", "first_day"}, {"closure_last", "last_day"}, {"closure_reason_en", "reason_en"}, {"closure_reason_tc", "reason_tc"}})
+      content.set(key, value_of(field, ""));
+    if (failure) add_failure(lang, content, *failure);
+    add_flash(lang, content, p.request);
+    p.switch_path = "/" + lang_code(lang) + "/staff/libraries/" + library.code;
+    return page(p, "staff_library", library.name.in(lang), content, failure ? 422 : 200);
+  }
+
+  Response library_edit_result(Page& p, const std::string& code, const std::string& route, const domain::Outcome<domain::Done>& result) {
+    if (!result) {
+      const auto error = result.error().code;
+      if (error == ErrorCode::kPermissionDenied) return error_page(p, 403);
+      if (error == ErrorCode::kNotFound && result.error().fields.empty()) return error_page(p, 404);
+      auto response = staff_library(p, code, p.request.form, result.error());
+      response.route = route;
+      return response;
+    }
+    auto response = redirect("/" + lang_code(p.lang) + "/staff/libraries/" + percent_encode(code) + "?saved=1");
+    response.route = route;
+    return response;
+  }
+
+  Response staff_library_post(Page& p, const std::string& code, const std::vector<std::string_view>& rest) {
+    const auto& form = p.request;
+    const auto actor = p.session->actor();
+    const auto base = std::string("/{lang}/staff/libraries/{code}/");
+    if (rest.size() == 1 && rest[0] == "details") {
+      domain::LibraryDetailsInput input{form.form_value("name_en"), form.form_value("name_tc"), form.form_value("address_en"),
+                                        form.form_value("address_tc"), form.form_value("phone"), form.form_value("district"),
+                                        form.form_value("kind"), form.form_values("facilities")};
+      return library_edit_result(p, code, base + "details",
+                                 app::update_library_details(context, actor, code, parse_id(form.form_value("version")), input));
+    }
+    if (rest.size() == 1 && rest[0] == "hours") {
+      std::array<std::string, 8> typed;
+      static const char* kFields[8] = {"hours_mon", "hours_tue", "hours_wed", "hours_thu", "hours_fri", "hours_sat", "hours_sun", "hours_holiday"};
+      for (int day = 0; day < 8; ++day) typed[day] = form.form_value(kFields[day]);
+      return library_edit_result(p, code, base + "hours",
+                                 app::set_weekly_hours(context, actor, code, parse_id(form.form_value("version")), typed));
+    }
+    if (rest.size() == 1 && rest[0] == "special-hours")
+      return library_edit_result(p, code, base + "special-hours",
+                                 app::add_special_hours(context, actor, code, {form.form_value("date"), form.form_value("hours"),
+                                                                               form.form_value("note_en"), form.form_value("note_tc")}));
+    if (rest.size() == 3 && rest[0] == "special-hours" && rest[2] == "delete")
+      return library_edit_result(p, code, base + "special-hours/{id}/delete",
+                                 app::remove_special_hours(context, actor, code, parse_id(std::string(rest[1]))));
+    if (rest.size() == 1 && rest[0] == "closures")
+      return library_edit_result(p, code, base + "closures",
+                                 app::add_closure(context, actor, code, {form.form_value("first_day"), form.form_value("last_day"),
+                                                                         form.form_value("reason_en"), form.form_value("reason_tc")}));
+    if (rest.size() == 3 && rest[0] == "closures" && rest[2] == "delete")
+      return library_edit_result(p, code, base + "closures/{id}/delete",
+                                 app::remove_closure(context, actor, code, parse_id(std::string(rest[1]))));
+    return error_page(p, 404);
+  }
+
+  Response staff(Page& p, const std::vector<std::string_view>& parts) {
+    // parts: after "staff"
+    const bool post = p.request.method == "POST";
+    if (!parts.empty() && parts[0] == "login" && parts.size() == 1) return staff_login(p);
+    if (!p.session) {
+      if (!parts.empty() && parts[0] == "logout") return redirect("/" + lang_code(p.lang) + "/");
+      auto response = redirect("/" + lang_code(p.lang) + "/staff/login");
+      response.route = "/{lang}/staff/*";
+      return response;
+    }
+    if (post && !security::constant_time_equal(p.request.form_value("csrf"), p.session->csrf_token)) {
+      p.route = "/{lang}/staff/*";
+      return error_page(p, 419);
+    }
+    if (parts.empty() || (parts.size() == 1 && parts[0].empty())) return post ? error_page(p, 405) : staff_home(p);
+    if (parts[0] == "logout" && parts.size() == 1) return post ? staff_logout(p) : error_page(p, 405);
+    if (parts[0] == "notices") {
+      if (parts.size() == 1) return post ? staff_notice_create(p) : staff_notices(p);
+      if (parts.size() == 2 && parts[1] == "new" && !post) return staff_notice_new(p);
+      const auto id = parse_id(std::string(parts[1]));
+      if (id < 0) return error_page(p, 404);
+      if (parts.size() == 2 && post) return staff_notice_update(p, id);
+      if (parts.size() == 3 && parts[2] == "edit" && !post) return staff_notice_edit(p, id);
+      if (parts.size() == 3 && parts[2] == "expire" && post) return staff_notice_expire(p, id);
+      return error_page(p, 404);
+    }
+    if (parts[0] == "libraries") {
+      if (parts.size() == 1 && !post) return staff_libraries(p);
+      if (parts.size() == 2 && !post) return staff_library(p, std::string(parts[1]));
+      if (parts.size() >= 3 && post)
+        return staff_library_post(p, std::string(parts[1]), std::vector<std::string_view>(parts.begin() + 2, parts.end()));
+    }
+    return error_page(p, 404);
+  }
+
+  // ----- dispatch -----
+
+  Response dispatch(Request& request) {
+    if (request.path == "/healthz") {
+      Response response;
+      response.route = "/healthz";
+      context.store.transact(app::Store::Mode::kRead, [](app::Repositories& repos) { repos.libraries.network_version(); });
+      response.body = "ok\n";
+      response.set_header("Content-Type", "text/plain; charset=utf-8");
+      response.set_header("Cache-Control", "no-store");
+      return response;
+    }
+    if (request.path == "/metrics") {
+      Response response;
+      response.route = "/metrics";
+      response.body = metrics.render(extra_metrics ? extra_metrics() : "");
+      response.set_header("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+      response.set_header("Cache-Control", "no-store");
+      return response;
+    }
+    if (request.path.rfind("/static/", 0) == 0) {
+      Response response;
+      response.route = "/static/*";
+      if (const auto* file = find_static(request.path)) {
+        response.body = std::string(file->body);
+        response.set_header("Content-Type", file->content_type);
+        response.set_header("Cache-Control", "public, max-age=31536000, immutable");
+        return response;
+      }
+      response.status = 404;
+      response.body = "not found\n";
+      response.set_header("Content-Type", "text/plain; charset=utf-8");
+      return response;
+    }
+    if (request.path == "/" || request.path.empty()) {
+      const auto cookie = domain::parse_language_code(request.cookie(kLanguageCookie));
+      const auto lang = cookie ? *cookie : negotiate_language(request.accept_language);
+      auto response = redirect("/" + lang_code(lang) + "/", 302);
+      response.set_header("Vary", "Accept-Language, Cookie");
+      response.route = "/";
+      return response;
+    }
+    auto parts = split(std::string_view(request.path).substr(1), '/');
+    const auto lang = domain::parse_language_code(parts[0]);
+    Page p{lang.value_or(negotiate_language(request.accept_language)), request, std::nullopt, "unmatched", "", "", {}};
+    if (!lang) {
+      p.switch_path = "/" + lang_code(p.lang) + "/";
+      return error_page(p, 404);
+    }
+    if (parts.size() == 1) {
+      auto response = redirect("/" + lang_code(*lang) + "/", 301);
+      response.route = "/{lang}";
+      return response;
+    }
+    parts.erase(parts.begin());
+    if (parts[0] == "staff") {
+      p.session = app::resume_session(context, config.session_policy, request.cookie(session_cookie_name(request)));
+      return staff(p, std::vector<std::string_view>(parts.begin() + 1, parts.end()));
+    }
+    if (request.method != "GET" && request.method != "HEAD") return error_page(p, 405);
+    if (parts.size() == 1 && parts[0].empty()) return home(p);
+    if (parts[0] == "libraries") {
+      if (parts.size() == 1) return libraries(p);
+      if (parts.size() == 2) return library(p, std::string(parts[1]));
+    }
+    if (parts[0] == "notices") {
+      if (parts.size() == 1) return notices(p);
+      if (parts.size() == 2) return notice(p, std::string(parts[1]));
+    }
+    return error_page(p, 404);
+  }
+
+  void add_security_headers(Response& response, const Request& request) const {
+    response.set_header("Content-Security-Policy",
+                        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'");
+    response.set_header("X-Content-Type-Options", "nosniff");
+    response.set_header("X-Frame-Options", "DENY");
+    response.set_header("Referrer-Policy", "strict-origin-when-cross-origin");
+    response.set_header("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()");
+    response.set_header("Cross-Origin-Opener-Policy", "same-origin");
+    if (request.tls) response.set_header("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
+  }
+};
+
+Site::Site(const app::Context& context, SiteConfig config, std::function<std::string()> extra_metrics)
+    : impl_(std::make_unique<Impl>(context, std::move(config), std::move(extra_metrics))) {}
+Site::~Site() = default;
+
+Response Site::handle(Request request) noexcept {
+  const auto started = std::chrono::steady_clock::now();
+  Response response;
+  try {
+    response = impl_->dispatch(request);
+  } catch (const std::exception& error) {
+    spdlog::error("request failed: {} {}: {}", request.method, response.route, error.what());
+    try {
+      const auto lang = domain::parse_language_code(request.path.size() >= 3 ? request.path.substr(1, 2) : "").value_or(Language::kEnglish);
+      Impl::Page p{lang, request, std::nullopt, "error", "/" + lang_code(lang) + "/", "", {}};
+      response = impl_->error_page(p, 500);
+    } catch (...) {
+      response = Response{};
+      response.status = 500;
+      response.body = "Internal error / 系統錯誤\n";
+      response.set_header("Content-Type", "text/plain; charset=utf-8");
+    }
+  }
+  impl_->add_security_headers(response, request);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  impl_->metrics.observe(response.route, response.status, seconds);
+  // One line per request, without query strings, cookies, addresses or anything personal.
+  spdlog::info("http {} {} {} {:.2f}ms", request.method, response.route, response.status, seconds * 1000);
+  return response;
+}
+
+Response Site::refuse(const Request& request, int status) noexcept {
+  Response response;
+  try {
+    const auto lang = domain::parse_language_code(request.path.size() >= 3 ? request.path.substr(1, 2) : "")
+                          .value_or(negotiate_language(request.accept_language));
+    Impl::Page p{lang, request, std::nullopt, "refused", "/" + lang_code(lang) + "/", "", {}};
+    response = impl_->error_page(p, 400);
+  } catch (...) {
+    response.body = "Bad request / 請求無效\n";
+    response.set_header("Content-Type", "text/plain; charset=utf-8");
+  }
+  response.status = status;
+  response.route = "refused";
+  impl_->add_security_headers(response, request);
+  impl_->metrics.observe(response.route, response.status, 0);
+  spdlog::info("http {} refused {}", request.method, status);
+  return response;
+}
+
+}  // namespace shelfmark::web

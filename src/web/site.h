@@ -1,0 +1,47 @@
+// The web site: every page of the public site and the staff pages, as a function from Request to Response.
+// Thin: parses input, authorises, calls app/ use cases, renders templates. Security headers, CSRF checks,
+// sessions, metrics and the access log are applied here for every request.
+//
+// Thread safety: handle() may be called from many threads at once.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "app/ports.h"
+#include "app/staff_auth.h"
+#include "web/http.h"
+
+namespace shelfmark::web {
+
+struct SiteConfig {
+  // Behind a reverse proxy on this machine: take the client address and https from X-Forwarded-* headers.
+  bool trust_proxy = false;
+  app::SessionPolicy session_policy;
+};
+
+class Site {
+ public:
+  // `extra_metrics` returns more Prometheus lines (the database pool's gauges) for /metrics.
+  Site(const app::Context& context, SiteConfig config, std::function<std::string()> extra_metrics);
+  ~Site();
+  Response handle(Request request) noexcept;
+  // The error page for a request the server could not read (400, 413, 415), in the reader's language.
+  Response refuse(const Request& request, int status) noexcept;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Static files carried in the binary: URL (with a content fingerprint) -> file.
+struct StaticFile {
+  std::string url;
+  std::string content_type;
+  std::string_view body;
+};
+const StaticFile* find_static(const std::string& url);
+const StaticFile& static_file(const std::string& name);  // "style.css"
+
+}  // namespace shelfmark::web

@@ -14,7 +14,7 @@ apt_packages=(
   libpng-dev libjpeg-dev libcurl4-openssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   tzdata curl procps
-  chromium wrk nginx-light
+  chromium fonts-noto-cjk wrk nginx-light python3
 )
 # Node.js may already come from another source (it does on our build machines); only ask Debian when absent.
 command -v npm >/dev/null 2>&1 || apt_packages+=(nodejs npm)

@@ -156,8 +156,9 @@ Outcome<domain::Notice> expire_notice(const Context& context, const Actor& actor
     if (!notice->expire_at || *notice->expire_at > now) {
       const auto version = notice->version;
       notice->expire_at = now;
-      // A scheduled notice expired before publication never appears: keep the window valid.
-      if (notice->publish_at > now) notice->publish_at = now - std::chrono::seconds(1);
+      // Keep the window valid (expiry after publication) when the notice was published this very second
+      // or is still scheduled: it then never appears.
+      if (notice->publish_at >= now) notice->publish_at = now - std::chrono::seconds(1);
       notice->updated_at = now;
       if (!repos.notices.update(*notice, version)) {
         result = failure(ErrorCode::kEditConflict);

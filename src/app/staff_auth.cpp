@@ -61,8 +61,11 @@ Outcome<LoginResult> log_in(const Context& context, const std::string& username_
   std::optional<Instant> locked;
   context.store.transact(Store::Mode::kRead, [&](Repositories& repos) {
     const auto since = now - domain::LoginThrottle::kWindow;
-    locked = domain::locked_until(repos.auth_failures.since(account_key, since), now);
-    if (!locked) locked = domain::locked_until(repos.auth_failures.since(address_key, since), now);
+    locked = domain::locked_until(repos.auth_failures.since(account_key, since), now,
+                                  domain::LoginThrottle::kMaxFailuresPerAccount);
+    if (!locked)
+      locked = domain::locked_until(repos.auth_failures.since(address_key, since), now,
+                                    domain::LoginThrottle::kMaxFailuresPerAddress);
     if (!locked) record = repos.staff.by_username(username);
   });
   if (locked) {

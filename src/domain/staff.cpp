@@ -92,11 +92,11 @@ std::optional<FieldError> check_password(std::string_view password, std::string_
   return std::nullopt;
 }
 
-std::optional<Instant> locked_until(const std::vector<Instant>& failures, Instant now) {
+std::optional<Instant> locked_until(const std::vector<Instant>& failures, Instant now, int max_failures) {
   std::vector<Instant> recent;
   for (auto failure : failures)
     if (failure > now - LoginThrottle::kWindow && failure <= now) recent.push_back(failure);
-  if (static_cast<int>(recent.size()) < LoginThrottle::kMaxFailures) return std::nullopt;
+  if (static_cast<int>(recent.size()) < max_failures) return std::nullopt;
   return *std::max_element(recent.begin(), recent.end()) + LoginThrottle::kWindow;
 }
 

@@ -42,13 +42,15 @@ std::optional<FieldError> check_password(std::string_view password, std::string_
 // True for passwords on the list of the most common ones (compared case-insensitively).
 bool is_common_password(std::string_view password);
 
-// Throttling: after kMaxFailures failed logins within kWindow for one account or one address, further
-// attempts are refused until kWindow has passed since the latest failure.
+// Throttling: after too many failed logins within kWindow for one account, or for one network address,
+// further attempts are refused until kWindow has passed since the latest failure. An address gets a higher
+// limit than an account because a whole library's counters may share one address.
 struct LoginThrottle {
-  static constexpr int kMaxFailures = 5;
+  static constexpr int kMaxFailuresPerAccount = 5;
+  static constexpr int kMaxFailuresPerAddress = 30;
   static constexpr std::chrono::minutes kWindow{15};
 };
 // `failures` are the times of recent failures for one key (any order). Returns when trying is allowed again.
-std::optional<Instant> locked_until(const std::vector<Instant>& failures, Instant now);
+std::optional<Instant> locked_until(const std::vector<Instant>& failures, Instant now, int max_failures);
 
 }  // namespace shelfmark::domain

@@ -42,14 +42,15 @@ TEST(Staff, ThrottleLocksAfterFiveRecentFailures) {
   const auto now = instant_from_unix(100000);
   std::vector<Instant> failures;
   for (int i = 0; i < 4; ++i) failures.push_back(now - std::chrono::minutes(i));
-  EXPECT_FALSE(locked_until(failures, now));
+  EXPECT_FALSE(locked_until(failures, now, LoginThrottle::kMaxFailuresPerAccount));
   failures.push_back(now - std::chrono::minutes(20));  // too old to count
-  EXPECT_FALSE(locked_until(failures, now));
+  EXPECT_FALSE(locked_until(failures, now, LoginThrottle::kMaxFailuresPerAccount));
   failures.push_back(now - std::chrono::minutes(5));
-  auto until = locked_until(failures, now);
+  auto until = locked_until(failures, now, LoginThrottle::kMaxFailuresPerAccount);
   ASSERT_TRUE(until);
   EXPECT_EQ(*until, now + std::chrono::minutes(15));
-  EXPECT_FALSE(locked_until(failures, now + std::chrono::minutes(16)));
+  EXPECT_FALSE(locked_until(failures, now + std::chrono::minutes(16), LoginThrottle::kMaxFailuresPerAccount));
+  EXPECT_FALSE(locked_until(failures, now, LoginThrottle::kMaxFailuresPerAddress));
 }
 
 }  // namespace

@@ -191,6 +191,21 @@ TEST_P(UseCases, StaffAccountsLoginThrottleAndSessions) {
   EXPECT_FALSE(resume_session(*context, policy, again->session_token));
 }
 
+TEST_P(UseCases, ExpiringANoticePublishedThisSecondWorks) {
+  auto created = create_notice(*context, editor, notice_input("now"));
+  ASSERT_TRUE(created);
+  auto expired = expire_notice(*context, editor, created->id);
+  ASSERT_TRUE(expired);
+  EXPECT_EQ(public_notice(*context, created->id).error().code, ErrorCode::kNotFound);
+}
+
+TEST_P(UseCases, ManyFailuresFromOneAddressLockItForEveryAccount) {
+  for (int i = 0; i < domain::LoginThrottle::kMaxFailuresPerAddress; ++i)
+    log_in(*context, "user" + std::to_string(i), "wrong password!", "192.0.2.7");
+  EXPECT_EQ(log_in(*context, "someone.else", "wrong password!", "192.0.2.7").error().code, ErrorCode::kTooManyAttempts);
+  EXPECT_EQ(log_in(*context, "someone.else", "wrong password!", "192.0.2.8").error().code, ErrorCode::kInvalidCredentials);
+}
+
 TEST_P(UseCases, UnknownUsersFailLikeWrongPasswords) {
   EXPECT_EQ(log_in(*context, "nobody", "whatever password", "1.2.3.4").error().code, ErrorCode::kInvalidCredentials);
 }

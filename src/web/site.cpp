@@ -407,6 +407,7 @@ struct Site::Impl {
       notices.push_back(notice_item(p.lang, notice, *view.network));
     content.set("has_notices", !notices.is_empty_list());
     content.set("notices", notices);
+    content.set("heading_level", "3");
     return page(p, "home", t(p.lang, "Home"), content);
   }
 
@@ -512,6 +513,7 @@ struct Site::Impl {
     for (const auto& notice : view.notices) notices.push_back(notice_item(lang, notice, *view.network));
     content.set("has_notices", !notices.is_empty_list());
     content.set("notices", notices);
+    content.set("heading_level", "3");
     return page(p, "library", library.name.in(lang), content);
   }
 
@@ -526,6 +528,7 @@ struct Site::Impl {
     data content;
     content.set("has_notices", !items.is_empty_list());
     content.set("notices", items);
+    content.set("heading_level", "2");
     content.set("pager", pager(p.lang, "/" + lang_code(p.lang) + "/notices", page_number, result.total, kNoticesPerPage));
     return page(p, "notices", t(p.lang, "Notices"), content);
   }

@@ -1,0 +1,71 @@
+# The two commands that matter:
+#   make run    install what is needed, build, load demo data into var/, serve http://127.0.0.1:8080
+#   make test   install what is needed, build, run every test (unit, store on SQLite and PostgreSQL,
+#               HTTP, browser with axe, then the same C++ tests under AddressSanitizer and UBSan, and
+#               short fuzzing runs of every parser)
+# Others: make build, make bench, make fuzz, make format, make clean.
+
+BUILD ?= build
+SANITIZE_BUILD ?= build-sanitize
+JOBS ?= 2
+SHELFMARK = $(BUILD)/src/bin/shelfmark
+DATABASE ?= sqlite:var/shelfmark.db
+LISTEN ?= 127.0.0.1:8080
+FUZZ_SECONDS ?= 15
+
+.PHONY: all deps build run test test-unit test-web test-sanitize fuzz bench format clean
+
+all: build
+
+deps:
+	@bash scripts/install-deps.sh
+
+$(BUILD)/build.ninja:
+	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
+
+build: deps $(BUILD)/build.ninja
+	ninja -C $(BUILD) -j$(JOBS)
+
+run: build
+	@mkdir -p var
+	$(SHELFMARK) demo-data --database $(DATABASE)
+	exec $(SHELFMARK) serve --database $(DATABASE) --listen $(LISTEN)
+
+test: build test-unit test-web test-sanitize
+	@echo "make test: every test passed"
+
+test-unit:
+	cd $(BUILD) && ctest --output-on-failure -j1
+
+test-web:
+	cd tests/browser && SHELFMARK_BIN=$(CURDIR)/$(SHELFMARK) node --test --test-concurrency=1 http.test.mjs browser.test.mjs
+
+# The C++ tests again, built with clang under AddressSanitizer and UndefinedBehaviorSanitizer, then every
+# parser fuzzed for FUZZ_SECONDS each.
+test-sanitize: deps
+	CC=clang CXX=clang++ cmake -S . -B $(SANITIZE_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug \
+	  -DSHELFMARK_SANITIZE=ON -DSHELFMARK_FUZZ=ON -DSHELFMARK_WITH_SERVER=OFF
+	ninja -C $(SANITIZE_BUILD) -j$(JOBS)
+	cd $(SANITIZE_BUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure -j1
+	$(MAKE) --no-print-directory fuzz BUILD_FUZZ=$(SANITIZE_BUILD)
+
+BUILD_FUZZ ?= $(SANITIZE_BUILD)
+fuzz:
+	@for fuzzer in $(BUILD_FUZZ)/fuzz/fuzz_*; do \
+	  [ -x "$$fuzzer" ] || continue; \
+	  name=$$(basename $$fuzzer); corpus=$$(mktemp -d); \
+	  cp fuzz/corpus/$$name/* $$corpus/ 2>/dev/null || true; \
+	  echo "fuzzing $$name for $(FUZZ_SECONDS)s"; \
+	  $$fuzzer -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -print_final_stats=0 $$corpus > $$corpus.log 2>&1 \
+	    || { tail -n 40 $$corpus.log; rm -rf $$corpus $$corpus.log; exit 1; }; \
+	  grep -E "^Done [0-9]+ runs" $$corpus.log | tail -n 1; rm -rf $$corpus $$corpus.log; \
+	done
+
+bench: build
+	bash bench/run.sh $(SHELFMARK)
+
+format:
+	clang-format -i $$(git ls-files 'src/*.cpp' 'src/*.h' 'fuzz/*.cpp')
+
+clean:
+	rm -rf $(BUILD) $(SANITIZE_BUILD)

@@ -1,0 +1,162 @@
+// Browser tests in Debian's Chromium: every page in both languages passes axe-core's accessibility check,
+// the staff flow publishes a notice that readers then see, pages fit a 360-px phone and work without JS.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { chromium } from 'playwright-core';
+import { AxeBuilder } from '@axe-core/playwright';
+import { startShelfmark } from './harness.mjs';
+
+const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
+let server;
+let browser;
+
+before(async () => {
+  server = await startShelfmark();
+  browser = await chromium.launch({
+    executablePath: chromiumPath,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+      '--disable-sync', '--disable-dev-shm-usage'],
+    // Playwright gives every launch a fresh temporary profile (--user-data-dir) of its own.
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+async function checkAccessibility(page, label) {
+  const results = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'])
+    .analyze();
+  const problems = results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')})`);
+  assert.deepEqual(problems, [], `${label}: accessibility violations`);
+}
+
+async function visit(page, path, { status = 200 } = {}) {
+  const response = await page.goto(server.url + path);
+  assert.equal(response.status(), status, path);
+  await checkAccessibility(page, path);
+}
+
+async function logIn(page, lang = 'en') {
+  await page.goto(`${server.url}/${lang}/staff/login`);
+  await page.getByLabel(lang === 'en' ? 'Username' : '用戶名稱').fill('admin');
+  await page.getByLabel(lang === 'en' ? 'Password' : '密碼').fill(server.password);
+  await page.locator('form.narrow-form button[type=submit]').click();
+  await page.waitForURL(`**/${lang}/staff/`);
+}
+
+test('every public page passes the accessibility check in both languages', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  for (const lang of ['en', 'tc']) {
+    for (const path of ['/', '/libraries', '/libraries?district=islands', '/libraries/CL', '/libraries/MB1',
+      '/libraries/TKT', '/notices', '/staff/login']) {
+      await visit(page, `/${lang}${path}`);
+    }
+    await page.goto(`${server.url}/${lang}/notices`);
+    const first = await page.locator('.notice-list a').first().getAttribute('href');
+    await visit(page, first);
+    const station = await page.goto(`${server.url}/${lang}/libraries?kind=self_service`);
+    assert.equal(station.status(), 200);
+    await visit(page, await page.locator('.library-card a').first().getAttribute('href'));
+    await visit(page, `/${lang}/no-such-page`, { status: 404 });
+  }
+  await context.close();
+});
+
+test('every staff page passes the accessibility check, including refused forms', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await logIn(page);
+  for (const lang of ['en', 'tc']) {
+    for (const path of ['/staff/', '/staff/notices', '/staff/notices/new', '/staff/notices/1/edit', '/staff/libraries',
+      '/staff/libraries/CL', '/staff/libraries/MB1']) {
+      await visit(page, `/${lang}${path}`);
+    }
+    // A refused notice form and a refused hours form.
+    await page.goto(`${server.url}/${lang}/staff/notices/new`);
+    await page.locator('form button[type=submit]').last().click();
+    await page.waitForLoadState('load');
+    assert.equal(await page.locator('.error-summary').count(), 1);
+    await checkAccessibility(page, `${lang} refused notice form`);
+    await page.goto(`${server.url}/${lang}/staff/libraries/CL`);
+    await page.locator('#hours_wed').fill('25:00-26:00');
+    await page.locator('#hours_wed').press('Enter');
+    await page.waitForLoadState('load');
+    assert.equal(await page.locator('#hours_wed-error').count(), 1);
+    assert.equal(await page.locator('#hours_wed').inputValue(), '25:00-26:00', 'what was typed is kept');
+    await checkAccessibility(page, `${lang} refused hours form`);
+  }
+  await context.close();
+});
+
+test('staff publish an important notice and readers see it, in both languages', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await logIn(page);
+  await page.goto(`${server.url}/en/staff/notices/new`);
+  await page.getByLabel('Title in English').fill('Extended opening for exam season');
+  await page.getByLabel('Text in English').fill('The study room opens until 22:00.\n\nBring your library card.');
+  await page.getByLabel('Title in Chinese').fill('考試季節延長開放時間');
+  await page.getByLabel('Text in Chinese').fill('自修室開放至晚上10時。');
+  await page.locator('#important').check();
+  await page.getByLabel('Libraries it applies to').selectOption(['CL']);
+  await page.getByRole('button', { name: 'Publish notice' }).click();
+  await page.waitForURL('**/en/staff/notices?saved=1');
+  assert.match(await page.locator('.flash').innerText(), /saved/);
+
+  const readerContext = await browser.newContext();
+  const reader = await readerContext.newPage();
+  await reader.goto(`${server.url}/en/`);
+  await reader.getByRole('link', { name: 'Extended opening for exam season' }).first().click();
+  assert.equal(await reader.locator('h1').innerText(), 'Extended opening for exam season');
+  assert.equal(await reader.locator('article p').filter({ hasText: 'Bring your library card.' }).count(), 1);
+  await reader.getByRole('link', { name: '繁體中文' }).click();
+  assert.equal(await reader.locator('h1').innerText(), '考試季節延長開放時間');
+  assert.match(await reader.locator('.banners').innerText(), /考試季節延長開放時間/);
+  // The choice sticks: the root now leads to Chinese.
+  await reader.goto(`${server.url}/`);
+  assert.match(reader.url(), /\/tc\/$/);
+  await readerContext.close();
+  await context.close();
+});
+
+test('staff edit opening hours and the public page shows them', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await logIn(page, 'tc');
+  await page.goto(`${server.url}/tc/staff/libraries/CL`);
+  await page.locator('#hours_sun').fill('10:00-13:00, 14:00-18:00');
+  await page.locator('#hours_sun').press('Enter');
+  await page.waitForURL('**/tc/staff/libraries/CL?saved=1');
+  await page.goto(`${server.url}/en/libraries/CL`);
+  const sunday = await page.locator('table.hours tr', { hasText: 'Sunday' }).innerText();
+  assert.match(sunday, /10:00–13:00, 14:00–18:00/);
+  await context.close();
+});
+
+test('pages fit a 360-pixel phone screen', async () => {
+  const context = await browser.newContext({ viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, isMobile: true });
+  const page = await context.newPage();
+  for (const path of ['/tc/', '/en/libraries', '/tc/libraries/MB1', '/en/notices']) {
+    await page.goto(server.url + path);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.ok(overflow <= 0, `${path} scrolls sideways by ${overflow}px`);
+  }
+  await context.close();
+});
+
+test('everything works without JavaScript', async () => {
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  await page.goto(`${server.url}/en/`);
+  await page.getByLabel('District').selectOption('islands');
+  await page.getByRole('button', { name: 'Show libraries' }).click();
+  await page.waitForURL('**/en/libraries?district=islands&kind=');
+  assert.ok(await page.locator('.library-card').count() > 0);
+  await logIn(page);
+  assert.match(await page.locator('h1').innerText(), /Staff pages/);
+  await context.close();
+});

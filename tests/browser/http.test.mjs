@@ -1,0 +1,202 @@
+// HTTP tests against a running server: routing, languages, headers, sessions, CSRF, throttling, errors.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startShelfmark, Client } from './harness.mjs';
+
+let server;
+before(async () => { server = await startShelfmark(); });
+after(async () => { await server?.stop(); });
+
+test('root redirects by Accept-Language, and a chosen language sticks', async () => {
+  let response = await fetch(`${server.url}/`, { redirect: 'manual', headers: { 'accept-language': 'zh-HK,zh;q=0.9,en;q=0.5' } });
+  assert.equal(response.status, 302);
+  assert.equal(response.headers.get('location'), '/tc/');
+  response = await fetch(`${server.url}/`, { redirect: 'manual', headers: { 'accept-language': 'en-GB' } });
+  assert.equal(response.headers.get('location'), '/en/');
+  const client = new Client(server.url, { 'accept-language': 'en' });
+  await client.request('/tc/libraries');
+  assert.equal(client.cookies.get('sm_lang'), 'tc');
+  response = await client.request('/');
+  assert.equal(response.headers.get('location'), '/tc/');
+});
+
+test('pages carry security headers and the language', async () => {
+  const response = await fetch(`${server.url}/tc/`);
+  assert.equal(response.status, 200);
+  const csp = response.headers.get('content-security-policy');
+  assert.match(csp, /frame-ancestors 'none'/);
+  assert.doesNotMatch(csp, /unsafe-inline/);
+  assert.equal(response.headers.get('x-content-type-options'), 'nosniff');
+  assert.ok(response.headers.get('referrer-policy'));
+  assert.equal(response.headers.get('strict-transport-security'), null, 'no HSTS over plain HTTP');
+  const html = await response.text();
+  assert.match(html, /<html lang="zh-Hant-HK">/);
+  assert.match(html, /圖書館/);
+});
+
+test('every library page answers in both languages', async () => {
+  const html = await (await fetch(`${server.url}/en/libraries`)).text();
+  const codes = [...html.matchAll(/href="\/en\/libraries\/([A-Z0-9]+)"/g)].map((m) => m[1]);
+  assert.ok(codes.length >= 80, `only ${codes.length} libraries listed`);
+  for (const code of codes) {
+    for (const lang of ['en', 'tc']) {
+      const response = await fetch(`${server.url}/${lang}/libraries/${code}`);
+      assert.equal(response.status, 200, `${lang}/${code}`);
+      await response.arrayBuffer();
+    }
+  }
+});
+
+test('library filters keep to one district and kind', async () => {
+  const html = await (await fetch(`${server.url}/en/libraries?district=islands&kind=small`)).text();
+  const cards = html.split('class="library-card"').slice(1);
+  assert.ok(cards.length > 0);
+  for (const card of cards) {
+    assert.match(card, /Small library · Islands/);
+  }
+  const bad = await fetch(`${server.url}/en/libraries?district=atlantis`);
+  assert.equal(bad.status, 200, 'an unknown filter value is ignored, not an error');
+});
+
+test('mobile library pages show their stops', async () => {
+  const html = await (await fetch(`${server.url}/tc/libraries/MB1`)).text();
+  assert.match(html, /流動圖書館/);
+  assert.match(html, /<table class="hours">/);
+  assert.match(html, /公眾假期/);
+});
+
+test('healthz, metrics and fingerprinted static files', async () => {
+  assert.equal(await (await fetch(`${server.url}/healthz`)).text(), 'ok\n');
+  await fetch(`${server.url}/en/notices`);
+  const metrics = await (await fetch(`${server.url}/metrics`)).text();
+  assert.match(metrics, /shelfmark_http_requests_total\{route="\/\{lang\}\/notices",status="200"\} \d+/);
+  assert.match(metrics, /shelfmark_http_request_duration_seconds_bucket\{route="\/\{lang\}\/notices",le="\+Inf"\}/);
+  assert.match(metrics, /shelfmark_db_pool_in_use \d+/);
+  const html = await (await fetch(`${server.url}/en/`)).text();
+  const css = /href="(\/static\/style\.[0-9a-f]{12}\.css)"/.exec(html)[1];
+  const response = await fetch(server.url + css);
+  assert.equal(response.status, 200);
+  assert.match(response.headers.get('cache-control'), /max-age=31536000, immutable/);
+  assert.match(response.headers.get('content-type'), /text\/css/);
+  assert.equal((await fetch(`${server.url}/static/style.000000000000.css`)).status, 404);
+});
+
+test('not-found pages in the right language', async () => {
+  let response = await fetch(`${server.url}/tc/libraries/NOPE`);
+  assert.equal(response.status, 404);
+  assert.match(await response.text(), /找不到/);
+  response = await fetch(`${server.url}/en/no/such/page`);
+  assert.equal(response.status, 404);
+  assert.match(await response.text(), /Page not found/);
+  response = await fetch(`${server.url}/fr/`, { headers: { 'accept-language': 'zh-HK' } });
+  assert.equal(response.status, 404);
+  assert.match(await response.text(), /lang="zh-Hant-HK"/);
+  response = await fetch(`${server.url}/en/notices/abc`);
+  assert.equal(response.status, 404);
+});
+
+test('malformed requests get clear refusals', async () => {
+  const client = new Client(server.url);
+  let response = await client.request('/en/staff/login', { method: 'POST', body: 'a=%FF%FE', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+  assert.equal(response.status, 400);
+  assert.match(response.text_, /could not be read/);
+  response = await client.request('/en/staff/login', { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
+  assert.equal(response.status, 415);
+  response = await client.request('/en/libraries', { method: 'POST', form: { a: '1' } });
+  assert.equal(response.status, 405);
+  response = await fetch(`${server.url}/en/%FF`);
+  assert.equal(response.status, 400);
+});
+
+test('staff pages need a session, and readers never see them', async () => {
+  const client = new Client(server.url);
+  for (const path of ['/en/staff/', '/en/staff/notices', '/tc/staff/libraries/CL', '/en/staff/notices/1/edit']) {
+    const response = await client.request(path);
+    assert.equal(response.status, 303, path);
+    assert.equal(response.headers.get('location'), `/${path.slice(1, 3)}/staff/login`);
+  }
+  const response = await client.request('/en/staff/notices', { method: 'POST', form: { title_en: 'x' } });
+  assert.equal(response.status, 303);
+});
+
+test('login: CSRF required, wrong password refused, new session id each time, logout ends it server-side', async () => {
+  const client = new Client(server.url);
+  let response = await client.request('/en/staff/login', { method: 'POST', form: { username: 'admin', password: server.password } });
+  assert.equal(response.status, 403, 'no CSRF token');
+  response = await client.login('admin', 'not the password at all');
+  assert.equal(response.status, 422);
+  assert.match(response.text_, /username or password is not correct/);
+  response = await client.login('admin', server.password);
+  assert.equal(response.status, 303);
+  const setCookie = response.headers.getSetCookie().find((c) => c.startsWith('sm_session='));
+  assert.match(setCookie, /HttpOnly/);
+  assert.match(setCookie, /SameSite=Lax/);
+  assert.doesNotMatch(setCookie, /Secure/, 'no Secure flag over plain HTTP');
+  const first = client.cookies.get('sm_session');
+  response = await client.request('/en/staff/');
+  assert.equal(response.status, 200);
+  assert.equal(response.headers.get('cache-control'), 'no-store');
+  assert.match(response.text_, /Signed in as Demo administrator/);
+
+  const again = new Client(server.url);
+  await again.login('admin', server.password);
+  assert.notEqual(again.cookies.get('sm_session'), first, 'every login gets a new session id');
+
+  const page = await client.request('/en/staff/');
+  const csrf = client.csrfFrom(page.text_);
+  response = await client.request('/en/staff/logout', { method: 'POST', form: { csrf: 'wrong' } });
+  assert.equal(response.status, 403, 'logout needs the CSRF token too');
+  response = await client.request('/en/staff/logout', { method: 'POST', form: { csrf } });
+  assert.equal(response.status, 303);
+  const replay = new Client(server.url);
+  replay.cookies.set('sm_session', first);
+  response = await replay.request('/en/staff/');
+  assert.equal(response.status, 303, 'the old session id no longer works');
+});
+
+test('staff forms refuse bad input with messages beside the fields, keeping what was typed', async () => {
+  const client = new Client(server.url);
+  await client.login('admin', server.password);
+  const form = await client.request('/tc/staff/notices/new');
+  const csrf = client.csrfFrom(form.text_);
+  const response = await client.request('/tc/staff/notices', {
+    method: 'POST',
+    form: { csrf, title_en: 'Kept title', title_tc: '', body_en: 'Body', body_tc: '', publish_at: 'soon' },
+  });
+  assert.equal(response.status, 422);
+  assert.match(response.text_, /value="Kept title"/);
+  assert.match(response.text_, /id="title_tc-error"/);
+  assert.match(response.text_, /請輸入此項資料|必須填寫|此欄必須填寫|必填/);
+  assert.match(response.text_, /aria-invalid="true"/);
+});
+
+test('a published notice appears on the public pages, an important one as a banner', async () => {
+  const client = new Client(server.url);
+  await client.login('admin', server.password);
+  const csrf = client.csrfFrom((await client.request('/en/staff/notices/new')).text_);
+  let response = await client.request('/en/staff/notices', {
+    method: 'POST',
+    form: { csrf, title_en: 'Library closed for fire drill', title_tc: '圖書館進行消防演習', body_en: 'Closed 10:00 to 11:00.',
+      body_tc: '上午10時至11時暫停開放。', important: '1', libraries: 'CL' },
+  });
+  assert.equal(response.status, 303);
+  const home = await (await fetch(`${server.url}/tc/`)).text();
+  assert.match(home, /class="banner wrap".*圖書館進行消防演習/);
+  const library = await (await fetch(`${server.url}/en/libraries/CL`)).text();
+  assert.match(library, /Library closed for fire drill/);
+  const id = /\/en\/notices\/(\d+)">Library closed for fire drill/.exec(library)[1];
+  const list = await client.request('/en/staff/notices');
+  response = await client.request(`/en/staff/notices/${id}/expire`, { method: 'POST', form: { csrf: client.csrfFrom(list.text_) } });
+  assert.equal(response.status, 303);
+  assert.equal((await fetch(`${server.url}/en/notices/${id}`)).status, 404);
+});
+
+test('five failed logins lock the account for a while', async () => {
+  const client = new Client(server.url);
+  await client.request('/en/');
+  const username = 'nobody-here';
+  for (let i = 0; i < 5; i++) assert.equal((await client.login(username, `wrong password ${i}`)).status, 422);
+  const locked = await client.login(username, 'wrong password again');
+  assert.equal(locked.status, 429);
+  assert.match(locked.text_, /Too many unsuccessful attempts/);
+});

@@ -1,5 +1,5 @@
 // `shelfmark`: one executable for the whole system. Subcommands: serve, migrate, demo-data, user add-staff.
-// Settings come from flags, then SHELFMARK_* environment variables, then an optional --config file.
+// Settings: a flag wins over the --config file (TOML/INI), which wins over SHELFMARK_* environment variables.
 #include <CLI/CLI.hpp>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
@@ -113,7 +113,7 @@ int main(int argc, char** argv) {
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e%z %l %v");
 
   CLI::App cli{"Shelfmark: an integrated library system for a city's public library network.\n"
-               "Settings: flags, then SHELFMARK_* environment variables, then --config FILE (TOML/INI)."};
+               "Settings: flags win over --config FILE (TOML/INI), which wins over SHELFMARK_* environment variables."};
   cli.set_config("--config", "", "Read settings from this file (key = value lines, TOML/INI)");
   cli.require_subcommand(1);
   Common common;

@@ -1,5 +1,5 @@
-// Settings for the `shelfmark` command: read from flags, environment variables (SHELFMARK_*) and an
-// optional config file, then checked here so that every bad value gets one clear message.
+// Settings for the `shelfmark` command (flags, a --config file, SHELFMARK_* environment variables, parsed by
+// CLI11 in main.cpp) are checked here, so that every bad value gets one clear message.
 #pragma once
 
 #include <cstdint>

@@ -67,12 +67,45 @@ std::string template_text(const std::string& name) {
   return std::string(*text);
 }
 
-// Compiled templates, one set per thread (rendering is not thread-safe in kainjow).
-mustache::mustache& compiled(const std::string& name) {
+// A template as compiled for one language: partials ({{> name}}) inlined and {{#t}}text{{/t}} sections
+// replaced by their translation once, so rendering a page parses nothing and calls no lambdas. (The
+// translations may hold {{placeholders}}; they are filled like the rest of the template.)
+std::string expand_template(const std::string& name, Language language, const Translator& translator, int depth = 0) {
+  if (depth > 8) throw std::logic_error("template partials nest too deeply at " + name);
+  const auto text = template_text(name);
+  std::string out;
+  out.reserve(text.size());
+  std::size_t at = 0;
+  while (true) {
+    const auto open = text.find("{{", at);
+    if (open == std::string::npos) break;
+    out.append(text, at, open - at);
+    if (text.compare(open, 6, "{{#t}}") == 0) {
+      const auto close = text.find("{{/t}}", open + 6);
+      if (close == std::string::npos) throw std::logic_error("unclosed {{#t}} in template " + name);
+      out += translator.translate(language, std::string_view(text).substr(open + 6, close - open - 6));
+      at = close + 6;
+    } else if (text.compare(open, 3, "{{>") == 0) {
+      const auto close = text.find("}}", open);
+      if (close == std::string::npos) throw std::logic_error("unclosed partial in template " + name);
+      const auto partial = std::string(trim(std::string_view(text).substr(open + 3, close - open - 3)));
+      out += expand_template(partial, language, translator, depth + 1);
+      at = close + 2;
+    } else {
+      out.append("{{");
+      at = open + 2;
+    }
+  }
+  out.append(text, at, std::string::npos);
+  return out;
+}
+
+// Compiled templates, one set per thread and language (rendering is not thread-safe in kainjow).
+mustache::mustache& compiled(const std::string& name, Language language, const Translator& translator) {
   thread_local std::unordered_map<std::string, std::unique_ptr<mustache::mustache>> cache;
-  auto& slot = cache[name];
+  auto& slot = cache[std::string(domain::language_code(language)) + ":" + name];
   if (!slot) {
-    slot = std::make_unique<mustache::mustache>(template_text(name));
+    slot = std::make_unique<mustache::mustache>(expand_template(name, language, translator));
     if (!slot->is_valid()) throw std::logic_error("template " + name + ": " + slot->error_message());
   }
   return *slot;
@@ -162,13 +195,8 @@ struct Site::Impl {
   }
 
   std::string render(Language lang, const std::string& name, data& values) const {
-    values.set("t", mustache::lambda{[this, lang](const std::string& text) { return translator.translate(lang, text); }});
     values.set("lang", lang_code(lang));
-    for (const char* partial : {"notice_item", "pager", "form_errors"}) {
-      const std::string partial_name = partial;
-      values.set(partial_name, mustache::partial{[partial_name] { return template_text(partial_name); }});
-    }
-    auto& tmpl = compiled(name);
+    auto& tmpl = compiled(name, lang, translator);
     auto html = tmpl.render(values);
     if (!tmpl.is_valid()) throw std::logic_error("template " + name + ": " + tmpl.error_message());
     return html;

@@ -13,7 +13,7 @@ apt_packages=(
   nlohmann-json3-dev libfmt-dev libspdlog-dev libcli11-dev libkainjow-mustache-dev
   libpng-dev libjpeg-dev libcurl4-openssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  tzdata curl procps
+  tzdata curl procps openssl
   chromium fonts-noto-cjk wrk nginx-light python3
 )
 # Node.js may already come from another source (it does on our build machines); only ask Debian when absent.

@@ -138,4 +138,27 @@ Outcome<Done> remove_closure(const Context& context, const Actor& actor, const s
                       });
 }
 
+Outcome<Done> add_mobile_stop(const Context& context, const Actor& actor, const std::string& code,
+                              const domain::MobileStopInput& input) {
+  auto stop = domain::validate_mobile_stop(input);
+  if (!stop) return stop.error();
+  return edit_library(context, actor, code, "library.stop.add", [&](Repositories& repos, domain::Library& library) {
+    if (library.kind != domain::LibraryKind::kMobile)
+      return Outcome<Done>(domain::invalid({{"", ErrorCode::kInvalidChoice, {}}}));
+    for (const auto& existing : library.stops)
+      if (existing.weekday == stop->weekday && existing.time.opens < stop->time.closes &&
+          stop->time.opens < existing.time.closes)
+        return Outcome<Done>(domain::invalid({{"stop_hours", ErrorCode::kTimeRangesOverlap, {}}}));
+    repos.libraries.add_stop(library.id, stop.value());
+    return Outcome<Done>(Done{});
+  });
+}
+
+Outcome<Done> remove_mobile_stop(const Context& context, const Actor& actor, const std::string& code, long long id) {
+  return edit_library(context, actor, code, "library.stop.remove", [&](Repositories& repos, domain::Library& library) {
+    if (!repos.libraries.remove_stop(library.id, id)) return Outcome<Done>(failure(ErrorCode::kNotFound));
+    return Outcome<Done>(Done{});
+  });
+}
+
 }  // namespace shelfmark::app

@@ -39,4 +39,10 @@ domain::Outcome<domain::Done> add_closure(const Context& context, const Actor& a
 domain::Outcome<domain::Done> remove_closure(const Context& context, const Actor& actor, const std::string& code,
                                              long long id);
 
+// Mobile libraries only: their weekly stops.
+domain::Outcome<domain::Done> add_mobile_stop(const Context& context, const Actor& actor, const std::string& code,
+                                              const domain::MobileStopInput& input);
+domain::Outcome<domain::Done> remove_mobile_stop(const Context& context, const Actor& actor, const std::string& code,
+                                                 long long id);
+
 }  // namespace shelfmark::app

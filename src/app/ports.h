@@ -43,6 +43,8 @@ class LibraryRepository {
   virtual bool remove_special_hours(long long library_id, long long special_id) = 0;
   virtual long long add_closure(long long library_id, const domain::Closure& closure) = 0;
   virtual bool remove_closure(long long library_id, long long closure_id) = 0;
+  virtual long long add_stop(long long library_id, const domain::MobileStop& stop) = 0;
+  virtual bool remove_stop(long long library_id, long long stop_id) = 0;
   virtual domain::HolidayCalendar holidays() = 0;
   virtual void add_holiday(const domain::Holiday& holiday) = 0;
   // A number that changes whenever anything above changes; lets every node cache the network.
@@ -80,7 +82,7 @@ class StaffRepository {
   virtual std::optional<StaffRecord> by_username(const std::string& username) = 0;
   virtual std::optional<domain::StaffUser> by_id(long long id) = 0;
   // Throws StoreError(kUniqueViolation) when the username is taken.
-  virtual long long insert(const domain::StaffUser& user, const std::string& password_hash) = 0;
+  virtual long long insert(const domain::StaffUser& user, const std::string& password_hash, Instant created_at) = 0;
   virtual std::vector<domain::StaffUser> all() = 0;
 };
 

@@ -37,7 +37,7 @@ Outcome<domain::StaffUser> add_staff(const Context& context, const NewStaffInput
       return;
     }
     try {
-      user.id = repos.staff.insert(user, hash);
+      user.id = repos.staff.insert(user, hash, context.clock.now());
     } catch (const StoreError& error) {
       if (error.kind() != StoreError::Kind::kUniqueViolation) throw;
       result = domain::invalid({{"username", ErrorCode::kUsernameTaken, {}}});
@@ -91,6 +91,8 @@ Outcome<LoginResult> log_in(const Context& context, const std::string& username_
   LoginResult result{context.tokens.random_token(), context.tokens.random_token(), record->user};
   context.store.transact(Store::Mode::kWrite, [&](Repositories& repos) {
     repos.auth_failures.clear(account_key);
+    // Sessions nobody has used for a day are past any idle timeout: clear them out now and then.
+    repos.sessions.remove_idle(now - std::chrono::hours(24));
     repos.sessions.insert({context.tokens.digest(result.session_token), record->user.id, result.csrf_token, now, now});
     repos.audit.record({now, record->user.id, "staff.login", "staff:" + std::to_string(record->user.id), ""});
   });

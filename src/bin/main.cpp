@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -116,6 +117,8 @@ int main(int argc, char** argv) {
                "Settings: flags win over --config FILE (TOML/INI), which wins over SHELFMARK_* environment variables."};
   cli.set_config("--config", "", "Read settings from this file (key = value lines, TOML/INI)");
   cli.require_subcommand(1);
+  // Global options may also follow the subcommand: `shelfmark serve --database URL`.
+  cli.fallthrough();
   Common common;
   cli.add_option("--database", common.database, "Database URL: sqlite:PATH or postgresql://USER@HOST:PORT/NAME")
       ->envname("SHELFMARK_DATABASE")
@@ -193,8 +196,20 @@ int main(int argc, char** argv) {
     }
     if (add_staff->parsed()) {
       std::string password;
-      if (isatty(STDIN_FILENO)) std::cerr << "Password: " << std::flush;
+      const bool terminal = isatty(STDIN_FILENO);
+      termios saved{};
+      if (terminal) {
+        std::cerr << "Password: " << std::flush;
+        tcgetattr(STDIN_FILENO, &saved);
+        termios hidden = saved;
+        hidden.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+        tcsetattr(STDIN_FILENO, TCSANOW, &hidden);
+      }
       std::getline(std::cin, password);
+      if (terminal) {
+        tcsetattr(STDIN_FILENO, TCSANOW, &saved);
+        std::cerr << "\n";
+      }
       if (!password.empty() && password.back() == '\r') password.pop_back();
       auto runtime = open_runtime(common, 1);
       run_migrations(runtime);

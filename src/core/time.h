@@ -63,7 +63,7 @@ class SystemClock final : public Clock {
   Instant now() const override;
 };
 
-// A clock that tests (and `--fake-now`) set by hand.
+// A clock that tests set by hand.
 class FixedClock final : public Clock {
  public:
   explicit FixedClock(Instant now) : now_(now) {}

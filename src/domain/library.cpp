@@ -166,6 +166,31 @@ Outcome<LibraryDetails> validate_library_details(const LibraryDetailsInput& inpu
                         std::move(facilities)};
 }
 
+Outcome<MobileStop> validate_mobile_stop(const MobileStopInput& input) {
+  std::vector<FieldError> errors;
+  check_text(errors, "stop_name_en", input.name_en, 120, true);
+  check_text(errors, "stop_name_tc", input.name_tc, 60, true);
+  check_text(errors, "stop_address_en", input.address_en, 300, true);
+  check_text(errors, "stop_address_tc", input.address_tc, 150, true);
+  const auto district = parse_district(input.district);
+  if (!district) errors.push_back({"stop_district", ErrorCode::kInvalidChoice, {}});
+  const auto weekday = trim(input.weekday);
+  const bool weekday_ok = weekday.size() == 1 && weekday[0] >= '1' && weekday[0] <= '7';
+  if (!weekday_ok) errors.push_back({"stop_weekday", ErrorCode::kInvalidChoice, {}});
+  auto ranges = parse_time_ranges(input.hours);
+  if (!ranges)
+    errors.push_back({"stop_hours", ranges.error().code, {}});
+  else if (ranges->size() != 1)
+    errors.push_back({"stop_hours", ErrorCode::kInvalidTime, {}});
+  if (!errors.empty()) return invalid(std::move(errors));
+  return MobileStop{0,
+                    {clean_single_line_text(input.name_en), clean_single_line_text(input.name_tc)},
+                    *district,
+                    {clean_single_line_text(input.address_en), clean_single_line_text(input.address_tc)},
+                    weekday[0] - '0',
+                    ranges->front()};
+}
+
 std::optional<ErrorCode> normalise_time_ranges(std::vector<TimeRange>& ranges) {
   for (const auto& range : ranges)
     if (range.opens < 0 || range.closes > kEndOfDay || range.opens >= range.closes)

@@ -135,6 +135,12 @@ struct LibraryDetails {
 };
 Outcome<LibraryDetails> validate_library_details(const LibraryDetailsInput& input);
 
+// A mobile library stop as typed by staff; weekday is "1" (Monday) .. "7", hours one period "10:00-13:00".
+struct MobileStopInput {
+  std::string name_en, name_tc, district, address_en, address_tc, weekday, hours;
+};
+Outcome<MobileStop> validate_mobile_stop(const MobileStopInput& input);
+
 // Checks one day's periods: each opens before it closes and they do not overlap. Sorts them.
 std::optional<ErrorCode> normalise_time_ranges(std::vector<TimeRange>& ranges);
 

@@ -49,6 +49,23 @@ TEST(Library, ValidatesDetails) {
   EXPECT_EQ(fields[2].field, "district");
 }
 
+TEST(Library, ValidatesMobileStops) {
+  MobileStopInput input{"Tai O", "大澳", "islands", "Bus terminus", "巴士總站", "5", "10:00-13:00"};
+  auto stop = validate_mobile_stop(input);
+  ASSERT_TRUE(stop);
+  EXPECT_EQ(stop->weekday, 5);
+  EXPECT_EQ(stop->time, (TimeRange{600, 780}));
+  input.weekday = "8";
+  input.hours = "10:00-11:00, 12:00-13:00";
+  input.district = "";
+  auto refused = validate_mobile_stop(input);
+  ASSERT_FALSE(refused);
+  ASSERT_EQ(refused.error().fields.size(), 3u);
+  EXPECT_EQ(refused.error().fields[2].field, "stop_hours");
+  input = {"", "", "islands", "", "", "1", ""};
+  EXPECT_EQ(validate_mobile_stop(input).error().fields.size(), 5u);
+}
+
 TEST(Library, RejectsOverlongAndInvalidText) {
   std::vector<FieldError> errors;
   check_text(errors, "x", std::string(121, 'a'), 120, true);

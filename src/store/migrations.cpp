@@ -66,7 +66,16 @@ int schema_version(Database& database) {
 MigrationReport migrate(Database& database) {
   MigrationReport report;
   auto connection = database.acquire();
-  ensure_table(*connection);
+  // Several nodes may start at once on a new database: create the bookkeeping table under the same lock.
+  connection->begin(true);
+  try {
+    if (connection->backend() == Backend::kPostgres) connection->query("SELECT pg_advisory_xact_lock(7461636)");
+    ensure_table(*connection);
+    connection->commit();
+  } catch (...) {
+    connection->rollback();
+    throw;
+  }
   for (const auto& migration : bundled_migrations()) {
     connection->begin(true);
     try {

@@ -14,7 +14,10 @@ using app::StoreError;
 
 StoreError error_from(PGconn* conn, PGresult* result, std::string_view what) {
   const char* state = result ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
-  std::string message = std::string(what) + ": " + (result ? PQresultErrorMessage(result) : PQerrorMessage(conn));
+  // Only the primary message: PostgreSQL's DETAIL line can quote the values of a row (personal data), and
+  // these messages reach the logs.
+  const char* primary = result ? PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY) : nullptr;
+  std::string message = std::string(what) + ": " + (primary ? primary : PQerrorMessage(conn));
   while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
   const std::string code = state ? state : "";
   if (code == "23505") return StoreError(StoreError::Kind::kUniqueViolation, message);
@@ -44,7 +47,8 @@ class PostgresConnection final : public Connection {
     }
     // NOTICEs (e.g. "relation already exists, skipping") would otherwise go to stderr.
     PQsetNoticeProcessor(conn_, [](void*, const char*) {}, nullptr);
-    execute_script("SET client_encoding = 'UTF8'; SET TIME ZONE 'UTC'");
+    // An acknowledged change must survive a crash of the database server: never rely on its configuration.
+    execute_script("SET client_encoding = 'UTF8'; SET TIME ZONE 'UTC'; SET synchronous_commit = on");
   }
 
   ~PostgresConnection() override { PQfinish(conn_); }

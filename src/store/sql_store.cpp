@@ -75,15 +75,27 @@ class SqlLibraries final : public app::LibraryRepository {
     write_hours(id, library.hours);
     for (const auto& special : library.special_hours) add_special_hours(id, special);
     for (const auto& closure : library.closures) add_closure(id, closure);
-    for (const auto& stop : library.stops)
-      c_.execute(
-          "INSERT INTO mobile_stops (library_id, name_en, name_tc, district, address_en, address_tc, weekday, opens, "
-          "closes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-          {id, stop.name.en, stop.name.tc, std::string(domain::district_code(stop.district)), stop.address.en,
-           stop.address.tc, static_cast<long long>(stop.weekday), static_cast<long long>(stop.time.opens),
-           static_cast<long long>(stop.time.closes)});
+    for (const auto& stop : library.stops) add_stop(id, stop);
     bump(c_, "network_version");
     return id;
+  }
+
+  long long add_stop(long long library_id, const domain::MobileStop& stop) override {
+    const auto id = insert_returning_id(
+        c_,
+        "INSERT INTO mobile_stops (library_id, name_en, name_tc, district, address_en, address_tc, weekday, opens, "
+        "closes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        {library_id, stop.name.en, stop.name.tc, std::string(domain::district_code(stop.district)), stop.address.en,
+         stop.address.tc, static_cast<long long>(stop.weekday), static_cast<long long>(stop.time.opens),
+         static_cast<long long>(stop.time.closes)});
+    bump(c_, "network_version");
+    return id;
+  }
+
+  bool remove_stop(long long library_id, long long stop_id) override {
+    const auto changed = c_.execute("DELETE FROM mobile_stops WHERE id = ? AND library_id = ?", {stop_id, library_id});
+    if (changed) bump(c_, "network_version");
+    return changed == 1;
   }
 
   bool update_details(long long id, long long expected_version, const domain::LibraryDetails& details) override {
@@ -348,13 +360,13 @@ class SqlStaff final : public app::StaffRepository {
     return user_of(rows[0]);
   }
 
-  long long insert(const domain::StaffUser& user, const std::string& password_hash) override {
+  long long insert(const domain::StaffUser& user, const std::string& password_hash, Instant created_at) override {
     return insert_returning_id(
         c_,
         "INSERT INTO staff (username, display_name, role, password_hash, disabled, created_at) "
         "VALUES (?, ?, ?, ?, ?, ?)",
         {user.username, user.display_name, std::string(domain::role_code(user.role)), password_hash,
-         user.disabled ? 1LL : 0LL, unix_of(SystemClock().now())});
+         user.disabled ? 1LL : 0LL, unix_of(created_at)});
   }
 
   std::vector<domain::StaffUser> all() override {

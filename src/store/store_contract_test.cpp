@@ -204,7 +204,7 @@ TEST_P(StoreContract, NoticeUpdateChecksVersionAndBumpsCounter) {
 
 TEST_P(StoreContract, SessionsAndAuthFailures) {
   store->transact(Store::Mode::kWrite, [&](Repositories& repos) {
-    const auto id = repos.staff.insert({0, "chan", "Chan Tai Man 陳大文", domain::Role::kEditor, false}, "$argon2id$x");
+    const auto id = repos.staff.insert({0, "chan", "Chan Tai Man 陳大文", domain::Role::kEditor, false}, "$argon2id$x", instant_from_unix(1));
     repos.sessions.insert({"digest1", id, "csrf", instant_from_unix(10), instant_from_unix(10)});
     repos.sessions.touch("digest1", instant_from_unix(50));
     EXPECT_EQ(repos.sessions.by_digest("digest1")->last_seen_at, instant_from_unix(50));
@@ -231,7 +231,7 @@ TEST_P(StoreContract, ConcurrentInsertsOfOneUsernameExactlyOneWins) {
     threads.emplace_back([&] {
       try {
         store->transact(Store::Mode::kWrite, [&](Repositories& repos) {
-          repos.staff.insert({0, "racer", "Racer", domain::Role::kCounter, false}, "h");
+          repos.staff.insert({0, "racer", "Racer", domain::Role::kCounter, false}, "h", instant_from_unix(1));
         });
         ++wins;
       } catch (const StoreError& error) {

@@ -155,6 +155,34 @@ TEST_P(UseCases, LibraryEditsAreValidatedVersionedAndAudited) {
   EXPECT_EQ(audit[0].subject, "library:CL");
 }
 
+TEST_P(UseCases, MobileStopsAreEditedOnlyOnMobileLibraries) {
+  domain::MobileStopInput stop{"Tai O", "大澳", "islands", "Bus terminus", "巴士總站", "5", "10:00-13:00"};
+  auto refused = add_mobile_stop(*context, editor, "CL", stop);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, ErrorCode::kInvalidChoice);
+  domain::Library mobile;
+  mobile.code = "MB1";
+  mobile.name = {"Mobile Library No. 1", "流動圖書館第1號"};
+  mobile.kind = domain::LibraryKind::kMobile;
+  mobile.district = domain::District::kIslands;
+  mobile.address = {"Various stops", "各站"};
+  store->transact(Store::Mode::kWrite, [&](Repositories& repos) { repos.libraries.insert(mobile); });
+  EXPECT_EQ(add_mobile_stop(*context, counter, "MB1", stop).error().code, ErrorCode::kPermissionDenied);
+  ASSERT_TRUE(add_mobile_stop(*context, editor, "MB1", stop));
+  stop.hours = "12:00-14:00";
+  EXPECT_EQ(add_mobile_stop(*context, editor, "MB1", stop).error().fields.at(0).code, ErrorCode::kTimeRangesOverlap);
+  auto library = library_for_staff(*context, editor, "MB1");
+  ASSERT_EQ(library->stops.size(), 1u);
+  EXPECT_EQ(library->stops[0].name.tc, "大澳");
+  // Friday 2026-11-27 11:00: at the stop.
+  clock->set(zone->to_instant({*parse_iso_date("2026-11-27"), 660}));
+  NetworkCache cache;
+  auto page = library_page(*context, cache, "MB1");
+  EXPECT_EQ(page->status.state, domain::OpenStatus::State::kOpen);
+  ASSERT_TRUE(remove_mobile_stop(*context, editor, "MB1", library->stops[0].id));
+  EXPECT_EQ(remove_mobile_stop(*context, editor, "MB1", library->stops[0].id).error().code, ErrorCode::kNotFound);
+}
+
 TEST_P(UseCases, StaffAccountsLoginThrottleAndSessions) {
   auto created = add_staff(*context, {"Chan.TM", "Chan Tai Man", "editor", "a long enough passphrase"});
   ASSERT_TRUE(created);

@@ -14,7 +14,10 @@ struct Translator::Impl {
 };
 
 Translator::Translator() : impl_(std::make_unique<Impl>()) {
-  boost::locale::generator generator;
+  // ICU explicitly: the machine may have no system locales but C/C.UTF-8/POSIX.
+  auto backends = boost::locale::localization_backend_manager::global();
+  backends.select("icu");
+  boost::locale::generator generator(backends);
   generator.use_ansi_encoding(false);
   const std::locale base = generator("zh_HK.UTF-8");
   boost::locale::gnu_gettext::messages_info info;

@@ -52,6 +52,10 @@ Request to_request(const restinio::request_handle_t& wire, const ServerOptions& 
     if (!forwarded_for.empty()) request.remote_address = std::string(trim(split(forwarded_for, ',').back()));
     request.tls = header.get_field_or("X-Forwarded-Proto", "") == "https";
   }
+  if (wire->body().size() > options.max_body_bytes) {
+    bad = 413;
+    return request;
+  }
   if (request.method == "POST") {
     const auto type = to_lower_ascii(header.get_field_or("Content-Type", ""));
     if (type.rfind("application/x-www-form-urlencoded", 0) == 0) {
@@ -97,7 +101,9 @@ void run(Site& site, const ServerOptions& options, bool tls, const std::function
                                     .max_field_name_size(1024)
                                     .max_field_value_size(16 * 1024)
                                     .max_field_count(100)
-                                    .max_body_size(options.max_body_bytes))
+                                    // Larger bodies than we accept still get read, so that the reader gets a
+                                    // clear 413 page rather than a dropped connection; far larger ones are cut.
+                                    .max_body_size(options.max_body_bytes * 4))
       .read_next_http_message_timelimit(std::chrono::seconds(30))
       .write_http_response_timelimit(std::chrono::seconds(30))
       .handle_request_timeout(std::chrono::seconds(30));

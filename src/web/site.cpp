@@ -265,6 +265,14 @@ struct Site::Impl {
         heading = t(p.lang, "Something was wrong with the request");
         message = t(p.lang, "The information sent could not be read. Please go back and try again.");
         break;
+      case 413:
+        heading = t(p.lang, "What you sent is too large");
+        message = t(p.lang, "Please send less at a time, or make the file smaller, and try again.");
+        break;
+      case 415:
+        heading = t(p.lang, "Something was wrong with the request");
+        message = t(p.lang, "This kind of content cannot be accepted here.");
+        break;
       case 419:
         heading = t(p.lang, "This form has expired");
         message = t(p.lang, "For your security, forms expire. Please go back, reload the page and try again.");
@@ -340,6 +348,8 @@ struct Site::Impl {
     item.set("published", format_date(translator, lang, published.date));
     item.set("published_iso", format_iso_date(published.date));
     item.set("applies_to", applies_to(lang, notice, network));
+    const auto body = domain::paragraphs(notice.body.in(lang));
+    if (!body.empty()) item.set("summary", body.front());
     return item;
   }
 
@@ -430,6 +440,29 @@ struct Site::Impl {
     content.set("open_count", format_count(open));
     content.set("districts", district_options(p.lang, std::nullopt));
     content.set("kinds", kind_options(p.lang, std::nullopt));
+    auto groups = list();
+    for (auto district : domain::all_districts()) {
+      auto members = list();
+      int count = 0;
+      for (const auto& entry : view.libraries) {
+        if (entry.library->district != district) continue;
+        data item;
+        item.set("code", entry.library->code);
+        item.set("name", entry.library->name.in(p.lang));
+        item.set("kind", t(p.lang, domain::library_kind_label(entry.library->kind)));
+        item.set("status", status_text(p.lang, *entry.library, entry.status, view.now));
+        item.set("status_class", status_class(entry.status));
+        members.push_back(item);
+        ++count;
+      }
+      if (count == 0) continue;
+      data group;
+      group.set("district", t(p.lang, domain::district_label(district)));
+      group.set("count", format_count(count));
+      group.set("libraries", members);
+      groups.push_back(group);
+    }
+    content.set("district_groups", groups);
     auto notices = list();
     for (const auto& notice : app::public_notices(context, 1, 5).notices)
       notices.push_back(notice_item(p.lang, notice, *view.network));
@@ -892,6 +925,32 @@ struct Site::Impl {
       item.set("reason", entry.reason.in(lang));
       closures.push_back(item);
     }
+    auto stops = list();
+    for (const auto& stop : library.stops) {
+      data item;
+      item.set("id", std::to_string(stop.id));
+      item.set("day", format_weekday(translator, lang, stop.weekday));
+      item.set("time", format_time(stop.time.opens) + "-" + format_time(stop.time.closes));
+      item.set("name", stop.name.in(lang));
+      stops.push_back(item);
+    }
+    content.set("has_stops", !stops.is_empty_list());
+    content.set("stops", stops);
+    const auto typed_district = domain::parse_district(value_of("stop_district", ""));
+    content.set("stop_districts", district_options(lang, typed_district ? typed_district : std::optional(library.district)));
+    auto weekdays = list();
+    for (int day = 1; day <= 7; ++day) {
+      data option;
+      option.set("code", std::to_string(day));
+      option.set("label", format_weekday(translator, lang, day));
+      option.set("selected", value_of("stop_weekday", "1") == std::to_string(day));
+      weekdays.push_back(option);
+    }
+    content.set("stop_weekdays", weekdays);
+    for (const auto* field : {"stop_name_en", "stop_name_tc", "stop_address_en", "stop_address_tc", "stop_hours"}) {
+      content.set(field, value_of(field, ""));
+      if (field_errors.count(field)) content.set(std::string("err_") + field, field_errors[field]);
+    }
     content.set("has_closures", !closures.is_empty_list());
     content.set("closures", closures);
     for (const auto& [key, field] : std::vector<std::pair<std::string, std::string>>{
@@ -943,6 +1002,17 @@ struct Site::Impl {
     if (rest.size() == 3 && rest[0] == "special-hours" && rest[2] == "delete")
       return library_edit_result(p, code, base + "special-hours/{id}/delete",
                                  app::remove_special_hours(context, actor, code, parse_id(std::string(rest[1]))));
+    if (rest.size() == 1 && rest[0] == "stops")
+      return library_edit_result(
+          p, code, base + "stops",
+          app::add_mobile_stop(context, actor, code,
+                               {form.form_value("stop_name_en"), form.form_value("stop_name_tc"),
+                                form.form_value("stop_district"), form.form_value("stop_address_en"),
+                                form.form_value("stop_address_tc"), form.form_value("stop_weekday"),
+                                form.form_value("stop_hours")}));
+    if (rest.size() == 3 && rest[0] == "stops" && rest[2] == "delete")
+      return library_edit_result(p, code, base + "stops/{id}/delete",
+                                 app::remove_mobile_stop(context, actor, code, parse_id(std::string(rest[1]))));
     if (rest.size() == 1 && rest[0] == "closures")
       return library_edit_result(p, code, base + "closures",
                                  app::add_closure(context, actor, code, {form.form_value("first_day"), form.form_value("last_day"),
@@ -1109,7 +1179,7 @@ Response Site::refuse(const Request& request, int status) noexcept {
     const auto lang = domain::parse_language_code(request.path.size() >= 3 ? request.path.substr(1, 2) : "")
                           .value_or(negotiate_language(request.accept_language));
     Impl::Page p{lang, request, std::nullopt, "refused", "/" + lang_code(lang) + "/", "", {}};
-    response = impl_->error_page(p, 400);
+    response = impl_->error_page(p, status == 413 || status == 415 ? status : 400);
   } catch (...) {
     response.body = "Bad request / 請求無效\n";
     response.set_header("Content-Type", "text/plain; charset=utf-8");

@@ -137,6 +137,24 @@ test('staff edit opening hours and the public page shows them', async () => {
   await context.close();
 });
 
+test('staff add a mobile library stop and the timetable shows it', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await logIn(page);
+  await page.goto(`${server.url}/en/staff/libraries/MB2`);
+  await page.locator('#stop_weekday').selectOption('3');
+  await page.getByLabel('Time, for example 10:00-13:00').fill('19:00-20:30');
+  await page.getByLabel('Stop name in English').fill('Test Estate');
+  await page.getByLabel('Stop name in Chinese').fill('測試邨');
+  await page.locator('#stop_address_en').fill('Outside Block 1');
+  await page.locator('#stop_address_tc').fill('第1座外');
+  await page.getByRole('button', { name: 'Add stop' }).click();
+  await page.waitForURL('**/en/staff/libraries/MB2?saved=1');
+  await page.goto(`${server.url}/tc/libraries/MB2`);
+  assert.match(await page.locator('table.hours').innerText(), /星期三\s+19:00–20:30\s+測試邨/);
+  await context.close();
+});
+
 test('pages fit a 360-pixel phone screen', async () => {
   const context = await browser.newContext({ viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, isMobile: true });
   const page = await context.newPage();
@@ -152,7 +170,7 @@ test('everything works without JavaScript', async () => {
   const context = await browser.newContext({ javaScriptEnabled: false });
   const page = await context.newPage();
   await page.goto(`${server.url}/en/`);
-  await page.getByLabel('District').selectOption('islands');
+  await page.getByLabel('District', { exact: true }).selectOption('islands');
   await page.getByRole('button', { name: 'Show libraries' }).click();
   await page.waitForURL('**/en/libraries?district=islands&kind=');
   assert.ok(await page.locator('.library-card').count() > 0);

@@ -22,7 +22,10 @@ export function freePort() {
   });
 }
 
-export async function startShelfmark(extraArgs = []) {
+// options.scheme = 'https' with options.get(url) for servers started with --tls-cert.
+export async function startShelfmark(extraArgs = [], options = {}) {
+  const scheme = options.scheme || 'http';
+  const probe = options.get || ((target) => fetch(target).then((r) => ({ status: r.status })));
   const dir = mkdtempSync(join(tmpdir(), 'shelfmark-test-'));
   const common = ['--database', `sqlite:${join(dir, 'shelfmark.db')}`, '--secret-file', join(dir, 'secret.key')];
   const demo = execFileSync(binary, [...common, 'demo-data'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
@@ -35,13 +38,13 @@ export async function startShelfmark(extraArgs = []) {
   let log = '';
   child.stdout.on('data', (chunk) => { log += chunk; });
   child.stderr.on('data', (chunk) => { log += chunk; });
-  const url = `http://127.0.0.1:${port}`;
+  const url = `${scheme}://127.0.0.1:${port}`;
   const deadline = Date.now() + 20000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`shelfmark exited early:\n${log}`);
     try {
-      const response = await fetch(`${url}/healthz`);
-      if (response.ok) break;
+      const response = await probe(`${url}/healthz`);
+      if (response.status === 200) break;
     } catch { /* not listening yet */ }
     if (Date.now() > deadline) throw new Error(`shelfmark did not start:\n${log}`);
     await new Promise((r) => setTimeout(r, 50));

@@ -161,4 +161,45 @@ Outcome<Done> remove_mobile_stop(const Context& context, const Actor& actor, con
   });
 }
 
+Outcome<domain::HolidayCalendar> holidays_for_staff(const Context& context, const Actor& actor) {
+  if (!allowed(actor)) return failure(ErrorCode::kPermissionDenied);
+  domain::HolidayCalendar calendar;
+  context.store.transact(Store::Mode::kRead, [&](Repositories& repos) { calendar = repos.libraries.holidays(); });
+  return calendar;
+}
+
+Outcome<Done> add_holiday(const Context& context, const Actor& actor, const HolidayInput& input) {
+  if (!allowed(actor)) return failure(ErrorCode::kPermissionDenied);
+  std::vector<domain::FieldError> errors;
+  const auto date = parse_iso_date(trim(input.date));
+  if (!date) errors.push_back({"date", ErrorCode::kInvalidDate, {}});
+  domain::check_text(errors, "name_en", input.name_en, 120, true);
+  domain::check_text(errors, "name_tc", input.name_tc, 60, true);
+  if (!errors.empty()) return domain::invalid(std::move(errors));
+  std::optional<Outcome<Done>> result;
+  context.store.transact(Store::Mode::kWrite, [&](Repositories& repos) {
+    if (repos.libraries.holidays().find(*date)) {
+      result = domain::invalid({{"date", ErrorCode::kDateTaken, {}}});
+      return;
+    }
+    repos.libraries.add_holiday({*date, {clean_single_line_text(input.name_en), clean_single_line_text(input.name_tc)}});
+    repos.audit.record({context.clock.now(), actor.staff_id, "holiday.add", "holiday:" + format_iso_date(*date), ""});
+    result = Done{};
+  });
+  return std::move(*result);
+}
+
+Outcome<Done> remove_holiday(const Context& context, const Actor& actor, const std::string& date_text) {
+  if (!allowed(actor)) return failure(ErrorCode::kPermissionDenied);
+  const auto date = parse_iso_date(date_text);
+  if (!date) return failure(ErrorCode::kNotFound);
+  bool removed = false;
+  context.store.transact(Store::Mode::kWrite, [&](Repositories& repos) {
+    removed = repos.libraries.remove_holiday(*date);
+    if (removed) repos.audit.record({context.clock.now(), actor.staff_id, "holiday.remove", "holiday:" + date_text, ""});
+  });
+  if (!removed) return failure(ErrorCode::kNotFound);
+  return Done{};
+}
+
 }  // namespace shelfmark::app

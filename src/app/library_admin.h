@@ -45,4 +45,12 @@ domain::Outcome<domain::Done> add_mobile_stop(const Context& context, const Acto
 domain::Outcome<domain::Done> remove_mobile_stop(const Context& context, const Actor& actor, const std::string& code,
                                                  long long id);
 
+// The network's public holidays (libraries open with their holiday hours; mobile libraries do not run).
+domain::Outcome<domain::HolidayCalendar> holidays_for_staff(const Context& context, const Actor& actor);
+struct HolidayInput {
+  std::string date, name_en, name_tc;
+};
+domain::Outcome<domain::Done> add_holiday(const Context& context, const Actor& actor, const HolidayInput& input);
+domain::Outcome<domain::Done> remove_holiday(const Context& context, const Actor& actor, const std::string& date);
+
 }  // namespace shelfmark::app

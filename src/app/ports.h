@@ -46,7 +46,9 @@ class LibraryRepository {
   virtual long long add_stop(long long library_id, const domain::MobileStop& stop) = 0;
   virtual bool remove_stop(long long library_id, long long stop_id) = 0;
   virtual domain::HolidayCalendar holidays() = 0;
+  // Throws StoreError(kUniqueViolation) when the date already has a holiday.
   virtual void add_holiday(const domain::Holiday& holiday) = 0;
+  virtual bool remove_holiday(Date date) = 0;
   // A number that changes whenever anything above changes; lets every node cache the network.
   virtual long long network_version() = 0;
 };

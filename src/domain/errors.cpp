@@ -39,6 +39,7 @@ const std::vector<ErrorInfo>& all_errors() {
        "The password must not contain the username."},
       {ErrorCode::kRoleUnknown, "role_unknown",
        "Unknown role. Use one of: administrator, editor, counter, verifier, cataloguer."},
+      {ErrorCode::kDateTaken, "date_taken", "There is already an entry for this date."},
   };
   return kErrors;
 }

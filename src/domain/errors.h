@@ -37,6 +37,7 @@ enum class ErrorCode {
   kPasswordTooCommon,
   kPasswordContainsUsername,
   kRoleUnknown,
+  kDateTaken,
 };
 
 struct ErrorInfo {

@@ -163,6 +163,12 @@ class SqlLibraries final : public app::LibraryRepository {
     bump(c_, "network_version");
   }
 
+  bool remove_holiday(Date date) override {
+    const auto changed = c_.execute("DELETE FROM holidays WHERE day = ?", {format_iso_date(date)});
+    if (changed) bump(c_, "network_version");
+    return changed == 1;
+  }
+
   long long network_version() override { return read_counter(c_, "network_version"); }
 
  private:

@@ -183,6 +183,22 @@ TEST_P(UseCases, MobileStopsAreEditedOnlyOnMobileLibraries) {
   EXPECT_EQ(remove_mobile_stop(*context, editor, "MB1", library->stops[0].id).error().code, ErrorCode::kNotFound);
 }
 
+TEST_P(UseCases, PublicHolidaysChangeOpeningHours) {
+  EXPECT_EQ(add_holiday(*context, counter, {"2026-11-23", "Test Day", "測試日"}).error().code, ErrorCode::kPermissionDenied);
+  ASSERT_TRUE(add_holiday(*context, editor, {"2026-11-23", "Test Day", "測試日"}));
+  EXPECT_EQ(add_holiday(*context, editor, {"2026-11-23", "Again", "再"}).error().fields.at(0).code, ErrorCode::kDateTaken);
+  EXPECT_EQ(add_holiday(*context, editor, {"23/11/2026", "", ""}).error().fields.size(), 3u);
+  NetworkCache cache;
+  auto view = list_libraries(*context, cache, {});
+  // The test library has no holiday hours: closed today.
+  EXPECT_EQ(view.libraries[0].status.state, domain::OpenStatus::State::kClosed);
+  EXPECT_EQ(view.libraries[0].status.today, domain::DayKind::kPublicHoliday);
+  EXPECT_EQ(holidays_for_staff(*context, editor)->holidays.size(), 1u);
+  ASSERT_TRUE(remove_holiday(*context, editor, "2026-11-23"));
+  EXPECT_EQ(remove_holiday(*context, editor, "2026-11-23").error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(list_libraries(*context, cache, {}).libraries[0].status.state, domain::OpenStatus::State::kOpen);
+}
+
 TEST_P(UseCases, StaffAccountsLoginThrottleAndSessions) {
   auto created = add_staff(*context, {"Chan.TM", "Chan Tai Man", "editor", "a long enough passphrase"});
   ASSERT_TRUE(created);

@@ -845,6 +845,52 @@ struct Site::Impl {
     return page(p, "staff_libraries", t(p.lang, "Libraries and opening hours"), content);
   }
 
+  Response staff_holidays(Page& p, const Fields& typed = {}, const std::optional<domain::Failure>& failure = std::nullopt) {
+    p.route = "/{lang}/staff/holidays";
+    p.nav = "staff";
+    auto calendar = app::holidays_for_staff(context, p.session->actor());
+    if (!calendar) return error_page(p, 403);
+    const auto today = context.zone.to_local(context.clock.now()).date;
+    auto rows = list();
+    for (const auto& holiday : calendar->holidays) {
+      if (holiday.date < today) continue;
+      data row;
+      row.set("date", format_date(translator, p.lang, holiday.date));
+      row.set("iso", format_iso_date(holiday.date));
+      row.set("name", holiday.name.in(p.lang));
+      rows.push_back(row);
+    }
+    data content;
+    content.set("holidays", rows);
+    for (const auto* field : {"date", "name_en", "name_tc"}) {
+      auto it = typed.find(field);
+      content.set(field, it == typed.end() ? std::string() : it->second);
+    }
+    if (failure) add_failure(p.lang, content, *failure);
+    add_flash(p.lang, content, p.request);
+    p.switch_path = "/" + lang_code(p.lang) + "/staff/holidays";
+    return page(p, "staff_holidays", t(p.lang, "Public holidays"), content, failure ? 422 : 200);
+  }
+
+  Response staff_holiday_post(Page& p, const std::vector<std::string_view>& parts) {
+    const auto actor = p.session->actor();
+    domain::Outcome<domain::Done> result = domain::failure(ErrorCode::kNotFound);
+    if (parts.size() == 1) {
+      result = app::add_holiday(context, actor, {p.request.form_value("date"), p.request.form_value("name_en"),
+                                                 p.request.form_value("name_tc")});
+    } else if (parts.size() == 3 && parts[2] == "delete") {
+      result = app::remove_holiday(context, actor, std::string(parts[1]));
+    }
+    if (!result) {
+      if (result.error().code == ErrorCode::kPermissionDenied) return error_page(p, 403);
+      if (result.error().fields.empty()) return error_page(p, 404);
+      return staff_holidays(p, p.request.form, result.error());
+    }
+    auto response = redirect("/" + lang_code(p.lang) + "/staff/holidays?saved=1");
+    response.route = "/{lang}/staff/holidays";
+    return response;
+  }
+
   // Renders the library edit page. `typed` holds what was posted when a form was refused.
   Response staff_library(Page& p, const std::string& code, const Fields& typed = {},
                          const std::optional<domain::Failure>& failure = std::nullopt) {
@@ -1048,6 +1094,10 @@ struct Site::Impl {
       if (parts.size() == 3 && parts[2] == "edit" && !post) return staff_notice_edit(p, id);
       if (parts.size() == 3 && parts[2] == "expire" && post) return staff_notice_expire(p, id);
       return error_page(p, 404);
+    }
+    if (parts[0] == "holidays") {
+      if (parts.size() == 1 && !post) return staff_holidays(p);
+      if (post) return staff_holiday_post(p, parts);
     }
     if (parts[0] == "libraries") {
       if (parts.size() == 1 && !post) return staff_libraries(p);

@@ -72,7 +72,7 @@ test('every staff page passes the accessibility check, including refused forms',
   await logIn(page);
   for (const lang of ['en', 'tc']) {
     for (const path of ['/staff/', '/staff/notices', '/staff/notices/new', '/staff/notices/1/edit', '/staff/libraries',
-      '/staff/libraries/CL', '/staff/libraries/MB1']) {
+      '/staff/libraries/CL', '/staff/libraries/MB1', '/staff/holidays']) {
       await visit(page, `/${lang}${path}`);
     }
     // A refused notice form and a refused hours form.

@@ -194,6 +194,22 @@ test('a published notice appears on the public pages, an important one as a bann
   assert.equal((await fetch(`${server.url}/en/notices/${id}`)).status, 404);
 });
 
+test('staff add a public holiday and libraries use their holiday hours that day', async () => {
+  const client = new Client(server.url);
+  await client.login('admin', server.password);
+  const csrf = client.csrfFrom((await client.request('/en/staff/holidays')).text_);
+  let response = await client.request('/en/staff/holidays', { method: 'POST', form: { csrf, date: '2031-02-03', name_en: 'Test holiday', name_tc: '測試假期' } });
+  assert.equal(response.status, 303);
+  response = await client.request('/tc/staff/holidays');
+  assert.match(response.text_, /測試假期/);
+  response = await client.request('/en/staff/holidays', { method: 'POST', form: { csrf, date: '2031-02-03', name_en: 'Twice', name_tc: '兩次' } });
+  assert.equal(response.status, 422);
+  assert.match(response.text_, /already an entry for this date/);
+  response = await client.request('/en/staff/holidays/2031-02-03/delete', { method: 'POST', form: { csrf } });
+  assert.equal(response.status, 303);
+  assert.doesNotMatch((await client.request('/en/staff/holidays')).text_, /Test holiday/);
+});
+
 test('five failed logins lock the account for a while', async () => {
   const client = new Client(server.url);
   await client.request('/en/');

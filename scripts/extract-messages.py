@@ -23,7 +23,7 @@ def msgids():
         for m in re.finditer(r'(?:\bt|\btf|\bN_)\((?:[a-z_.]*lang,\s*)?' + STRING, text):
             found.append(join(m.group(1), m.group(2)))
         # Catalogue tables in domain/: {Enum::kValue, "code", "English label"}
-        for m in re.finditer(r'\{[A-Za-z:]+::k[A-Za-z]+,\s*"[a-z_]+",\s*' + STRING + r'\}', text):
+        for m in re.finditer(r'\{[A-Za-z:]+::k[A-Za-z]+,\s*"[a-z_]+",\s*' + STRING + r'(?:,\s*(?:true|false))?\}', text):
             found.append(join(m.group(1), m.group(2)))
     seen, result = set(), []
     for item in found:

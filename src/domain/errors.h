@@ -38,12 +38,31 @@ enum class ErrorCode {
   kPasswordContainsUsername,
   kRoleUnknown,
   kDateTaken,
+  // Circulation refusals (see circulation.h); staff may override those marked so in the catalogue.
+  kReaderNotActive,
+  kCardReportedLost,
+  kReaderExpired,
+  kEResourcesOnly,
+  kItemNotLoanable,
+  kItemNotAvailable,
+  kItemHeldForAnother,
+  kLoanQuotaReached,
+  kPeriodicalQuotaReached,
+  kReaderHasOverdue,
+  kFinesCeilingReached,
+  kRenewalLimitReached,
+  kReservedByAnother,
+  kReservationQuotaReached,
+  kNotReservable,
+  kAlreadyOnLoanToReader,
+  kAlreadyReserved,
 };
 
 struct ErrorInfo {
   ErrorCode code;
   std::string_view name;     // stable, snake_case
   std::string_view message;  // English text and gettext msgid; may contain {param} placeholders
+  bool staff_may_override = false;
 };
 
 const ErrorInfo& error_info(ErrorCode code);

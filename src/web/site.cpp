@@ -180,6 +180,7 @@ struct Site::Impl {
     std::string switch_path;  // the same page in the other language (defaults to the request path)
     std::string nav;          // "home", "libraries", "notices", "staff"
     std::vector<std::pair<std::string, std::string>> cookies;
+    bool banners = true;  // off for the 500 page: the database may be what failed
   };
 
   std::string t(Language lang, std::string_view msgid) const { return translator.translate(lang, msgid); }
@@ -216,7 +217,7 @@ struct Site::Impl {
     layout.set("js_url", static_file("app.js").url);
     layout.set("nav_" + (page.nav.empty() ? std::string("none") : page.nav), true);
     auto banner_list = list();
-    for (const auto& notice : app::banner_notices(context, banners)) {
+    for (const auto& notice : page.banners ? app::banner_notices(context, banners) : std::vector<domain::Notice>{}) {
       data item;
       item.set("id", std::to_string(notice.id));
       item.set("title", notice.title.in(lang));
@@ -283,6 +284,7 @@ struct Site::Impl {
         message = t(p.lang, "This address cannot be used that way.");
         break;
       default:
+        p.banners = false;
         heading = t(p.lang, "Sorry, something went wrong");
         message = t(p.lang, "The problem has been recorded. Please try again in a few minutes.");
         status = 500;

@@ -1,0 +1,137 @@
+#include "domain/circulation.h"
+
+#include <algorithm>
+
+namespace shelfmark::domain {
+namespace {
+
+void refuse(Decision& decision, ErrorCode code, std::map<std::string, std::string> params = {}) {
+  decision.refusals.push_back({code, std::move(params)});
+}
+
+// Refusals that come from the reader's account, whatever the item.
+void check_reader(Decision& decision, const ReaderSnapshot& reader, Date today) {
+  switch (reader.status) {
+    case ReaderStatus::kActive:
+      break;
+    case ReaderStatus::kCardReportedLost:
+      refuse(decision, ErrorCode::kCardReportedLost);
+      return;
+    case ReaderStatus::kExpired:
+      refuse(decision, ErrorCode::kReaderExpired);
+      return;
+    case ReaderStatus::kPending:
+    case ReaderStatus::kSuspended:
+      refuse(decision, ErrorCode::kReaderNotActive);
+      return;
+  }
+  if (reader.expires_on && *reader.expires_on < today) refuse(decision, ErrorCode::kReaderExpired);
+}
+
+void check_blocks(Decision& decision, const ReaderSnapshot& reader, const ReaderLimits& limits) {
+  if (limits.block_when_overdue && reader.has_overdue) refuse(decision, ErrorCode::kReaderHasOverdue);
+  if (reader.charges_outstanding >= limits.fines_ceiling && limits.fines_ceiling.cents > 0)
+    refuse(decision, ErrorCode::kFinesCeilingReached, {{"ceiling", format_money(limits.fines_ceiling)}});
+}
+
+}  // namespace
+
+bool Decision::overridable() const {
+  return std::all_of(refusals.begin(), refusals.end(),
+                     [](const Refusal& refusal) { return error_info(refusal.code).staff_may_override; });
+}
+
+bool Decision::has(ErrorCode code) const {
+  return std::any_of(refusals.begin(), refusals.end(), [&](const Refusal& refusal) { return refusal.code == code; });
+}
+
+Decision check_out_decision(const ReaderSnapshot& reader, const ItemSnapshot& item, const LoanPolicy& policy,
+                            const ReaderLimits& limits, Date today) {
+  Decision decision;
+  check_reader(decision, reader, today);
+  if (reader.category == ReaderCategory::kEAccount && item.facts.type != ItemType::kEBook)
+    refuse(decision, ErrorCode::kEResourcesOnly);
+  else if (!policy.loanable)
+    refuse(decision, ErrorCode::kItemNotLoanable);
+  if (item.status == ItemStatus::kOnLoan && item.on_loan_to == reader.id) {
+    refuse(decision, ErrorCode::kAlreadyOnLoanToReader);
+  } else if (item.held_for && *item.held_for != reader.id) {
+    refuse(decision, ErrorCode::kItemHeldForAnother);
+  } else if (item.status != ItemStatus::kAvailable &&
+             !(item.status == ItemStatus::kOnHoldShelf && item.held_for == reader.id)) {
+    refuse(decision, ErrorCode::kItemNotAvailable);
+  }
+  check_blocks(decision, reader, limits);
+  if (item.facts.type == ItemType::kPeriodicalBackIssue) {
+    if (reader.periodical_loans >= limits.max_periodical_loans)
+      refuse(decision, ErrorCode::kPeriodicalQuotaReached, {{"max", std::to_string(limits.max_periodical_loans)}});
+  } else if (item.facts.type != ItemType::kAccompanyingMaterial) {
+    if (reader.loans >= limits.max_loans)
+      refuse(decision, ErrorCode::kLoanQuotaReached, {{"max", std::to_string(limits.max_loans)}});
+  }
+  return decision;
+}
+
+Decision renew_decision(const ReaderSnapshot& reader, const LoanState& loan, const LoanPolicy& policy,
+                        const ReaderLimits& limits, bool reserved_by_another, Date today) {
+  Decision decision;
+  check_reader(decision, reader, today);
+  if (loan.times_renewed >= policy.max_renewals)
+    refuse(decision, ErrorCode::kRenewalLimitReached, {{"max", std::to_string(policy.max_renewals)}});
+  if (reserved_by_another) refuse(decision, ErrorCode::kReservedByAnother);
+  check_blocks(decision, reader, limits);
+  return decision;
+}
+
+Decision reserve_decision(const ReaderSnapshot& reader, const LoanPolicy& policy, const ReaderLimits& limits,
+                          bool reader_has_it_on_loan, bool reader_already_reserved) {
+  Decision decision;
+  switch (reader.status) {
+    case ReaderStatus::kActive: break;
+    case ReaderStatus::kCardReportedLost: refuse(decision, ErrorCode::kCardReportedLost); break;
+    case ReaderStatus::kExpired: refuse(decision, ErrorCode::kReaderExpired); break;
+    default: refuse(decision, ErrorCode::kReaderNotActive);
+  }
+  if (!policy.reservable || !policy.loanable) refuse(decision, ErrorCode::kNotReservable);
+  if (reader_has_it_on_loan) refuse(decision, ErrorCode::kAlreadyOnLoanToReader);
+  if (reader_already_reserved) refuse(decision, ErrorCode::kAlreadyReserved);
+  if (reader.reservations >= limits.max_reservations)
+    refuse(decision, ErrorCode::kReservationQuotaReached, {{"max", std::to_string(limits.max_reservations)}});
+  check_blocks(decision, reader, limits);
+  return decision;
+}
+
+Date due_date(Date start, int days, const Library& library, const HolidayCalendar& holidays) {
+  const Date plain = start + std::chrono::days(days);
+  for (int offset = 0; offset <= 60; ++offset) {
+    const Date day = plain + std::chrono::days(offset);
+    if (!schedule_on(library, holidays, day).sessions.empty()) return day;
+  }
+  return plain;
+}
+
+std::optional<std::size_t> next_reservation_to_fill(const std::vector<QueuedReservation>& queue, long long item_id,
+                                                    Date today) {
+  std::optional<std::size_t> best;
+  for (std::size_t i = 0; i < queue.size(); ++i) {
+    const auto& reservation = queue[i];
+    if (reservation.expires_on < today) continue;
+    if (reservation.item_id && *reservation.item_id != item_id) continue;
+    if (!best || reservation.placed_at < queue[*best].placed_at ||
+        (reservation.placed_at == queue[*best].placed_at && reservation.id < queue[*best].id))
+      best = i;
+  }
+  return best;
+}
+
+RoutingDecision route_returned_item(long long home_library_id, long long here,
+                                    const std::optional<QueuedReservation>& reservation) {
+  if (reservation) {
+    if (reservation->pickup_library_id == here) return {Routing::kHoldShelf, std::nullopt, reservation->id};
+    return {Routing::kTransit, reservation->pickup_library_id, reservation->id};
+  }
+  if (home_library_id != here) return {Routing::kTransit, home_library_id, std::nullopt};
+  return {Routing::kShelf, std::nullopt, std::nullopt};
+}
+
+}  // namespace shelfmark::domain

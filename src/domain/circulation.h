@@ -1,0 +1,98 @@
+// Circulation decisions: may this reader borrow this item, renew this loan, reserve this title? Each answer
+// is a Decision: allowed, or refusals with codes from the one catalogue (errors.h), each knowing whether
+// staff may override it. Also due dates on open days, the reservation queue and where a returned item goes.
+// Pure: the caller loads the facts and passes today's date.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "domain/errors.h"
+#include "domain/opening_hours.h"
+#include "domain/policy.h"
+
+namespace shelfmark::domain {
+
+enum class ReaderStatus { kActive, kPending, kSuspended, kCardReportedLost, kExpired };
+
+struct ReaderSnapshot {
+  long long id = 0;
+  ReaderCategory category = ReaderCategory::kAdult;
+  ReaderStatus status = ReaderStatus::kActive;
+  std::optional<Date> expires_on;
+  int loans = 0;             // counted against ReaderLimits::max_loans
+  int periodical_loans = 0;  // counted against max_periodical_loans
+  int reservations = 0;      // active reservations
+  bool has_overdue = false;
+  Money charges_outstanding;
+};
+
+enum class ItemStatus { kAvailable, kOnLoan, kInTransit, kOnHoldShelf, kMissing, kLost, kWithdrawn };
+
+struct ItemSnapshot {
+  long long id = 0;
+  ItemFacts facts{ItemType::kBook, Collection::kAdult, 0};
+  ItemStatus status = ItemStatus::kAvailable;
+  std::optional<long long> on_loan_to;  // reader id
+  std::optional<long long> held_for;    // reader id, when on the hold shelf or in transit for a reservation
+};
+
+struct Refusal {
+  ErrorCode code;
+  std::map<std::string, std::string> params;
+  friend bool operator==(const Refusal&, const Refusal&) = default;
+};
+
+struct Decision {
+  std::vector<Refusal> refusals;
+  bool allowed() const { return refusals.empty(); }
+  // True when every refusal is one staff may override (with a reason, audited).
+  bool overridable() const;
+  bool has(ErrorCode code) const;
+};
+
+Decision check_out_decision(const ReaderSnapshot& reader, const ItemSnapshot& item, const LoanPolicy& policy,
+                            const ReaderLimits& limits, Date today);
+
+struct LoanState {
+  int times_renewed = 0;
+  Date due_on;
+};
+Decision renew_decision(const ReaderSnapshot& reader, const LoanState& loan, const LoanPolicy& policy,
+                        const ReaderLimits& limits, bool reserved_by_another, Date today);
+
+Decision reserve_decision(const ReaderSnapshot& reader, const LoanPolicy& policy, const ReaderLimits& limits,
+                          bool reader_has_it_on_loan, bool reader_already_reserved);
+
+// `start` + `days`, moved forward to the next day the library is open (a mobile library: has a stop).
+// A library closed for the next 60 days gets the plain date.
+Date due_date(Date start, int days, const Library& library, const HolidayCalendar& holidays);
+
+struct QueuedReservation {
+  long long id = 0;
+  long long reader_id = 0;
+  Instant placed_at;
+  long long pickup_library_id = 0;
+  std::optional<long long> item_id;  // copy-level; title-level when empty
+  Date expires_on;
+};
+
+// Which waiting reservation a copy that has become available should fill: first come, first served among
+// those it can satisfy (a copy-level reservation only by its own copy) that have not expired.
+std::optional<std::size_t> next_reservation_to_fill(const std::vector<QueuedReservation>& queue, long long item_id,
+                                                    Date today);
+
+enum class Routing { kShelf, kHoldShelf, kTransit };
+struct RoutingDecision {
+  Routing routing = Routing::kShelf;
+  std::optional<long long> to_library_id;   // for transit
+  std::optional<long long> reservation_id;  // the reservation it now fills
+};
+// Where an item checked in at `here` goes: to the hold shelf here, in transit to a reservation's pick-up
+// library, in transit home, or back on the shelf.
+RoutingDecision route_returned_item(long long home_library_id, long long here,
+                                    const std::optional<QueuedReservation>& reservation);
+
+}  // namespace shelfmark::domain

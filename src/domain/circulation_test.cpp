@@ -1,0 +1,192 @@
+#include "domain/circulation.h"
+
+#include <gtest/gtest.h>
+
+#include <functional>
+
+namespace shelfmark::domain {
+namespace {
+
+Date d(std::string_view iso) { return *parse_iso_date(iso); }
+const Date kToday = *parse_iso_date("2026-11-23");
+
+ReaderSnapshot reader() {
+  ReaderSnapshot r;
+  r.id = 1;
+  r.expires_on = d("2030-01-01");
+  return r;
+}
+
+ItemSnapshot item(ItemType type = ItemType::kBook, Collection collection = Collection::kAdult) {
+  ItemSnapshot i;
+  i.id = 10;
+  i.facts = {type, collection, 3};
+  return i;
+}
+
+std::vector<ErrorCode> codes(const Decision& decision) {
+  std::vector<ErrorCode> out;
+  for (const auto& refusal : decision.refusals) out.push_back(refusal.code);
+  return out;
+}
+
+const LendingPolicies kPolicies = default_policies();
+LoanPolicy policy_for(const ReaderSnapshot& r, const ItemSnapshot& i) {
+  return resolve_policy(kPolicies, r.category, i.facts, 3);
+}
+
+TEST(CheckOut, TableOfRefusals) {
+  struct Case {
+    const char* name;
+    std::function<void(ReaderSnapshot&, ItemSnapshot&)> setup;
+    std::vector<ErrorCode> expected;
+    bool overridable;
+  };
+  const std::vector<Case> cases = {
+      {"an ordinary loan", [](auto&, auto&) {}, {}, true},
+      {"card reported lost", [](auto& r, auto&) { r.status = ReaderStatus::kCardReportedLost; },
+       {ErrorCode::kCardReportedLost}, false},
+      {"pending registration", [](auto& r, auto&) { r.status = ReaderStatus::kPending; }, {ErrorCode::kReaderNotActive}, false},
+      {"card past its expiry date", [](auto& r, auto&) { r.expires_on = d("2026-11-22"); }, {ErrorCode::kReaderExpired}, true},
+      {"card expires today still works", [](auto& r, auto&) { r.expires_on = d("2026-11-23"); }, {}, true},
+      {"E-Account and a printed book", [](auto& r, auto&) { r.category = ReaderCategory::kEAccount; },
+       {ErrorCode::kEResourcesOnly}, false},
+      {"E-Account and an e-book", [](auto& r, auto& i) { r.category = ReaderCategory::kEAccount; i.facts.type = ItemType::kEBook; },
+       {}, true},
+      {"reference item", [](auto&, auto& i) { i.facts.collection = Collection::kReference; }, {ErrorCode::kItemNotLoanable}, false},
+      {"already on loan to someone", [](auto&, auto& i) { i.status = ItemStatus::kOnLoan; i.on_loan_to = 99; },
+       {ErrorCode::kItemNotAvailable}, false},
+      {"already on loan to this reader", [](auto&, auto& i) { i.status = ItemStatus::kOnLoan; i.on_loan_to = 1; },
+       {ErrorCode::kAlreadyOnLoanToReader}, false},
+      {"on the hold shelf for another reader", [](auto&, auto& i) { i.status = ItemStatus::kOnHoldShelf; i.held_for = 2; },
+       {ErrorCode::kItemHeldForAnother}, false},
+      {"on the hold shelf for this reader", [](auto&, auto& i) { i.status = ItemStatus::kOnHoldShelf; i.held_for = 1; }, {}, true},
+      {"nine loans: the tenth is fine", [](auto& r, auto&) { r.loans = 9; }, {}, true},
+      {"ten loans: quota reached", [](auto& r, auto&) { r.loans = 10; }, {ErrorCode::kLoanQuotaReached}, true},
+      {"accompanying material beyond the quota", [](auto& r, auto& i) { r.loans = 10; i.facts.type = ItemType::kAccompanyingMaterial; },
+       {}, true},
+      {"periodicals have their own quota of 20",
+       [](auto& r, auto& i) { r.loans = 10; r.periodical_loans = 19; i.facts.type = ItemType::kPeriodicalBackIssue; }, {}, true},
+      {"periodical quota reached", [](auto& r, auto& i) { r.periodical_loans = 20; i.facts.type = ItemType::kPeriodicalBackIssue; },
+       {ErrorCode::kPeriodicalQuotaReached}, true},
+      {"an overdue loan blocks", [](auto& r, auto&) { r.has_overdue = true; }, {ErrorCode::kReaderHasOverdue}, true},
+      {"charges at the ceiling block", [](auto& r, auto&) { r.charges_outstanding = Money{13000}; },
+       {ErrorCode::kFinesCeilingReached}, true},
+      {"charges just under the ceiling", [](auto& r, auto&) { r.charges_outstanding = Money{12999}; }, {}, true},
+      {"several refusals at once", [](auto& r, auto& i) { r.loans = 10; r.has_overdue = true; i.facts.collection = Collection::kReference; },
+       {ErrorCode::kItemNotLoanable, ErrorCode::kReaderHasOverdue, ErrorCode::kLoanQuotaReached}, false},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.name);
+    auto r = reader();
+    auto i = item();
+    c.setup(r, i);
+    const auto decision = check_out_decision(r, i, policy_for(r, i), kPolicies.limits, kToday);
+    EXPECT_EQ(codes(decision), c.expected);
+    EXPECT_EQ(decision.allowed(), c.expected.empty());
+    if (!c.expected.empty()) EXPECT_EQ(decision.overridable(), c.overridable);
+  }
+}
+
+TEST(CheckOut, RefusalsCarryTheirParameters) {
+  auto r = reader();
+  r.loans = 10;
+  r.charges_outstanding = Money{20000};
+  const auto decision = check_out_decision(r, item(), policy_for(r, item()), kPolicies.limits, kToday);
+  ASSERT_EQ(decision.refusals.size(), 2u);
+  EXPECT_EQ(decision.refusals[0].params.at("ceiling"), "HK$130.00");
+  EXPECT_EQ(decision.refusals[1].params.at("max"), "10");
+}
+
+TEST(Renew, TableOfRefusals) {
+  const auto policy = policy_for(reader(), item());
+  const LoanState fresh{0, d("2026-11-30")};
+  EXPECT_TRUE(renew_decision(reader(), fresh, policy, kPolicies.limits, false, kToday).allowed());
+  EXPECT_TRUE(renew_decision(reader(), {4, d("2026-11-30")}, policy, kPolicies.limits, false, kToday).allowed());
+  auto decision = renew_decision(reader(), {5, d("2026-11-30")}, policy, kPolicies.limits, false, kToday);
+  EXPECT_EQ(codes(decision), std::vector{ErrorCode::kRenewalLimitReached});
+  EXPECT_EQ(decision.refusals[0].params.at("max"), "5");
+  EXPECT_TRUE(decision.overridable());
+  decision = renew_decision(reader(), fresh, policy, kPolicies.limits, true, kToday);
+  EXPECT_EQ(codes(decision), std::vector{ErrorCode::kReservedByAnother});
+  EXPECT_FALSE(decision.overridable());
+  auto overdue = reader();
+  overdue.has_overdue = true;
+  EXPECT_EQ(codes(renew_decision(overdue, fresh, policy, kPolicies.limits, false, kToday)),
+            std::vector{ErrorCode::kReaderHasOverdue});
+}
+
+TEST(Reserve, TableOfRefusals) {
+  const auto policy = policy_for(reader(), item());
+  EXPECT_TRUE(reserve_decision(reader(), policy, kPolicies.limits, false, false).allowed());
+  auto full = reader();
+  full.reservations = 10;
+  EXPECT_EQ(codes(reserve_decision(full, policy, kPolicies.limits, false, false)),
+            std::vector{ErrorCode::kReservationQuotaReached});
+  EXPECT_EQ(codes(reserve_decision(reader(), policy_for(reader(), item(ItemType::kAudioVisual)), kPolicies.limits, false, false)),
+            std::vector{ErrorCode::kNotReservable});
+  EXPECT_EQ(codes(reserve_decision(reader(), policy_for(reader(), item(ItemType::kBook, Collection::kReference)),
+                                   kPolicies.limits, false, false)),
+            std::vector{ErrorCode::kNotReservable});
+  EXPECT_EQ(codes(reserve_decision(reader(), policy, kPolicies.limits, true, true)),
+            (std::vector{ErrorCode::kAlreadyOnLoanToReader, ErrorCode::kAlreadyReserved}));
+  auto fined = reader();
+  fined.charges_outstanding = Money{13000};
+  EXPECT_EQ(codes(reserve_decision(fined, policy, kPolicies.limits, false, false)),
+            std::vector{ErrorCode::kFinesCeilingReached});
+}
+
+Library district_library() {
+  Library library;
+  library.kind = LibraryKind::kDistrict;
+  for (int day : {0, 1, 3, 4, 5, 6}) library.hours.days[day] = {{570, 1200}};  // closed on Wednesdays
+  library.hours.days[kHolidayIndex] = {};                                      // and on public holidays
+  return library;
+}
+
+TEST(DueDate, MovesToTheNextOpenDay) {
+  const auto library = district_library();
+  HolidayCalendar holidays{{{d("2026-12-24"), {"Holiday", "假期"}}}};
+  // Monday 23 Nov + 14 = Monday 7 Dec: open.
+  EXPECT_EQ(due_date(d("2026-11-23"), 14, library, holidays), d("2026-12-07"));
+  // Wednesday 25 Nov + 14 = Wednesday 9 Dec: closed, so Thursday 10 Dec.
+  EXPECT_EQ(due_date(d("2026-11-25"), 14, library, holidays), d("2026-12-10"));
+  // Thursday 10 Dec + 14 = Thursday 24 Dec, a holiday: Friday 25 Dec.
+  EXPECT_EQ(due_date(d("2026-12-10"), 14, library, holidays), d("2026-12-25"));
+  auto closed = library;
+  closed.closures.push_back({1, d("2026-12-01"), d("2026-12-31"), {"Renovation", "翻新"}});
+  EXPECT_EQ(due_date(d("2026-11-23"), 14, closed, holidays), d("2027-01-01"));
+  closed.closures.push_back({2, d("2027-01-01"), d("2027-12-31"), {"Closed", "關閉"}});
+  EXPECT_EQ(due_date(d("2026-11-23"), 14, closed, holidays), d("2026-12-07"));  // no open day within 60 days
+}
+
+TEST(Reservations, FirstComeFirstServedWithinWhatACopyCanFill) {
+  const std::vector<QueuedReservation> queue = {
+      {1, 11, instant_from_unix(300), 3, std::nullopt, d("2026-12-31")},
+      {2, 12, instant_from_unix(100), 3, 77, d("2026-12-31")},           // copy-level, another copy
+      {3, 13, instant_from_unix(200), 5, std::nullopt, d("2026-12-31")},
+      {4, 14, instant_from_unix(50), 3, std::nullopt, d("2026-11-01")},  // expired
+  };
+  EXPECT_EQ(next_reservation_to_fill(queue, 10, kToday), 2u);
+  EXPECT_EQ(next_reservation_to_fill(queue, 77, kToday), 1u);
+  EXPECT_FALSE(next_reservation_to_fill({}, 10, kToday));
+  EXPECT_FALSE(next_reservation_to_fill({queue[3]}, 10, kToday));
+}
+
+TEST(Routing, ReturnedItemsGoWhereTheyAreNeeded) {
+  const QueuedReservation here{1, 11, instant_from_unix(1), 3, std::nullopt, d("2026-12-31")};
+  const QueuedReservation elsewhere{2, 12, instant_from_unix(1), 5, std::nullopt, d("2026-12-31")};
+  auto routing = route_returned_item(3, 3, here);
+  EXPECT_EQ(routing.routing, Routing::kHoldShelf);
+  EXPECT_EQ(routing.reservation_id, 1);
+  routing = route_returned_item(3, 3, elsewhere);
+  EXPECT_EQ(routing.routing, Routing::kTransit);
+  EXPECT_EQ(routing.to_library_id, 5);
+  routing = route_returned_item(3, 9, std::nullopt);
+  EXPECT_EQ(routing.routing, Routing::kTransit);
+  EXPECT_EQ(routing.to_library_id, 3);
+  EXPECT_EQ(route_returned_item(3, 3, std::nullopt).routing, Routing::kShelf);
+}
+
+}  // namespace
+}  // namespace shelfmark::domain

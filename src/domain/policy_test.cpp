@@ -1,0 +1,85 @@
+#include "domain/policy.h"
+
+#include <gtest/gtest.h>
+
+namespace shelfmark::domain {
+namespace {
+
+struct Case {
+  const char* name;
+  ReaderCategory reader;
+  ItemType type;
+  Collection collection;
+  bool loanable;
+  bool reservable;
+  long long fine;
+};
+
+TEST(Policy, DefaultsFollowThePublishedRules) {
+  const auto policies = default_policies();
+  const Case cases[] = {
+      {"adult book", ReaderCategory::kAdult, ItemType::kBook, Collection::kAdult, true, true, 150},
+      {"child borrows adult book", ReaderCategory::kChild, ItemType::kBook, Collection::kAdult, true, true, 150},
+      {"adult borrows children's book", ReaderCategory::kAdult, ItemType::kBook, Collection::kChildren, true, true, 50},
+      {"young adult collection", ReaderCategory::kYoungAdult, ItemType::kBook, Collection::kYoungAdult, true, true, 50},
+      {"reference", ReaderCategory::kAdult, ItemType::kBook, Collection::kReference, false, false, 150},
+      {"not for loan", ReaderCategory::kAdult, ItemType::kBook, Collection::kNotForLoan, false, false, 150},
+      {"audio-visual lent, not reserved", ReaderCategory::kAdult, ItemType::kAudioVisual, Collection::kAdult, true,
+       false, 150},
+      {"E-Account physical book", ReaderCategory::kEAccount, ItemType::kBook, Collection::kAdult, false, false, 150},
+      {"E-Account e-book", ReaderCategory::kEAccount, ItemType::kEBook, Collection::kAdult, true, true, 0},
+      {"periodical back issue", ReaderCategory::kAdult, ItemType::kPeriodicalBackIssue, Collection::kAdult, true, true,
+       150},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.name);
+    const auto policy = resolve_policy(policies, c.reader, {c.type, c.collection, 1}, 1);
+    EXPECT_EQ(policy.loanable, c.loanable);
+    EXPECT_EQ(policy.reservable, c.reservable);
+    EXPECT_EQ(policy.fine_per_day.cents, c.fine);
+    EXPECT_EQ(policy.loan_days, 14);
+    EXPECT_EQ(policy.max_renewals, 5);
+  }
+  EXPECT_EQ(policies.limits.max_loans, 10);
+  EXPECT_EQ(policies.limits.max_periodical_loans, 20);
+  EXPECT_EQ(policies.limits.max_reservations, 10);
+  EXPECT_EQ(policies.limits.reservation_fee.cents, 330);
+}
+
+TEST(Policy, MostSpecificRuleWinsAndTiesGoToTheFirst) {
+  LendingPolicies policies;
+  LoanPolicy general, library_seven, library_seven_av, first, second;
+  library_seven.loan_days = 21;
+  library_seven_av.loan_days = 7;
+  first.loan_days = 1;
+  second.loan_days = 2;
+  policies.rules = {{std::nullopt, std::nullopt, std::nullopt, std::nullopt, general},
+                    {std::nullopt, std::nullopt, std::nullopt, 7, library_seven},
+                    {std::nullopt, ItemType::kAudioVisual, std::nullopt, 7, library_seven_av},
+                    {ReaderCategory::kChild, std::nullopt, std::nullopt, std::nullopt, first},
+                    {std::nullopt, std::nullopt, Collection::kChildren, std::nullopt, second}};
+  EXPECT_EQ(resolve_policy(policies, ReaderCategory::kAdult, {ItemType::kBook, Collection::kAdult, 1}, 1).loan_days, 14);
+  EXPECT_EQ(resolve_policy(policies, ReaderCategory::kAdult, {ItemType::kBook, Collection::kAdult, 1}, 7).loan_days, 21);
+  EXPECT_EQ(resolve_policy(policies, ReaderCategory::kAdult, {ItemType::kAudioVisual, Collection::kAdult, 1}, 7).loan_days, 7);
+  EXPECT_EQ(resolve_policy(policies, ReaderCategory::kChild, {ItemType::kBook, Collection::kChildren, 1}, 1).loan_days, 1);
+  EXPECT_EQ(resolve_policy(LendingPolicies{}, ReaderCategory::kAdult, {ItemType::kBook, Collection::kAdult, 1}, 1).loan_days, 14);
+}
+
+TEST(Policy, CodesRoundTripAndMoneyFormats) {
+  for (auto category : {ReaderCategory::kAdult, ReaderCategory::kYoungAdult, ReaderCategory::kChild,
+                        ReaderCategory::kTemporary, ReaderCategory::kEAccount, ReaderCategory::kStaff})
+    EXPECT_EQ(parse_reader_category(reader_category_code(category)), category);
+  for (auto type : {ItemType::kBook, ItemType::kPeriodicalBackIssue, ItemType::kAudioVisual,
+                    ItemType::kAccompanyingMaterial, ItemType::kEBook})
+    EXPECT_EQ(parse_item_type(item_type_code(type)), type);
+  for (auto collection : {Collection::kAdult, Collection::kYoungAdult, Collection::kChildren, Collection::kReference,
+                          Collection::kNotForLoan})
+    EXPECT_EQ(parse_collection(collection_code(collection)), collection);
+  EXPECT_EQ(format_money({150}), "HK$1.50");
+  EXPECT_EQ(format_money({3300}), "HK$33.00");
+  EXPECT_EQ(format_money({-50}), "-HK$0.50");
+  EXPECT_EQ((Money{150} * 3 + Money{50}).cents, 500);
+}
+
+}  // namespace
+}  // namespace shelfmark::domain

@@ -12,6 +12,8 @@
 #include <vector>
 
 #include "core/time.h"
+#include "domain/circulation.h"
+#include "domain/fines.h"
 #include "domain/library.h"
 #include "domain/notice.h"
 #include "domain/staff.h"
@@ -129,6 +131,84 @@ class AuditLog {
   virtual std::vector<AuditEntry> recent(int limit) = 0;
 };
 
+struct ReaderRecord {
+  long long id = 0;
+  std::string card_number;
+  std::string name;
+  domain::ReaderCategory category = domain::ReaderCategory::kAdult;
+  domain::ReaderStatus status = domain::ReaderStatus::kActive;
+  std::optional<Date> expires_on;
+};
+
+struct ItemRecord {
+  long long id = 0;
+  std::string barcode;
+  std::string title;
+  std::string title_key;  // groups the copies of one title (title-level reservations)
+  domain::ItemFacts facts{domain::ItemType::kBook, domain::Collection::kAdult, 0};
+  domain::ItemStatus status = domain::ItemStatus::kAvailable;
+  std::optional<long long> current_library_id;
+  std::optional<long long> transit_to_library_id;
+};
+
+struct LoanRecord {
+  long long id = 0;
+  long long item_id = 0;
+  long long reader_id = 0;
+  long long library_id = 0;
+  std::string channel;
+  Instant checked_out_at;
+  Date due_on;
+  int times_renewed = 0;
+  // Facts about the item, for quotas and display.
+  domain::ItemType item_type = domain::ItemType::kBook;
+  std::string barcode;
+  std::string title;
+};
+
+struct ChargeRecord {
+  long long reader_id = 0;
+  std::optional<long long> loan_id;
+  std::string kind;  // "overdue", "reservation_fee", "replacement_card"
+  domain::Money amount;
+  std::string explanation;  // JSON: how the amount was worked out
+  Instant created_at;
+};
+
+class CirculationRepository {
+ public:
+  virtual ~CirculationRepository() = default;
+  virtual std::optional<ReaderRecord> reader_by_card(const std::string& card_number) = 0;
+  virtual std::optional<ReaderRecord> reader_by_id(long long id) = 0;
+  virtual long long insert_reader(const ReaderRecord& reader, Instant created_at) = 0;
+  virtual std::optional<ItemRecord> item_by_barcode(const std::string& barcode) = 0;
+  virtual long long insert_item(const ItemRecord& item) = 0;
+  virtual void set_item_location(long long item_id, domain::ItemStatus status, std::optional<long long> current_library,
+                                 std::optional<long long> transit_to) = 0;
+  virtual std::vector<LoanRecord> open_loans_of_reader(long long reader_id) = 0;
+  virtual std::optional<LoanRecord> open_loan_of_item(long long item_id) = 0;
+  // Throws StoreError(kUniqueViolation) when the item already has an open loan.
+  virtual long long insert_loan(const LoanRecord& loan) = 0;
+  virtual void close_loan(long long loan_id, Instant returned_at, long long library_id) = 0;
+  // False when times_renewed is no longer `expected_times_renewed` (a concurrent renewal).
+  virtual bool renew_loan(long long loan_id, int expected_times_renewed, Date new_due_on) = 0;
+  // Returns the event id: the transaction reference number.
+  virtual long long add_loan_event(long long loan_id, const std::string& kind, Instant at, std::optional<Date> due_on,
+                                   std::optional<long long> staff_id, const std::string& override_reason) = 0;
+  virtual domain::Money outstanding_charges(long long reader_id) = 0;
+  virtual long long add_charge(const ChargeRecord& charge) = 0;
+  virtual std::vector<domain::FineSuspension> fine_suspensions() = 0;
+  virtual long long add_fine_suspension(const domain::FineSuspension& suspension) = 0;
+  virtual domain::LendingPolicies lending_policies() = 0;
+  // Whether a reader other than `reader_id` waits for this title (blocks renewal). No reservations are
+  // stored yet (a later part of the circulation issue), so this is false until then.
+  virtual bool reserved_by_another(const std::string& title_key, long long reader_id) = 0;
+  virtual std::optional<std::string> idempotent_result(const std::string& key) = 0;
+  // Throws StoreError(kUniqueViolation) when the key was stored meanwhile.
+  virtual void save_idempotent_result(const std::string& key, const std::string& operation, const std::string& result,
+                                      Instant at) = 0;
+};
+
 struct Repositories {
   LibraryRepository& libraries;
   NoticeRepository& notices;
@@ -136,6 +216,7 @@ struct Repositories {
   SessionRepository& sessions;
   AuthFailureRepository& auth_failures;
   AuditLog& audit;
+  CirculationRepository& circulation;
 };
 
 // Runs work in one transaction: commits when it returns, rolls back when it throws. Busy and serialization

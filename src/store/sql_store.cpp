@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "core/text.h"
+#include "store/sql_circulation.h"
 
 namespace shelfmark::store {
 namespace {
@@ -478,7 +479,8 @@ void SqlStore::transact(Mode mode, const std::function<void(app::Repositories&)>
       SqlSessions sessions(*connection);
       SqlAuthFailures failures(*connection);
       SqlAudit audit(*connection);
-      app::Repositories repos{libraries, notices, staff, sessions, failures, audit};
+      auto circulation = circulation_repository(*connection);
+      app::Repositories repos{libraries, notices, staff, sessions, failures, audit, *circulation};
       work(repos);
       connection->commit();
       return;

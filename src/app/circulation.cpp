@@ -1,0 +1,334 @@
+#include "app/circulation.h"
+
+#include <sstream>
+
+namespace shelfmark::app {
+namespace {
+
+using domain::ErrorCode;
+using domain::Failure;
+using domain::Outcome;
+
+Failure refused(const domain::Decision& decision) {
+  Failure failure{decision.refusals.front().code, {}};
+  for (const auto& refusal : decision.refusals) failure.fields.push_back({"", refusal.code, refusal.params});
+  return failure;
+}
+
+Failure not_found(const std::string& field) { return Failure{ErrorCode::kNotFound, {{field, ErrorCode::kNotFound, {}}}}; }
+
+Date today_of(const Context& context, Instant at) { return context.zone.to_local(at).date; }
+
+// The reader's standing for the rules: counts of loans, overdue, charges.
+domain::ReaderSnapshot snapshot_of(const ReaderRecord& reader, Repositories& repos, Date today) {
+  domain::ReaderSnapshot snapshot;
+  snapshot.id = reader.id;
+  snapshot.category = reader.category;
+  snapshot.status = reader.status;
+  snapshot.expires_on = reader.expires_on;
+  for (const auto& loan : repos.circulation.open_loans_of_reader(reader.id)) {
+    if (loan.item_type == domain::ItemType::kPeriodicalBackIssue)
+      ++snapshot.periodical_loans;
+    else if (loan.item_type != domain::ItemType::kAccompanyingMaterial)
+      ++snapshot.loans;
+    if (loan.due_on < today) snapshot.has_overdue = true;
+  }
+  snapshot.charges_outstanding = repos.circulation.outstanding_charges(reader.id);
+  return snapshot;
+}
+
+bool override_applies(const domain::Decision& decision, const std::optional<Override>& override_refusals) {
+  return override_refusals && !override_refusals->reason.empty() && decision.overridable();
+}
+
+std::string refusal_names(const domain::Decision& decision) {
+  std::string names;
+  for (const auto& refusal : decision.refusals)
+    names += (names.empty() ? "" : ",") + std::string(domain::error_info(refusal.code).name);
+  return names;
+}
+
+// Idempotent results are stored as simple "name=value" lines.
+std::string encode(const std::vector<std::pair<std::string, std::string>>& fields) {
+  std::string out;
+  for (const auto& [name, value] : fields) out += name + "=" + value + "\n";
+  return out;
+}
+std::map<std::string, std::string> decode(const std::string& text) {
+  std::map<std::string, std::string> fields;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) {
+    const auto equals = line.find('=');
+    if (equals != std::string::npos) fields[line.substr(0, equals)] = line.substr(equals + 1);
+  }
+  return fields;
+}
+
+std::string explanation_json(const domain::FineExplanation& fine) {
+  std::string suspended;
+  for (const auto& part : fine.suspensions)
+    suspended += (suspended.empty() ? "" : ",") + std::string("{\"suspension_id\":") + std::to_string(part.suspension_id) +
+                 ",\"from\":\"" + format_iso_date(part.first_day) + "\",\"to\":\"" + format_iso_date(part.last_day) +
+                 "\",\"days\":" + std::to_string(part.days) + "}";
+  return "{\"days_overdue\":" + std::to_string(fine.days_overdue) + ",\"days_suspended\":" +
+         std::to_string(fine.days_suspended) + ",\"days_charged\":" + std::to_string(fine.days_charged) +
+         ",\"rate_cents\":" + std::to_string(fine.rate.cents) + ",\"amount_cents\":" +
+         std::to_string(fine.amount.cents) + ",\"suspended\":[" + suspended + "]}";
+}
+
+// Runs `work` in a write transaction. A unique violation (a racing request won) is answered by `on_race`.
+template <class Result, class Work, class Race>
+Outcome<Result> write_once(const Context& context, Work work, Race on_race) {
+  std::optional<Outcome<Result>> result;
+  try {
+    context.store.transact(Store::Mode::kWrite, [&](Repositories& repos) { result = work(repos); });
+  } catch (const StoreError& error) {
+    if (error.kind() != StoreError::Kind::kUniqueViolation) throw;
+    return on_race();
+  }
+  return std::move(*result);
+}
+
+}  // namespace
+
+std::string_view channel_code(Channel channel) {
+  switch (channel) {
+    case Channel::kCounter: return "counter";
+    case Channel::kSelfCheck: return "self_check";
+    case Channel::kBookDrop: return "book_drop";
+    case Channel::kSelfServiceStation: return "self_service_station";
+    case Channel::kWeb: return "web";
+    case Channel::kSip2: return "sip2";
+  }
+  return "counter";
+}
+
+std::string reference_number(long long event_id) {
+  auto digits = std::to_string(event_id);
+  if (digits.size() < 8) digits.insert(0, 8 - digits.size(), '0');
+  return "R" + digits;
+}
+
+Outcome<CheckOutResult> check_out(const Context& context, NetworkCache& network, const CheckOutInput& input) {
+  const auto now = context.clock.now();
+  const auto today = today_of(context, now);
+  const auto replay = [&](Repositories& repos) -> std::optional<CheckOutResult> {
+    if (input.idempotency_key.empty()) return std::nullopt;
+    auto stored = repos.circulation.idempotent_result("check_out:" + input.idempotency_key);
+    if (!stored) return std::nullopt;
+    auto fields = decode(*stored);
+    return CheckOutResult{std::stoll(fields["loan_id"]), fields["barcode"], fields["title"],
+                          *parse_iso_date(fields["due_on"]), true};
+  };
+  return write_once<CheckOutResult>(
+      context,
+      [&](Repositories& repos) -> Outcome<CheckOutResult> {
+        if (auto earlier = replay(repos)) return *earlier;
+        auto reader = repos.circulation.reader_by_card(input.card_number);
+        if (!reader) return not_found("card");
+        auto item = repos.circulation.item_by_barcode(input.barcode);
+        if (!item) return not_found("barcode");
+        const auto snapshot = network.get(repos);
+        const auto* library = snapshot->find(input.library_id);
+        if (!library) return not_found("library");
+        const auto policies = repos.circulation.lending_policies();
+        const auto policy = domain::resolve_policy(policies, reader->category, item->facts, library->id);
+        domain::ItemSnapshot item_snapshot{item->id, item->facts, item->status, std::nullopt, std::nullopt};
+        if (item->status == domain::ItemStatus::kOnLoan)
+          if (auto open = repos.circulation.open_loan_of_item(item->id)) item_snapshot.on_loan_to = open->reader_id;
+        const auto decision = domain::check_out_decision(snapshot_of(*reader, repos, today), item_snapshot, policy,
+                                                         policies.limits, today);
+        const bool overridden = !decision.allowed() && override_applies(decision, input.override_refusals);
+        if (!decision.allowed() && !overridden) return refused(decision);
+        LoanRecord loan;
+        loan.item_id = item->id;
+        loan.reader_id = reader->id;
+        loan.library_id = library->id;
+        loan.channel = std::string(channel_code(input.channel));
+        loan.checked_out_at = now;
+        loan.due_on = domain::due_date(today, policy.loan_days, *library, snapshot->holidays);
+        loan.id = repos.circulation.insert_loan(loan);
+        repos.circulation.set_item_location(item->id, domain::ItemStatus::kOnLoan, library->id, std::nullopt);
+        std::optional<long long> staff;
+        std::string reason;
+        if (overridden) {
+          staff = input.override_refusals->staff_id;
+          reason = input.override_refusals->reason;
+          repos.audit.record({now, staff, "circulation.override", "loan:" + std::to_string(loan.id),
+                              "refusals=" + refusal_names(decision) + "; reason=" + reason});
+        }
+        repos.circulation.add_loan_event(loan.id, "check_out", now, loan.due_on, staff, reason);
+        CheckOutResult result{loan.id, item->barcode, item->title, loan.due_on, false};
+        if (!input.idempotency_key.empty())
+          repos.circulation.save_idempotent_result(
+              "check_out:" + input.idempotency_key, "check_out",
+              encode({{"loan_id", std::to_string(loan.id)}, {"barcode", result.barcode}, {"title", result.title},
+                      {"due_on", format_iso_date(result.due_on)}}),
+              now);
+        return result;
+      },
+      [&]() -> Outcome<CheckOutResult> {
+        // Another request won the race: the same request retried (answer as it was), or another checkout.
+        std::optional<CheckOutResult> earlier;
+        context.store.transact(Store::Mode::kRead, [&](Repositories& repos) { earlier = replay(repos); });
+        if (earlier) return *earlier;
+        return Failure{ErrorCode::kItemNotAvailable, {{"", ErrorCode::kItemNotAvailable, {}}}};
+      });
+}
+
+Outcome<CheckInResult> check_in(const Context& context, NetworkCache& network, const CheckInInput& input) {
+  const auto now = context.clock.now();
+  const auto returned_at = input.returned_at.value_or(now);
+  const auto replay = [&](Repositories& repos) -> std::optional<CheckInResult> {
+    if (input.idempotency_key.empty()) return std::nullopt;
+    auto stored = repos.circulation.idempotent_result("check_in:" + input.idempotency_key);
+    if (!stored) return std::nullopt;
+    auto fields = decode(*stored);
+    CheckInResult result;
+    result.was_on_loan = fields["was_on_loan"] == "1";
+    result.barcode = fields["barcode"];
+    result.title = fields["title"];
+    result.routing.routing = static_cast<domain::Routing>(std::stoi(fields["routing"]));
+    if (!fields["to_library"].empty()) result.routing.to_library_id = std::stoll(fields["to_library"]);
+    result.fine = {std::stoll(fields["fine"])};
+    result.replayed = true;
+    return result;
+  };
+  return write_once<CheckInResult>(
+      context,
+      [&](Repositories& repos) -> Outcome<CheckInResult> {
+        if (auto earlier = replay(repos)) return *earlier;
+        auto item = repos.circulation.item_by_barcode(input.barcode);
+        if (!item) return not_found("barcode");
+        const auto snapshot = network.get(repos);
+        const auto* here = snapshot->find(input.library_id);
+        if (!here) return not_found("library");
+        CheckInResult result;
+        result.barcode = item->barcode;
+        result.title = item->title;
+        if (auto loan = repos.circulation.open_loan_of_item(item->id)) {
+          result.was_on_loan = true;
+          repos.circulation.close_loan(loan->id, returned_at, here->id);
+          repos.circulation.add_loan_event(loan->id, "check_in", now, std::nullopt, std::nullopt, "");
+          const auto* lent_at = snapshot->find(loan->library_id);
+          auto reader = repos.circulation.reader_by_id(loan->reader_id);
+          const auto policy = domain::resolve_policy(repos.circulation.lending_policies(),
+                                                     reader ? reader->category : domain::ReaderCategory::kAdult,
+                                                     item->facts, loan->library_id);
+          const domain::LoanForFine fine_facts{context.zone.to_local(loan->checked_out_at).date, loan->due_on,
+                                               loan->library_id,
+                                               lent_at ? lent_at->kind : domain::LibraryKind::kDistrict,
+                                               policy.fine_per_day};
+          const auto fine = domain::overdue_fine(fine_facts, context.zone.to_local(returned_at).date,
+                                                 repos.circulation.fine_suspensions());
+          if (fine.amount.cents > 0) {
+            repos.circulation.add_charge(
+                {loan->reader_id, loan->id, "overdue", fine.amount, explanation_json(fine), now});
+            result.fine = fine.amount;
+          }
+        }
+        // Reservations join the routing in a later part of this issue; until then items go home or to the shelf.
+        result.routing = domain::route_returned_item(item->facts.home_library_id, here->id, std::nullopt);
+        if (result.routing.routing == domain::Routing::kTransit)
+          repos.circulation.set_item_location(item->id, domain::ItemStatus::kInTransit, here->id,
+                                              result.routing.to_library_id);
+        else
+          repos.circulation.set_item_location(item->id, domain::ItemStatus::kAvailable, here->id, std::nullopt);
+        if (!input.idempotency_key.empty())
+          repos.circulation.save_idempotent_result(
+              "check_in:" + input.idempotency_key, "check_in",
+              encode({{"was_on_loan", result.was_on_loan ? "1" : "0"},
+                      {"barcode", result.barcode},
+                      {"title", result.title},
+                      {"routing", std::to_string(static_cast<int>(result.routing.routing))},
+                      {"to_library", result.routing.to_library_id ? std::to_string(*result.routing.to_library_id) : ""},
+                      {"fine", std::to_string(result.fine.cents)}}),
+              now);
+        return result;
+      },
+      [&]() -> Outcome<CheckInResult> {
+        std::optional<CheckInResult> earlier;
+        context.store.transact(Store::Mode::kRead, [&](Repositories& repos) { earlier = replay(repos); });
+        if (earlier) return *earlier;
+        throw StoreError(StoreError::Kind::kOther, "check-in raced with another write");
+      });
+}
+
+Outcome<RenewResult> renew(const Context& context, NetworkCache& network, const RenewInput& input) {
+  const auto now = context.clock.now();
+  const auto today = today_of(context, now);
+  const auto replay = [&](Repositories& repos) -> std::optional<RenewResult> {
+    if (input.idempotency_key.empty()) return std::nullopt;
+    auto stored = repos.circulation.idempotent_result("renew:" + input.idempotency_key);
+    if (!stored) return std::nullopt;
+    auto fields = decode(*stored);
+    return RenewResult{fields["barcode"], fields["title"], *parse_iso_date(fields["due_on"]), fields["reference"], true};
+  };
+  return write_once<RenewResult>(
+      context,
+      [&](Repositories& repos) -> Outcome<RenewResult> {
+        if (auto earlier = replay(repos)) return *earlier;
+        auto reader = repos.circulation.reader_by_card(input.card_number);
+        if (!reader) return not_found("card");
+        auto item = repos.circulation.item_by_barcode(input.barcode);
+        if (!item) return not_found("barcode");
+        auto loan = repos.circulation.open_loan_of_item(item->id);
+        // Another reader's loan is reported as not found: never reveal who has an item.
+        if (!loan || loan->reader_id != reader->id) return not_found("barcode");
+        const auto snapshot = network.get(repos);
+        const auto* library = snapshot->find(loan->library_id);
+        if (!library) return not_found("library");
+        const auto policies = repos.circulation.lending_policies();
+        const auto policy = domain::resolve_policy(policies, reader->category, item->facts, loan->library_id);
+        const auto decision = domain::renew_decision(
+            snapshot_of(*reader, repos, today), {loan->times_renewed, loan->due_on}, policy, policies.limits,
+            repos.circulation.reserved_by_another(item->title_key, reader->id), today);
+        const bool overridden = !decision.allowed() && override_applies(decision, input.override_refusals);
+        if (!decision.allowed() && !overridden) return refused(decision);
+        const auto due = domain::due_date(today, policy.renewal_days, *library, snapshot->holidays);
+        if (!repos.circulation.renew_loan(loan->id, loan->times_renewed, due))
+          throw StoreError(StoreError::Kind::kBusy, "loan renewed concurrently");
+        std::optional<long long> staff;
+        std::string reason;
+        if (overridden) {
+          staff = input.override_refusals->staff_id;
+          reason = input.override_refusals->reason;
+          repos.audit.record({now, staff, "circulation.override", "loan:" + std::to_string(loan->id),
+                              "refusals=" + refusal_names(decision) + "; reason=" + reason});
+        }
+        const auto event = repos.circulation.add_loan_event(loan->id, "renew", now, due, staff, reason);
+        RenewResult result{item->barcode, item->title, due, reference_number(event), false};
+        if (!input.idempotency_key.empty())
+          repos.circulation.save_idempotent_result(
+              "renew:" + input.idempotency_key, "renew",
+              encode({{"barcode", result.barcode}, {"title", result.title}, {"due_on", format_iso_date(due)},
+                      {"reference", result.reference}}),
+              now);
+        return result;
+      },
+      [&]() -> Outcome<RenewResult> {
+        std::optional<RenewResult> earlier;
+        context.store.transact(Store::Mode::kRead, [&](Repositories& repos) { earlier = replay(repos); });
+        if (earlier) return *earlier;
+        throw StoreError(StoreError::Kind::kOther, "renewal raced with another write");
+      });
+}
+
+Outcome<std::vector<RenewAllItem>> renew_all(const Context& context, NetworkCache& network,
+                                             const std::string& card_number, Channel channel) {
+  std::vector<LoanRecord> loans;
+  bool known = false;
+  context.store.transact(Store::Mode::kRead, [&](Repositories& repos) {
+    auto reader = repos.circulation.reader_by_card(card_number);
+    if (!reader) return;
+    known = true;
+    loans = repos.circulation.open_loans_of_reader(reader->id);
+  });
+  if (!known) return not_found("card");
+  std::vector<RenewAllItem> results;
+  for (const auto& loan : loans)
+    results.push_back({loan.barcode, loan.title, renew(context, network, {card_number, loan.barcode, channel, "", std::nullopt})});
+  return results;
+}
+
+}  // namespace shelfmark::app

@@ -1,0 +1,261 @@
+// Circulation use cases against the real store, on both backends.
+#include <atomic>
+#include <regex>
+#include <thread>
+
+#include "app/circulation.h"
+#include "security/sodium.h"
+#include "store/store_test_support.h"
+
+namespace shelfmark::app {
+namespace {
+
+using domain::ErrorCode;
+using store::testing_support::BackendTest;
+
+class Circulation : public BackendTest {
+ protected:
+  void SetUp() override {
+    BackendTest::SetUp();
+    zone = TimeZone::load("Asia/Hong_Kong");
+    clock = std::make_unique<FixedClock>(zone->to_instant({*parse_iso_date("2026-11-23"), 600}));  // Monday 10:00
+    context = std::make_unique<Context>(Context{*store, *clock, *zone, hasher, tokens});
+    store->transact(Store::Mode::kWrite, [&](Repositories& repos) {
+      central = repos.libraries.insert(library("CL", domain::LibraryKind::kCentral));
+      district = repos.libraries.insert(library("KT", domain::LibraryKind::kDistrict));
+      for (int i = 0; i < 60; ++i)
+        repos.circulation.insert_reader({0, "R" + std::to_string(1000 + i), "Reader " + std::to_string(i),
+                                         domain::ReaderCategory::kAdult, domain::ReaderStatus::kActive,
+                                         *parse_iso_date("2030-12-31")},
+                                        clock->now());
+      for (int i = 0; i < 15; ++i) add_item(repos, "B" + std::to_string(100 + i), domain::ItemType::kBook);
+      add_item(repos, "REF1", domain::ItemType::kBook, domain::Collection::kReference);
+    });
+  }
+
+  static domain::Library library(std::string code, domain::LibraryKind kind) {
+    domain::Library library;
+    library.code = std::move(code);
+    library.name = {library.code, library.code};
+    library.kind = kind;
+    library.address = {"x", "x"};
+    for (int day = 0; day < 8; ++day) library.hours.days[day] = {{540, 1200}};
+    library.hours.days[2] = {};  // closed on Wednesdays
+    return library;
+  }
+
+  void add_item(Repositories& repos, const std::string& barcode, domain::ItemType type,
+                domain::Collection collection = domain::Collection::kAdult) {
+    ItemRecord item;
+    item.barcode = barcode;
+    item.title = "Title of " + barcode + " 書名";
+    item.title_key = "title:" + barcode;
+    item.facts = {type, collection, central};
+    item.current_library_id = central;
+    repos.circulation.insert_item(item);
+  }
+
+  domain::Outcome<CheckOutResult> lend(const std::string& card, const std::string& barcode, std::string key = "",
+                                       std::optional<Override> override_refusals = std::nullopt) {
+    return check_out(*context, network, {card, barcode, central, Channel::kCounter, key, override_refusals});
+  }
+
+  long long count(const std::string& sql) {
+    auto connection = database->acquire();
+    return connection->query(sql).at(0).integer(0);
+  }
+
+  std::shared_ptr<const TimeZone> zone;
+  std::unique_ptr<FixedClock> clock;
+  security::Argon2Hasher hasher{security::test_cost(), 1};
+  security::SodiumTokens tokens{std::string(32, 'c')};
+  std::unique_ptr<Context> context;
+  NetworkCache network;
+  long long central = 0, district = 0;
+};
+
+TEST_P(Circulation, LendsAndRefusesWithReasons) {
+  auto loan = lend("R1000", "B100");
+  ASSERT_TRUE(loan);
+  // Monday 23 Nov + 14 days = Monday 7 Dec (open).
+  EXPECT_EQ(format_iso_date(loan->due_on), "2026-12-07");
+  EXPECT_EQ(loan->title, "Title of B100 書名");
+  EXPECT_EQ(lend("R1001", "B100").error().code, ErrorCode::kItemNotAvailable);
+  EXPECT_EQ(lend("R1000", "B100").error().code, ErrorCode::kAlreadyOnLoanToReader);
+  EXPECT_EQ(lend("R1000", "REF1").error().code, ErrorCode::kItemNotLoanable);
+  auto unknown = lend("NOBODY", "B101");
+  EXPECT_EQ(unknown.error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(unknown.error().fields.at(0).field, "card");
+  EXPECT_EQ(lend("R1000", "NOPE").error().fields.at(0).field, "barcode");
+}
+
+TEST_P(Circulation, DueDatesSkipClosedDays) {
+  clock->set(zone->to_instant({*parse_iso_date("2026-11-25"), 600}));  // Wednesday + 14 = Wednesday (closed)
+  auto loan = lend("R1000", "B100");
+  ASSERT_TRUE(loan);
+  EXPECT_EQ(format_iso_date(loan->due_on), "2026-12-10");
+}
+
+TEST_P(Circulation, QuotaRefusedUnlessStaffOverrideWithAReason) {
+  for (int i = 0; i < 10; ++i) ASSERT_TRUE(lend("R1000", "B" + std::to_string(100 + i)));
+  auto refused = lend("R1000", "B110");
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, ErrorCode::kLoanQuotaReached);
+  EXPECT_EQ(refused.error().fields.at(0).params.at("max"), "10");
+  EXPECT_FALSE(lend("R1000", "B110", "", Override{7, ""}));  // no reason, no override
+  ASSERT_TRUE(lend("R1000", "B110", "", Override{7, "Reader is a teacher preparing a class"}));
+  std::vector<AuditEntry> audit;
+  store->transact(Store::Mode::kRead, [&](Repositories& repos) { audit = repos.audit.recent(1); });
+  EXPECT_EQ(audit.at(0).action, "circulation.override");
+  EXPECT_NE(audit.at(0).detail.find("loan_quota_reached"), std::string::npos);
+  // A refusal staff may not override stays refused.
+  EXPECT_EQ(lend("R1000", "REF1", "", Override{7, "please"}).error().code, ErrorCode::kItemNotLoanable);
+}
+
+TEST_P(Circulation, ResentCheckoutIsAppliedOnce) {
+  auto first = lend("R1000", "B100", "terminal-7:seq-42");
+  ASSERT_TRUE(first);
+  auto again = lend("R1000", "B100", "terminal-7:seq-42");
+  ASSERT_TRUE(again);
+  EXPECT_TRUE(again->replayed);
+  EXPECT_EQ(again->loan_id, first->loan_id);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM loans"), 1);
+}
+
+TEST_P(Circulation, FiftyConcurrentCheckoutsOfOneItemExactlyOneWins) {
+  std::atomic<int> wins{0}, refused{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 50; ++i)
+    threads.emplace_back([&, i] {
+      auto result = lend("R" + std::to_string(1000 + i), "B100");
+      if (result)
+        ++wins;
+      else if (result.error().code == ErrorCode::kItemNotAvailable)
+        ++refused;
+    });
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(wins, 1);
+  EXPECT_EQ(refused, 49);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM loans WHERE returned_at IS NULL"), 1);
+}
+
+TEST_P(Circulation, ConcurrentRetriesOfOneRequestAllGetTheSameAnswer) {
+  std::atomic<int> same{0};
+  std::atomic<long long> loan_id{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 12; ++i)
+    threads.emplace_back([&] {
+      auto result = lend("R1000", "B100", "same-key");
+      if (!result) return;
+      long long expected = 0;
+      if (loan_id.compare_exchange_strong(expected, result->loan_id) || expected == result->loan_id) ++same;
+    });
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(same, 12);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM loans"), 1);
+}
+
+TEST_P(Circulation, LateReturnChargesAFineThatExplainsItself) {
+  ASSERT_TRUE(lend("R1000", "B100"));  // due 7 Dec
+  clock->set(zone->to_instant({*parse_iso_date("2026-12-10"), 600}));
+  auto returned = check_in(*context, network, {"B100", central, Channel::kCounter, std::nullopt, ""});
+  ASSERT_TRUE(returned);
+  EXPECT_TRUE(returned->was_on_loan);
+  EXPECT_EQ(returned->fine.cents, 450);  // 3 days x HK$1.50
+  EXPECT_EQ(returned->routing.routing, domain::Routing::kShelf);
+  auto connection = database->acquire();
+  const auto explanation = connection->query("SELECT explanation FROM charges").at(0).text(0);
+  EXPECT_NE(explanation.find("\"days_charged\":3"), std::string::npos) << explanation;
+  EXPECT_NE(explanation.find("\"rate_cents\":150"), std::string::npos);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM loans WHERE returned_at IS NULL"), 0);
+  ASSERT_TRUE(lend("R1001", "B100"));  // back on the shelf, lendable again
+}
+
+TEST_P(Circulation, BookDropIsDatedToTheDropAndSuspensionsApply) {
+  ASSERT_TRUE(lend("R1000", "B100"));  // due 7 Dec
+  ASSERT_TRUE(lend("R1000", "B101"));
+  clock->set(zone->to_instant({*parse_iso_date("2026-12-14"), 600}));
+  // Dropped on the evening of 7 December, processed a week later: no fine.
+  auto dropped = check_in(*context, network,
+                          {"B100", central, Channel::kBookDrop, zone->to_instant({*parse_iso_date("2026-12-07"), 1300}), ""});
+  ASSERT_TRUE(dropped);
+  EXPECT_EQ(dropped->fine.cents, 0);
+  // A typhoon suspended fines at the central library on 8 to 10 December.
+  store->transact(Store::Mode::kWrite, [&](Repositories& repos) {
+    domain::FineSuspension typhoon;
+    typhoon.first_day = *parse_iso_date("2026-12-08");
+    typhoon.last_day = *parse_iso_date("2026-12-10");
+    typhoon.library_ids = {central};
+    typhoon.reason = {"Typhoon", "颱風"};
+    repos.circulation.add_fine_suspension(typhoon);
+  });
+  auto late = check_in(*context, network, {"B101", district, Channel::kCounter, std::nullopt, ""});
+  ASSERT_TRUE(late);
+  EXPECT_EQ(late->fine.cents, 4 * 150);  // 8..14 December is 7 days, 3 suspended
+  // Returned at another library: in transit home.
+  EXPECT_EQ(late->routing.routing, domain::Routing::kTransit);
+  EXPECT_EQ(late->routing.to_library_id, central);
+}
+
+TEST_P(Circulation, ResentCheckInIsAppliedOnce) {
+  ASSERT_TRUE(lend("R1000", "B100"));
+  clock->set(zone->to_instant({*parse_iso_date("2026-12-12"), 600}));
+  auto first = check_in(*context, network, {"B100", central, Channel::kSip2, std::nullopt, "drop-1"});
+  auto again = check_in(*context, network, {"B100", central, Channel::kSip2, std::nullopt, "drop-1"});
+  ASSERT_TRUE(first);
+  ASSERT_TRUE(again);
+  EXPECT_TRUE(again->replayed);
+  EXPECT_EQ(again->fine.cents, first->fine.cents);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM charges"), 1);
+}
+
+TEST_P(Circulation, RenewalsGiveReferenceNumbersUntilTheLimit) {
+  ASSERT_TRUE(lend("R1000", "B100"));
+  const std::regex reference(R"(R\d{8,})");
+  for (int i = 1; i <= 5; ++i) {
+    clock->set(clock->now() + std::chrono::hours(24));
+    auto renewed = renew(*context, network, {"R1000", "B100", Channel::kWeb, "", std::nullopt});
+    ASSERT_TRUE(renewed) << i;
+    EXPECT_TRUE(std::regex_match(renewed->reference, reference)) << renewed->reference;
+  }
+  auto refused = renew(*context, network, {"R1000", "B100", Channel::kWeb, "", std::nullopt});
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, ErrorCode::kRenewalLimitReached);
+  EXPECT_EQ(count("SELECT times_renewed FROM loans"), 5);
+  // Someone else's loan is "not found", never "someone has it".
+  EXPECT_EQ(renew(*context, network, {"R1001", "B100", Channel::kWeb, "", std::nullopt}).error().code,
+            ErrorCode::kNotFound);
+}
+
+TEST_P(Circulation, ResentRenewalIsAppliedOnceAndOverdueBlocks) {
+  ASSERT_TRUE(lend("R1000", "B100"));
+  auto first = renew(*context, network, {"R1000", "B100", Channel::kWeb, "form-123", std::nullopt});
+  auto again = renew(*context, network, {"R1000", "B100", Channel::kWeb, "form-123", std::nullopt});
+  ASSERT_TRUE(first);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(first->reference, again->reference);
+  EXPECT_EQ(count("SELECT times_renewed FROM loans"), 1);
+  clock->set(clock->now() + std::chrono::days(40));  // now overdue
+  auto refused = renew(*context, network, {"R1000", "B100", Channel::kWeb, "", std::nullopt});
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, ErrorCode::kReaderHasOverdue);
+}
+
+TEST_P(Circulation, RenewAllAnswersEachLoan) {
+  ASSERT_TRUE(lend("R1000", "B100"));
+  ASSERT_TRUE(lend("R1000", "B101"));
+  for (int i = 0; i < 5; ++i) ASSERT_TRUE(renew(*context, network, {"R1000", "B101", Channel::kWeb, "", std::nullopt}));
+  auto all = renew_all(*context, network, "R1000", Channel::kWeb);
+  ASSERT_TRUE(all);
+  ASSERT_EQ(all->size(), 2u);
+  int renewed = 0, refused = 0;
+  for (const auto& item : all.value()) (item.outcome ? renewed : refused)++;
+  EXPECT_EQ(renewed, 1);
+  EXPECT_EQ(refused, 1);
+  EXPECT_EQ(renew_all(*context, network, "NOBODY", Channel::kWeb).error().code, ErrorCode::kNotFound);
+}
+
+SHELFMARK_ON_BOTH_BACKENDS(Circulation);
+
+}  // namespace
+}  // namespace shelfmark::app

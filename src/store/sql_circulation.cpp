@@ -1,0 +1,284 @@
+#include "store/sql_circulation.h"
+
+#include "core/text.h"
+
+namespace shelfmark::store {
+namespace {
+
+using app::StoreError;
+using domain::ItemStatus;
+using domain::ReaderStatus;
+
+constexpr std::pair<ReaderStatus, std::string_view> kReaderStatuses[] = {
+    {ReaderStatus::kActive, "active"},
+    {ReaderStatus::kPending, "pending"},
+    {ReaderStatus::kSuspended, "suspended"},
+    {ReaderStatus::kCardReportedLost, "card_reported_lost"},
+    {ReaderStatus::kExpired, "expired"},
+};
+constexpr std::pair<ItemStatus, std::string_view> kItemStatuses[] = {
+    {ItemStatus::kAvailable, "available"}, {ItemStatus::kOnLoan, "on_loan"},   {ItemStatus::kInTransit, "in_transit"},
+    {ItemStatus::kOnHoldShelf, "on_hold_shelf"}, {ItemStatus::kMissing, "missing"}, {ItemStatus::kLost, "lost"},
+    {ItemStatus::kWithdrawn, "withdrawn"},
+};
+
+template <class Enum, std::size_t N>
+std::string code_of(const std::pair<Enum, std::string_view> (&table)[N], Enum value) {
+  for (const auto& [entry, code] : table)
+    if (entry == value) return std::string(code);
+  throw StoreError(StoreError::Kind::kOther, "unknown enum value");
+}
+template <class Enum, std::size_t N>
+Enum parse_of(const std::pair<Enum, std::string_view> (&table)[N], const std::string& code) {
+  for (const auto& [entry, text] : table)
+    if (text == code) return entry;
+  throw StoreError(StoreError::Kind::kOther, "unknown code in database: " + code);
+}
+
+Date date_of(const std::string& iso) {
+  auto date = parse_iso_date(iso);
+  if (!date) throw StoreError(StoreError::Kind::kOther, "bad date in database: " + iso);
+  return *date;
+}
+
+Value optional_value(const std::optional<long long>& value) {
+  if (value) return *value;
+  return nullptr;
+}
+
+std::string join_ids(const std::vector<long long>& ids) {
+  std::string out;
+  for (auto id : ids) out += (out.empty() ? "" : ",") + std::to_string(id);
+  return out;
+}
+std::string join_kinds(const std::vector<domain::LibraryKind>& kinds) {
+  std::string out;
+  for (auto kind : kinds) out += (out.empty() ? "" : ",") + std::string(domain::library_kind_code(kind));
+  return out;
+}
+
+class SqlCirculation final : public app::CirculationRepository {
+ public:
+  explicit SqlCirculation(Connection& connection) : c_(connection) {}
+
+  std::optional<app::ReaderRecord> reader_by_card(const std::string& card_number) override {
+    return reader_where("card_number = ?", {card_number});
+  }
+  std::optional<app::ReaderRecord> reader_by_id(long long id) override { return reader_where("id = ?", {id}); }
+
+  long long insert_reader(const app::ReaderRecord& reader, Instant created_at) override {
+    Value expires = nullptr;
+    if (reader.expires_on) expires = format_iso_date(*reader.expires_on);
+    return c_.query(
+                 "INSERT INTO readers (card_number, name, category, status, expires_on, created_at) VALUES "
+                 "(?, ?, ?, ?, ?, ?) RETURNING id",
+                 {reader.card_number, reader.name, std::string(domain::reader_category_code(reader.category)),
+                  code_of(kReaderStatuses, reader.status), expires, unix_seconds(created_at)})
+        .at(0)
+        .integer(0);
+  }
+
+  std::optional<app::ItemRecord> item_by_barcode(const std::string& barcode) override {
+    auto rows = c_.query(
+        "SELECT id, barcode, title, title_key, item_type, collection, home_library_id, status, current_library_id, "
+        "transit_to_library_id FROM items WHERE barcode = ?",
+        {barcode});
+    if (rows.empty()) return std::nullopt;
+    const auto& row = rows[0];
+    app::ItemRecord item;
+    item.id = row.integer(0);
+    item.barcode = row.text(1);
+    item.title = row.text(2);
+    item.title_key = row.text(3);
+    item.facts = {domain::parse_item_type(row.text(4)).value_or(domain::ItemType::kBook),
+                  domain::parse_collection(row.text(5)).value_or(domain::Collection::kNotForLoan), row.integer(6)};
+    item.status = parse_of(kItemStatuses, row.text(7));
+    item.current_library_id = row.optional_integer(8);
+    item.transit_to_library_id = row.optional_integer(9);
+    return item;
+  }
+
+  long long insert_item(const app::ItemRecord& item) override {
+    return c_.query(
+                 "INSERT INTO items (barcode, title, title_key, item_type, collection, home_library_id, "
+                 "current_library_id, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                 {item.barcode, item.title, item.title_key, std::string(domain::item_type_code(item.facts.type)),
+                  std::string(domain::collection_code(item.facts.collection)), item.facts.home_library_id,
+                  optional_value(item.current_library_id), code_of(kItemStatuses, item.status)})
+        .at(0)
+        .integer(0);
+  }
+
+  void set_item_location(long long item_id, ItemStatus status, std::optional<long long> current_library,
+                         std::optional<long long> transit_to) override {
+    c_.execute(
+        "UPDATE items SET status = ?, current_library_id = ?, transit_to_library_id = ?, version = version + 1 "
+        "WHERE id = ?",
+        {code_of(kItemStatuses, status), optional_value(current_library), optional_value(transit_to), item_id});
+  }
+
+  std::vector<app::LoanRecord> open_loans_of_reader(long long reader_id) override {
+    return loans_where("l.reader_id = ? AND l.returned_at IS NULL", {reader_id});
+  }
+
+  std::optional<app::LoanRecord> open_loan_of_item(long long item_id) override {
+    auto loans = loans_where("l.item_id = ? AND l.returned_at IS NULL", {item_id});
+    if (loans.empty()) return std::nullopt;
+    return loans.front();
+  }
+
+  long long insert_loan(const app::LoanRecord& loan) override {
+    return c_.query(
+                 "INSERT INTO loans (item_id, reader_id, library_id, channel, checked_out_at, due_on, times_renewed) "
+                 "VALUES (?, ?, ?, ?, ?, ?, 0) RETURNING id",
+                 {loan.item_id, loan.reader_id, loan.library_id, loan.channel, unix_seconds(loan.checked_out_at),
+                  format_iso_date(loan.due_on)})
+        .at(0)
+        .integer(0);
+  }
+
+  void close_loan(long long loan_id, Instant returned_at, long long library_id) override {
+    c_.execute("UPDATE loans SET returned_at = ?, returned_library_id = ? WHERE id = ? AND returned_at IS NULL",
+               {unix_seconds(returned_at), library_id, loan_id});
+  }
+
+  bool renew_loan(long long loan_id, int expected_times_renewed, Date new_due_on) override {
+    return c_.execute(
+               "UPDATE loans SET times_renewed = times_renewed + 1, due_on = ? WHERE id = ? AND times_renewed = ? "
+               "AND returned_at IS NULL",
+               {format_iso_date(new_due_on), loan_id, static_cast<long long>(expected_times_renewed)}) == 1;
+  }
+
+  long long add_loan_event(long long loan_id, const std::string& kind, Instant at, std::optional<Date> due_on,
+                           std::optional<long long> staff_id, const std::string& override_reason) override {
+    Value due = nullptr;
+    if (due_on) due = format_iso_date(*due_on);
+    Value reason = nullptr;
+    if (!override_reason.empty()) reason = override_reason;
+    return c_.query(
+                 "INSERT INTO loan_events (loan_id, kind, at, due_on, staff_id, override_reason) VALUES (?, ?, ?, ?, "
+                 "?, ?) RETURNING id",
+                 {loan_id, kind, unix_seconds(at), due, optional_value(staff_id), reason})
+        .at(0)
+        .integer(0);
+  }
+
+  domain::Money outstanding_charges(long long reader_id) override {
+    auto rows = c_.query("SELECT COALESCE(SUM(amount_cents - settled_cents), 0) FROM charges WHERE reader_id = ?",
+                         {reader_id});
+    return {rows.at(0).integer(0)};
+  }
+
+  long long add_charge(const app::ChargeRecord& charge) override {
+    return c_.query(
+                 "INSERT INTO charges (reader_id, loan_id, kind, amount_cents, explanation, created_at) VALUES "
+                 "(?, ?, ?, ?, ?, ?) RETURNING id",
+                 {charge.reader_id, optional_value(charge.loan_id), charge.kind, charge.amount.cents,
+                  charge.explanation, unix_seconds(charge.created_at)})
+        .at(0)
+        .integer(0);
+  }
+
+  std::vector<domain::FineSuspension> fine_suspensions() override {
+    std::vector<domain::FineSuspension> out;
+    for (const auto& row : c_.query(
+             "SELECT id, first_day, last_day, library_ids, library_kinds, excluded_kinds, borrowed_before, reason_en, "
+             "reason_tc FROM fine_suspensions ORDER BY first_day, id")) {
+      domain::FineSuspension suspension;
+      suspension.id = row.integer(0);
+      suspension.first_day = date_of(row.text(1));
+      suspension.last_day = date_of(row.text(2));
+      if (!row.text(3).empty())
+        for (auto id : split(row.text(3), ',')) suspension.library_ids.push_back(std::stoll(std::string(id)));
+      if (!row.text(4).empty())
+        for (auto kind : split(row.text(4), ','))
+          if (auto parsed = domain::parse_library_kind(kind)) suspension.library_kinds.push_back(*parsed);
+      if (!row.text(5).empty())
+        for (auto kind : split(row.text(5), ','))
+          if (auto parsed = domain::parse_library_kind(kind)) suspension.excluded_kinds.push_back(*parsed);
+      if (!row.is_null(6)) suspension.borrowed_before = date_of(row.text(6));
+      suspension.reason = {row.text(7), row.text(8)};
+      out.push_back(std::move(suspension));
+    }
+    return out;
+  }
+
+  long long add_fine_suspension(const domain::FineSuspension& suspension) override {
+    Value before = nullptr;
+    if (suspension.borrowed_before) before = format_iso_date(*suspension.borrowed_before);
+    return c_.query(
+                 "INSERT INTO fine_suspensions (first_day, last_day, library_ids, library_kinds, excluded_kinds, "
+                 "borrowed_before, reason_en, reason_tc) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                 {format_iso_date(suspension.first_day), format_iso_date(suspension.last_day),
+                  join_ids(suspension.library_ids), join_kinds(suspension.library_kinds),
+                  join_kinds(suspension.excluded_kinds), before, suspension.reason.en, suspension.reason.tc})
+        .at(0)
+        .integer(0);
+  }
+
+  domain::LendingPolicies lending_policies() override { return domain::default_policies(); }
+
+  bool reserved_by_another(const std::string&, long long) override { return false; }
+
+  std::optional<std::string> idempotent_result(const std::string& key) override {
+    auto rows = c_.query("SELECT result FROM idempotency_keys WHERE key = ?", {key});
+    if (rows.empty()) return std::nullopt;
+    return rows[0].text(0);
+  }
+
+  void save_idempotent_result(const std::string& key, const std::string& operation, const std::string& result,
+                              Instant at) override {
+    c_.execute("INSERT INTO idempotency_keys (key, operation, result, created_at) VALUES (?, ?, ?, ?)",
+               {key, operation, result, unix_seconds(at)});
+  }
+
+ private:
+  std::optional<app::ReaderRecord> reader_where(const std::string& where, const Params& params) {
+    auto rows = c_.query(
+        "SELECT id, card_number, name, category, status, expires_on FROM readers WHERE " + where, params);
+    if (rows.empty()) return std::nullopt;
+    const auto& row = rows[0];
+    app::ReaderRecord reader;
+    reader.id = row.integer(0);
+    reader.card_number = row.text(1);
+    reader.name = row.text(2);
+    reader.category = domain::parse_reader_category(row.text(3)).value_or(domain::ReaderCategory::kAdult);
+    reader.status = parse_of(kReaderStatuses, row.text(4));
+    if (!row.is_null(5)) reader.expires_on = date_of(row.text(5));
+    return reader;
+  }
+
+  std::vector<app::LoanRecord> loans_where(const std::string& where, const Params& params) {
+    std::vector<app::LoanRecord> out;
+    for (const auto& row : c_.query(
+             "SELECT l.id, l.item_id, l.reader_id, l.library_id, l.channel, l.checked_out_at, l.due_on, "
+             "l.times_renewed, i.item_type, i.barcode, i.title FROM loans l JOIN items i ON i.id = l.item_id WHERE " +
+                 where + " ORDER BY l.due_on, l.id",
+             params)) {
+      app::LoanRecord loan;
+      loan.id = row.integer(0);
+      loan.item_id = row.integer(1);
+      loan.reader_id = row.integer(2);
+      loan.library_id = row.integer(3);
+      loan.channel = row.text(4);
+      loan.checked_out_at = instant_from_unix(row.integer(5));
+      loan.due_on = date_of(row.text(6));
+      loan.times_renewed = static_cast<int>(row.integer(7));
+      loan.item_type = domain::parse_item_type(row.text(8)).value_or(domain::ItemType::kBook);
+      loan.barcode = row.text(9);
+      loan.title = row.text(10);
+      out.push_back(std::move(loan));
+    }
+    return out;
+  }
+
+  Connection& c_;
+};
+
+}  // namespace
+
+std::unique_ptr<app::CirculationRepository> circulation_repository(Connection& connection) {
+  return std::make_unique<SqlCirculation>(connection);
+}
+
+}  // namespace shelfmark::store

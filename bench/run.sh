@@ -2,6 +2,9 @@
 # make bench: load test of the home page and a library page (wrk), beside nginx serving static copies of
 # the same pages on the same machine (the physical limit). Prints a table.
 #   bench/run.sh [path/to/shelfmark]     DURATION=10s CONNECTIONS=32 THREADS=2
+# Then the circulation benchmark (bench/circulation_bench.cpp): loans and returns per second through the
+# app layer on SQLite and PostgreSQL, 1 and 32 clients, 1,000,000 items and 500,000 readers
+# (CIRCULATION_ARGS to change, for example "--items 100000 --readers 50000 --seconds 5").
 set -euo pipefail
 BIN=${1:-build/src/bin/shelfmark}
 DURATION=${DURATION:-10s}
@@ -67,3 +70,6 @@ run "shelfmark home page /en/" "http://127.0.0.1:$port/en/"
 run "shelfmark library page /en/libraries/CL" "http://127.0.0.1:$port/en/libraries/CL"
 run "nginx static home page" "http://127.0.0.1:$nginx_port/en/"
 run "nginx static library page" "http://127.0.0.1:$nginx_port/en/libraries/CL"
+
+echo
+"$(dirname "$BIN")/../../bench/circulation_bench" ${CIRCULATION_ARGS:-}

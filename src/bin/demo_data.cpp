@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <random>
 #include <stdexcept>
 
 #include "app/staff_auth.h"
@@ -43,6 +44,93 @@ domain::District district_of(const std::string& code) {
   auto district = domain::parse_district(code);
   if (!district) throw std::runtime_error("demo data: unknown district " + code);
   return *district;
+}
+
+// Titles for demo items: classics in both languages (public domain), so the counter has something to lend.
+constexpr std::pair<const char*, const char*> kTitles[] = {
+    {"Dream of the Red Chamber", "紅樓夢"},      {"Journey to the West", "西遊記"},
+    {"Romance of the Three Kingdoms", "三國演義"}, {"Water Margin", "水滸傳"},
+    {"Pride and Prejudice", "傲慢與偏見"},         {"The Analects", "論語"},
+    {"The Art of War", "孫子兵法"},               {"Strange Tales from a Chinese Studio", "聊齋誌異"},
+    {"Moby-Dick", "白鯨記"},                       {"Jane Eyre", "簡愛"},
+    {"Little Women", "小婦人"},                    {"The Count of Monte Cristo", "基度山恩仇記"},
+    {"Les Misérables", "悲慘世界"},                {"Alice's Adventures in Wonderland", "愛麗絲夢遊仙境"},
+    {"Treasure Island", "金銀島"},                 {"The Scholars", "儒林外史"},
+    {"Tao Te Ching", "道德經"},                    {"Anne of Green Gables", "清秀佳人"},
+    {"A Tale of Two Cities", "雙城記"},            {"Robinson Crusoe", "魯賓遜漂流記"},
+};
+
+// Demo readers, items and loans, some overdue, so the counter and account pages show something real.
+void load_demo_circulation(const app::Context& context, DemoReport& report, const std::map<std::string, long long>& ids) {
+  const auto now = context.clock.now();
+  const auto today = context.zone.to_local(now).date;
+  std::vector<long long> static_libraries;
+  for (const auto& [code, id] : ids)
+    if (code.rfind("MB", 0) != 0) static_libraries.push_back(id);
+  std::mt19937 random(20261122);  // deterministic demo
+  context.store.transact(app::Store::Mode::kWrite, [&](app::Repositories& repos) {
+    static const char* kSurnames[] = {"Chan", "Wong", "Lee", "Cheung", "Lau", "Ho", "Ng", "Leung", "Yip", "Tang"};
+    static const char* kGiven[] = {"Tai Man", "Siu Ming", "Ka Yan", "Wing Sze", "Chi Keung", "Mei Ling", "Hoi Yan", "Ka Ho"};
+    static const domain::ReaderCategory kCategories[] = {domain::ReaderCategory::kAdult, domain::ReaderCategory::kAdult,
+                                                         domain::ReaderCategory::kAdult, domain::ReaderCategory::kYoungAdult,
+                                                         domain::ReaderCategory::kChild};
+    std::vector<long long> readers;
+    for (int i = 0; i < 200; ++i) {
+      app::ReaderRecord reader;
+      reader.card_number = "2" + std::to_string(100000000 + i);
+      reader.name = std::string(kSurnames[i % 10]) + " " + kGiven[(i / 10) % 8];
+      reader.category = kCategories[i % 5];
+      reader.status = i == 7 ? domain::ReaderStatus::kCardReportedLost : domain::ReaderStatus::kActive;
+      reader.expires_on = today + std::chrono::days(365 * 3);
+      readers.push_back(repos.circulation.insert_reader(reader, now));
+      ++report.readers;
+    }
+    std::vector<app::ItemRecord> items;
+    for (int i = 0; i < 2000; ++i) {
+      const auto& [english, chinese] = kTitles[i % std::size(kTitles)];
+      app::ItemRecord item;
+      item.barcode = "3" + std::to_string(100000000 + i);
+      item.title = std::string(chinese) + " / " + english;
+      item.title_key = "demo:" + std::to_string(i % std::size(kTitles));
+      const auto home = static_libraries[random() % static_libraries.size()];
+      const int kind = i % 20;
+      item.facts = {kind == 0 ? domain::ItemType::kAudioVisual : kind == 1 ? domain::ItemType::kPeriodicalBackIssue
+                                                                          : domain::ItemType::kBook,
+                    kind == 2 ? domain::Collection::kReference : kind < 6 ? domain::Collection::kChildren
+                                                                          : domain::Collection::kAdult,
+                    home};
+      item.current_library_id = home;
+      item.id = repos.circulation.insert_item(item);
+      items.push_back(item);
+      ++report.items;
+    }
+    // 150 loans over the last five weeks: those borrowed more than 14 days ago are overdue.
+    for (int i = 0; i < 150; ++i) {
+      const auto& item = items[i * 13 % items.size()];
+      if (item.facts.collection == domain::Collection::kReference) continue;
+      const int days_ago = static_cast<int>(random() % 35);
+      app::LoanRecord loan;
+      loan.item_id = item.id;
+      loan.reader_id = readers[(i * 7) % readers.size()];
+      loan.library_id = item.facts.home_library_id;
+      loan.channel = "counter";
+      loan.checked_out_at = now - std::chrono::days(days_ago);
+      loan.due_on = today - std::chrono::days(days_ago) + std::chrono::days(14);
+      loan.id = repos.circulation.insert_loan(loan);
+      repos.circulation.set_item_location(item.id, domain::ItemStatus::kOnLoan, item.facts.home_library_id, std::nullopt);
+      repos.circulation.add_loan_event(loan.id, "check_out", loan.checked_out_at, loan.due_on, std::nullopt, "");
+      ++report.loans;
+    }
+    // The 2021 reopening notice, as a fine suspension period.
+    domain::FineSuspension reopening;
+    reopening.first_day = *parse_iso_date("2021-01-01");
+    reopening.last_day = *parse_iso_date("2021-03-04");
+    reopening.excluded_kinds = {domain::LibraryKind::kMobile};
+    reopening.borrowed_before = *parse_iso_date("2021-02-18");
+    reopening.reason = {"Overdue fines resumed on 5 March 2021 after the libraries reopened",
+                        "圖書館重開後，由2021年3月5日起恢復計算逾期罰款"};
+    repos.circulation.add_fine_suspension(reopening);
+  });
 }
 
 }  // namespace
@@ -131,6 +219,13 @@ DemoReport load_demo_data(const app::Context& context) {
     }
   });
   if (report.already_loaded) return report;
+  {
+    std::map<std::string, long long> ids;
+    context.store.transact(app::Store::Mode::kRead, [&](app::Repositories& repos) {
+      for (const auto& library : repos.libraries.all()) ids[library.code] = library.id;
+    });
+    load_demo_circulation(context, report, ids);
+  }
 
   bool has_staff = false;
   context.store.transact(app::Store::Mode::kRead,

@@ -13,6 +13,9 @@ struct DemoReport {
   int libraries = 0;
   int notices = 0;
   int holidays = 0;
+  int readers = 0;
+  int items = 0;
+  int loans = 0;
   bool already_loaded = false;
   std::optional<std::string> admin_password;  // set when the demo administrator was created
 };

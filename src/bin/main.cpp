@@ -187,8 +187,9 @@ int main(int argc, char** argv) {
         std::cout << "The database already has libraries: demo data not loaded again.\n";
         return 0;
       }
-      std::cout << "Loaded " << report.libraries << " libraries, " << report.holidays << " public holidays and "
-                << report.notices << " notices.\n";
+      std::cout << "Loaded " << report.libraries << " libraries, " << report.holidays << " public holidays, "
+                << report.notices << " notices, " << report.readers << " readers, " << report.items << " items and "
+                << report.loans << " loans.\n";
       if (report.admin_password)
         std::cout << "Demo administrator: username 'admin', password '" << *report.admin_password
                   << "' (shown only this once).\n";

@@ -17,6 +17,7 @@ enum class Permission {
   kManageNotices,    // administrator, editor
   kManageLibraries,  // administrator, editor
   kManageStaff,      // administrator
+  kCirculation,      // administrator, counter: lend, return, renew at the counter
 };
 
 std::string_view role_code(Role role);   // "administrator", "editor", "counter", "verifier", "cataloguer"

@@ -12,6 +12,9 @@ TEST(Staff, RolesHaveLeastPrivilege) {
   EXPECT_FALSE(role_allows(Role::kCounter, Permission::kManageNotices));
   EXPECT_FALSE(role_allows(Role::kCataloguer, Permission::kManageLibraries));
   EXPECT_TRUE(role_allows(Role::kVerifier, Permission::kViewStaffPages));
+  EXPECT_TRUE(role_allows(Role::kCounter, Permission::kCirculation));
+  EXPECT_FALSE(role_allows(Role::kEditor, Permission::kCirculation));
+  EXPECT_FALSE(role_allows(Role::kCataloguer, Permission::kCirculation));
   for (auto code : {"administrator", "editor", "counter", "verifier", "cataloguer"})
     EXPECT_EQ(role_code(*parse_role(code)), code);
   EXPECT_FALSE(parse_role("root"));

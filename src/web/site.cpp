@@ -6,6 +6,7 @@
 #include <kainjow/mustache.hpp>
 #include <unordered_map>
 
+#include "app/circulation.h"
 #include "app/directory.h"
 #include "app/library_admin.h"
 #include "app/notices.h"
@@ -681,6 +682,9 @@ struct Site::Impl {
     const auto role = p.session->user.role;
     content.set("can_notices", domain::role_allows(role, domain::Permission::kManageNotices));
     content.set("can_libraries", domain::role_allows(role, domain::Permission::kManageLibraries));
+    content.set("can_circulate", domain::role_allows(role, domain::Permission::kCirculation));
+    content.set("no_pages", !domain::role_allows(role, domain::Permission::kManageNotices) &&
+                                !domain::role_allows(role, domain::Permission::kCirculation));
     add_flash(p.lang, content, p.request);
     return page(p, "staff_home", t(p.lang, "Staff pages"), content);
   }
@@ -893,6 +897,240 @@ struct Site::Impl {
     return response;
   }
 
+  // ----- circulation counter -----
+
+  // The counter's library: from the form or query, else the staff member's last choice (cookie), else the
+  // first library of the network.
+  const domain::Library* counter_library(Page& p, const app::NetworkSnapshot& network) {
+    auto code = p.request.form_value("library");
+    if (code.empty()) code = p.request.query_value("library");
+    if (code.empty()) code = p.request.cookie("sm_counter");
+    const auto* library = network.find(code);
+    if (!library && !network.libraries.empty()) library = &network.libraries.front();
+    if (library && p.request.cookie("sm_counter") != library->code)
+      p.cookies.emplace_back("sm_counter", library->code + cookie_attributes(p.request));
+    return library;
+  }
+
+  data library_options(Language lang, const app::NetworkSnapshot& network, const domain::Library* selected) const {
+    auto options = list();
+    for (const auto& library : network.libraries) {
+      if (library.kind == domain::LibraryKind::kSelfService) continue;
+      data option;
+      option.set("code", library.code);
+      option.set("name", library.name.in(lang));
+      option.set("selected", selected && selected->id == library.id);
+      options.push_back(option);
+    }
+    return options;
+  }
+
+  std::vector<std::string> refusal_texts(Language lang, const domain::Failure& failure) const {
+    std::vector<std::string> texts;
+    for (const auto& field : failure.fields) texts.push_back(translator.error_message(lang, field));
+    if (texts.empty()) texts.push_back(translator.error_message(lang, failure.code));
+    return texts;
+  }
+
+  static bool failure_overridable(const domain::Failure& failure) {
+    if (failure.fields.empty()) return false;
+    for (const auto& field : failure.fields)
+      if (!field.field.empty() || !domain::error_info(field.code).staff_may_override) return false;
+    return true;
+  }
+
+  Response staff_counter(Page& p, data content = data()) {
+    p.route = "/{lang}/staff/counter";
+    p.nav = "staff";
+    if (!domain::role_allows(p.session->user.role, domain::Permission::kCirculation)) return error_page(p, 403);
+    const auto lang = p.lang;
+    const auto network = network_snapshot();
+    const auto* library = counter_library(p, *network);
+    content.set("library_options", library_options(lang, *network, library));
+    content.set("library_code", library ? library->code : std::string());
+    content.set("request_id", context.tokens.random_token());
+    auto card = p.request.form_value("card");
+    if (card.empty()) card = p.request.query_value("card");
+    card = std::string(trim(card));
+    content.set("card", card);
+    if (!card.empty()) {
+      std::optional<app::ReaderRecord> reader;
+      std::vector<app::LoanRecord> loans;
+      domain::Money charges;
+      context.store.transact(app::Store::Mode::kRead, [&](app::Repositories& repos) {
+        reader = repos.circulation.reader_by_card(card);
+        if (!reader) return;
+        loans = repos.circulation.open_loans_of_reader(reader->id);
+        charges = repos.circulation.outstanding_charges(reader->id);
+      });
+      if (!reader) {
+        content.set("not_found", t(lang, "No reader has this card number."));
+      } else {
+        const auto today = context.zone.to_local(context.clock.now()).date;
+        content.set("has_reader", true);
+        content.set("reader_name", reader->name);
+        content.set("reader_category", t(lang, reader_category_label(reader->category)));
+        const bool active = reader->status == domain::ReaderStatus::kActive;
+        content.set("reader_status", t(lang, reader_status_label(reader->status)));
+        content.set("reader_status_class", active ? "open" : "closed");
+        content.set("charges", domain::format_money(charges));
+        auto rows = list();
+        for (const auto& loan : loans) {
+          data row;
+          row.set("barcode", loan.barcode);
+          row.set("title", loan.title);
+          row.set("due", format_date(translator, lang, loan.due_on));
+          row.set("overdue", loan.due_on < today);
+          row.set("renewed", format_count(loan.times_renewed));
+          rows.push_back(row);
+        }
+        content.set("loans", rows);
+        content.set("has_loans", !loans.empty());
+        content.set("loan_count", format_count(static_cast<long long>(loans.size())));
+      }
+    }
+    p.switch_path = "/" + lang_code(lang) + "/staff/counter" + (card.empty() ? "" : "?card=" + percent_encode(card));
+    return page(p, "staff_counter", t(lang, "Circulation counter"), content);
+  }
+
+  static std::string_view reader_category_label(domain::ReaderCategory category) {
+    switch (category) {
+      case domain::ReaderCategory::kAdult: return N_("Adult");
+      case domain::ReaderCategory::kYoungAdult: return N_("Young adult");
+      case domain::ReaderCategory::kChild: return N_("Child");
+      case domain::ReaderCategory::kTemporary: return N_("Temporary card");
+      case domain::ReaderCategory::kEAccount: return N_("E-Account");
+      case domain::ReaderCategory::kStaff: return N_("Staff member");
+    }
+    return N_("Adult");
+  }
+
+  static std::string_view reader_status_label(domain::ReaderStatus status) {
+    switch (status) {
+      case domain::ReaderStatus::kActive: return N_("Active");
+      case domain::ReaderStatus::kPending: return N_("Pending");
+      case domain::ReaderStatus::kSuspended: return N_("Suspended");
+      case domain::ReaderStatus::kCardReportedLost: return N_("Card reported lost");
+      case domain::ReaderStatus::kExpired: return N_("Expired");
+    }
+    return N_("Active");
+  }
+
+  Response staff_counter_checkout(Page& p) {
+    if (!domain::role_allows(p.session->user.role, domain::Permission::kCirculation)) return error_page(p, 403);
+    const auto lang = p.lang;
+    const auto network = network_snapshot();
+    const auto* library = counter_library(p, *network);
+    if (!library) return error_page(p, 404);
+    app::CheckOutInput input;
+    input.card_number = std::string(trim(p.request.form_value("card")));
+    input.barcode = std::string(trim(p.request.form_value("barcode")));
+    input.library_id = library->id;
+    input.channel = app::Channel::kCounter;
+    input.idempotency_key = "web:" + p.request.form_value("request_id");
+    const auto reason = std::string(trim(p.request.form_value("override_reason")));
+    if (!reason.empty()) {
+      input.override_refusals = app::Override{p.session->user.id, reason};
+      input.idempotency_key += ":override";
+    }
+    auto result = app::check_out(context, this->network, input);
+    data content;
+    if (result) {
+      content.set("outcome_ok", tf(lang, "Lent: {title}. Due back on {due}.",
+                                   {{"title", result->title}, {"due", format_date(translator, lang, result->due_on)}}));
+    } else if (result.error().code == ErrorCode::kNotFound) {
+      const auto field = result.error().fields.empty() ? std::string() : result.error().fields.front().field;
+      content.set("not_found", field == "card" ? t(lang, "No reader has this card number.")
+                                               : t(lang, "No item has this barcode."));
+    } else {
+      auto refusals = list();
+      for (const auto& text : refusal_texts(lang, result.error())) refusals.push_back(text);
+      content.set("has_refusals", true);
+      content.set("refusals", refusals);
+      content.set("barcode", input.barcode);
+      content.set("can_override", failure_overridable(result.error()) && reason.empty());
+    }
+    auto response = staff_counter(p, content);
+    response.route = "/{lang}/staff/counter/checkout";
+    if (!result) response.status = 422;
+    return response;
+  }
+
+  Response staff_counter_renew_all(Page& p) {
+    if (!domain::role_allows(p.session->user.role, domain::Permission::kCirculation)) return error_page(p, 403);
+    const auto lang = p.lang;
+    auto result = app::renew_all(context, network, std::string(trim(p.request.form_value("card"))), app::Channel::kCounter);
+    data content;
+    if (!result) {
+      content.set("not_found", t(lang, "No reader has this card number."));
+    } else {
+      auto items = list();
+      for (const auto& item : result.value()) {
+        data row;
+        row.set("title", item.title);
+        if (item.outcome)
+          row.set("result", tf(lang, "renewed until {due}, reference {reference}",
+                               {{"due", format_date(translator, lang, item.outcome->due_on)},
+                                {"reference", item.outcome->reference}}));
+        else
+          row.set("result", refusal_texts(lang, item.outcome.error()).front());
+        items.push_back(row);
+      }
+      content.set("has_renewals", !items.is_empty_list());
+      content.set("renewals", items);
+    }
+    auto response = staff_counter(p, content);
+    response.route = "/{lang}/staff/counter/renew-all";
+    return response;
+  }
+
+  Response staff_returns(Page& p) {
+    p.route = "/{lang}/staff/returns";
+    p.nav = "staff";
+    if (!domain::role_allows(p.session->user.role, domain::Permission::kCirculation)) return error_page(p, 403);
+    const auto lang = p.lang;
+    const auto network = network_snapshot();
+    const auto* library = counter_library(p, *network);
+    data content;
+    content.set("library_options", library_options(lang, *network, library));
+    content.set("library_code", library ? library->code : std::string());
+    content.set("request_id", context.tokens.random_token());
+    if (p.request.method == "POST" && library) {
+      auto result = app::check_in(context, this->network,
+                                  {std::string(trim(p.request.form_value("barcode"))), library->id,
+                                   app::Channel::kCounter, std::nullopt, "web:" + p.request.form_value("request_id")});
+      if (!result) {
+        content.set("not_found", t(lang, "No item has this barcode."));
+      } else {
+        content.set("has_result", true);
+        content.set("title", result->title);
+        content.set("barcode", result->barcode);
+        content.set("not_on_loan", !result->was_on_loan);
+        if (result->fine.cents > 0) content.set("fine", domain::format_money(result->fine));
+        switch (result->routing.routing) {
+          case domain::Routing::kShelf:
+            content.set("routing", t(lang, "Put it back on the shelf"));
+            content.set("result_class", "ok");
+            break;
+          case domain::Routing::kHoldShelf:
+            content.set("routing", t(lang, "Put it on the hold shelf: a reader has reserved it"));
+            content.set("result_class", "hold");
+            content.set("alert", true);
+            break;
+          case domain::Routing::kTransit: {
+            const auto* to = result->routing.to_library_id ? network->find(*result->routing.to_library_id) : nullptr;
+            content.set("routing", tf(lang, "Send it to {library}", {{"library", to ? to->name.in(lang) : "?"}}));
+            content.set("result_class", "transit");
+            content.set("alert", true);
+            break;
+          }
+        }
+      }
+    }
+    p.switch_path = "/" + lang_code(lang) + "/staff/returns";
+    return page(p, "staff_returns", t(lang, "Return items"), content, content.get("not_found") ? 422 : 200);
+  }
+
   // Renders the library edit page. `typed` holds what was posted when a form was refused.
   Response staff_library(Page& p, const std::string& code, const Fields& typed = {},
                          const std::optional<domain::Failure>& failure = std::nullopt) {
@@ -1097,6 +1335,12 @@ struct Site::Impl {
       if (parts.size() == 3 && parts[2] == "expire" && post) return staff_notice_expire(p, id);
       return error_page(p, 404);
     }
+    if (parts[0] == "counter") {
+      if (parts.size() == 1 && !post) return staff_counter(p);
+      if (parts.size() == 2 && parts[1] == "checkout" && post) return staff_counter_checkout(p);
+      if (parts.size() == 2 && parts[1] == "renew-all" && post) return staff_counter_renew_all(p);
+    }
+    if (parts[0] == "returns" && parts.size() == 1) return staff_returns(p);
     if (parts[0] == "holidays") {
       if (parts.size() == 1 && !post) return staff_holidays(p);
       if (post) return staff_holiday_post(p, parts);

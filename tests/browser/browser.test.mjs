@@ -72,7 +72,8 @@ test('every staff page passes the accessibility check, including refused forms',
   await logIn(page);
   for (const lang of ['en', 'tc']) {
     for (const path of ['/staff/', '/staff/notices', '/staff/notices/new', '/staff/notices/1/edit', '/staff/libraries',
-      '/staff/libraries/CL', '/staff/libraries/MB1', '/staff/holidays']) {
+      '/staff/libraries/CL', '/staff/libraries/MB1', '/staff/holidays', '/staff/counter?library=CL&card=2100000000',
+      '/staff/returns']) {
       await visit(page, `/${lang}${path}`);
     }
     // A refused notice form and a refused hours form.
@@ -152,6 +153,45 @@ test('staff add a mobile library stop and the timetable shows it', async () => {
   await page.waitForURL('**/en/staff/libraries/MB2?saved=1');
   await page.goto(`${server.url}/tc/libraries/MB2`);
   assert.match(await page.locator('table.hours').innerText(), /星期三\s+19:00–20:30\s+測試邨/);
+  await context.close();
+});
+
+test('the counter lends and takes back with a barcode scanner, and says why it refuses', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await logIn(page);
+  await page.goto(`${server.url}/en/staff/counter?library=CL`);
+  // A scanner types the number and presses Enter.
+  await page.locator('#card').fill('2100000003');
+  await page.locator('#card').press('Enter');
+  await page.waitForURL('**/en/staff/counter?library=CL&card=2100000003');
+  await page.locator('#barcode').fill('3100000010');
+  await page.locator('#barcode').press('Enter');
+  await page.waitForLoadState('load');
+  const lent = await page.locator('.outcome').innerText();
+  assert.match(lent, /Lent: .*Due back on/);
+  await checkAccessibility(page, 'counter after lending');
+  assert.match(await page.locator('table.data').innerText(), /3100000010/);
+  // The same item again: refused, with the reason.
+  await page.locator('#barcode').fill('3100000010');
+  await page.locator('#barcode').press('Enter');
+  await page.waitForLoadState('load');
+  assert.match(await page.locator('.outcome-refused').innerText(), /already have this item on loan/);
+  await checkAccessibility(page, 'counter refusal');
+  // A reference item cannot be lent, and staff may not override that.
+  await page.locator('#barcode').fill('3100000002');
+  await page.locator('#barcode').press('Enter');
+  await page.waitForLoadState('load');
+  assert.match(await page.locator('.outcome-refused').innerText(), /library only/);
+  assert.equal(await page.getByRole('button', { name: 'Lend anyway' }).count(), 0);
+  // Return it at another library: it must travel home.
+  await page.goto(`${server.url}/tc/staff/returns?library=KLNPL`);
+  await page.locator('#barcode').fill('3100000010');
+  await page.locator('#barcode').press('Enter');
+  await page.waitForLoadState('load');
+  const outcome = await page.locator('.outcome').innerText();
+  assert.match(outcome, /送往|放回書架/);
+  await checkAccessibility(page, 'returns result');
   await context.close();
 });
 

@@ -210,6 +210,20 @@ test('staff add a public holiday and libraries use their holiday hours that day'
   assert.doesNotMatch((await client.request('/en/staff/holidays')).text_, /Test holiday/);
 });
 
+test('only counter staff and administrators use the counter', async () => {
+  const client = new Client(server.url);
+  await client.login('admin', server.password);
+  let response = await client.request('/en/staff/counter?card=2100000000');
+  assert.equal(response.status, 200);
+  assert.match(response.text_, /Charges outstanding/);
+  response = await client.request('/en/staff/counter?card=0000');
+  assert.match(response.text_, /No reader has this card number/);
+  const csrf = client.csrfFrom(response.text_);
+  response = await client.request('/en/staff/counter/checkout', { method: 'POST', form: { csrf, card: '2100000000', barcode: 'nope', request_id: 'x1' } });
+  assert.equal(response.status, 422);
+  assert.match(response.text_, /No item has this barcode/);
+});
+
 test('five failed logins lock the account for a while', async () => {
   const client = new Client(server.url);
   await client.request('/en/');

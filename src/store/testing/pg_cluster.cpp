@@ -74,7 +74,7 @@ int free_port() {
   return port;
 }
 
-PgCluster::PgCluster() : bin_(find_bin()) {
+PgCluster::PgCluster(bool durable) : bin_(find_bin()) {
   char pattern[] = "/tmp/shelfmark-pg-XXXXXX";
   if (!mkdtemp(pattern)) throw std::runtime_error("cannot create a temporary directory");
   directory_ = pattern;
@@ -98,10 +98,12 @@ PgCluster::PgCluster() : bin_(find_bin()) {
     }
     if (user && (setgid(user->pw_gid) != 0 || setuid(user->pw_uid) != 0)) _exit(126);
     const std::string port = std::to_string(port_);
-    // fsync off only for this throwaway test cluster; production keeps PostgreSQL's defaults.
+    // fsync off only for throwaway test clusters; benchmarks and production keep PostgreSQL's defaults.
+    const char* fsync = durable ? "fsync=on" : "fsync=off";
+    const char* full_pages = durable ? "full_page_writes=on" : "full_page_writes=off";
     execl((bin_ + "/postgres").c_str(), "postgres", "-D", data.c_str(), "-h", "127.0.0.1", "-p", port.c_str(), "-k",
-          directory_.c_str(), "-c", "fsync=off", "-c", "full_page_writes=off", "-c", "max_connections=200",
-          static_cast<char*>(nullptr));
+          directory_.c_str(), "-c", fsync, "-c", full_pages, "-c", "max_connections=200", "-c",
+          "shared_buffers=512MB", static_cast<char*>(nullptr));
     _exit(127);
   }
   // Wait until it accepts connections.

@@ -11,8 +11,9 @@ namespace shelfmark::testing {
 
 class PgCluster {
  public:
-  // Throws std::runtime_error with the server's output when it cannot start.
-  PgCluster();
+  // Throws std::runtime_error with the server's output when it cannot start. `durable` keeps fsync on
+  // (benchmarks); tests turn it off for speed.
+  explicit PgCluster(bool durable = false);
   ~PgCluster();
   PgCluster(const PgCluster&) = delete;
   PgCluster& operator=(const PgCluster&) = delete;

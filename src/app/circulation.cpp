@@ -1,5 +1,6 @@
 #include "app/circulation.h"
 
+#include <algorithm>
 #include <sstream>
 
 namespace shelfmark::app {
@@ -89,6 +90,57 @@ Outcome<Result> write_once(const Context& context, Work work, Race on_race) {
   return std::move(*result);
 }
 
+// Decides where an item at `here` goes now (it has just come back, arrived in transit, been pulled from the
+// shelf for a reservation, or been left on the hold shelf by an expired reservation) and records it: fills
+// the first waiting reservation it can, else sends it home or back to the shelf.
+domain::RoutingDecision route_item(Repositories& repos, const ItemRecord& item, long long here, Date today,
+                                   const domain::ReaderLimits& limits, Instant now) {
+  // Already set aside for someone: arriving at the pick-up library makes it ready; elsewhere it travels on.
+  if (auto holding = repos.circulation.reservation_holding_item(item.id)) {
+    if (holding->pickup_library_id == here) {
+      if (holding->status != domain::ReservationStatus::kReady) {
+        holding->status = domain::ReservationStatus::kReady;
+        holding->ready_on = today;
+        holding->collect_by = today + std::chrono::days(limits.hold_shelf_days);
+        repos.circulation.update_reservation(*holding, std::nullopt);
+      }
+      repos.circulation.set_item_location(item.id, domain::ItemStatus::kOnHoldShelf, here, std::nullopt);
+      return {domain::Routing::kHoldShelf, std::nullopt, holding->id};
+    }
+    holding->status = domain::ReservationStatus::kInTransit;
+    repos.circulation.update_reservation(*holding, std::nullopt);
+    repos.circulation.set_item_location(item.id, domain::ItemStatus::kInTransit, here, holding->pickup_library_id);
+    return {domain::Routing::kTransit, holding->pickup_library_id, holding->id};
+  }
+  std::vector<domain::QueuedReservation> queue;
+  const auto waiting = repos.circulation.waiting_for_title(item.title_key);
+  for (const auto& r : waiting) queue.push_back({r.id, r.reader_id, r.placed_at, r.pickup_library_id, r.item_id, r.expires_on});
+  const auto index = domain::next_reservation_to_fill(queue, item.id, today);
+  std::optional<domain::QueuedReservation> chosen;
+  if (index) chosen = queue[*index];  // the queue is `waiting`, in the same order
+  const auto routing = domain::route_returned_item(item.facts.home_library_id, here, chosen);
+  if (chosen) {
+    auto reservation = waiting[*index];
+    reservation.filled_item_id = item.id;
+    if (routing.routing == domain::Routing::kHoldShelf) {
+      reservation.status = domain::ReservationStatus::kReady;
+      reservation.ready_on = today;
+      reservation.collect_by = today + std::chrono::days(limits.hold_shelf_days);
+      repos.circulation.set_item_location(item.id, domain::ItemStatus::kOnHoldShelf, here, std::nullopt);
+    } else {
+      reservation.status = domain::ReservationStatus::kInTransit;
+      repos.circulation.set_item_location(item.id, domain::ItemStatus::kInTransit, here, routing.to_library_id);
+    }
+    repos.circulation.update_reservation(reservation, std::nullopt);
+    return routing;
+  }
+  if (routing.routing == domain::Routing::kTransit)
+    repos.circulation.set_item_location(item.id, domain::ItemStatus::kInTransit, here, routing.to_library_id);
+  else
+    repos.circulation.set_item_location(item.id, domain::ItemStatus::kAvailable, here, std::nullopt);
+  return routing;
+}
+
 }  // namespace
 
 std::string_view channel_code(Channel channel) {
@@ -136,6 +188,10 @@ Outcome<CheckOutResult> check_out(const Context& context, NetworkCache& network,
         domain::ItemSnapshot item_snapshot{item->id, item->facts, item->status, std::nullopt, std::nullopt};
         if (item->status == domain::ItemStatus::kOnLoan)
           if (auto open = repos.circulation.open_loan_of_item(item->id)) item_snapshot.on_loan_to = open->reader_id;
+        std::optional<ReservationRecord> holding;
+        if (item->status == domain::ItemStatus::kOnHoldShelf || item->status == domain::ItemStatus::kInTransit)
+          holding = repos.circulation.reservation_holding_item(item->id);
+        if (holding) item_snapshot.held_for = holding->reader_id;
         const auto decision = domain::check_out_decision(snapshot_of(*reader, repos, today), item_snapshot, policy,
                                                          policies.limits, today);
         const bool overridden = !decision.allowed() && override_applies(decision, input.override_refusals);
@@ -158,6 +214,14 @@ Outcome<CheckOutResult> check_out(const Context& context, NetworkCache& network,
                               "refusals=" + refusal_names(decision) + "; reason=" + reason});
         }
         repos.circulation.add_loan_event(loan.id, "check_out", now, loan.due_on, staff, reason);
+        // Collecting a reservation: it is fulfilled, and its fee is charged now.
+        if (holding && holding->reader_id == reader->id && holding->status == domain::ReservationStatus::kReady) {
+          holding->status = domain::ReservationStatus::kCollected;
+          repos.circulation.update_reservation(*holding, now);
+          if (policies.limits.reservation_fee.cents > 0)
+            repos.circulation.add_charge({reader->id, loan.id, "reservation_fee", policies.limits.reservation_fee,
+                                          "{\"reservation_id\":" + std::to_string(holding->id) + "}", now});
+        }
         CheckOutResult result{loan.id, item->barcode, item->title, loan.due_on, false};
         if (!input.idempotency_key.empty())
           repos.circulation.save_idempotent_result(
@@ -227,13 +291,8 @@ Outcome<CheckInResult> check_in(const Context& context, NetworkCache& network, c
             result.fine = fine.amount;
           }
         }
-        // Reservations join the routing in a later part of this issue; until then items go home or to the shelf.
-        result.routing = domain::route_returned_item(item->facts.home_library_id, here->id, std::nullopt);
-        if (result.routing.routing == domain::Routing::kTransit)
-          repos.circulation.set_item_location(item->id, domain::ItemStatus::kInTransit, here->id,
-                                              result.routing.to_library_id);
-        else
-          repos.circulation.set_item_location(item->id, domain::ItemStatus::kAvailable, here->id, std::nullopt);
+        result.routing = route_item(repos, *item, here->id, context.zone.to_local(now).date,
+                                    repos.circulation.lending_policies().limits, now);
         if (!input.idempotency_key.empty())
           repos.circulation.save_idempotent_result(
               "check_in:" + input.idempotency_key, "check_in",
@@ -329,6 +388,183 @@ Outcome<std::vector<RenewAllItem>> renew_all(const Context& context, NetworkCach
   for (const auto& loan : loans)
     results.push_back({loan.barcode, loan.title, renew(context, network, {card_number, loan.barcode, channel, "", std::nullopt})});
   return results;
+}
+
+std::string reservation_reference(long long reservation_id) {
+  auto digits = std::to_string(reservation_id);
+  if (digits.size() < 8) digits.insert(0, 8 - digits.size(), '0');
+  return "H" + digits;
+}
+
+Outcome<ReservationResult> place_reservation(const Context& context, NetworkCache& network,
+                                             const PlaceReservationInput& input) {
+  const auto now = context.clock.now();
+  const auto today = today_of(context, now);
+  return write_once<ReservationResult>(
+      context,
+      [&](Repositories& repos) -> Outcome<ReservationResult> {
+        auto reader = repos.circulation.reader_by_card(input.card_number);
+        if (!reader) return not_found("card");
+        auto item = repos.circulation.item_by_barcode(input.barcode);
+        if (!item) return not_found("barcode");
+        const auto snapshot = network.get(repos);
+        const auto* pickup = snapshot->find(std::string_view(input.pickup_library_code));
+        if (!pickup || pickup->kind == domain::LibraryKind::kMobile)
+          return domain::invalid({{"pickup_library", ErrorCode::kInvalidChoice, {}}});
+        const auto policies = repos.circulation.lending_policies();
+        Date expires_on = today + std::chrono::days(policies.limits.max_reservation_days);
+        if (!input.expires_on.empty()) {
+          auto chosen = parse_iso_date(input.expires_on);
+          if (!chosen || *chosen <= today || *chosen > expires_on)
+            return domain::invalid({{"expires_on", ErrorCode::kInvalidDate, {}}});
+          expires_on = *chosen;
+        }
+        const auto active = repos.circulation.active_reservations_of_reader(reader->id);
+        auto standing = snapshot_of(*reader, repos, today);
+        standing.reservations = static_cast<int>(active.size());
+        bool has_on_loan = false;
+        for (const auto& loan : repos.circulation.open_loans_of_reader(reader->id))
+          if (auto lent = repos.circulation.item_by_id(loan.item_id); lent && lent->title_key == item->title_key)
+            has_on_loan = true;
+        const bool already = std::any_of(active.begin(), active.end(),
+                                          [&](const ReservationRecord& r) { return r.title_key == item->title_key; });
+        const auto policy = domain::resolve_policy(policies, reader->category, item->facts, pickup->id);
+        const auto decision = domain::reserve_decision(standing, policy, policies.limits, has_on_loan, already);
+        if (!decision.allowed()) return refused(decision);
+        ReservationRecord reservation;
+        reservation.reader_id = reader->id;
+        reservation.title_key = item->title_key;
+        if (input.this_copy_only) reservation.item_id = item->id;
+        reservation.pickup_library_id = pickup->id;
+        reservation.placed_at = now;
+        reservation.expires_on = expires_on;
+        reservation.id = repos.circulation.insert_reservation(reservation);
+        const auto queue = repos.circulation.waiting_for_title(item->title_key);
+        int position = 0;
+        for (const auto& r : queue) {
+          ++position;
+          if (r.id == reservation.id) break;
+        }
+        return ReservationResult{reservation.id, reservation_reference(reservation.id), expires_on, position};
+      },
+      [&]() -> Outcome<ReservationResult> {
+        return Failure{ErrorCode::kAlreadyReserved, {{"", ErrorCode::kAlreadyReserved, {}}}};
+      });
+}
+
+namespace {
+
+// The reader's own active reservation, or NotFound (another reader's is never revealed).
+Outcome<ReservationRecord> own_reservation(Repositories& repos, const std::string& card_number, long long id) {
+  auto reader = repos.circulation.reader_by_card(card_number);
+  if (!reader) return not_found("card");
+  auto reservation = repos.circulation.reservation_by_id(id);
+  if (!reservation || reservation->reader_id != reader->id || !domain::is_active(reservation->status))
+    return not_found("reservation");
+  return *reservation;
+}
+
+// After a reservation that held a copy on the hold shelf ends, the copy goes to the next reader or home.
+void release_item(const Context& context, Repositories& repos, const ReservationRecord& ended, Date today, Instant now) {
+  if (!ended.filled_item_id || ended.status != domain::ReservationStatus::kReady) return;
+  if (auto item = repos.circulation.item_by_id(*ended.filled_item_id))
+    route_item(repos, *item, ended.pickup_library_id, today, repos.circulation.lending_policies().limits, now);
+}
+
+}  // namespace
+
+Outcome<domain::Done> cancel_reservation(const Context& context, NetworkCache& network, const std::string& card_number,
+                                         long long reservation_id) {
+  const auto now = context.clock.now();
+  std::optional<Outcome<domain::Done>> result;
+  context.store.transact(Store::Mode::kWrite, [&](Repositories& repos) {
+    auto reservation = own_reservation(repos, card_number, reservation_id);
+    if (!reservation) {
+      result = reservation.error();
+      return;
+    }
+    auto ended = reservation.value();
+    const auto was = ended.status;
+    ended.status = domain::ReservationStatus::kCancelled;
+    repos.circulation.update_reservation(ended, now);
+    ended.status = was;
+    release_item(context, repos, ended, today_of(context, now), now);
+    result = domain::Done{};
+  });
+  return std::move(*result);
+}
+
+Outcome<domain::Done> change_pickup_library(const Context& context, NetworkCache& network,
+                                            const std::string& card_number, long long reservation_id,
+                                            const std::string& library_code) {
+  std::optional<Outcome<domain::Done>> result;
+  context.store.transact(Store::Mode::kWrite, [&](Repositories& repos) {
+    auto reservation = own_reservation(repos, card_number, reservation_id);
+    if (!reservation) {
+      result = reservation.error();
+      return;
+    }
+    const auto snapshot = network.get(repos);
+    const auto* library = snapshot->find(std::string_view(library_code));
+    if (!library || library->kind == domain::LibraryKind::kMobile) {
+      result = domain::invalid({{"pickup_library", ErrorCode::kInvalidChoice, {}}});
+      return;
+    }
+    if (reservation->status == domain::ReservationStatus::kReady) {
+      result = failure(ErrorCode::kReservationNotChangeable);
+      return;
+    }
+    // A copy already travelling goes on to the old library and is sent on from there when it arrives.
+    auto changed = reservation.value();
+    changed.pickup_library_id = library->id;
+    repos.circulation.update_reservation(changed, std::nullopt);
+    result = domain::Done{};
+  });
+  return std::move(*result);
+}
+
+ExpiryReport expire_reservations(const Context& context, NetworkCache& network) {
+  const auto now = context.clock.now();
+  const auto today = today_of(context, now);
+  ExpiryReport report;
+  context.store.transact(Store::Mode::kWrite, [&](Repositories& repos) {
+    report = ExpiryReport{};
+    for (auto reservation : repos.circulation.reservations_to_expire(today)) {
+      const auto was = reservation.status;
+      reservation.status = domain::ReservationStatus::kExpired;
+      repos.circulation.update_reservation(reservation, now);
+      if (was == domain::ReservationStatus::kReady) {
+        ++report.uncollected_expired;
+        reservation.status = was;
+        release_item(context, repos, reservation, today, now);
+      } else {
+        ++report.waiting_expired;
+      }
+    }
+  });
+  return report;
+}
+
+std::vector<HoldShelfEntry> hold_shelf(const Context& context, long long library_id) {
+  std::vector<HoldShelfEntry> entries;
+  context.store.transact(Store::Mode::kRead, [&](Repositories& repos) {
+    for (const auto& reservation : repos.circulation.ready_at(library_id)) {
+      HoldShelfEntry entry;
+      entry.reservation_id = reservation.id;
+      if (auto reader = repos.circulation.reader_by_id(reservation.reader_id)) {
+        entry.card_number = reader->card_number;
+        entry.reader_name = reader->name;
+      }
+      if (reservation.filled_item_id)
+        if (auto item = repos.circulation.item_by_id(*reservation.filled_item_id)) {
+          entry.barcode = item->barcode;
+          entry.title = item->title;
+        }
+      entry.collect_by = reservation.collect_by.value_or(today_of(context, context.clock.now()));
+      entries.push_back(std::move(entry));
+    }
+  });
+  return entries;
 }
 
 }  // namespace shelfmark::app

@@ -89,4 +89,51 @@ domain::Outcome<std::vector<RenewAllItem>> renew_all(const Context& context, Net
 
 std::string reference_number(long long event_id);
 
+// ----- reservations -----
+
+struct PlaceReservationInput {
+  std::string card_number;
+  std::string barcode;        // a copy of the title wanted
+  bool this_copy_only = false;  // copy-level instead of title-level
+  std::string pickup_library_code;
+  std::string expires_on;     // "YYYY-MM-DD"; empty: the furthest allowed
+};
+
+struct ReservationResult {
+  long long id = 0;
+  std::string reference;  // "H" followed by digits
+  Date expires_on;
+  int position = 0;  // place in the queue for the title, 1 = next
+};
+
+domain::Outcome<ReservationResult> place_reservation(const Context& context, NetworkCache& network,
+                                                     const PlaceReservationInput& input);
+domain::Outcome<domain::Done> cancel_reservation(const Context& context, NetworkCache& network,
+                                                 const std::string& card_number, long long reservation_id);
+// Allowed while the reservation waits or travels; not once it is on the hold shelf.
+domain::Outcome<domain::Done> change_pickup_library(const Context& context, NetworkCache& network,
+                                                    const std::string& card_number, long long reservation_id,
+                                                    const std::string& library_code);
+
+struct ExpiryReport {
+  int waiting_expired = 0;
+  int uncollected_expired = 0;
+};
+// The daily job: cancels reservations past their expiry date and those not collected in time; the items of
+// the latter go to the next reader waiting or back to the shelf.
+ExpiryReport expire_reservations(const Context& context, NetworkCache& network);
+
+// The hold shelf of a library: ready reservations with their items.
+struct HoldShelfEntry {
+  long long reservation_id = 0;
+  std::string card_number;
+  std::string reader_name;
+  std::string barcode;
+  std::string title;
+  Date collect_by;
+};
+std::vector<HoldShelfEntry> hold_shelf(const Context& context, long long library_id);
+
+std::string reservation_reference(long long reservation_id);
+
 }  // namespace shelfmark::app

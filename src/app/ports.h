@@ -175,6 +175,20 @@ struct ChargeRecord {
   Instant created_at;
 };
 
+struct ReservationRecord {
+  long long id = 0;
+  long long reader_id = 0;
+  std::string title_key;
+  std::optional<long long> item_id;  // copy-level
+  long long pickup_library_id = 0;
+  Instant placed_at;
+  Date expires_on;
+  domain::ReservationStatus status = domain::ReservationStatus::kWaiting;
+  std::optional<long long> filled_item_id;
+  std::optional<Date> ready_on;
+  std::optional<Date> collect_by;
+};
+
 class CirculationRepository {
  public:
   virtual ~CirculationRepository() = default;
@@ -200,9 +214,20 @@ class CirculationRepository {
   virtual std::vector<domain::FineSuspension> fine_suspensions() = 0;
   virtual long long add_fine_suspension(const domain::FineSuspension& suspension) = 0;
   virtual domain::LendingPolicies lending_policies() = 0;
-  // Whether a reader other than `reader_id` waits for this title (blocks renewal). No reservations are
-  // stored yet (a later part of the circulation issue), so this is false until then.
+  // Whether a reader other than `reader_id` waits for this title (blocks renewal).
   virtual bool reserved_by_another(const std::string& title_key, long long reader_id) = 0;
+  virtual std::optional<ItemRecord> item_by_id(long long id) = 0;
+  // Throws StoreError(kUniqueViolation) when the reader already has an active reservation of the title.
+  virtual long long insert_reservation(const ReservationRecord& reservation) = 0;
+  virtual std::optional<ReservationRecord> reservation_by_id(long long id) = 0;
+  virtual std::vector<ReservationRecord> active_reservations_of_reader(long long reader_id) = 0;
+  virtual std::vector<ReservationRecord> waiting_for_title(const std::string& title_key) = 0;
+  // The in-transit or ready reservation this copy has been set aside for.
+  virtual std::optional<ReservationRecord> reservation_holding_item(long long item_id) = 0;
+  virtual void update_reservation(const ReservationRecord& reservation, std::optional<Instant> ended_at) = 0;
+  // Waiting ones past their expiry date and ready ones past their last collection day.
+  virtual std::vector<ReservationRecord> reservations_to_expire(Date today) = 0;
+  virtual std::vector<ReservationRecord> ready_at(long long library_id) = 0;
   virtual std::optional<std::string> idempotent_result(const std::string& key) = 0;
   // Throws StoreError(kUniqueViolation) when the key was stored meanwhile.
   virtual void save_idempotent_result(const std::string& key, const std::string& operation, const std::string& result,

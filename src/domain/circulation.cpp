@@ -36,6 +36,30 @@ void check_blocks(Decision& decision, const ReaderSnapshot& reader, const Reader
 
 }  // namespace
 
+std::string_view reservation_status_code(ReservationStatus status) {
+  switch (status) {
+    case ReservationStatus::kWaiting: return "waiting";
+    case ReservationStatus::kInTransit: return "in_transit";
+    case ReservationStatus::kReady: return "ready";
+    case ReservationStatus::kCollected: return "collected";
+    case ReservationStatus::kCancelled: return "cancelled";
+    case ReservationStatus::kExpired: return "expired";
+  }
+  return "waiting";
+}
+
+std::optional<ReservationStatus> parse_reservation_status(std::string_view code) {
+  for (auto status : {ReservationStatus::kWaiting, ReservationStatus::kInTransit, ReservationStatus::kReady,
+                      ReservationStatus::kCollected, ReservationStatus::kCancelled, ReservationStatus::kExpired})
+    if (reservation_status_code(status) == code) return status;
+  return std::nullopt;
+}
+
+bool is_active(ReservationStatus status) {
+  return status == ReservationStatus::kWaiting || status == ReservationStatus::kInTransit ||
+         status == ReservationStatus::kReady;
+}
+
 bool Decision::overridable() const {
   return std::all_of(refusals.begin(), refusals.end(),
                      [](const Refusal& refusal) { return error_info(refusal.code).staff_may_override; });

@@ -29,6 +29,12 @@ struct ReaderSnapshot {
   Money charges_outstanding;
 };
 
+enum class ReservationStatus { kWaiting, kInTransit, kReady, kCollected, kCancelled, kExpired };
+std::string_view reservation_status_code(ReservationStatus status);
+std::optional<ReservationStatus> parse_reservation_status(std::string_view code);
+// Waiting, in transit or ready: counts against the quota and blocks another reservation of the title.
+bool is_active(ReservationStatus status);
+
 enum class ItemStatus { kAvailable, kOnLoan, kInTransit, kOnHoldShelf, kMissing, kLost, kWithdrawn };
 
 struct ItemSnapshot {

@@ -69,6 +69,8 @@ const std::vector<ErrorInfo>& all_errors() {
       {ErrorCode::kNotReservable, "not_reservable", "This item cannot be reserved."},
       {ErrorCode::kAlreadyOnLoanToReader, "already_on_loan_to_reader", "You already have this item on loan."},
       {ErrorCode::kAlreadyReserved, "already_reserved", "You have already reserved this item."},
+      {ErrorCode::kReservationNotChangeable, "reservation_not_changeable",
+       "This reservation can no longer be changed: the item is already waiting on the hold shelf."},
   };
   return kErrors;
 }

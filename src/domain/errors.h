@@ -56,6 +56,7 @@ enum class ErrorCode {
   kNotReservable,
   kAlreadyOnLoanToReader,
   kAlreadyReserved,
+  kReservationNotChangeable,
 };
 
 struct ErrorInfo {

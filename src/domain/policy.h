@@ -56,6 +56,8 @@ struct ReaderLimits {
   int max_periodical_loans = 20;  // periodical back issues
   int max_reservations = 10;
   Money reservation_fee{330};     // charged at collection
+  int hold_shelf_days = 7;        // a ready reservation waits this many days for its reader
+  int max_reservation_days = 365; // the furthest expiry date a reader may choose
   Money fines_ceiling{13000};     // renewals, reservations and loans refused at or above this
   bool block_when_overdue = true;
 };

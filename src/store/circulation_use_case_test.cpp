@@ -255,6 +255,103 @@ TEST_P(Circulation, RenewAllAnswersEachLoan) {
   EXPECT_EQ(renew_all(*context, network, "NOBODY", Channel::kWeb).error().code, ErrorCode::kNotFound);
 }
 
+TEST_P(Circulation, ReservationIsFilledOnReturnCollectedWithItsFee) {
+  ASSERT_TRUE(lend("R1000", "B100"));
+  auto placed = place_reservation(*context, network, {"R1001", "B100", false, "KT", ""});
+  ASSERT_TRUE(placed);
+  EXPECT_EQ(placed->reference.substr(0, 1), "H");
+  EXPECT_EQ(placed->position, 1);
+  EXPECT_EQ(format_iso_date(placed->expires_on), "2027-11-23");
+  auto second = place_reservation(*context, network, {"R1002", "B100", false, "CL", ""});
+  ASSERT_TRUE(second);
+  EXPECT_EQ(second->position, 2);
+  EXPECT_EQ(place_reservation(*context, network, {"R1001", "B100", false, "KT", ""}).error().code,
+            ErrorCode::kAlreadyReserved);
+  EXPECT_EQ(place_reservation(*context, network, {"R1000", "B100", false, "KT", ""}).error().code,
+            ErrorCode::kAlreadyOnLoanToReader);
+  // Someone waits: no renewal.
+  EXPECT_EQ(renew(*context, network, {"R1000", "B100", Channel::kWeb, "", std::nullopt}).error().code,
+            ErrorCode::kReservedByAnother);
+  // Returned at the central library: in transit to Kwun Tong for the first reader in the queue.
+  auto back = check_in(*context, network, {"B100", central, Channel::kCounter, std::nullopt, ""});
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->routing.routing, domain::Routing::kTransit);
+  EXPECT_EQ(back->routing.to_library_id, district);
+  EXPECT_EQ(back->routing.reservation_id, placed->id);
+  // Nobody else may borrow it meanwhile.
+  EXPECT_EQ(lend("R1003", "B100").error().code, ErrorCode::kItemHeldForAnother);
+  // Arrives at Kwun Tong: on the hold shelf, ready to collect for 7 days.
+  auto arrived = check_in(*context, network, {"B100", district, Channel::kCounter, std::nullopt, ""});
+  ASSERT_TRUE(arrived);
+  EXPECT_EQ(arrived->routing.routing, domain::Routing::kHoldShelf);
+  auto shelf = hold_shelf(*context, district);
+  ASSERT_EQ(shelf.size(), 1u);
+  EXPECT_EQ(shelf[0].card_number, "R1001");
+  EXPECT_EQ(format_iso_date(shelf[0].collect_by), "2026-11-30");
+  EXPECT_EQ(change_pickup_library(*context, network, "R1001", placed->id, "CL").error().code,
+            ErrorCode::kReservationNotChangeable);
+  // Collected: lent at Kwun Tong, the HK$3.30 fee charged.
+  auto collected = check_out(*context, network, {"R1001", "B100", district, Channel::kCounter, "", std::nullopt});
+  ASSERT_TRUE(collected);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM charges WHERE kind = 'reservation_fee' AND amount_cents = 330"), 1);
+  EXPECT_TRUE(hold_shelf(*context, district).empty());
+  EXPECT_EQ(count("SELECT COUNT(*) FROM reservations WHERE status = 'collected'"), 1);
+}
+
+TEST_P(Circulation, ReservationRulesAndChanges) {
+  EXPECT_EQ(place_reservation(*context, network, {"R1000", "REF1", false, "CL", ""}).error().code,
+            ErrorCode::kNotReservable);
+  EXPECT_EQ(place_reservation(*context, network, {"R1000", "B100", false, "NOWHERE", ""}).error().fields.at(0).field,
+            "pickup_library");
+  EXPECT_EQ(place_reservation(*context, network, {"R1000", "B100", false, "CL", "2026-11-01"}).error().fields.at(0).field,
+            "expires_on");
+  for (int i = 0; i < 10; ++i) ASSERT_TRUE(place_reservation(*context, network, {"R1000", "B10" + std::to_string(i), false, "CL", ""}));
+  EXPECT_EQ(place_reservation(*context, network, {"R1000", "B110", false, "CL", ""}).error().code,
+            ErrorCode::kReservationQuotaReached);
+  std::vector<ReservationRecord> mine;
+  store->transact(Store::Mode::kRead, [&](Repositories& repos) {
+    mine = repos.circulation.active_reservations_of_reader(repos.circulation.reader_by_card("R1000")->id);
+  });
+  ASSERT_EQ(mine.size(), 10u);
+  ASSERT_TRUE(change_pickup_library(*context, network, "R1000", mine[0].id, "KT"));
+  EXPECT_EQ(cancel_reservation(*context, network, "R1001", mine[0].id).error().code, ErrorCode::kNotFound);
+  ASSERT_TRUE(cancel_reservation(*context, network, "R1000", mine[0].id));
+  EXPECT_EQ(cancel_reservation(*context, network, "R1000", mine[0].id).error().code, ErrorCode::kNotFound);
+  ASSERT_TRUE(place_reservation(*context, network, {"R1000", "B110", false, "CL", ""}));
+}
+
+TEST_P(Circulation, UncollectedReservationsExpireAndTheCopyMovesOn) {
+  ASSERT_TRUE(place_reservation(*context, network, {"R1001", "B100", false, "CL", ""}));
+  ASSERT_TRUE(place_reservation(*context, network, {"R1002", "B100", false, "CL", ""}));
+  ASSERT_TRUE(place_reservation(*context, network, {"R1003", "B101", false, "CL", "2026-11-30"}));
+  // Staff pull the copy from the shelf and scan it: it fills the first reservation at once.
+  auto pulled = check_in(*context, network, {"B100", central, Channel::kCounter, std::nullopt, ""});
+  ASSERT_TRUE(pulled);
+  EXPECT_EQ(pulled->routing.routing, domain::Routing::kHoldShelf);
+  clock->set(clock->now() + std::chrono::days(8));  // past the 7 days to collect, and past B101's expiry
+  auto report = expire_reservations(*context, network);
+  EXPECT_EQ(report.uncollected_expired, 1);
+  EXPECT_EQ(report.waiting_expired, 1);
+  auto shelf = hold_shelf(*context, central);
+  ASSERT_EQ(shelf.size(), 1u);
+  EXPECT_EQ(shelf[0].card_number, "R1002");
+  EXPECT_EQ(expire_reservations(*context, network).uncollected_expired, 0);
+}
+
+TEST_P(Circulation, ConcurrentReservationsOfOneTitleByOneReaderOnlyOneCounts) {
+  std::atomic<int> placed{0}, refused{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 10; ++i)
+    threads.emplace_back([&] {
+      auto result = place_reservation(*context, network, {"R1000", "B100", false, "CL", ""});
+      (result ? placed : refused)++;
+    });
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(placed, 1);
+  EXPECT_EQ(refused, 9);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM reservations"), 1);
+}
+
 SHELFMARK_ON_BOTH_BACKENDS(Circulation);
 
 }  // namespace

@@ -218,7 +218,70 @@ class SqlCirculation final : public app::CirculationRepository {
 
   domain::LendingPolicies lending_policies() override { return domain::default_policies(); }
 
-  bool reserved_by_another(const std::string&, long long) override { return false; }
+  bool reserved_by_another(const std::string& title_key, long long reader_id) override {
+    return c_.query("SELECT COUNT(*) FROM reservations WHERE title_key = ? AND status = 'waiting' AND reader_id <> ?",
+                    {title_key, reader_id})
+               .at(0)
+               .integer(0) > 0;
+  }
+
+  std::optional<app::ItemRecord> item_by_id(long long id) override {
+    auto rows = c_.query("SELECT barcode FROM items WHERE id = ?", {id});
+    if (rows.empty()) return std::nullopt;
+    return item_by_barcode(rows[0].text(0));
+  }
+
+  long long insert_reservation(const app::ReservationRecord& r) override {
+    return c_.query(
+                 "INSERT INTO reservations (reader_id, title_key, item_id, pickup_library_id, placed_at, expires_on, "
+                 "status) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                 {r.reader_id, r.title_key, optional_value(r.item_id), r.pickup_library_id, unix_seconds(r.placed_at),
+                  format_iso_date(r.expires_on), std::string(domain::reservation_status_code(r.status))})
+        .at(0)
+        .integer(0);
+  }
+
+  std::optional<app::ReservationRecord> reservation_by_id(long long id) override {
+    auto found = reservations_where("id = ?", {id});
+    if (found.empty()) return std::nullopt;
+    return found.front();
+  }
+
+  std::vector<app::ReservationRecord> active_reservations_of_reader(long long reader_id) override {
+    return reservations_where("reader_id = ? AND status IN ('waiting', 'in_transit', 'ready')", {reader_id});
+  }
+
+  std::vector<app::ReservationRecord> waiting_for_title(const std::string& title_key) override {
+    return reservations_where("title_key = ? AND status = 'waiting'", {title_key});
+  }
+
+  std::optional<app::ReservationRecord> reservation_holding_item(long long item_id) override {
+    auto found = reservations_where("filled_item_id = ? AND status IN ('in_transit', 'ready')", {item_id});
+    if (found.empty()) return std::nullopt;
+    return found.front();
+  }
+
+  void update_reservation(const app::ReservationRecord& r, std::optional<Instant> ended_at) override {
+    Value ready = nullptr, collect = nullptr, ended = nullptr;
+    if (r.ready_on) ready = format_iso_date(*r.ready_on);
+    if (r.collect_by) collect = format_iso_date(*r.collect_by);
+    if (ended_at) ended = unix_seconds(*ended_at);
+    c_.execute(
+        "UPDATE reservations SET status = ?, pickup_library_id = ?, filled_item_id = ?, ready_on = ?, collect_by = ?, "
+        "ended_at = ? WHERE id = ?",
+        {std::string(domain::reservation_status_code(r.status)), r.pickup_library_id, optional_value(r.filled_item_id),
+         ready, collect, ended, r.id});
+  }
+
+  std::vector<app::ReservationRecord> reservations_to_expire(Date today) override {
+    const auto iso = format_iso_date(today);
+    return reservations_where("(status = 'waiting' AND expires_on < ?) OR (status = 'ready' AND collect_by < ?)",
+                              {iso, iso});
+  }
+
+  std::vector<app::ReservationRecord> ready_at(long long library_id) override {
+    return reservations_where("pickup_library_id = ? AND status = 'ready'", {library_id});
+  }
 
   std::optional<std::string> idempotent_result(const std::string& key) override {
     auto rows = c_.query("SELECT result FROM idempotency_keys WHERE key = ?", {key});
@@ -268,6 +331,30 @@ class SqlCirculation final : public app::CirculationRepository {
       loan.barcode = row.text(9);
       loan.title = row.text(10);
       out.push_back(std::move(loan));
+    }
+    return out;
+  }
+
+  std::vector<app::ReservationRecord> reservations_where(const std::string& where, const Params& params) {
+    std::vector<app::ReservationRecord> out;
+    for (const auto& row : c_.query(
+             "SELECT id, reader_id, title_key, item_id, pickup_library_id, placed_at, expires_on, status, "
+             "filled_item_id, ready_on, collect_by FROM reservations WHERE " +
+                 where + " ORDER BY placed_at, id",
+             params)) {
+      app::ReservationRecord r;
+      r.id = row.integer(0);
+      r.reader_id = row.integer(1);
+      r.title_key = row.text(2);
+      r.item_id = row.optional_integer(3);
+      r.pickup_library_id = row.integer(4);
+      r.placed_at = instant_from_unix(row.integer(5));
+      r.expires_on = date_of(row.text(6));
+      r.status = domain::parse_reservation_status(row.text(7)).value_or(domain::ReservationStatus::kCancelled);
+      r.filled_item_id = row.optional_integer(8);
+      if (!row.is_null(9)) r.ready_on = date_of(row.text(9));
+      if (!row.is_null(10)) r.collect_by = date_of(row.text(10));
+      out.push_back(std::move(r));
     }
     return out;
   }

@@ -195,7 +195,12 @@ Outcome<CheckOutResult> check_out(const Context& context, NetworkCache& network,
         const auto decision = domain::check_out_decision(snapshot_of(*reader, repos, today), item_snapshot, policy,
                                                          policies.limits, today);
         const bool overridden = !decision.allowed() && override_applies(decision, input.override_refusals);
-        if (!decision.allowed() && !overridden) return refused(decision);
+        if (!decision.allowed() && !overridden) {
+          // Under PostgreSQL's read committed, the same request may have committed since we first looked:
+          // then the item is on loan to this reader because of it, and the answer is its answer.
+          if (auto earlier = replay(repos)) return *earlier;
+          return refused(decision);
+        }
         LoanRecord loan;
         loan.item_id = item->id;
         loan.reader_id = reader->id;

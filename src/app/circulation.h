@@ -136,4 +136,9 @@ std::vector<HoldShelfEntry> hold_shelf(const Context& context, long long library
 
 std::string reservation_reference(long long reservation_id);
 
+// Blocks the card at once (the reader, by phone or at a counter). The replacement fee is charged when a
+// new card is issued (a later issue). `staff_id` is set when staff report it for the reader.
+domain::Outcome<domain::Done> report_card_lost(const Context& context, const std::string& card_number,
+                                               std::optional<long long> staff_id);
+
 }  // namespace shelfmark::app

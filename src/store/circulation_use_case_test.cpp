@@ -352,6 +352,18 @@ TEST_P(Circulation, ConcurrentReservationsOfOneTitleByOneReaderOnlyOneCounts) {
   EXPECT_EQ(count("SELECT COUNT(*) FROM reservations"), 1);
 }
 
+TEST_P(Circulation, ALostCardIsBlockedAtOnce) {
+  ASSERT_TRUE(lend("R1000", "B100"));
+  ASSERT_TRUE(report_card_lost(*context, "R1000", std::nullopt));
+  EXPECT_EQ(lend("R1000", "B101").error().code, ErrorCode::kCardReportedLost);
+  EXPECT_EQ(renew(*context, network, {"R1000", "B100", Channel::kWeb, "", std::nullopt}).error().code,
+            ErrorCode::kCardReportedLost);
+  EXPECT_TRUE(report_card_lost(*context, "R1000", 3));  // reporting again changes nothing
+  EXPECT_EQ(report_card_lost(*context, "NOBODY", std::nullopt).error().code, ErrorCode::kNotFound);
+  // Returns still work: the items are the library's.
+  EXPECT_TRUE(check_in(*context, network, {"B100", central, Channel::kBookDrop, std::nullopt, ""}));
+}
+
 SHELFMARK_ON_BOTH_BACKENDS(Circulation);
 
 }  // namespace

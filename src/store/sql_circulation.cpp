@@ -78,6 +78,10 @@ class SqlCirculation final : public app::CirculationRepository {
         .integer(0);
   }
 
+  void set_reader_status(long long reader_id, ReaderStatus status) override {
+    c_.execute("UPDATE readers SET status = ? WHERE id = ?", {code_of(kReaderStatuses, status), reader_id});
+  }
+
   std::optional<app::ItemRecord> item_by_barcode(const std::string& barcode) override {
     auto rows = c_.query(
         "SELECT id, barcode, title, title_key, item_type, collection, home_library_id, status, current_library_id, "

@@ -986,6 +986,7 @@ struct Site::Impl {
         }
         content.set("loans", rows);
         content.set("has_loans", !loans.empty());
+        content.set("can_report_lost", reader->status != domain::ReaderStatus::kCardReportedLost);
         content.set("loan_count", format_count(static_cast<long long>(loans.size())));
       }
     }
@@ -1082,6 +1083,47 @@ struct Site::Impl {
     auto response = staff_counter(p, content);
     response.route = "/{lang}/staff/counter/renew-all";
     return response;
+  }
+
+  Response staff_card_lost(Page& p) {
+    if (!domain::role_allows(p.session->user.role, domain::Permission::kCirculation)) return error_page(p, 403);
+    auto result = app::report_card_lost(context, std::string(trim(p.request.form_value("card"))), p.session->user.id);
+    data content;
+    if (result)
+      content.set("outcome_ok", t(p.lang, "The card is reported lost and blocked now."));
+    else
+      content.set("not_found", t(p.lang, "No reader has this card number."));
+    auto response = staff_counter(p, content);
+    response.route = "/{lang}/staff/counter/card-lost";
+    return response;
+  }
+
+  Response staff_hold_shelf(Page& p) {
+    p.route = "/{lang}/staff/hold-shelf";
+    p.nav = "staff";
+    if (!domain::role_allows(p.session->user.role, domain::Permission::kCirculation)) return error_page(p, 403);
+    const auto network = network_snapshot();
+    const auto* library = counter_library(p, *network);
+    data content;
+    content.set("library_options", library_options(p.lang, *network, library));
+    auto entries = list();
+    int count = 0;
+    if (library)
+      for (const auto& entry : app::hold_shelf(context, library->id)) {
+        data row;
+        row.set("reader", entry.reader_name);
+        row.set("card", entry.card_number);
+        row.set("barcode", entry.barcode);
+        row.set("title", entry.title);
+        row.set("collect_by", format_date(translator, p.lang, entry.collect_by));
+        entries.push_back(row);
+        ++count;
+      }
+    content.set("entries", entries);
+    content.set("has_entries", count > 0);
+    content.set("count", format_count(count));
+    p.switch_path = "/" + lang_code(p.lang) + "/staff/hold-shelf";
+    return page(p, "staff_hold_shelf", t(p.lang, "Hold shelf"), content);
   }
 
   Response staff_returns(Page& p) {
@@ -1339,8 +1381,10 @@ struct Site::Impl {
       if (parts.size() == 1 && !post) return staff_counter(p);
       if (parts.size() == 2 && parts[1] == "checkout" && post) return staff_counter_checkout(p);
       if (parts.size() == 2 && parts[1] == "renew-all" && post) return staff_counter_renew_all(p);
+      if (parts.size() == 2 && parts[1] == "card-lost" && post) return staff_card_lost(p);
     }
     if (parts[0] == "returns" && parts.size() == 1) return staff_returns(p);
+    if (parts[0] == "hold-shelf" && parts.size() == 1 && !post) return staff_hold_shelf(p);
     if (parts[0] == "holidays") {
       if (parts.size() == 1 && !post) return staff_holidays(p);
       if (post) return staff_holiday_post(p, parts);

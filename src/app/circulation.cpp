@@ -587,4 +587,126 @@ Outcome<domain::Done> report_card_lost(const Context& context, const std::string
   return domain::Done{};
 }
 
+namespace {
+
+// Reads one number out of a stored explanation ({"days_charged":3,...}).
+long long json_number(const std::string& json, const std::string& key) {
+  const auto at = json.find("\"" + key + "\":");
+  if (at == std::string::npos) return 0;
+  return std::atoll(json.c_str() + at + key.size() + 3);
+}
+
+std::string receipt_number(char prefix, long long id) {
+  auto digits = std::to_string(id);
+  if (digits.size() < 8) digits.insert(0, 8 - digits.size(), '0');
+  return std::string(1, prefix) + digits;
+}
+
+domain::Money owed(const std::vector<ChargeView>& charges) {
+  domain::Money total;
+  for (const auto& charge : charges) total.cents += charge.outstanding.cents;
+  return total;
+}
+
+}  // namespace
+
+Outcome<std::vector<ChargeLine>> reader_charges(const Context& context, const std::string& card_number) {
+  std::optional<std::vector<ChargeView>> charges;
+  context.store.transact(Store::Mode::kRead, [&](Repositories& repos) {
+    if (auto reader = repos.circulation.reader_by_card(card_number))
+      charges = repos.circulation.charges_of_reader(reader->id);
+  });
+  if (!charges) return not_found("card");
+  std::vector<ChargeLine> lines;
+  for (const auto& charge : *charges) {
+    ChargeLine line{charge.id, charge.kind, charge.title, charge.amount, charge.outstanding, charge.created_at};
+    if (charge.kind == "overdue") {
+      line.days_overdue = static_cast<int>(json_number(charge.explanation, "days_overdue"));
+      line.days_suspended = static_cast<int>(json_number(charge.explanation, "days_suspended"));
+      line.days_charged = static_cast<int>(json_number(charge.explanation, "days_charged"));
+      line.rate = {json_number(charge.explanation, "rate_cents")};
+    }
+    lines.push_back(std::move(line));
+  }
+  return lines;
+}
+
+Outcome<PaymentResult> pay_charges(const Context& context, const PaymentInput& input) {
+  const auto now = context.clock.now();
+  const auto amount = domain::parse_money(input.amount);
+  const std::string method = input.method.empty() ? "cash" : input.method;
+  if (method != "cash" && method != "octopus" && method != "card")
+    return domain::invalid({{"method", ErrorCode::kInvalidChoice, {}}});
+  const auto replay = [&](Repositories& repos) -> std::optional<PaymentResult> {
+    if (input.idempotency_key.empty()) return std::nullopt;
+    auto stored = repos.circulation.idempotent_result("pay:" + input.idempotency_key);
+    if (!stored) return std::nullopt;
+    auto fields = decode(*stored);
+    return PaymentResult{fields["receipt"], {std::stoll(fields["amount"])}, {std::stoll(fields["still_owed"])}};
+  };
+  return write_once<PaymentResult>(
+      context,
+      [&](Repositories& repos) -> Outcome<PaymentResult> {
+        if (auto earlier = replay(repos)) return *earlier;
+        auto reader = repos.circulation.reader_by_card(input.card_number);
+        if (!reader) return not_found("card");
+        const auto charges = repos.circulation.charges_of_reader(reader->id);
+        const auto total = owed(charges);
+        if (!amount || amount->cents <= 0 || *amount > total)
+          return domain::invalid({{"amount", ErrorCode::kAmountInvalid, {{"max", domain::format_money(total)}}}});
+        std::vector<std::pair<long long, domain::Money>> outstanding;
+        for (const auto& charge : charges)
+          if (charge.outstanding.cents > 0) outstanding.push_back({charge.id, charge.outstanding});
+        const auto id = repos.circulation.insert_payment(reader->id, "payment", *amount, method, "", input.staff_id, now);
+        for (const auto& [charge, part] : domain::allocate_payment(outstanding, *amount))
+          repos.circulation.allocate(id, charge, part);
+        PaymentResult result{receipt_number('P', id), *amount, {total.cents - amount->cents}};
+        repos.audit.record({now, input.staff_id, "charges.payment", "reader:" + std::to_string(reader->id),
+                            "receipt=" + result.receipt + "; amount=" + domain::format_money(*amount) + "; method=" + method});
+        if (!input.idempotency_key.empty())
+          repos.circulation.save_idempotent_result(
+              "pay:" + input.idempotency_key, "pay",
+              encode({{"receipt", result.receipt}, {"amount", std::to_string(result.amount.cents)},
+                      {"still_owed", std::to_string(result.still_owed.cents)}}),
+              now);
+        return result;
+      },
+      [&]() -> Outcome<PaymentResult> {
+        std::optional<PaymentResult> earlier;
+        context.store.transact(Store::Mode::kRead, [&](Repositories& repos) { earlier = replay(repos); });
+        if (earlier) return *earlier;
+        throw StoreError(StoreError::Kind::kOther, "payment raced with another write");
+      });
+}
+
+Outcome<PaymentResult> waive_charge(const Context& context, const std::string& card_number, long long charge_id,
+                                    const std::string& reason, long long staff_id) {
+  const auto now = context.clock.now();
+  std::vector<domain::FieldError> errors;
+  domain::check_text(errors, "reason", reason, 300, true);
+  if (!errors.empty()) return domain::invalid(std::move(errors));
+  std::optional<Outcome<PaymentResult>> result;
+  context.store.transact(Store::Mode::kWrite, [&](Repositories& repos) {
+    auto reader = repos.circulation.reader_by_card(card_number);
+    if (!reader) {
+      result = not_found("card");
+      return;
+    }
+    const auto charges = repos.circulation.charges_of_reader(reader->id);
+    const auto it = std::find_if(charges.begin(), charges.end(), [&](const ChargeView& c) { return c.id == charge_id; });
+    if (it == charges.end() || it->outstanding.cents <= 0) {
+      result = not_found("charge");
+      return;
+    }
+    const auto id = repos.circulation.insert_payment(reader->id, "waiver", it->outstanding, "", reason, staff_id, now);
+    repos.circulation.allocate(id, charge_id, it->outstanding);
+    PaymentResult waived{receipt_number('W', id), it->outstanding, {owed(charges).cents - it->outstanding.cents}};
+    repos.audit.record({now, staff_id, "charges.waiver", "reader:" + std::to_string(reader->id),
+                        "receipt=" + waived.receipt + "; amount=" + domain::format_money(waived.amount) +
+                            "; reason=" + reason});
+    result = waived;
+  });
+  return std::move(*result);
+}
+
 }  // namespace shelfmark::app

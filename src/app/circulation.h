@@ -136,6 +136,41 @@ std::vector<HoldShelfEntry> hold_shelf(const Context& context, long long library
 
 std::string reservation_reference(long long reservation_id);
 
+// ----- charges -----
+
+struct ChargeLine {
+  long long id = 0;
+  std::string kind;  // "overdue", "reservation_fee", "replacement_card"
+  std::string title;
+  domain::Money amount;
+  domain::Money outstanding;
+  Instant created_at;
+  // For overdue fines: how the amount was worked out.
+  int days_overdue = 0;
+  int days_suspended = 0;
+  int days_charged = 0;
+  domain::Money rate;
+};
+domain::Outcome<std::vector<ChargeLine>> reader_charges(const Context& context, const std::string& card_number);
+
+struct PaymentInput {
+  std::string card_number;
+  std::string amount;  // as typed, "12.50"
+  std::string method;  // "cash", "octopus", "card"
+  long long staff_id = 0;
+  std::string idempotency_key;
+};
+struct PaymentResult {
+  std::string receipt;  // "P" or "W" followed by digits
+  domain::Money amount;
+  domain::Money still_owed;
+};
+// Settles the oldest charges first; refuses more than is owed.
+domain::Outcome<PaymentResult> pay_charges(const Context& context, const PaymentInput& input);
+// Waives what is left of one charge; staff give a reason, which is audited.
+domain::Outcome<PaymentResult> waive_charge(const Context& context, const std::string& card_number, long long charge_id,
+                                            const std::string& reason, long long staff_id);
+
 // Blocks the card at once (the reader, by phone or at a counter). The replacement fee is charged when a
 // new card is issued (a later issue). `staff_id` is set when staff report it for the reader.
 domain::Outcome<domain::Done> report_card_lost(const Context& context, const std::string& card_number,

@@ -189,6 +189,17 @@ struct ReservationRecord {
   std::optional<Date> collect_by;
 };
 
+struct ChargeView {
+  long long id = 0;
+  std::optional<long long> loan_id;
+  std::string kind;
+  domain::Money amount;
+  domain::Money outstanding;
+  std::string explanation;
+  std::string title;  // of the item, when the charge is for a loan
+  Instant created_at;
+};
+
 class CirculationRepository {
  public:
   virtual ~CirculationRepository() = default;
@@ -212,6 +223,14 @@ class CirculationRepository {
                                    std::optional<long long> staff_id, const std::string& override_reason) = 0;
   virtual domain::Money outstanding_charges(long long reader_id) = 0;
   virtual long long add_charge(const ChargeRecord& charge) = 0;
+  // Every charge of the reader, oldest first.
+  virtual std::vector<ChargeView> charges_of_reader(long long reader_id) = 0;
+  // Returns the payment id (the receipt number).
+  virtual long long insert_payment(long long reader_id, const std::string& kind, domain::Money amount,
+                                   const std::string& method, const std::string& reason,
+                                   std::optional<long long> staff_id, Instant at) = 0;
+  // Settles part of a charge by a payment.
+  virtual void allocate(long long payment_id, long long charge_id, domain::Money amount) = 0;
   virtual std::vector<domain::FineSuspension> fine_suspensions() = 0;
   virtual long long add_fine_suspension(const domain::FineSuspension& suspension) = 0;
   virtual domain::LendingPolicies lending_policies() = 0;

@@ -71,6 +71,8 @@ const std::vector<ErrorInfo>& all_errors() {
       {ErrorCode::kAlreadyReserved, "already_reserved", "You have already reserved this item."},
       {ErrorCode::kReservationNotChangeable, "reservation_not_changeable",
        "This reservation can no longer be changed: the item is already waiting on the hold shelf."},
+      {ErrorCode::kAmountInvalid, "amount_invalid",
+       "Please enter an amount in Hong Kong dollars, for example 12.50, of at most {max}."},
   };
   return kErrors;
 }

@@ -57,6 +57,7 @@ enum class ErrorCode {
   kAlreadyOnLoanToReader,
   kAlreadyReserved,
   kReservationNotChangeable,
+  kAmountInvalid,
 };
 
 struct ErrorInfo {

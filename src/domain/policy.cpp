@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace shelfmark::domain {
 namespace {
 
@@ -48,6 +50,47 @@ std::string format_money(Money amount) {
   const auto sign = amount.cents < 0 ? "-" : "";
   const auto cents = amount.cents < 0 ? -amount.cents : amount.cents;
   return fmt::format("{}HK${}.{:02}", sign, cents / 100, cents % 100);
+}
+
+std::optional<Money> parse_money(std::string_view text) {
+  while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
+  while (!text.empty() && text.back() == ' ') text.remove_suffix(1);
+  if (text.substr(0, 3) == "HK$") text.remove_prefix(3);
+  else if (text.substr(0, 1) == "$") text.remove_prefix(1);
+  if (text.empty() || text.size() > 12) return std::nullopt;
+  long long whole = 0, fraction = 0;
+  int fraction_digits = -1;
+  for (char c : text) {
+    if (c == '.') {
+      if (fraction_digits >= 0) return std::nullopt;
+      fraction_digits = 0;
+    } else if (c >= '0' && c <= '9') {
+      if (fraction_digits < 0) {
+        whole = whole * 10 + (c - '0');
+      } else {
+        if (++fraction_digits > 2) return std::nullopt;
+        fraction = fraction * 10 + (c - '0');
+      }
+    } else {
+      return std::nullopt;
+    }
+  }
+  if (fraction_digits == 0) return std::nullopt;  // "12." is a typo, not an amount
+  if (fraction_digits == 1) fraction *= 10;
+  return Money{whole * 100 + fraction};
+}
+
+std::vector<std::pair<long long, Money>> allocate_payment(const std::vector<std::pair<long long, Money>>& outstanding,
+                                                          Money amount) {
+  std::vector<std::pair<long long, Money>> settled;
+  for (const auto& [charge, owed] : outstanding) {
+    if (amount.cents <= 0) break;
+    const auto part = std::min(owed.cents, amount.cents);
+    if (part <= 0) continue;
+    settled.push_back({charge, Money{part}});
+    amount.cents -= part;
+  }
+  return settled;
 }
 
 std::string_view reader_category_code(ReaderCategory category) { return code_of(kCategories, category); }

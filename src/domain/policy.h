@@ -20,6 +20,13 @@ struct Money {
   Money operator*(long long times) const { return {cents * times}; }
 };
 std::string format_money(Money amount);  // "HK$1.50"
+// "12.5", "12.50", "HK$12.50", "$3" -> cents; nullopt for anything else (negative, more than 2 decimals).
+std::optional<Money> parse_money(std::string_view text);
+
+// A payment settles the oldest charges first. `outstanding` are (charge id, amount still owed), oldest
+// first; returns (charge id, amount settled). The amount must not exceed the total owed.
+std::vector<std::pair<long long, Money>> allocate_payment(const std::vector<std::pair<long long, Money>>& outstanding,
+                                                          Money amount);
 
 enum class ReaderCategory { kAdult, kYoungAdult, kChild, kTemporary, kEAccount, kStaff };
 enum class ItemType { kBook, kPeriodicalBackIssue, kAudioVisual, kAccompanyingMaterial, kEBook };

@@ -81,5 +81,24 @@ TEST(Policy, CodesRoundTripAndMoneyFormats) {
   EXPECT_EQ((Money{150} * 3 + Money{50}).cents, 500);
 }
 
+TEST(Money, ParsesWhatStaffType) {
+  EXPECT_EQ(parse_money("12.5")->cents, 1250);
+  EXPECT_EQ(parse_money(" HK$3.30 ")->cents, 330);
+  EXPECT_EQ(parse_money("$7")->cents, 700);
+  EXPECT_EQ(parse_money("0.05")->cents, 5);
+  for (const char* bad : {"", "-1", "1.234", "12.", "1,000", "abc", "1.2.3", "99999999999999"})
+    EXPECT_FALSE(parse_money(bad)) << bad;
+}
+
+TEST(Money, PaymentsSettleTheOldestChargesFirst) {
+  const std::vector<std::pair<long long, Money>> owed = {{1, Money{450}}, {2, Money{330}}, {3, Money{150}}};
+  auto settled = allocate_payment(owed, Money{500});
+  ASSERT_EQ(settled.size(), 2u);
+  EXPECT_EQ(settled[0], (std::pair<long long, Money>{1, Money{450}}));
+  EXPECT_EQ(settled[1], (std::pair<long long, Money>{2, Money{50}}));
+  EXPECT_EQ(allocate_payment(owed, Money{930}).size(), 3u);
+  EXPECT_TRUE(allocate_payment(owed, Money{0}).empty());
+}
+
 }  // namespace
 }  // namespace shelfmark::domain

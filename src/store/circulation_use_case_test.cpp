@@ -364,6 +364,58 @@ TEST_P(Circulation, ALostCardIsBlockedAtOnce) {
   EXPECT_TRUE(check_in(*context, network, {"B100", central, Channel::kBookDrop, std::nullopt, ""}));
 }
 
+TEST_P(Circulation, ChargesArePaidOldestFirstAndWaivedWithAReason) {
+  ASSERT_TRUE(lend("R1000", "B100"));
+  ASSERT_TRUE(lend("R1000", "B101"));
+  clock->set(zone->to_instant({*parse_iso_date("2026-12-10"), 600}));  // 3 days late
+  ASSERT_TRUE(check_in(*context, network, {"B100", central, Channel::kCounter, std::nullopt, ""}));
+  clock->set(zone->to_instant({*parse_iso_date("2026-12-12"), 600}));  // 5 days late
+  ASSERT_TRUE(check_in(*context, network, {"B101", central, Channel::kCounter, std::nullopt, ""}));
+  auto charges = reader_charges(*context, "R1000");
+  ASSERT_TRUE(charges);
+  ASSERT_EQ(charges->size(), 2u);
+  EXPECT_EQ(charges.value()[0].days_charged, 3);
+  EXPECT_EQ(charges.value()[0].rate.cents, 150);
+  EXPECT_EQ(charges.value()[1].outstanding.cents, 750);
+  EXPECT_EQ(charges.value()[0].title, "Title of B100 書名");
+
+  EXPECT_EQ(pay_charges(*context, {"R1000", "20.00", "cash", 7, ""}).error().fields.at(0).params.at("max"), "HK$12.00");
+  EXPECT_EQ(pay_charges(*context, {"R1000", "abc", "cash", 7, ""}).error().code, ErrorCode::kAmountInvalid);
+  EXPECT_EQ(pay_charges(*context, {"R1000", "1", "gold", 7, ""}).error().code, ErrorCode::kInvalidChoice);
+  auto paid = pay_charges(*context, {"R1000", "5.50", "octopus", 7, "till-1"});
+  ASSERT_TRUE(paid);
+  EXPECT_EQ(paid->receipt.substr(0, 1), "P");
+  EXPECT_EQ(paid->still_owed.cents, 650);
+  auto again = pay_charges(*context, {"R1000", "5.50", "octopus", 7, "till-1"});
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->receipt, paid->receipt);
+  charges = reader_charges(*context, "R1000");
+  EXPECT_EQ(charges.value()[0].outstanding.cents, 0);    // the oldest, HK$4.50, settled
+  EXPECT_EQ(charges.value()[1].outstanding.cents, 650);  // HK$1.00 of the next
+  EXPECT_EQ(waive_charge(*context, "R1000", charges.value()[1].id, "", 7).error().fields.at(0).field, "reason");
+  auto waived = waive_charge(*context, "R1000", charges.value()[1].id, "Reader was in hospital", 7);
+  ASSERT_TRUE(waived);
+  EXPECT_EQ(waived->receipt.substr(0, 1), "W");
+  EXPECT_EQ(waived->still_owed.cents, 0);
+  EXPECT_EQ(waive_charge(*context, "R1000", charges.value()[1].id, "twice", 7).error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM charges WHERE settled_cents > amount_cents"), 0);
+}
+
+TEST_P(Circulation, RacingPaymentsNeverSettleMoreThanOwed) {
+  ASSERT_TRUE(lend("R1000", "B100"));
+  clock->set(zone->to_instant({*parse_iso_date("2026-12-17"), 600}));  // 10 days late: HK$15.00
+  ASSERT_TRUE(check_in(*context, network, {"B100", central, Channel::kCounter, std::nullopt, ""}));
+  std::atomic<int> paid{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 6; ++i)
+    threads.emplace_back([&] {
+      if (pay_charges(*context, {"R1000", "10.00", "cash", 7, ""})) ++paid;
+    });
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(paid, 1);
+  EXPECT_EQ(count("SELECT settled_cents FROM charges"), 1000);
+}
+
 SHELFMARK_ON_BOTH_BACKENDS(Circulation);
 
 }  // namespace

@@ -183,6 +183,39 @@ class SqlCirculation final : public app::CirculationRepository {
         .integer(0);
   }
 
+  std::vector<app::ChargeView> charges_of_reader(long long reader_id) override {
+    std::vector<app::ChargeView> out;
+    for (const auto& row : c_.query(
+             "SELECT c.id, c.loan_id, c.kind, c.amount_cents, c.amount_cents - c.settled_cents, c.explanation, "
+             "COALESCE(i.title, ''), c.created_at FROM charges c LEFT JOIN loans l ON l.id = c.loan_id "
+             "LEFT JOIN items i ON i.id = l.item_id WHERE c.reader_id = ? ORDER BY c.created_at, c.id",
+             {reader_id}))
+      out.push_back({row.integer(0), row.optional_integer(1), row.text(2), {row.integer(3)}, {row.integer(4)},
+                     row.text(5), row.text(6), instant_from_unix(row.integer(7))});
+    return out;
+  }
+
+  long long insert_payment(long long reader_id, const std::string& kind, domain::Money amount, const std::string& method,
+                           const std::string& reason, std::optional<long long> staff_id, Instant at) override {
+    return c_.query(
+                 "INSERT INTO payments (reader_id, kind, amount_cents, method, reason, staff_id, at) VALUES "
+                 "(?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                 {reader_id, kind, amount.cents, method, reason, optional_value(staff_id), unix_seconds(at)})
+        .at(0)
+        .integer(0);
+  }
+
+  void allocate(long long payment_id, long long charge_id, domain::Money amount) override {
+    c_.execute("INSERT INTO payment_allocations (payment_id, charge_id, amount_cents) VALUES (?, ?, ?)",
+               {payment_id, charge_id, amount.cents});
+    // Never beyond the amount, even when two payments race: the loser's update finds nothing to settle and
+    // its whole transaction is retried from a fresh reading.
+    if (c_.execute("UPDATE charges SET settled_cents = settled_cents + ? WHERE id = ? AND settled_cents + ? <= "
+                   "amount_cents",
+                   {amount.cents, charge_id, amount.cents}) != 1)
+      throw StoreError(StoreError::Kind::kBusy, "charge settled concurrently");
+  }
+
   std::vector<domain::FineSuspension> fine_suspensions() override {
     std::vector<domain::FineSuspension> out;
     for (const auto& row : c_.query(

@@ -987,6 +987,33 @@ struct Site::Impl {
         content.set("loans", rows);
         content.set("has_loans", !loans.empty());
         content.set("can_report_lost", reader->status != domain::ReaderStatus::kCardReportedLost);
+        auto lines = app::reader_charges(context, card);
+        auto charge_rows = list();
+        if (lines)
+          for (const auto& line : lines.value()) {
+            data row;
+            row.set("id", std::to_string(line.id));
+            row.set("date", format_date(translator, lang, context.zone.to_local(line.created_at).date, false));
+            row.set("what", line.kind == "overdue"           ? tf(lang, "Overdue: {title}", {{"title", line.title}})
+                            : line.kind == "reservation_fee" ? tf(lang, "Reservation fee: {title}", {{"title", line.title}})
+                                                             : t(lang, "Replacement card"));
+            if (line.kind == "overdue")
+              row.set("how", tf(lang, "{days} days × {rate}{suspended}",
+                                {{"days", format_count(line.days_charged)},
+                                 {"rate", domain::format_money(line.rate)},
+                                 {"suspended", line.days_suspended > 0
+                                                   ? tf(lang, " ({days} days not charged: fines suspended)",
+                                                        {{"days", format_count(line.days_suspended)}})
+                                                   : std::string()}}));
+            row.set("amount", domain::format_money(line.amount));
+            row.set("outstanding", domain::format_money(line.outstanding));
+            row.set("can_waive", line.outstanding.cents > 0);
+            charge_rows.push_back(row);
+          }
+        content.set("has_charges", !charge_rows.is_empty_list());
+        content.set("charges_list", charge_rows);
+        content.set("owes", charges.cents > 0);
+        content.set("owed_plain", fmt::format("{}.{:02}", charges.cents / 100, charges.cents % 100));
         content.set("loan_count", format_count(static_cast<long long>(loans.size())));
       }
     }
@@ -1047,6 +1074,7 @@ struct Site::Impl {
       auto refusals = list();
       for (const auto& text : refusal_texts(lang, result.error())) refusals.push_back(text);
       content.set("has_refusals", true);
+      content.set("refusal_heading", t(lang, "Not lent"));
       content.set("refusals", refusals);
       content.set("barcode", input.barcode);
       content.set("can_override", failure_overridable(result.error()) && reason.empty());
@@ -1082,6 +1110,33 @@ struct Site::Impl {
     }
     auto response = staff_counter(p, content);
     response.route = "/{lang}/staff/counter/renew-all";
+    return response;
+  }
+
+  Response staff_counter_payment(Page& p, bool waive) {
+    if (!domain::role_allows(p.session->user.role, domain::Permission::kCirculation)) return error_page(p, 403);
+    const auto lang = p.lang;
+    const auto card = std::string(trim(p.request.form_value("card")));
+    auto result = waive ? app::waive_charge(context, card, parse_id(p.request.form_value("charge")),
+                                            std::string(trim(p.request.form_value("reason"))), p.session->user.id)
+                        : app::pay_charges(context, {card, p.request.form_value("amount"), p.request.form_value("method"),
+                                                     p.session->user.id, "web:" + p.request.form_value("request_id")});
+    data content;
+    if (result) {
+      content.set("outcome_ok", tf(lang, "{amount} settled. Receipt number {receipt}. Still owed: {owed}.",
+                                   {{"amount", domain::format_money(result->amount)},
+                                    {"receipt", result->receipt},
+                                    {"owed", domain::format_money(result->still_owed)}}));
+    } else {
+      auto refusals = list();
+      for (const auto& text : refusal_texts(lang, result.error())) refusals.push_back(text);
+      content.set("has_refusals", true);
+      content.set("refusal_heading", t(lang, "Not done"));
+      content.set("refusals", refusals);
+    }
+    auto response = staff_counter(p, content);
+    response.route = waive ? "/{lang}/staff/counter/waive" : "/{lang}/staff/counter/pay";
+    if (!result) response.status = 422;
     return response;
   }
 
@@ -1382,6 +1437,8 @@ struct Site::Impl {
       if (parts.size() == 2 && parts[1] == "checkout" && post) return staff_counter_checkout(p);
       if (parts.size() == 2 && parts[1] == "renew-all" && post) return staff_counter_renew_all(p);
       if (parts.size() == 2 && parts[1] == "card-lost" && post) return staff_card_lost(p);
+      if (parts.size() == 2 && parts[1] == "pay" && post) return staff_counter_payment(p, false);
+      if (parts.size() == 2 && parts[1] == "waive" && post) return staff_counter_payment(p, true);
     }
     if (parts[0] == "returns" && parts.size() == 1) return staff_returns(p);
     if (parts[0] == "hold-shelf" && parts.size() == 1 && !post) return staff_hold_shelf(p);

@@ -224,6 +224,33 @@ test('only counter staff and administrators use the counter', async () => {
   assert.match(response.text_, /No item has this barcode/);
 });
 
+test('an overdue return charges a fine that the counter explains and takes payment for', async () => {
+  const client = new Client(server.url);
+  await client.login('admin', server.password);
+  let card = null;
+  let barcode = null;
+  for (let i = 0; i < 200 && !barcode; i++) {
+    const candidate = String(2100000000 + i);
+    const page = await client.request(`/en/staff/counter?library=CL&card=${candidate}`);
+    const match = /<tr class="overdue"><td>(\d+)<\/td>/.exec(page.text_);
+    if (match) { card = candidate; barcode = match[1]; }
+  }
+  assert.ok(barcode, 'the demo data has an overdue loan');
+  let page = await client.request('/en/staff/returns?library=CL');
+  let response = await client.request('/en/staff/returns', { method: 'POST', form: { csrf: client.csrfFrom(page.text_), library: 'CL', barcode, request_id: 'r-1' } });
+  assert.equal(response.status, 200);
+  assert.match(response.text_, /Overdue fine charged: HK\$\d+\.\d\d/);
+  page = await client.request(`/en/staff/counter?library=CL&card=${card}`);
+  assert.match(page.text_, /days × HK\$/);
+  const owed = /name="amount" type="text" inputmode="decimal" value="([\d.]+)"/.exec(page.text_)[1];
+  response = await client.request('/en/staff/counter/pay', { method: 'POST', form: { csrf: client.csrfFrom(page.text_), library: 'CL', card, amount: owed, method: 'octopus', request_id: 'p-1' } });
+  assert.equal(response.status, 200);
+  assert.match(response.text_, /settled\. Receipt number P\d{8}\. Still owed: HK\$0\.00/);
+  response = await client.request('/en/staff/counter/pay', { method: 'POST', form: { csrf: client.csrfFrom(page.text_), library: 'CL', card, amount: '5', method: 'cash', request_id: 'p-2' } });
+  assert.equal(response.status, 422);
+  assert.match(response.text_, /at most HK\$0\.00/);
+});
+
 test('five failed logins lock the account for a while', async () => {
   const client = new Client(server.url);
   await client.request('/en/');

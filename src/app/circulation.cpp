@@ -1,6 +1,7 @@
 #include "app/circulation.h"
 
 #include <algorithm>
+#include <map>
 #include <sstream>
 
 namespace shelfmark::app {
@@ -707,6 +708,40 @@ Outcome<PaymentResult> waive_charge(const Context& context, const std::string& c
     result = waived;
   });
   return std::move(*result);
+}
+
+std::vector<PullListEntry> pull_list(const Context& context, NetworkCache& network, long long library_id) {
+  std::vector<PullListEntry> entries;
+  const auto today = today_of(context, context.clock.now());
+  context.store.transact(Store::Mode::kRead, [&](Repositories& repos) {
+    const auto snapshot = network.get(repos);
+    std::map<std::string, std::vector<domain::AvailableCopy>> copies_by_title;
+    std::map<long long, ItemRecord> items;
+    for (const auto& reservation : repos.circulation.all_waiting()) {
+      if (reservation.expires_on < today) continue;
+      auto [it, fresh] = copies_by_title.try_emplace(reservation.title_key);
+      if (fresh)
+        for (auto& item : repos.circulation.available_copies(reservation.title_key)) {
+          const auto* at = item.current_library_id ? snapshot->find(*item.current_library_id) : nullptr;
+          if (!at) continue;
+          it->second.push_back({item.id, at->id, at->district});
+          items.emplace(item.id, std::move(item));
+        }
+      const auto* pickup = snapshot->find(reservation.pickup_library_id);
+      if (!pickup) continue;
+      const domain::QueuedReservation queued{reservation.id, reservation.reader_id, reservation.placed_at,
+                                             reservation.pickup_library_id, reservation.item_id, reservation.expires_on};
+      auto& copies = it->second;
+      if (auto chosen = domain::nearest_copy(queued, pickup->district, copies)) {
+        if (copies[*chosen].library_id == library_id) {
+          const auto& item = items.at(copies[*chosen].item_id);
+          entries.push_back({item.barcode, item.title, pickup->code, reservation.placed_at});
+        }
+        copies.erase(copies.begin() + static_cast<std::ptrdiff_t>(*chosen));  // taken by this reservation
+      }
+    }
+  });
+  return entries;
 }
 
 }  // namespace shelfmark::app

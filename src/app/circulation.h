@@ -134,6 +134,17 @@ struct HoldShelfEntry {
 };
 std::vector<HoldShelfEntry> hold_shelf(const Context& context, long long library_id);
 
+// The pull list of a library: copies on its shelves that waiting reservations need, each reservation (first
+// come, first served) taking the nearest available copy. Staff fetch them and scan them at Returns, which
+// routes each to the hold shelf or into transit.
+struct PullListEntry {
+  std::string barcode;
+  std::string title;
+  std::string pickup_library_code;
+  Instant placed_at;
+};
+std::vector<PullListEntry> pull_list(const Context& context, NetworkCache& network, long long library_id);
+
 std::string reservation_reference(long long reservation_id);
 
 // ----- charges -----

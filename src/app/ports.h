@@ -248,6 +248,10 @@ class CirculationRepository {
   // Waiting ones past their expiry date and ready ones past their last collection day.
   virtual std::vector<ReservationRecord> reservations_to_expire(Date today) = 0;
   virtual std::vector<ReservationRecord> ready_at(long long library_id) = 0;
+  // Every waiting reservation in the network, oldest first (for the pull lists).
+  virtual std::vector<ReservationRecord> all_waiting() = 0;
+  // Copies of the title on a shelf now.
+  virtual std::vector<ItemRecord> available_copies(const std::string& title_key) = 0;
   virtual std::optional<std::string> idempotent_result(const std::string& key) = 0;
   // Throws StoreError(kUniqueViolation) when the key was stored meanwhile.
   virtual void save_idempotent_result(const std::string& key, const std::string& operation, const std::string& result,

@@ -148,6 +148,22 @@ std::optional<std::size_t> next_reservation_to_fill(const std::vector<QueuedRese
   return best;
 }
 
+std::optional<std::size_t> nearest_copy(const QueuedReservation& reservation, District pickup_district,
+                                        const std::vector<AvailableCopy>& copies) {
+  std::optional<std::size_t> best;
+  int best_rank = 3;
+  for (std::size_t i = 0; i < copies.size(); ++i) {
+    const auto& copy = copies[i];
+    if (reservation.item_id && *reservation.item_id != copy.item_id) continue;
+    const int rank = copy.library_id == reservation.pickup_library_id ? 0 : copy.district == pickup_district ? 1 : 2;
+    if (!best || rank < best_rank || (rank == best_rank && copy.item_id < copies[*best].item_id)) {
+      best = i;
+      best_rank = rank;
+    }
+  }
+  return best;
+}
+
 RoutingDecision route_returned_item(long long home_library_id, long long here,
                                     const std::optional<QueuedReservation>& reservation) {
   if (reservation) {

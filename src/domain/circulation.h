@@ -90,6 +90,17 @@ struct QueuedReservation {
 std::optional<std::size_t> next_reservation_to_fill(const std::vector<QueuedReservation>& queue, long long item_id,
                                                     Date today);
 
+// For the pull list: which available copy should go to a reservation. The nearest one wins: a copy at the
+// pick-up library, else one in the same district, else any (lowest id, so the choice is stable). A
+// copy-level reservation takes only its copy.
+struct AvailableCopy {
+  long long item_id = 0;
+  long long library_id = 0;
+  District district = District::kCentralWestern;
+};
+std::optional<std::size_t> nearest_copy(const QueuedReservation& reservation, District pickup_district,
+                                        const std::vector<AvailableCopy>& copies);
+
 enum class Routing { kShelf, kHoldShelf, kTransit };
 struct RoutingDecision {
   Routing routing = Routing::kShelf;

@@ -173,6 +173,22 @@ TEST(Reservations, FirstComeFirstServedWithinWhatACopyCanFill) {
   EXPECT_FALSE(next_reservation_to_fill({queue[3]}, 10, kToday));
 }
 
+TEST(PullList, TheNearestCopyIsPulled) {
+  const QueuedReservation title_level{1, 11, instant_from_unix(1), 3, std::nullopt, d("2026-12-31")};
+  const std::vector<AvailableCopy> copies = {{20, 9, District::kIslands},
+                                             {21, 8, District::kKwunTong},
+                                             {22, 3, District::kKwunTong},
+                                             {19, 7, District::kIslands}};
+  EXPECT_EQ(nearest_copy(title_level, District::kKwunTong, copies), 2u);  // at the pick-up library
+  EXPECT_EQ(nearest_copy(title_level, District::kKwunTong, {copies[0], copies[1], copies[3]}), 1u);  // same district
+  EXPECT_EQ(nearest_copy(title_level, District::kShaTin, {copies[0], copies[3]}), 1u);  // anywhere: lowest id
+  QueuedReservation copy_level = title_level;
+  copy_level.item_id = 20;
+  EXPECT_EQ(nearest_copy(copy_level, District::kKwunTong, copies), 0u);
+  copy_level.item_id = 99;
+  EXPECT_FALSE(nearest_copy(copy_level, District::kKwunTong, copies));
+}
+
 TEST(Routing, ReturnedItemsGoWhereTheyAreNeeded) {
   const QueuedReservation here{1, 11, instant_from_unix(1), 3, std::nullopt, d("2026-12-31")};
   const QueuedReservation elsewhere{2, 12, instant_from_unix(1), 5, std::nullopt, d("2026-12-31")};

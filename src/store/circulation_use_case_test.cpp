@@ -416,6 +416,34 @@ TEST_P(Circulation, RacingPaymentsNeverSettleMoreThanOwed) {
   EXPECT_EQ(count("SELECT settled_cents FROM charges"), 1000);
 }
 
+TEST_P(Circulation, PullListsSendTheNearestCopy) {
+  // Another copy of B100's title at Kwun Tong.
+  store->transact(Store::Mode::kWrite, [&](Repositories& repos) {
+    ItemRecord copy;
+    copy.barcode = "B100-2";
+    copy.title = "Second copy";
+    copy.title_key = "title:B100";
+    copy.facts = {domain::ItemType::kBook, domain::Collection::kAdult, district};
+    copy.current_library_id = district;
+    repos.circulation.insert_item(copy);
+  });
+  ASSERT_TRUE(place_reservation(*context, network, {"R1000", "B100", false, "KT", ""}));
+  ASSERT_TRUE(place_reservation(*context, network, {"R1001", "B100", false, "KT", ""}));
+  ASSERT_TRUE(place_reservation(*context, network, {"R1002", "B100", false, "KT", ""}));
+  auto at_kwun_tong = pull_list(*context, network, district);
+  auto at_central = pull_list(*context, network, central);
+  ASSERT_EQ(at_kwun_tong.size(), 1u);  // the first reader gets the copy already at the pick-up library
+  EXPECT_EQ(at_kwun_tong[0].barcode, "B100-2");
+  ASSERT_EQ(at_central.size(), 1u);  // the second gets the central library's copy; the third waits
+  EXPECT_EQ(at_central[0].barcode, "B100");
+  EXPECT_EQ(at_central[0].pickup_library_code, "KT");
+  // Scanned at Returns: the Kwun Tong copy goes straight to the hold shelf.
+  auto scanned = check_in(*context, network, {"B100-2", district, Channel::kCounter, std::nullopt, ""});
+  ASSERT_TRUE(scanned);
+  EXPECT_EQ(scanned->routing.routing, domain::Routing::kHoldShelf);
+  EXPECT_TRUE(pull_list(*context, network, district).empty());
+}
+
 SHELFMARK_ON_BOTH_BACKENDS(Circulation);
 
 }  // namespace

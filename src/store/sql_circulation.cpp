@@ -316,6 +316,16 @@ class SqlCirculation final : public app::CirculationRepository {
                               {iso, iso});
   }
 
+  std::vector<app::ReservationRecord> all_waiting() override { return reservations_where("status = 'waiting'", {}); }
+
+  std::vector<app::ItemRecord> available_copies(const std::string& title_key) override {
+    std::vector<app::ItemRecord> out;
+    for (const auto& row : c_.query("SELECT barcode FROM items WHERE title_key = ? AND status = 'available' ORDER BY id",
+                                    {title_key}))
+      if (auto item = item_by_barcode(row.text(0))) out.push_back(std::move(*item));
+    return out;
+  }
+
   std::vector<app::ReservationRecord> ready_at(long long library_id) override {
     return reservations_where("pickup_library_id = ? AND status = 'ready'", {library_id});
   }

@@ -1177,6 +1177,21 @@ struct Site::Impl {
     content.set("entries", entries);
     content.set("has_entries", count > 0);
     content.set("count", format_count(count));
+    auto pull = list();
+    int pull_count = 0;
+    if (library)
+      for (const auto& entry : app::pull_list(context, this->network, library->id)) {
+        data row;
+        row.set("barcode", entry.barcode);
+        row.set("title", entry.title);
+        const auto* pickup = network->find(std::string_view(entry.pickup_library_code));
+        row.set("pickup", pickup ? pickup->name.in(p.lang) : entry.pickup_library_code);
+        pull.push_back(row);
+        ++pull_count;
+      }
+    content.set("pull", pull);
+    content.set("has_pull", pull_count > 0);
+    content.set("pull_count", format_count(pull_count));
     p.switch_path = "/" + lang_code(p.lang) + "/staff/hold-shelf";
     return page(p, "staff_hold_shelf", t(p.lang, "Hold shelf"), content);
   }

@@ -10,6 +10,7 @@
 #include <iostream>
 #include <thread>
 
+#include "app/circulation.h"
 #include "app/staff_auth.h"
 #include "bin/demo_data.h"
 #include "bin/settings.h"
@@ -158,6 +159,12 @@ int main(int argc, char** argv) {
   auto* migrate = cli.add_subcommand("migrate", "Apply pending database migrations and exit");
   auto* demo = cli.add_subcommand("demo-data", "Migrate, then load the demo library network, notices and a demo administrator");
 
+  auto* jobs = cli.add_subcommand("jobs", "Run background jobs once (from cron or a systemd timer)");
+  jobs->require_subcommand(1);
+  auto* expire = jobs->add_subcommand("expire-reservations",
+                                      "Cancel reservations past their expiry date and those not collected in time; "
+                                      "pass their copies to the next reader (run daily, from one node)");
+
   auto* user = cli.add_subcommand("user", "Manage accounts");
   user->require_subcommand(1);
   auto* add_staff = user->add_subcommand("add-staff", "Create a staff account (the password is read from standard input)");
@@ -193,6 +200,15 @@ int main(int argc, char** argv) {
       if (report.admin_password)
         std::cout << "Demo administrator: username 'admin', password '" << *report.admin_password
                   << "' (shown only this once).\n";
+      return 0;
+    }
+    if (expire->parsed()) {
+      auto runtime = open_runtime(common, 1);
+      run_migrations(runtime);
+      app::NetworkCache network;
+      const auto report = app::expire_reservations(*runtime.context, network);
+      std::cout << "Expired " << report.waiting_expired << " waiting and " << report.uncollected_expired
+                << " uncollected reservations.\n";
       return 0;
     }
     if (add_staff->parsed()) {

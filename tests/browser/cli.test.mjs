@@ -19,7 +19,8 @@ function withDir(fn) {
 }
 
 test('--help works everywhere', () => {
-  for (const args of [['--help'], ['serve', '--help'], ['migrate', '--help'], ['demo-data', '--help'], ['user', 'add-staff', '--help']]) {
+  for (const args of [['--help'], ['serve', '--help'], ['migrate', '--help'], ['demo-data', '--help'], ['user', 'add-staff', '--help'],
+    ['jobs', 'expire-reservations', '--help']]) {
     const result = run(args);
     assert.equal(result.code, 0, args.join(' '));
     assert.match(result.out, /Usage|OPTIONS/i);
@@ -66,6 +67,14 @@ test('bad settings get one clear message and exit status 2', () => withDir((dir)
   const missing = run(['serve', '--tls-cert', join(dir, 'nope.pem')]);
   assert.notEqual(missing.code, 0);
   assert.match(missing.err, /nope\.pem/);
+}));
+
+test('the daily reservation job runs from the command line', () => withDir((dir) => {
+  const common = ['--database', `sqlite:${join(dir, 'j.db')}`, '--secret-file', join(dir, 's')];
+  assert.equal(run([...common, 'demo-data']).code, 0);
+  const result = run([...common, 'jobs', 'expire-reservations']);
+  assert.equal(result.code, 0, result.err);
+  assert.match(result.out, /Expired 0 waiting and 0 uncollected reservations/);
 }));
 
 test('user add-staff reads the password from standard input and explains refusals', () => withDir((dir) => {

@@ -744,4 +744,51 @@ std::vector<PullListEntry> pull_list(const Context& context, NetworkCache& netwo
   return entries;
 }
 
+Outcome<std::vector<domain::FineSuspension>> fine_suspensions(const Context& context, const Actor& actor) {
+  if (!domain::role_allows(actor.role, domain::Permission::kManagePolicies)) return failure(ErrorCode::kPermissionDenied);
+  std::vector<domain::FineSuspension> all;
+  context.store.transact(Store::Mode::kRead, [&](Repositories& repos) { all = repos.circulation.fine_suspensions(); });
+  return all;
+}
+
+Outcome<domain::FineSuspension> add_fine_suspension(const Context& context, NetworkCache& network, const Actor& actor,
+                                                    const FineSuspensionForm& form) {
+  if (!domain::role_allows(actor.role, domain::Permission::kManagePolicies)) return failure(ErrorCode::kPermissionDenied);
+  std::optional<Outcome<domain::FineSuspension>> result;
+  context.store.transact(Store::Mode::kWrite, [&](Repositories& repos) {
+    auto input = form.input;
+    const auto snapshot = network.get(repos);
+    for (const auto& code : form.library_codes) {
+      const auto* library = snapshot->find(std::string_view(code));
+      if (!library) {
+        result = domain::invalid({{"libraries", ErrorCode::kInvalidChoice, {}}});
+        return;
+      }
+      input.library_ids.push_back(library->id);
+    }
+    auto suspension = domain::validate_fine_suspension(input);
+    if (suspension) {
+      suspension->id = repos.circulation.add_fine_suspension(suspension.value());
+      repos.audit.record({context.clock.now(), actor.staff_id, "policy.fine_suspension.add",
+                          "fine_suspension:" + std::to_string(suspension->id),
+                          format_iso_date(suspension->first_day) + ".." + format_iso_date(suspension->last_day)});
+    }
+    result = std::move(suspension);
+  });
+  return std::move(*result);
+}
+
+Outcome<domain::Done> remove_fine_suspension(const Context& context, const Actor& actor, long long id) {
+  if (!domain::role_allows(actor.role, domain::Permission::kManagePolicies)) return failure(ErrorCode::kPermissionDenied);
+  bool removed = false;
+  context.store.transact(Store::Mode::kWrite, [&](Repositories& repos) {
+    removed = repos.circulation.remove_fine_suspension(id);
+    if (removed)
+      repos.audit.record({context.clock.now(), actor.staff_id, "policy.fine_suspension.remove",
+                          "fine_suspension:" + std::to_string(id), ""});
+  });
+  if (!removed) return failure(ErrorCode::kNotFound);
+  return domain::Done{};
+}
+
 }  // namespace shelfmark::app

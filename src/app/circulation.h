@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "app/directory.h"
+#include "app/notices.h"
 #include "app/ports.h"
 
 namespace shelfmark::app {
@@ -181,6 +182,17 @@ domain::Outcome<PaymentResult> pay_charges(const Context& context, const Payment
 // Waives what is left of one charge; staff give a reason, which is audited.
 domain::Outcome<PaymentResult> waive_charge(const Context& context, const std::string& card_number, long long charge_id,
                                             const std::string& reason, long long staff_id);
+
+// ----- fine suspension periods (administrators) -----
+
+domain::Outcome<std::vector<domain::FineSuspension>> fine_suspensions(const Context& context, const Actor& actor);
+struct FineSuspensionForm {
+  domain::FineSuspensionInput input;
+  std::vector<std::string> library_codes;  // empty: every library
+};
+domain::Outcome<domain::FineSuspension> add_fine_suspension(const Context& context, NetworkCache& network,
+                                                            const Actor& actor, const FineSuspensionForm& form);
+domain::Outcome<domain::Done> remove_fine_suspension(const Context& context, const Actor& actor, long long id);
 
 // Blocks the card at once (the reader, by phone or at a counter). The replacement fee is charged when a
 // new card is issued (a later issue). `staff_id` is set when staff report it for the reader.

@@ -233,6 +233,7 @@ class CirculationRepository {
   virtual void allocate(long long payment_id, long long charge_id, domain::Money amount) = 0;
   virtual std::vector<domain::FineSuspension> fine_suspensions() = 0;
   virtual long long add_fine_suspension(const domain::FineSuspension& suspension) = 0;
+  virtual bool remove_fine_suspension(long long id) = 0;
   virtual domain::LendingPolicies lending_policies() = 0;
   // Whether a reader other than `reader_id` waits for this title (blocks renewal).
   virtual bool reserved_by_another(const std::string& title_key, long long reader_id) = 0;

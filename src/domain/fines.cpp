@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "core/text.h"
+
 namespace shelfmark::domain {
 namespace {
 
@@ -11,6 +13,37 @@ bool contains(const std::vector<T>& values, const T& value) {
 }
 
 }  // namespace
+
+Outcome<FineSuspension> validate_fine_suspension(const FineSuspensionInput& input) {
+  std::vector<FieldError> errors;
+  FineSuspension suspension;
+  const auto first = parse_iso_date(input.first_day);
+  const auto last = parse_iso_date(input.last_day);
+  if (!first) errors.push_back({"first_day", ErrorCode::kInvalidDate, {}});
+  if (!last) errors.push_back({"last_day", ErrorCode::kInvalidDate, {}});
+  if (first && last && *last < *first) errors.push_back({"last_day", ErrorCode::kDateRangeInvalid, {}});
+  if (!input.borrowed_before.empty()) {
+    suspension.borrowed_before = parse_iso_date(input.borrowed_before);
+    if (!suspension.borrowed_before) errors.push_back({"borrowed_before", ErrorCode::kInvalidDate, {}});
+  }
+  for (const auto* list : {&input.library_kinds, &input.excluded_kinds})
+    for (const auto& code : *list) {
+      const auto kind = parse_library_kind(code);
+      if (!kind) {
+        errors.push_back({list == &input.library_kinds ? "library_kinds" : "excluded_kinds", ErrorCode::kInvalidChoice, {}});
+        break;
+      }
+      (list == &input.library_kinds ? suspension.library_kinds : suspension.excluded_kinds).push_back(*kind);
+    }
+  check_text(errors, "reason_en", input.reason_en, 300, true);
+  check_text(errors, "reason_tc", input.reason_tc, 300, true);
+  if (!errors.empty()) return invalid(std::move(errors));
+  suspension.first_day = *first;
+  suspension.last_day = *last;
+  suspension.library_ids = input.library_ids;
+  suspension.reason = {std::string(trim(input.reason_en)), std::string(trim(input.reason_tc))};
+  return suspension;
+}
 
 bool suspension_covers(const FineSuspension& suspension, const LoanForFine& loan) {
   if (!suspension.library_ids.empty() && !contains(suspension.library_ids, loan.library_id)) return false;

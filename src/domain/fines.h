@@ -5,8 +5,10 @@
 #pragma once
 
 #include <optional>
+#include <string>
 #include <vector>
 
+#include "domain/errors.h"
 #include "domain/library.h"
 #include "domain/policy.h"
 
@@ -47,6 +49,17 @@ struct FineExplanation {
   Money amount;
   std::vector<SuspendedDays> suspensions;
 };
+
+// What an administrator types to declare a suspension period.
+struct FineSuspensionInput {
+  std::string first_day, last_day;             // "YYYY-MM-DD"
+  std::vector<long long> library_ids;          // resolved by the caller from codes
+  std::vector<std::string> library_kinds;      // codes; empty: every kind
+  std::vector<std::string> excluded_kinds;     // codes
+  std::string borrowed_before;                 // "YYYY-MM-DD" or empty
+  std::string reason_en, reason_tc;
+};
+Outcome<FineSuspension> validate_fine_suspension(const FineSuspensionInput& input);
 
 bool suspension_covers(const FineSuspension& suspension, const LoanForFine& loan);
 

@@ -93,5 +93,19 @@ TEST(Fines, StillOnLoanCountsToToday) {
   EXPECT_EQ(fine.amount.cents, 1050);
 }
 
+TEST(Fines, SuspensionsAreValidatedFromWhatStaffType) {
+  FineSuspensionInput input{"2021-01-01", "2021-03-04", {}, {}, {"mobile"}, "2021-02-18", "Reopening", "重開"};
+  auto suspension = validate_fine_suspension(input);
+  ASSERT_TRUE(suspension);
+  EXPECT_EQ(suspension->excluded_kinds, std::vector{LibraryKind::kMobile});
+  EXPECT_EQ(suspension->borrowed_before, d("2021-02-18"));
+  input = {"2021-03-04", "2021-01-01", {}, {"castle"}, {}, "soon", "", ""};
+  auto refused = validate_fine_suspension(input);
+  ASSERT_FALSE(refused);
+  std::vector<std::string> fields;
+  for (const auto& error : refused.error().fields) fields.push_back(error.field);
+  EXPECT_EQ(fields, (std::vector<std::string>{"last_day", "borrowed_before", "library_kinds", "reason_en", "reason_tc"}));
+}
+
 }  // namespace
 }  // namespace shelfmark::domain

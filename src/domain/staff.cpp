@@ -61,6 +61,8 @@ bool role_allows(Role role, Permission permission) {
       return role == Role::kAdministrator || role == Role::kEditor;
     case Permission::kManageStaff:
       return role == Role::kAdministrator;
+    case Permission::kManagePolicies:
+      return role == Role::kAdministrator;
     case Permission::kCirculation:
       return role == Role::kAdministrator || role == Role::kCounter;
   }

@@ -18,6 +18,7 @@ enum class Permission {
   kManageLibraries,  // administrator, editor
   kManageStaff,      // administrator
   kCirculation,      // administrator, counter: lend, return, renew at the counter
+  kManagePolicies,   // administrator: lending rules and fine suspension periods
 };
 
 std::string_view role_code(Role role);   // "administrator", "editor", "counter", "verifier", "cataloguer"

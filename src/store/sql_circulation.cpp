@@ -253,6 +253,10 @@ class SqlCirculation final : public app::CirculationRepository {
         .integer(0);
   }
 
+  bool remove_fine_suspension(long long id) override {
+    return c_.execute("DELETE FROM fine_suspensions WHERE id = ?", {id}) == 1;
+  }
+
   domain::LendingPolicies lending_policies() override { return domain::default_policies(); }
 
   bool reserved_by_another(const std::string& title_key, long long reader_id) override {

@@ -683,6 +683,7 @@ struct Site::Impl {
     content.set("can_notices", domain::role_allows(role, domain::Permission::kManageNotices));
     content.set("can_libraries", domain::role_allows(role, domain::Permission::kManageLibraries));
     content.set("can_circulate", domain::role_allows(role, domain::Permission::kCirculation));
+    content.set("can_policies", domain::role_allows(role, domain::Permission::kManagePolicies));
     content.set("no_pages", !domain::role_allows(role, domain::Permission::kManageNotices) &&
                                 !domain::role_allows(role, domain::Permission::kCirculation));
     add_flash(p.lang, content, p.request);
@@ -1140,6 +1141,82 @@ struct Site::Impl {
     return response;
   }
 
+  Response staff_fine_suspensions(Page& p, const Fields& typed = {},
+                                   const std::optional<domain::Failure>& failure = std::nullopt) {
+    p.route = "/{lang}/staff/fine-suspensions";
+    p.nav = "staff";
+    const auto lang = p.lang;
+    auto periods = app::fine_suspensions(context, p.session->actor());
+    if (!periods) return error_page(p, 403);
+    const auto snapshot = network_snapshot();
+    auto rows = list();
+    for (const auto& period : periods.value()) {
+      data row;
+      row.set("id", std::to_string(period.id));
+      row.set("first", format_date(translator, lang, period.first_day, false));
+      row.set("last", format_date(translator, lang, period.last_day, false));
+      std::string covers;
+      if (period.library_ids.empty()) {
+        covers = t(lang, "All libraries");
+      } else {
+        for (auto id : period.library_ids)
+          if (const auto* library = snapshot->find(id)) covers += (covers.empty() ? "" : ", ") + library->name.in(lang);
+      }
+      for (auto kind : period.excluded_kinds)
+        covers += tf(lang, ", except {kind}", {{"kind", t(lang, domain::library_kind_label(kind))}});
+      if (period.borrowed_before)
+        covers += tf(lang, "; loans borrowed before {date}",
+                     {{"date", format_date(translator, lang, *period.borrowed_before, false)}});
+      row.set("covers", covers);
+      row.set("reason", period.reason.in(lang));
+      rows.push_back(row);
+    }
+    data content;
+    content.set("periods", rows);
+    content.set("has_periods", !rows.is_empty_list());
+    auto options = list();
+    for (const auto& library : snapshot->libraries) {
+      data option;
+      option.set("code", library.code);
+      option.set("name", library.name.in(lang));
+      options.push_back(option);
+    }
+    content.set("library_options", options);
+    content.set("kind_options", kind_options(lang, std::nullopt));
+    for (const auto* field : {"first_day", "last_day", "borrowed_before", "reason_en", "reason_tc"}) {
+      auto it = typed.find(field);
+      content.set(field, it == typed.end() ? std::string() : it->second);
+    }
+    if (failure) add_failure(lang, content, *failure);
+    add_flash(lang, content, p.request);
+    p.switch_path = "/" + lang_code(lang) + "/staff/fine-suspensions";
+    return page(p, "staff_fine_suspensions", t(lang, "Fine suspension periods"), content, failure ? 422 : 200);
+  }
+
+  Response staff_fine_suspension_post(Page& p, const std::vector<std::string_view>& parts) {
+    const auto actor = p.session->actor();
+    if (parts.size() == 3 && parts[2] == "delete") {
+      auto removed = app::remove_fine_suspension(context, actor, parse_id(std::string(parts[1])));
+      if (!removed) return error_page(p, removed.error().code == ErrorCode::kPermissionDenied ? 403 : 404);
+    } else if (parts.size() == 1) {
+      app::FineSuspensionForm form;
+      form.input = {p.request.form_value("first_day"), p.request.form_value("last_day"), {}, {},
+                    p.request.form_values("excluded_kinds"), p.request.form_value("borrowed_before"),
+                    p.request.form_value("reason_en"), p.request.form_value("reason_tc")};
+      form.library_codes = p.request.form_values("libraries");
+      auto added = app::add_fine_suspension(context, network, actor, form);
+      if (!added) {
+        if (added.error().code == ErrorCode::kPermissionDenied) return error_page(p, 403);
+        return staff_fine_suspensions(p, p.request.form, added.error());
+      }
+    } else {
+      return error_page(p, 404);
+    }
+    auto response = redirect("/" + lang_code(p.lang) + "/staff/fine-suspensions?saved=1");
+    response.route = "/{lang}/staff/fine-suspensions";
+    return response;
+  }
+
   Response staff_card_lost(Page& p) {
     if (!domain::role_allows(p.session->user.role, domain::Permission::kCirculation)) return error_page(p, 403);
     auto result = app::report_card_lost(context, std::string(trim(p.request.form_value("card"))), p.session->user.id);
@@ -1457,6 +1534,10 @@ struct Site::Impl {
     }
     if (parts[0] == "returns" && parts.size() == 1) return staff_returns(p);
     if (parts[0] == "hold-shelf" && parts.size() == 1 && !post) return staff_hold_shelf(p);
+    if (parts[0] == "fine-suspensions") {
+      if (parts.size() == 1 && !post) return staff_fine_suspensions(p);
+      if (post) return staff_fine_suspension_post(p, parts);
+    }
     if (parts[0] == "holidays") {
       if (parts.size() == 1 && !post) return staff_holidays(p);
       if (post) return staff_holiday_post(p, parts);

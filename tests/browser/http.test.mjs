@@ -251,6 +251,22 @@ test('an overdue return charges a fine that the counter explains and takes payme
   assert.match(response.text_, /at most HK\$0\.00/);
 });
 
+test('administrators declare fine suspension periods as data', async () => {
+  const client = new Client(server.url);
+  await client.login('admin', server.password);
+  let page = await client.request('/en/staff/fine-suspensions');
+  assert.equal(page.status, 200);
+  assert.match(page.text_, /Overdue fines resumed on 5 March 2021/);
+  const csrf = client.csrfFrom(page.text_);
+  let response = await client.request('/en/staff/fine-suspensions', { method: 'POST', form: { csrf, first_day: '2026-12-05', last_day: '2026-12-01', reason_en: '', reason_tc: '' } });
+  assert.equal(response.status, 422);
+  assert.match(response.text_, /last day must be on or after the first day/);
+  response = await client.request('/en/staff/fine-suspensions', { method: 'POST', body: new URLSearchParams([['csrf', csrf], ['first_day', '2026-12-01'], ['last_day', '2026-12-03'], ['libraries', 'CL'], ['excluded_kinds', 'mobile'], ['reason_en', 'Typhoon'], ['reason_tc', '颱風']]).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+  assert.equal(response.status, 303);
+  page = await client.request('/tc/staff/fine-suspensions');
+  assert.match(page.text_, /颱風/);
+});
+
 test('five failed logins lock the account for a while', async () => {
   const client = new Client(server.url);
   await client.request('/en/');

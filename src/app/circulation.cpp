@@ -100,16 +100,18 @@ domain::RoutingDecision route_item(Repositories& repos, const ItemRecord& item, 
   if (auto holding = repos.circulation.reservation_holding_item(item.id)) {
     if (holding->pickup_library_id == here) {
       if (holding->status != domain::ReservationStatus::kReady) {
+        const auto was = holding->status;
         holding->status = domain::ReservationStatus::kReady;
         holding->ready_on = today;
         holding->collect_by = today + std::chrono::days(limits.hold_shelf_days);
-        repos.circulation.update_reservation(*holding, std::nullopt);
+        repos.circulation.update_reservation(*holding, was, std::nullopt);
       }
       repos.circulation.set_item_location(item.id, domain::ItemStatus::kOnHoldShelf, here, std::nullopt);
       return {domain::Routing::kHoldShelf, std::nullopt, holding->id};
     }
+    const auto was = holding->status;
     holding->status = domain::ReservationStatus::kInTransit;
-    repos.circulation.update_reservation(*holding, std::nullopt);
+    repos.circulation.update_reservation(*holding, was, std::nullopt);
     repos.circulation.set_item_location(item.id, domain::ItemStatus::kInTransit, here, holding->pickup_library_id);
     return {domain::Routing::kTransit, holding->pickup_library_id, holding->id};
   }
@@ -132,7 +134,7 @@ domain::RoutingDecision route_item(Repositories& repos, const ItemRecord& item, 
       reservation.status = domain::ReservationStatus::kInTransit;
       repos.circulation.set_item_location(item.id, domain::ItemStatus::kInTransit, here, routing.to_library_id);
     }
-    repos.circulation.update_reservation(reservation, std::nullopt);
+    repos.circulation.update_reservation(reservation, domain::ReservationStatus::kWaiting, std::nullopt);
     return routing;
   }
   if (routing.routing == domain::Routing::kTransit)
@@ -223,7 +225,7 @@ Outcome<CheckOutResult> check_out(const Context& context, NetworkCache& network,
         // Collecting a reservation: it is fulfilled, and its fee is charged now.
         if (holding && holding->reader_id == reader->id && holding->status == domain::ReservationStatus::kReady) {
           holding->status = domain::ReservationStatus::kCollected;
-          repos.circulation.update_reservation(*holding, now);
+          repos.circulation.update_reservation(*holding, domain::ReservationStatus::kReady, now);
           if (policies.limits.reservation_fee.cents > 0)
             repos.circulation.add_charge({reader->id, loan.id, "reservation_fee", policies.limits.reservation_fee,
                                           "{\"reservation_id\":" + std::to_string(holding->id) + "}", now});
@@ -278,7 +280,9 @@ Outcome<CheckInResult> check_in(const Context& context, NetworkCache& network, c
         result.title = item->title;
         if (auto loan = repos.circulation.open_loan_of_item(item->id)) {
           result.was_on_loan = true;
-          repos.circulation.close_loan(loan->id, returned_at, here->id);
+          // Returned by someone else meanwhile: start again from a fresh reading (it is then not on loan).
+          if (!repos.circulation.close_loan(loan->id, returned_at, here->id))
+            throw StoreError(StoreError::Kind::kBusy, "loan closed concurrently");
           repos.circulation.add_loan_event(loan->id, "check_in", now, std::nullopt, std::nullopt, "");
           const auto* lent_at = snapshot->find(loan->library_id);
           auto reader = repos.circulation.reader_by_id(loan->reader_id);
@@ -435,7 +439,7 @@ Outcome<ReservationResult> place_reservation(const Context& context, NetworkCach
         const bool already = std::any_of(active.begin(), active.end(),
                                           [&](const ReservationRecord& r) { return r.title_key == item->title_key; });
         const auto policy = domain::resolve_policy(policies, reader->category, item->facts, pickup->id);
-        const auto decision = domain::reserve_decision(standing, policy, policies.limits, has_on_loan, already);
+        const auto decision = domain::reserve_decision(standing, policy, policies.limits, has_on_loan, already, today);
         if (!decision.allowed()) return refused(decision);
         ReservationRecord reservation;
         reservation.reader_id = reader->id;
@@ -492,7 +496,7 @@ Outcome<domain::Done> cancel_reservation(const Context& context, NetworkCache& n
     auto ended = reservation.value();
     const auto was = ended.status;
     ended.status = domain::ReservationStatus::kCancelled;
-    repos.circulation.update_reservation(ended, now);
+    repos.circulation.update_reservation(ended, was, now);
     ended.status = was;
     release_item(context, repos, ended, today_of(context, now), now);
     result = domain::Done{};
@@ -523,7 +527,7 @@ Outcome<domain::Done> change_pickup_library(const Context& context, NetworkCache
     // A copy already travelling goes on to the old library and is sent on from there when it arrives.
     auto changed = reservation.value();
     changed.pickup_library_id = library->id;
-    repos.circulation.update_reservation(changed, std::nullopt);
+    repos.circulation.update_reservation(changed, changed.status, std::nullopt);
     result = domain::Done{};
   });
   return std::move(*result);
@@ -538,7 +542,7 @@ ExpiryReport expire_reservations(const Context& context, NetworkCache& network) 
     for (auto reservation : repos.circulation.reservations_to_expire(today)) {
       const auto was = reservation.status;
       reservation.status = domain::ReservationStatus::kExpired;
-      repos.circulation.update_reservation(reservation, now);
+      repos.circulation.update_reservation(reservation, was, now);
       if (was == domain::ReservationStatus::kReady) {
         ++report.uncollected_expired;
         reservation.status = was;

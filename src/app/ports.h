@@ -215,7 +215,8 @@ class CirculationRepository {
   virtual std::optional<LoanRecord> open_loan_of_item(long long item_id) = 0;
   // Throws StoreError(kUniqueViolation) when the item already has an open loan.
   virtual long long insert_loan(const LoanRecord& loan) = 0;
-  virtual void close_loan(long long loan_id, Instant returned_at, long long library_id) = 0;
+  // False when the loan was already closed (a concurrent return).
+  virtual bool close_loan(long long loan_id, Instant returned_at, long long library_id) = 0;
   // False when times_renewed is no longer `expected_times_renewed` (a concurrent renewal).
   virtual bool renew_loan(long long loan_id, int expected_times_renewed, Date new_due_on) = 0;
   // Returns the event id: the transaction reference number.
@@ -245,7 +246,10 @@ class CirculationRepository {
   virtual std::vector<ReservationRecord> waiting_for_title(const std::string& title_key) = 0;
   // The in-transit or ready reservation this copy has been set aside for.
   virtual std::optional<ReservationRecord> reservation_holding_item(long long item_id) = 0;
-  virtual void update_reservation(const ReservationRecord& reservation, std::optional<Instant> ended_at) = 0;
+  // Applies only while the stored status is still `expected`; throws StoreError(kBusy) otherwise, so the
+  // transaction is retried from a fresh reading (two copies racing to fill one reservation, say).
+  virtual void update_reservation(const ReservationRecord& reservation, domain::ReservationStatus expected,
+                                  std::optional<Instant> ended_at) = 0;
   // Waiting ones past their expiry date and ready ones past their last collection day.
   virtual std::vector<ReservationRecord> reservations_to_expire(Date today) = 0;
   virtual std::vector<ReservationRecord> ready_at(long long library_id) = 0;

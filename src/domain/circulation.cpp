@@ -108,7 +108,7 @@ Decision renew_decision(const ReaderSnapshot& reader, const LoanState& loan, con
 }
 
 Decision reserve_decision(const ReaderSnapshot& reader, const LoanPolicy& policy, const ReaderLimits& limits,
-                          bool reader_has_it_on_loan, bool reader_already_reserved) {
+                          bool reader_has_it_on_loan, bool reader_already_reserved, Date today) {
   Decision decision;
   switch (reader.status) {
     case ReaderStatus::kActive: break;
@@ -116,6 +116,8 @@ Decision reserve_decision(const ReaderSnapshot& reader, const LoanPolicy& policy
     case ReaderStatus::kExpired: refuse(decision, ErrorCode::kReaderExpired); break;
     default: refuse(decision, ErrorCode::kReaderNotActive);
   }
+  if (reader.status == ReaderStatus::kActive && reader.expires_on && *reader.expires_on < today)
+    refuse(decision, ErrorCode::kReaderExpired);
   if (!policy.reservable || !policy.loanable) refuse(decision, ErrorCode::kNotReservable);
   if (reader_has_it_on_loan) refuse(decision, ErrorCode::kAlreadyOnLoanToReader);
   if (reader_already_reserved) refuse(decision, ErrorCode::kAlreadyReserved);

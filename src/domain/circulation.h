@@ -70,7 +70,7 @@ Decision renew_decision(const ReaderSnapshot& reader, const LoanState& loan, con
                         const ReaderLimits& limits, bool reserved_by_another, Date today);
 
 Decision reserve_decision(const ReaderSnapshot& reader, const LoanPolicy& policy, const ReaderLimits& limits,
-                          bool reader_has_it_on_loan, bool reader_already_reserved);
+                          bool reader_has_it_on_loan, bool reader_already_reserved, Date today);
 
 // `start` + `days`, moved forward to the next day the library is open (a mobile library: has a stop).
 // A library closed for the next 60 days gets the plain date.

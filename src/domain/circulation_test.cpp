@@ -118,21 +118,25 @@ TEST(Renew, TableOfRefusals) {
 
 TEST(Reserve, TableOfRefusals) {
   const auto policy = policy_for(reader(), item());
-  EXPECT_TRUE(reserve_decision(reader(), policy, kPolicies.limits, false, false).allowed());
+  EXPECT_TRUE(reserve_decision(reader(), policy, kPolicies.limits, false, false, kToday).allowed());
   auto full = reader();
   full.reservations = 10;
-  EXPECT_EQ(codes(reserve_decision(full, policy, kPolicies.limits, false, false)),
+  EXPECT_EQ(codes(reserve_decision(full, policy, kPolicies.limits, false, false, kToday)),
             std::vector{ErrorCode::kReservationQuotaReached});
-  EXPECT_EQ(codes(reserve_decision(reader(), policy_for(reader(), item(ItemType::kAudioVisual)), kPolicies.limits, false, false)),
+  EXPECT_EQ(codes(reserve_decision(reader(), policy_for(reader(), item(ItemType::kAudioVisual)), kPolicies.limits, false, false, kToday)),
             std::vector{ErrorCode::kNotReservable});
   EXPECT_EQ(codes(reserve_decision(reader(), policy_for(reader(), item(ItemType::kBook, Collection::kReference)),
-                                   kPolicies.limits, false, false)),
+                                   kPolicies.limits, false, false, kToday)),
             std::vector{ErrorCode::kNotReservable});
-  EXPECT_EQ(codes(reserve_decision(reader(), policy, kPolicies.limits, true, true)),
+  EXPECT_EQ(codes(reserve_decision(reader(), policy, kPolicies.limits, true, true, kToday)),
             (std::vector{ErrorCode::kAlreadyOnLoanToReader, ErrorCode::kAlreadyReserved}));
+  auto expired = reader();
+  expired.expires_on = d("2026-11-01");
+  EXPECT_EQ(codes(reserve_decision(expired, policy, kPolicies.limits, false, false, kToday)),
+            std::vector{ErrorCode::kReaderExpired});
   auto fined = reader();
   fined.charges_outstanding = Money{13000};
-  EXPECT_EQ(codes(reserve_decision(fined, policy, kPolicies.limits, false, false)),
+  EXPECT_EQ(codes(reserve_decision(fined, policy, kPolicies.limits, false, false, kToday)),
             std::vector{ErrorCode::kFinesCeilingReached});
 }
 

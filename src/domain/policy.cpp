@@ -126,6 +126,14 @@ LendingPolicies default_policies() {
   e_book.fine_per_day = Money{0};  // e-book loans end by themselves
   rules.push_back({std::nullopt, ItemType::kEBook, std::nullopt, std::nullopt, e_book});
   rules.push_back({ReaderCategory::kEAccount, ItemType::kEBook, std::nullopt, std::nullopt, e_book});
+  // Where a collection rule and an item-type rule would tie, say what both mean together.
+  LoanPolicy junior_audio_visual = junior;
+  junior_audio_visual.reservable = false;
+  for (auto collection : {Collection::kYoungAdult, Collection::kChildren}) {
+    rules.push_back({std::nullopt, ItemType::kAudioVisual, collection, std::nullopt, junior_audio_visual});
+    rules.push_back({std::nullopt, ItemType::kEBook, collection, std::nullopt, e_book});
+    rules.push_back({ReaderCategory::kEAccount, ItemType::kEBook, collection, std::nullopt, e_book});
+  }
   return policies;
 }
 

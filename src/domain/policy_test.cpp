@@ -28,6 +28,9 @@ TEST(Policy, DefaultsFollowThePublishedRules) {
        false, 150},
       {"E-Account physical book", ReaderCategory::kEAccount, ItemType::kBook, Collection::kAdult, false, false, 150},
       {"E-Account e-book", ReaderCategory::kEAccount, ItemType::kEBook, Collection::kAdult, true, true, 0},
+      {"children's audio-visual: junior fine, not reservable", ReaderCategory::kAdult, ItemType::kAudioVisual,
+       Collection::kChildren, true, false, 50},
+      {"children's e-book: no fine", ReaderCategory::kChild, ItemType::kEBook, Collection::kChildren, true, true, 0},
       {"periodical back issue", ReaderCategory::kAdult, ItemType::kPeriodicalBackIssue, Collection::kAdult, true, true,
        150},
   };

@@ -444,6 +444,42 @@ TEST_P(Circulation, PullListsSendTheNearestCopy) {
   EXPECT_TRUE(pull_list(*context, network, district).empty());
 }
 
+TEST_P(Circulation, ConcurrentReturnsOfOneItemChargeOnce) {
+  ASSERT_TRUE(lend("R1000", "B100"));
+  clock->set(zone->to_instant({*parse_iso_date("2026-12-10"), 600}));
+  std::vector<std::thread> threads;
+  std::atomic<int> returned{0};
+  for (int i = 0; i < 8; ++i)
+    threads.emplace_back([&] {
+      auto result = check_in(*context, network, {"B100", central, Channel::kBookDrop, std::nullopt, ""});
+      if (result && result->was_on_loan) ++returned;
+    });
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(returned, 1);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM charges"), 1);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM loan_events WHERE kind = 'check_in'"), 1);
+}
+
+TEST_P(Circulation, TwoCopiesRacingFillOneReservationOnce) {
+  store->transact(Store::Mode::kWrite, [&](Repositories& repos) {
+    ItemRecord copy;
+    copy.barcode = "B100-2";
+    copy.title = "Second copy";
+    copy.title_key = "title:B100";
+    copy.facts = {domain::ItemType::kBook, domain::Collection::kAdult, central};
+    copy.current_library_id = central;
+    repos.circulation.insert_item(copy);
+  });
+  ASSERT_TRUE(place_reservation(*context, network, {"R1001", "B100", false, "CL", ""}));
+  std::thread first([&] { ASSERT_TRUE(check_in(*context, network, {"B100", central, Channel::kCounter, std::nullopt, ""})); });
+  std::thread second([&] { ASSERT_TRUE(check_in(*context, network, {"B100-2", central, Channel::kCounter, std::nullopt, ""})); });
+  first.join();
+  second.join();
+  EXPECT_EQ(count("SELECT COUNT(*) FROM items WHERE status = 'on_hold_shelf'"), 1);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM reservations WHERE status = 'ready'"), 1);
+  EXPECT_EQ(hold_shelf(*context, central).size(), 1u);
+}
+
 SHELFMARK_ON_BOTH_BACKENDS(Circulation);
 
 }  // namespace

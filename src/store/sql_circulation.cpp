@@ -141,9 +141,9 @@ class SqlCirculation final : public app::CirculationRepository {
         .integer(0);
   }
 
-  void close_loan(long long loan_id, Instant returned_at, long long library_id) override {
-    c_.execute("UPDATE loans SET returned_at = ?, returned_library_id = ? WHERE id = ? AND returned_at IS NULL",
-               {unix_seconds(returned_at), library_id, loan_id});
+  bool close_loan(long long loan_id, Instant returned_at, long long library_id) override {
+    return c_.execute("UPDATE loans SET returned_at = ?, returned_library_id = ? WHERE id = ? AND returned_at IS NULL",
+                      {unix_seconds(returned_at), library_id, loan_id}) == 1;
   }
 
   bool renew_loan(long long loan_id, int expected_times_renewed, Date new_due_on) override {
@@ -226,7 +226,8 @@ class SqlCirculation final : public app::CirculationRepository {
       suspension.first_day = date_of(row.text(1));
       suspension.last_day = date_of(row.text(2));
       if (!row.text(3).empty())
-        for (auto id : split(row.text(3), ',')) suspension.library_ids.push_back(std::stoll(std::string(id)));
+        for (auto id : split(row.text(3), ','))
+          if (!trim(id).empty()) suspension.library_ids.push_back(std::stoll(std::string(trim(id))));
       if (!row.text(4).empty())
         for (auto kind : split(row.text(4), ','))
           if (auto parsed = domain::parse_library_kind(kind)) suspension.library_kinds.push_back(*parsed);
@@ -302,16 +303,19 @@ class SqlCirculation final : public app::CirculationRepository {
     return found.front();
   }
 
-  void update_reservation(const app::ReservationRecord& r, std::optional<Instant> ended_at) override {
+  void update_reservation(const app::ReservationRecord& r, domain::ReservationStatus expected,
+                          std::optional<Instant> ended_at) override {
     Value ready = nullptr, collect = nullptr, ended = nullptr;
     if (r.ready_on) ready = format_iso_date(*r.ready_on);
     if (r.collect_by) collect = format_iso_date(*r.collect_by);
     if (ended_at) ended = unix_seconds(*ended_at);
-    c_.execute(
-        "UPDATE reservations SET status = ?, pickup_library_id = ?, filled_item_id = ?, ready_on = ?, collect_by = ?, "
-        "ended_at = ? WHERE id = ?",
-        {std::string(domain::reservation_status_code(r.status)), r.pickup_library_id, optional_value(r.filled_item_id),
-         ready, collect, ended, r.id});
+    if (c_.execute(
+            "UPDATE reservations SET status = ?, pickup_library_id = ?, filled_item_id = ?, ready_on = ?, "
+            "collect_by = ?, ended_at = ? WHERE id = ? AND status = ?",
+            {std::string(domain::reservation_status_code(r.status)), r.pickup_library_id,
+             optional_value(r.filled_item_id), ready, collect, ended, r.id,
+             std::string(domain::reservation_status_code(expected))}) != 1)
+      throw StoreError(StoreError::Kind::kBusy, "reservation changed concurrently");
   }
 
   std::vector<app::ReservationRecord> reservations_to_expire(Date today) override {

@@ -900,6 +900,14 @@ struct Site::Impl {
 
   // ----- circulation counter -----
 
+  // Each counter form carries a fresh random request id, so a double submission is applied once. A
+  // request without one (or with a forged short one) gets no key rather than a shared one.
+  static std::string idempotency_key(const Request& request) {
+    const auto id = request.form_value("request_id");
+    if (id.size() < 20 || id.size() > 100) return "";
+    return "web:" + id;
+  }
+
   // The counter's library: from the form or query, else the staff member's last choice (cookie), else the
   // first library of the network.
   const domain::Library* counter_library(Page& p, const app::NetworkSnapshot& network) {
@@ -1056,7 +1064,7 @@ struct Site::Impl {
     input.barcode = std::string(trim(p.request.form_value("barcode")));
     input.library_id = library->id;
     input.channel = app::Channel::kCounter;
-    input.idempotency_key = "web:" + p.request.form_value("request_id");
+    input.idempotency_key = idempotency_key(p.request);
     const auto reason = std::string(trim(p.request.form_value("override_reason")));
     if (!reason.empty()) {
       input.override_refusals = app::Override{p.session->user.id, reason};
@@ -1121,7 +1129,7 @@ struct Site::Impl {
     auto result = waive ? app::waive_charge(context, card, parse_id(p.request.form_value("charge")),
                                             std::string(trim(p.request.form_value("reason"))), p.session->user.id)
                         : app::pay_charges(context, {card, p.request.form_value("amount"), p.request.form_value("method"),
-                                                     p.session->user.id, "web:" + p.request.form_value("request_id")});
+                                                     p.session->user.id, idempotency_key(p.request)});
     data content;
     if (result) {
       content.set("outcome_ok", tf(lang, "{amount} settled. Receipt number {receipt}. Still owed: {owed}.",
@@ -1287,7 +1295,7 @@ struct Site::Impl {
     if (p.request.method == "POST" && library) {
       auto result = app::check_in(context, this->network,
                                   {std::string(trim(p.request.form_value("barcode"))), library->id,
-                                   app::Channel::kCounter, std::nullopt, "web:" + p.request.form_value("request_id")});
+                                   app::Channel::kCounter, std::nullopt, idempotency_key(p.request)});
       if (!result) {
         content.set("not_found", t(lang, "No item has this barcode."));
       } else {

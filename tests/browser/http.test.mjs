@@ -222,6 +222,13 @@ test('only counter staff and administrators use the counter', async () => {
   response = await client.request('/en/staff/counter/checkout', { method: 'POST', form: { csrf, card: '2100000000', barcode: 'nope', request_id: 'x1' } });
   assert.equal(response.status, 422);
   assert.match(response.text_, /No item has this barcode/);
+  // Forms without a request id are not mistaken for one another.
+  for (const barcode of ['3100000040', '3100000041']) {
+    response = await client.request('/en/staff/counter/checkout', { method: 'POST', form: { csrf, card: '2100000011', barcode } });
+    assert.equal(response.status, 200, barcode + ': ' + (/outcome[^>]*>([\s\S]*?)<\/div>/.exec(response.text_) || [])[1]);
+    assert.match(response.text_, /Lent: /);
+  }
+  assert.match(response.text_, /3100000040[\s\S]*3100000041|3100000041[\s\S]*3100000040/);
 });
 
 test('an overdue return charges a fine that the counter explains and takes payment for', async () => {

@@ -1,6 +1,6 @@
 // The command line others script against: subcommands, --help, settings from flags, files and the
 // environment, and one clear message with exit status 2 for every bad setting.
-import { test } from 'node:test';
+import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
@@ -8,7 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { binary } from './harness.mjs';
 
-function run(args, { input, env = {}, cwd } = {}) {
+// Commands run in a scratch directory, so defaults such as var/secret.key never land in the work tree.
+const scratch = mkdtempSync(join(tmpdir(), 'shelfmark-cli-cwd-'));
+after(() => rmSync(scratch, { recursive: true, force: true }));
+
+function run(args, { input, env = {}, cwd = scratch } = {}) {
   const result = spawnSync(binary, args, { input, encoding: 'utf8', cwd, env: { ...process.env, ...env } });
   return { code: result.status, out: result.stdout, err: result.stderr };
 }

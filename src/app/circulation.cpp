@@ -795,4 +795,17 @@ Outcome<domain::Done> remove_fine_suspension(const Context& context, const Actor
   return domain::Done{};
 }
 
+std::optional<CounterView> reader_at_counter(const Context& context, const std::string& card_number) {
+  const auto today = today_of(context, context.clock.now());
+  std::optional<CounterView> view;
+  context.store.transact(Store::Mode::kRead, [&](Repositories& repos) {
+    auto reader = repos.circulation.reader_by_card(card_number);
+    if (!reader) return;
+    view = CounterView{*reader, {}, repos.circulation.outstanding_charges(reader->id)};
+    for (const auto& loan : repos.circulation.open_loans_of_reader(reader->id))
+      view->loans.push_back({loan.barcode, loan.title, loan.due_on, loan.times_renewed, loan.due_on < today});
+  });
+  return view;
+}
+
 }  // namespace shelfmark::app

@@ -148,6 +148,23 @@ std::vector<PullListEntry> pull_list(const Context& context, NetworkCache& netwo
 
 std::string reservation_reference(long long reservation_id);
 
+// ----- the counter's view of a reader -----
+
+struct CounterLoan {
+  std::string barcode;
+  std::string title;
+  Date due_on;
+  int times_renewed = 0;
+  bool overdue = false;
+};
+struct CounterView {
+  ReaderRecord reader;
+  std::vector<CounterLoan> loans;
+  domain::Money charges_outstanding;
+};
+// Nullopt for an unknown card.
+std::optional<CounterView> reader_at_counter(const Context& context, const std::string& card_number);
+
 // ----- charges -----
 
 struct ChargeLine {

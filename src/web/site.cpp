@@ -963,24 +963,18 @@ struct Site::Impl {
     card = std::string(trim(card));
     content.set("card", card);
     if (!card.empty()) {
-      std::optional<app::ReaderRecord> reader;
-      std::vector<app::LoanRecord> loans;
-      domain::Money charges;
-      context.store.transact(app::Store::Mode::kRead, [&](app::Repositories& repos) {
-        reader = repos.circulation.reader_by_card(card);
-        if (!reader) return;
-        loans = repos.circulation.open_loans_of_reader(reader->id);
-        charges = repos.circulation.outstanding_charges(reader->id);
-      });
-      if (!reader) {
+      const auto view = app::reader_at_counter(context, card);
+      if (!view) {
         content.set("not_found", t(lang, "No reader has this card number."));
       } else {
-        const auto today = context.zone.to_local(context.clock.now()).date;
+        const auto& reader = view->reader;
+        const auto& loans = view->loans;
+        const auto charges = view->charges_outstanding;
         content.set("has_reader", true);
-        content.set("reader_name", reader->name);
-        content.set("reader_category", t(lang, reader_category_label(reader->category)));
-        const bool active = reader->status == domain::ReaderStatus::kActive;
-        content.set("reader_status", t(lang, reader_status_label(reader->status)));
+        content.set("reader_name", reader.name);
+        content.set("reader_category", t(lang, reader_category_label(reader.category)));
+        const bool active = reader.status == domain::ReaderStatus::kActive;
+        content.set("reader_status", t(lang, reader_status_label(reader.status)));
         content.set("reader_status_class", active ? "open" : "closed");
         content.set("charges", domain::format_money(charges));
         auto rows = list();
@@ -989,13 +983,13 @@ struct Site::Impl {
           row.set("barcode", loan.barcode);
           row.set("title", loan.title);
           row.set("due", format_date(translator, lang, loan.due_on));
-          row.set("overdue", loan.due_on < today);
+          row.set("overdue", loan.overdue);
           row.set("renewed", format_count(loan.times_renewed));
           rows.push_back(row);
         }
         content.set("loans", rows);
         content.set("has_loans", !loans.empty());
-        content.set("can_report_lost", reader->status != domain::ReaderStatus::kCardReportedLost);
+        content.set("can_report_lost", reader.status != domain::ReaderStatus::kCardReportedLost);
         auto lines = app::reader_charges(context, card);
         auto charge_rows = list();
         if (lines)

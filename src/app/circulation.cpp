@@ -1,6 +1,7 @@
 #include "app/circulation.h"
 
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <sstream>
 
@@ -91,6 +92,65 @@ Outcome<Result> write_once(const Context& context, Work work, Race on_race) {
   return std::move(*result);
 }
 
+using StoredFields = std::map<std::string, std::string>;
+
+// A request that may arrive more than once (a terminal resending, a double-clicked form): the result of its
+// first run is stored under its key and given again, marked `replayed`, to every repeat.
+template <class Result>
+struct Idempotent {
+  std::string operation;  // "check_out"
+  std::string key;        // operation + ":" + the client's key; empty when the client gave none
+  std::function<std::vector<std::pair<std::string, std::string>>(const Result&)> save;
+  std::function<Result(StoredFields&)> load;
+
+  Idempotent(std::string operation_name, const std::string& client_key,
+             std::function<std::vector<std::pair<std::string, std::string>>(const Result&)> save_fields,
+             std::function<Result(StoredFields&)> load_fields)
+      : operation(std::move(operation_name)),
+        key(client_key.empty() ? "" : operation + ":" + client_key),
+        save(std::move(save_fields)),
+        load(std::move(load_fields)) {}
+
+  std::optional<Result> earlier(Repositories& repos) const {
+    if (key.empty()) return std::nullopt;
+    auto stored = repos.circulation.idempotent_result(key);
+    if (!stored) return std::nullopt;
+    auto fields = decode(*stored);
+    auto result = load(fields);
+    result.replayed = true;
+    return result;
+  }
+};
+
+// One write transaction for a request that may be resent: a repeat gets the stored answer; a first run
+// stores its answer with its effects; losing a unique-violation race to the same request gives the winner's
+// answer, to another request whatever `on_race` says.
+template <class Result, class Work, class Race>
+Outcome<Result> write_idempotent(const Context& context, const Idempotent<Result>& request, Work work, Race on_race) {
+  return write_once<Result>(
+      context,
+      [&](Repositories& repos) -> Outcome<Result> {
+        if (auto earlier = request.earlier(repos)) return *earlier;
+        auto result = work(repos);
+        if (result && !request.key.empty())
+          repos.circulation.save_idempotent_result(request.key, request.operation,
+                                                   encode(request.save(result.value())), context.clock.now());
+        return result;
+      },
+      [&]() -> Outcome<Result> {
+        std::optional<Result> earlier;
+        context.store.transact(Store::Mode::kRead, [&](Repositories& repos) { earlier = request.earlier(repos); });
+        if (earlier) return *earlier;
+        return on_race();
+      });
+}
+
+// For writes whose races are all retries of one request: any other unique violation is a fault.
+template <class Result>
+Outcome<Result> unexpected_race() {
+  throw StoreError(StoreError::Kind::kOther, "a write raced with another that is not a retry of it");
+}
+
 // Decides where an item at `here` goes now (it has just come back, arrived in transit, been pulled from the
 // shelf for a reservation, or been left on the hold shelf by an expired reservation) and records it: fills
 // the first waiting reservation it can, else sends it home or back to the shelf.
@@ -167,18 +227,18 @@ std::string reference_number(long long event_id) {
 Outcome<CheckOutResult> check_out(const Context& context, NetworkCache& network, const CheckOutInput& input) {
   const auto now = context.clock.now();
   const auto today = today_of(context, now);
-  const auto replay = [&](Repositories& repos) -> std::optional<CheckOutResult> {
-    if (input.idempotency_key.empty()) return std::nullopt;
-    auto stored = repos.circulation.idempotent_result("check_out:" + input.idempotency_key);
-    if (!stored) return std::nullopt;
-    auto fields = decode(*stored);
-    return CheckOutResult{std::stoll(fields["loan_id"]), fields["barcode"], fields["title"],
-                          *parse_iso_date(fields["due_on"]), true};
-  };
-  return write_once<CheckOutResult>(
-      context,
+  const Idempotent<CheckOutResult> request(
+      "check_out", input.idempotency_key,
+      [](const CheckOutResult& r) -> std::vector<std::pair<std::string, std::string>> {
+        return {{"loan_id", std::to_string(r.loan_id)}, {"barcode", r.barcode}, {"title", r.title},
+                {"due_on", format_iso_date(r.due_on)}};
+      },
+      [](StoredFields& f) {
+        return CheckOutResult{std::stoll(f["loan_id"]), f["barcode"], f["title"], *parse_iso_date(f["due_on"]), true};
+      });
+  return write_idempotent(
+      context, request,
       [&](Repositories& repos) -> Outcome<CheckOutResult> {
-        if (auto earlier = replay(repos)) return *earlier;
         auto reader = repos.circulation.reader_by_card(input.card_number);
         if (!reader) return not_found("card");
         auto item = repos.circulation.item_by_barcode(input.barcode);
@@ -201,7 +261,7 @@ Outcome<CheckOutResult> check_out(const Context& context, NetworkCache& network,
         if (!decision.allowed() && !overridden) {
           // Under PostgreSQL's read committed, the same request may have committed since we first looked:
           // then the item is on loan to this reader because of it, and the answer is its answer.
-          if (auto earlier = replay(repos)) return *earlier;
+          if (auto earlier = request.earlier(repos)) return *earlier;
           return refused(decision);
         }
         LoanRecord loan;
@@ -230,20 +290,10 @@ Outcome<CheckOutResult> check_out(const Context& context, NetworkCache& network,
             repos.circulation.add_charge({reader->id, loan.id, "reservation_fee", policies.limits.reservation_fee,
                                           "{\"reservation_id\":" + std::to_string(holding->id) + "}", now});
         }
-        CheckOutResult result{loan.id, item->barcode, item->title, loan.due_on, false};
-        if (!input.idempotency_key.empty())
-          repos.circulation.save_idempotent_result(
-              "check_out:" + input.idempotency_key, "check_out",
-              encode({{"loan_id", std::to_string(loan.id)}, {"barcode", result.barcode}, {"title", result.title},
-                      {"due_on", format_iso_date(result.due_on)}}),
-              now);
-        return result;
+        return CheckOutResult{loan.id, item->barcode, item->title, loan.due_on, false};
       },
-      [&]() -> Outcome<CheckOutResult> {
-        // Another request won the race: the same request retried (answer as it was), or another checkout.
-        std::optional<CheckOutResult> earlier;
-        context.store.transact(Store::Mode::kRead, [&](Repositories& repos) { earlier = replay(repos); });
-        if (earlier) return *earlier;
+      // Another checkout of the item won.
+      []() -> Outcome<CheckOutResult> {
         return Failure{ErrorCode::kItemNotAvailable, {{"", ErrorCode::kItemNotAvailable, {}}}};
       });
 }
@@ -251,25 +301,29 @@ Outcome<CheckOutResult> check_out(const Context& context, NetworkCache& network,
 Outcome<CheckInResult> check_in(const Context& context, NetworkCache& network, const CheckInInput& input) {
   const auto now = context.clock.now();
   const auto returned_at = input.returned_at.value_or(now);
-  const auto replay = [&](Repositories& repos) -> std::optional<CheckInResult> {
-    if (input.idempotency_key.empty()) return std::nullopt;
-    auto stored = repos.circulation.idempotent_result("check_in:" + input.idempotency_key);
-    if (!stored) return std::nullopt;
-    auto fields = decode(*stored);
-    CheckInResult result;
-    result.was_on_loan = fields["was_on_loan"] == "1";
-    result.barcode = fields["barcode"];
-    result.title = fields["title"];
-    result.routing.routing = static_cast<domain::Routing>(std::stoi(fields["routing"]));
-    if (!fields["to_library"].empty()) result.routing.to_library_id = std::stoll(fields["to_library"]);
-    result.fine = {std::stoll(fields["fine"])};
-    result.replayed = true;
-    return result;
-  };
-  return write_once<CheckInResult>(
-      context,
+  const Idempotent<CheckInResult> request(
+      "check_in", input.idempotency_key,
+      [](const CheckInResult& r) -> std::vector<std::pair<std::string, std::string>> {
+        return {{"was_on_loan", r.was_on_loan ? "1" : "0"},
+                {"barcode", r.barcode},
+                {"title", r.title},
+                {"routing", std::to_string(static_cast<int>(r.routing.routing))},
+                {"to_library", r.routing.to_library_id ? std::to_string(*r.routing.to_library_id) : ""},
+                {"fine", std::to_string(r.fine.cents)}};
+      },
+      [](StoredFields& f) {
+        CheckInResult result;
+        result.was_on_loan = f["was_on_loan"] == "1";
+        result.barcode = f["barcode"];
+        result.title = f["title"];
+        result.routing.routing = static_cast<domain::Routing>(std::stoi(f["routing"]));
+        if (!f["to_library"].empty()) result.routing.to_library_id = std::stoll(f["to_library"]);
+        result.fine = {std::stoll(f["fine"])};
+        return result;
+      });
+  return write_idempotent(
+      context, request,
       [&](Repositories& repos) -> Outcome<CheckInResult> {
-        if (auto earlier = replay(repos)) return *earlier;
         auto item = repos.circulation.item_by_barcode(input.barcode);
         if (!item) return not_found("barcode");
         const auto snapshot = network.get(repos);
@@ -303,40 +357,26 @@ Outcome<CheckInResult> check_in(const Context& context, NetworkCache& network, c
         }
         result.routing = route_item(repos, *item, here->id, context.zone.to_local(now).date,
                                     repos.circulation.lending_policies().limits, now);
-        if (!input.idempotency_key.empty())
-          repos.circulation.save_idempotent_result(
-              "check_in:" + input.idempotency_key, "check_in",
-              encode({{"was_on_loan", result.was_on_loan ? "1" : "0"},
-                      {"barcode", result.barcode},
-                      {"title", result.title},
-                      {"routing", std::to_string(static_cast<int>(result.routing.routing))},
-                      {"to_library", result.routing.to_library_id ? std::to_string(*result.routing.to_library_id) : ""},
-                      {"fine", std::to_string(result.fine.cents)}}),
-              now);
         return result;
       },
-      [&]() -> Outcome<CheckInResult> {
-        std::optional<CheckInResult> earlier;
-        context.store.transact(Store::Mode::kRead, [&](Repositories& repos) { earlier = replay(repos); });
-        if (earlier) return *earlier;
-        throw StoreError(StoreError::Kind::kOther, "check-in raced with another write");
-      });
+      unexpected_race<CheckInResult>);
 }
 
 Outcome<RenewResult> renew(const Context& context, NetworkCache& network, const RenewInput& input) {
   const auto now = context.clock.now();
   const auto today = today_of(context, now);
-  const auto replay = [&](Repositories& repos) -> std::optional<RenewResult> {
-    if (input.idempotency_key.empty()) return std::nullopt;
-    auto stored = repos.circulation.idempotent_result("renew:" + input.idempotency_key);
-    if (!stored) return std::nullopt;
-    auto fields = decode(*stored);
-    return RenewResult{fields["barcode"], fields["title"], *parse_iso_date(fields["due_on"]), fields["reference"], true};
-  };
-  return write_once<RenewResult>(
-      context,
+  const Idempotent<RenewResult> request(
+      "renew", input.idempotency_key,
+      [](const RenewResult& r) -> std::vector<std::pair<std::string, std::string>> {
+        return {{"barcode", r.barcode}, {"title", r.title}, {"due_on", format_iso_date(r.due_on)},
+                {"reference", r.reference}};
+      },
+      [](StoredFields& f) {
+        return RenewResult{f["barcode"], f["title"], *parse_iso_date(f["due_on"]), f["reference"], true};
+      });
+  return write_idempotent(
+      context, request,
       [&](Repositories& repos) -> Outcome<RenewResult> {
-        if (auto earlier = replay(repos)) return *earlier;
         auto reader = repos.circulation.reader_by_card(input.card_number);
         if (!reader) return not_found("card");
         auto item = repos.circulation.item_by_barcode(input.barcode);
@@ -366,21 +406,9 @@ Outcome<RenewResult> renew(const Context& context, NetworkCache& network, const 
                               "refusals=" + refusal_names(decision) + "; reason=" + reason});
         }
         const auto event = repos.circulation.add_loan_event(loan->id, "renew", now, due, staff, reason);
-        RenewResult result{item->barcode, item->title, due, reference_number(event), false};
-        if (!input.idempotency_key.empty())
-          repos.circulation.save_idempotent_result(
-              "renew:" + input.idempotency_key, "renew",
-              encode({{"barcode", result.barcode}, {"title", result.title}, {"due_on", format_iso_date(due)},
-                      {"reference", result.reference}}),
-              now);
-        return result;
+        return RenewResult{item->barcode, item->title, due, reference_number(event), false};
       },
-      [&]() -> Outcome<RenewResult> {
-        std::optional<RenewResult> earlier;
-        context.store.transact(Store::Mode::kRead, [&](Repositories& repos) { earlier = replay(repos); });
-        if (earlier) return *earlier;
-        throw StoreError(StoreError::Kind::kOther, "renewal raced with another write");
-      });
+      unexpected_race<RenewResult>);
 }
 
 Outcome<std::vector<RenewAllItem>> renew_all(const Context& context, NetworkCache& network,
@@ -642,17 +670,18 @@ Outcome<PaymentResult> pay_charges(const Context& context, const PaymentInput& i
   const std::string method = input.method.empty() ? "cash" : input.method;
   if (method != "cash" && method != "octopus" && method != "card")
     return domain::invalid({{"method", ErrorCode::kInvalidChoice, {}}});
-  const auto replay = [&](Repositories& repos) -> std::optional<PaymentResult> {
-    if (input.idempotency_key.empty()) return std::nullopt;
-    auto stored = repos.circulation.idempotent_result("pay:" + input.idempotency_key);
-    if (!stored) return std::nullopt;
-    auto fields = decode(*stored);
-    return PaymentResult{fields["receipt"], {std::stoll(fields["amount"])}, {std::stoll(fields["still_owed"])}};
-  };
-  return write_once<PaymentResult>(
-      context,
+  const Idempotent<PaymentResult> request(
+      "pay", input.idempotency_key,
+      [](const PaymentResult& r) -> std::vector<std::pair<std::string, std::string>> {
+        return {{"receipt", r.receipt}, {"amount", std::to_string(r.amount.cents)},
+                {"still_owed", std::to_string(r.still_owed.cents)}};
+      },
+      [](StoredFields& f) {
+        return PaymentResult{f["receipt"], {std::stoll(f["amount"])}, {std::stoll(f["still_owed"])}};
+      });
+  return write_idempotent(
+      context, request,
       [&](Repositories& repos) -> Outcome<PaymentResult> {
-        if (auto earlier = replay(repos)) return *earlier;
         auto reader = repos.circulation.reader_by_card(input.card_number);
         if (!reader) return not_found("card");
         const auto charges = repos.circulation.charges_of_reader(reader->id);
@@ -668,20 +697,9 @@ Outcome<PaymentResult> pay_charges(const Context& context, const PaymentInput& i
         PaymentResult result{receipt_number('P', id), *amount, {total.cents - amount->cents}};
         repos.audit.record({now, input.staff_id, "charges.payment", "reader:" + std::to_string(reader->id),
                             "receipt=" + result.receipt + "; amount=" + domain::format_money(*amount) + "; method=" + method});
-        if (!input.idempotency_key.empty())
-          repos.circulation.save_idempotent_result(
-              "pay:" + input.idempotency_key, "pay",
-              encode({{"receipt", result.receipt}, {"amount", std::to_string(result.amount.cents)},
-                      {"still_owed", std::to_string(result.still_owed.cents)}}),
-              now);
         return result;
       },
-      [&]() -> Outcome<PaymentResult> {
-        std::optional<PaymentResult> earlier;
-        context.store.transact(Store::Mode::kRead, [&](Repositories& repos) { earlier = replay(repos); });
-        if (earlier) return *earlier;
-        throw StoreError(StoreError::Kind::kOther, "payment raced with another write");
-      });
+      unexpected_race<PaymentResult>);
 }
 
 Outcome<PaymentResult> waive_charge(const Context& context, const std::string& card_number, long long charge_id,

@@ -193,6 +193,7 @@ struct PaymentResult {
   std::string receipt;  // "P" or "W" followed by digits
   domain::Money amount;
   domain::Money still_owed;
+  bool replayed = false;
 };
 // Settles the oldest charges first; refuses more than is owed.
 domain::Outcome<PaymentResult> pay_charges(const Context& context, const PaymentInput& input);

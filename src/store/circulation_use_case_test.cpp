@@ -389,6 +389,7 @@ TEST_P(Circulation, ChargesArePaidOldestFirstAndWaivedWithAReason) {
   auto again = pay_charges(*context, {"R1000", "5.50", "octopus", 7, "till-1"});
   ASSERT_TRUE(again);
   EXPECT_EQ(again->receipt, paid->receipt);
+  EXPECT_TRUE(again->replayed);
   charges = reader_charges(*context, "R1000");
   EXPECT_EQ(charges.value()[0].outstanding.cents, 0);    // the oldest, HK$4.50, settled
   EXPECT_EQ(charges.value()[1].outstanding.cents, 650);  // HK$1.00 of the next

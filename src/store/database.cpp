@@ -25,6 +25,17 @@ std::optional<long long> Row::optional_integer(std::size_t i) const {
   return integer(i);
 }
 
+Date Row::date(std::size_t i) const {
+  auto parsed = parse_iso_date(text(i));
+  if (!parsed) throw app::StoreError(app::StoreError::Kind::kOther, "bad date in database: " + text(i));
+  return *parsed;
+}
+
+std::optional<Date> Row::optional_date(std::size_t i) const {
+  if (is_null(i)) return std::nullopt;
+  return date(i);
+}
+
 Database::Lease::~Lease() {
   if (owner_ && connection_) owner_->give_back(std::move(connection_));
 }

@@ -31,6 +31,9 @@ class Row {
   const std::string& text(std::size_t i) const;
   long long integer(std::size_t i) const;
   std::optional<long long> optional_integer(std::size_t i) const;
+  // A calendar date stored as ISO text; a malformed one is a StoreError, never a silent default.
+  Date date(std::size_t i) const;
+  std::optional<Date> optional_date(std::size_t i) const;
   std::size_t size() const { return cells_.size(); }
 
  private:

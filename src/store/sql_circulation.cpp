@@ -35,12 +35,6 @@ Enum parse_of(const std::pair<Enum, std::string_view> (&table)[N], const std::st
   throw StoreError(StoreError::Kind::kOther, "unknown code in database: " + code);
 }
 
-Date date_of(const std::string& iso) {
-  auto date = parse_iso_date(iso);
-  if (!date) throw StoreError(StoreError::Kind::kOther, "bad date in database: " + iso);
-  return *date;
-}
-
 Value optional_value(const std::optional<long long>& value) {
   if (value) return *value;
   return nullptr;
@@ -83,23 +77,9 @@ class SqlCirculation final : public app::CirculationRepository {
   }
 
   std::optional<app::ItemRecord> item_by_barcode(const std::string& barcode) override {
-    auto rows = c_.query(
-        "SELECT id, barcode, title, title_key, item_type, collection, home_library_id, status, current_library_id, "
-        "transit_to_library_id FROM items WHERE barcode = ?",
-        {barcode});
-    if (rows.empty()) return std::nullopt;
-    const auto& row = rows[0];
-    app::ItemRecord item;
-    item.id = row.integer(0);
-    item.barcode = row.text(1);
-    item.title = row.text(2);
-    item.title_key = row.text(3);
-    item.facts = {domain::parse_item_type(row.text(4)).value_or(domain::ItemType::kBook),
-                  domain::parse_collection(row.text(5)).value_or(domain::Collection::kNotForLoan), row.integer(6)};
-    item.status = parse_of(kItemStatuses, row.text(7));
-    item.current_library_id = row.optional_integer(8);
-    item.transit_to_library_id = row.optional_integer(9);
-    return item;
+    auto found = items_where("barcode = ?", {barcode});
+    if (found.empty()) return std::nullopt;
+    return std::move(found.front());
   }
 
   long long insert_item(const app::ItemRecord& item) override {
@@ -223,8 +203,8 @@ class SqlCirculation final : public app::CirculationRepository {
              "reason_tc FROM fine_suspensions ORDER BY first_day, id")) {
       domain::FineSuspension suspension;
       suspension.id = row.integer(0);
-      suspension.first_day = date_of(row.text(1));
-      suspension.last_day = date_of(row.text(2));
+      suspension.first_day = row.date(1);
+      suspension.last_day = row.date(2);
       if (!row.text(3).empty())
         for (auto id : split(row.text(3), ','))
           if (!trim(id).empty()) suspension.library_ids.push_back(std::stoll(std::string(trim(id))));
@@ -234,7 +214,7 @@ class SqlCirculation final : public app::CirculationRepository {
       if (!row.text(5).empty())
         for (auto kind : split(row.text(5), ','))
           if (auto parsed = domain::parse_library_kind(kind)) suspension.excluded_kinds.push_back(*parsed);
-      if (!row.is_null(6)) suspension.borrowed_before = date_of(row.text(6));
+      suspension.borrowed_before = row.optional_date(6);
       suspension.reason = {row.text(7), row.text(8)};
       out.push_back(std::move(suspension));
     }
@@ -268,9 +248,9 @@ class SqlCirculation final : public app::CirculationRepository {
   }
 
   std::optional<app::ItemRecord> item_by_id(long long id) override {
-    auto rows = c_.query("SELECT barcode FROM items WHERE id = ?", {id});
-    if (rows.empty()) return std::nullopt;
-    return item_by_barcode(rows[0].text(0));
+    auto found = items_where("id = ?", {id});
+    if (found.empty()) return std::nullopt;
+    return std::move(found.front());
   }
 
   long long insert_reservation(const app::ReservationRecord& r) override {
@@ -327,11 +307,7 @@ class SqlCirculation final : public app::CirculationRepository {
   std::vector<app::ReservationRecord> all_waiting() override { return reservations_where("status = 'waiting'", {}); }
 
   std::vector<app::ItemRecord> available_copies(const std::string& title_key) override {
-    std::vector<app::ItemRecord> out;
-    for (const auto& row : c_.query("SELECT barcode FROM items WHERE title_key = ? AND status = 'available' ORDER BY id",
-                                    {title_key}))
-      if (auto item = item_by_barcode(row.text(0))) out.push_back(std::move(*item));
-    return out;
+    return items_where("title_key = ? AND status = 'available'", {title_key});
   }
 
   std::vector<app::ReservationRecord> ready_at(long long library_id) override {
@@ -362,8 +338,30 @@ class SqlCirculation final : public app::CirculationRepository {
     reader.name = row.text(2);
     reader.category = domain::parse_reader_category(row.text(3)).value_or(domain::ReaderCategory::kAdult);
     reader.status = parse_of(kReaderStatuses, row.text(4));
-    if (!row.is_null(5)) reader.expires_on = date_of(row.text(5));
+    reader.expires_on = row.optional_date(5);
     return reader;
+  }
+
+  std::vector<app::ItemRecord> items_where(const std::string& where, const Params& params) {
+    std::vector<app::ItemRecord> out;
+    for (const auto& row : c_.query(
+             "SELECT id, barcode, title, title_key, item_type, collection, home_library_id, status, "
+             "current_library_id, transit_to_library_id FROM items WHERE " +
+                 where + " ORDER BY id",
+             params)) {
+      app::ItemRecord item;
+      item.id = row.integer(0);
+      item.barcode = row.text(1);
+      item.title = row.text(2);
+      item.title_key = row.text(3);
+      item.facts = {domain::parse_item_type(row.text(4)).value_or(domain::ItemType::kBook),
+                    domain::parse_collection(row.text(5)).value_or(domain::Collection::kNotForLoan), row.integer(6)};
+      item.status = parse_of(kItemStatuses, row.text(7));
+      item.current_library_id = row.optional_integer(8);
+      item.transit_to_library_id = row.optional_integer(9);
+      out.push_back(std::move(item));
+    }
+    return out;
   }
 
   std::vector<app::LoanRecord> loans_where(const std::string& where, const Params& params) {
@@ -380,7 +378,7 @@ class SqlCirculation final : public app::CirculationRepository {
       loan.library_id = row.integer(3);
       loan.channel = row.text(4);
       loan.checked_out_at = instant_from_unix(row.integer(5));
-      loan.due_on = date_of(row.text(6));
+      loan.due_on = row.date(6);
       loan.times_renewed = static_cast<int>(row.integer(7));
       loan.item_type = domain::parse_item_type(row.text(8)).value_or(domain::ItemType::kBook);
       loan.barcode = row.text(9);
@@ -404,11 +402,11 @@ class SqlCirculation final : public app::CirculationRepository {
       r.item_id = row.optional_integer(3);
       r.pickup_library_id = row.integer(4);
       r.placed_at = instant_from_unix(row.integer(5));
-      r.expires_on = date_of(row.text(6));
+      r.expires_on = row.date(6);
       r.status = domain::parse_reservation_status(row.text(7)).value_or(domain::ReservationStatus::kCancelled);
       r.filled_item_id = row.optional_integer(8);
-      if (!row.is_null(9)) r.ready_on = date_of(row.text(9));
-      if (!row.is_null(10)) r.collect_by = date_of(row.text(10));
+      r.ready_on = row.optional_date(9);
+      r.collect_by = row.optional_date(10);
       out.push_back(std::move(r));
     }
     return out;

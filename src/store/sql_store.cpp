@@ -33,12 +33,6 @@ std::vector<domain::Facility> split_facilities(const std::string& text) {
   return out;
 }
 
-Date date_of(const std::string& iso) {
-  auto date = parse_iso_date(iso);
-  if (!date) throw StoreError(StoreError::Kind::kOther, "bad date in database: " + iso);
-  return *date;
-}
-
 void bump(Connection& connection, const char* counter) {
   connection.execute("UPDATE counters SET value = value + 1 WHERE name = ?", {std::string(counter)});
 }
@@ -154,7 +148,7 @@ class SqlLibraries final : public app::LibraryRepository {
   domain::HolidayCalendar holidays() override {
     domain::HolidayCalendar calendar;
     for (const auto& row : c_.query("SELECT day, name_en, name_tc FROM holidays ORDER BY day"))
-      calendar.holidays.push_back({date_of(row.text(0)), {row.text(1), row.text(2)}});
+      calendar.holidays.push_back({row.date(0), {row.text(1), row.text(2)}});
     return calendar;
   }
 
@@ -220,7 +214,7 @@ class SqlLibraries final : public app::LibraryRepository {
                                     child_params))
       if (auto* library = find(row.integer(0))) {
         auto ranges = domain::parse_time_ranges(row.text(3));
-        library->special_hours.push_back({row.integer(1), date_of(row.text(2)),
+        library->special_hours.push_back({row.integer(1), row.date(2),
                                           ranges ? ranges.value() : std::vector<domain::TimeRange>{},
                                           {row.text(4), row.text(5)}});
       }
@@ -229,7 +223,7 @@ class SqlLibraries final : public app::LibraryRepository {
                                     child_params))
       if (auto* library = find(row.integer(0)))
         library->closures.push_back(
-            {row.integer(1), date_of(row.text(2)), date_of(row.text(3)), {row.text(4), row.text(5)}});
+            {row.integer(1), row.date(2), row.date(3), {row.text(4), row.text(5)}});
     for (const auto& row : c_.query("SELECT library_id, id, name_en, name_tc, district, address_en, address_tc, "
                                     "weekday, opens, closes FROM mobile_stops" +
                                         child_where + " ORDER BY weekday, opens",

@@ -252,44 +252,35 @@ struct Site::Impl {
   }
 
   Response error_page(Page& p, int status) {
+    struct ErrorText {
+      int status;     // as asked for
+      int sent;       // as answered (419 is our name for an expired form, sent as 403)
+      const char* heading;
+      const char* message;
+    };
+    static constexpr ErrorText kTexts[] = {
+        {404, 404, N_("Page not found"),
+         N_("We could not find this page. It may have been moved or removed, or the address may be mistyped.")},
+        {403, 403, N_("Not allowed"), N_("Your account is not allowed to do this.")},
+        {400, 400, N_("Something was wrong with the request"),
+         N_("The information sent could not be read. Please go back and try again.")},
+        {413, 413, N_("What you sent is too large"),
+         N_("Please send less at a time, or make the file smaller, and try again.")},
+        {415, 415, N_("Something was wrong with the request"), N_("This kind of content cannot be accepted here.")},
+        {419, 403, N_("This form has expired"),
+         N_("For your security, forms expire. Please go back, reload the page and try again.")},
+        {405, 405, N_("Not allowed"), N_("This address cannot be used that way.")},
+        {500, 500, N_("Sorry, something went wrong"), N_("The problem has been recorded. Please try again in a few minutes.")},
+    };
+    const ErrorText* text = &kTexts[std::size(kTexts) - 1];
+    for (const auto& entry : kTexts)
+      if (entry.status == status) text = &entry;
+    status = text->sent;
+    // The 500 page must not need the database: it may be what failed.
+    if (status == 500) p.banners = false;
     data content;
-    std::string heading, message;
-    switch (status) {
-      case 404:
-        heading = t(p.lang, "Page not found");
-        message = t(p.lang, "We could not find this page. It may have been moved or removed, or the address may be mistyped.");
-        break;
-      case 403:
-        heading = t(p.lang, "Not allowed");
-        message = t(p.lang, "Your account is not allowed to do this.");
-        break;
-      case 400:
-        heading = t(p.lang, "Something was wrong with the request");
-        message = t(p.lang, "The information sent could not be read. Please go back and try again.");
-        break;
-      case 413:
-        heading = t(p.lang, "What you sent is too large");
-        message = t(p.lang, "Please send less at a time, or make the file smaller, and try again.");
-        break;
-      case 415:
-        heading = t(p.lang, "Something was wrong with the request");
-        message = t(p.lang, "This kind of content cannot be accepted here.");
-        break;
-      case 419:
-        heading = t(p.lang, "This form has expired");
-        message = t(p.lang, "For your security, forms expire. Please go back, reload the page and try again.");
-        status = 403;
-        break;
-      case 405:
-        heading = t(p.lang, "Not allowed");
-        message = t(p.lang, "This address cannot be used that way.");
-        break;
-      default:
-        p.banners = false;
-        heading = t(p.lang, "Sorry, something went wrong");
-        message = t(p.lang, "The problem has been recorded. Please try again in a few minutes.");
-        status = 500;
-    }
+    const auto heading = t(p.lang, text->heading);
+    const auto message = t(p.lang, text->message);
     content.set("heading", heading);
     content.set("message", message);
     p.switch_path = "/" + lang_code(p.lang) + "/";

@@ -218,6 +218,15 @@ std::string_view channel_code(Channel channel) {
   return "counter";
 }
 
+bool staff_may_override(const domain::Failure& refusal) {
+  domain::Decision decision;
+  for (const auto& field : refusal.fields) {
+    if (!field.field.empty()) return false;  // an unknown card or item, not a rule
+    decision.refusals.push_back({field.code, field.params});
+  }
+  return !decision.allowed() && decision.overridable();
+}
+
 std::string reference_number(long long event_id) {
   auto digits = std::to_string(event_id);
   if (digits.size() < 8) digits.insert(0, 8 - digits.size(), '0');

@@ -40,6 +40,8 @@ struct CheckOutResult {
 };
 
 // Failure fields: one per refusal (field "" for decisions, "card" / "barcode" for unknown ones).
+// Whether staff may lend anyway (with a reason): every refusal is one the catalogue lets staff override.
+bool staff_may_override(const domain::Failure& refusal);
 domain::Outcome<CheckOutResult> check_out(const Context& context, NetworkCache& network, const CheckOutInput& input);
 
 struct CheckInInput {

@@ -102,6 +102,9 @@ TEST_P(Circulation, QuotaRefusedUnlessStaffOverrideWithAReason) {
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error().code, ErrorCode::kLoanQuotaReached);
   EXPECT_EQ(refused.error().fields.at(0).params.at("max"), "10");
+  EXPECT_TRUE(staff_may_override(refused.error()));
+  EXPECT_FALSE(staff_may_override(lend("R1000", "REF1").error()));
+  EXPECT_FALSE(staff_may_override(lend("NOBODY", "B110").error()));
   EXPECT_FALSE(lend("R1000", "B110", "", Override{7, ""}));  // no reason, no override
   ASSERT_TRUE(lend("R1000", "B110", "", Override{7, "Reader is a teacher preparing a class"}));
   std::vector<AuditEntry> audit;

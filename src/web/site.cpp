@@ -932,13 +932,6 @@ struct Site::Impl {
     return texts;
   }
 
-  static bool failure_overridable(const domain::Failure& failure) {
-    if (failure.fields.empty()) return false;
-    for (const auto& field : failure.fields)
-      if (!field.field.empty() || !domain::error_info(field.code).staff_may_override) return false;
-    return true;
-  }
-
   Response staff_counter(Page& p, data content = data()) {
     p.route = "/{lang}/staff/counter";
     p.nav = "staff";
@@ -1071,7 +1064,7 @@ struct Site::Impl {
       content.set("refusal_heading", t(lang, "Not lent"));
       content.set("refusals", refusals);
       content.set("barcode", input.barcode);
-      content.set("can_override", failure_overridable(result.error()) && reason.empty());
+      content.set("can_override", app::staff_may_override(result.error()) && reason.empty());
     }
     auto response = staff_counter(p, content);
     response.route = "/{lang}/staff/counter/checkout";

@@ -1,5 +1,7 @@
 #include "app/circulation.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <functional>
 #include <map>
@@ -18,7 +20,9 @@ Failure refused(const domain::Decision& decision) {
   return failure;
 }
 
-Failure not_found(const std::string& field) { return Failure{ErrorCode::kNotFound, {{field, ErrorCode::kNotFound, {}}}}; }
+Failure not_found(const std::string& field) {
+  return Failure{ErrorCode::kNotFound, {{field, ErrorCode::kNotFound, {}}}};
+}
 
 Date today_of(const Context& context, Instant at) { return context.zone.to_local(at).date; }
 
@@ -70,13 +74,14 @@ std::map<std::string, std::string> decode(const std::string& text) {
 std::string explanation_json(const domain::FineExplanation& fine) {
   std::string suspended;
   for (const auto& part : fine.suspensions)
-    suspended += (suspended.empty() ? "" : ",") + std::string("{\"suspension_id\":") + std::to_string(part.suspension_id) +
-                 ",\"from\":\"" + format_iso_date(part.first_day) + "\",\"to\":\"" + format_iso_date(part.last_day) +
-                 "\",\"days\":" + std::to_string(part.days) + "}";
-  return "{\"days_overdue\":" + std::to_string(fine.days_overdue) + ",\"days_suspended\":" +
-         std::to_string(fine.days_suspended) + ",\"days_charged\":" + std::to_string(fine.days_charged) +
-         ",\"rate_cents\":" + std::to_string(fine.rate.cents) + ",\"amount_cents\":" +
-         std::to_string(fine.amount.cents) + ",\"suspended\":[" + suspended + "]}";
+    suspended += (suspended.empty() ? "" : ",") + std::string("{\"suspension_id\":") +
+                 std::to_string(part.suspension_id) + ",\"from\":\"" + format_iso_date(part.first_day) +
+                 "\",\"to\":\"" + format_iso_date(part.last_day) + "\",\"days\":" + std::to_string(part.days) + "}";
+  return "{\"days_overdue\":" + std::to_string(fine.days_overdue) +
+         ",\"days_suspended\":" + std::to_string(fine.days_suspended) +
+         ",\"days_charged\":" + std::to_string(fine.days_charged) +
+         ",\"rate_cents\":" + std::to_string(fine.rate.cents) +
+         ",\"amount_cents\":" + std::to_string(fine.amount.cents) + ",\"suspended\":[" + suspended + "]}";
 }
 
 // Runs `work` in a write transaction. A unique violation (a racing request won) is answered by `on_race`.
@@ -133,8 +138,8 @@ Outcome<Result> write_idempotent(const Context& context, const Idempotent<Result
         if (auto earlier = request.earlier(repos)) return *earlier;
         auto result = work(repos);
         if (result && !request.key.empty())
-          repos.circulation.save_idempotent_result(request.key, request.operation,
-                                                   encode(request.save(result.value())), context.clock.now());
+          repos.circulation.save_idempotent_result(request.key, request.operation, encode(request.save(result.value())),
+                                                   context.clock.now());
         return result;
       },
       [&]() -> Outcome<Result> {
@@ -177,7 +182,8 @@ domain::RoutingDecision route_item(Repositories& repos, const ItemRecord& item, 
   }
   std::vector<domain::QueuedReservation> queue;
   const auto waiting = repos.circulation.waiting_for_title(item.title_key);
-  for (const auto& r : waiting) queue.push_back({r.id, r.reader_id, r.placed_at, r.pickup_library_id, r.item_id, r.expires_on});
+  for (const auto& r : waiting)
+    queue.push_back({r.id, r.reader_id, r.placed_at, r.pickup_library_id, r.item_id, r.expires_on});
   const auto index = domain::next_reservation_to_fill(queue, item.id, today);
   std::optional<domain::QueuedReservation> chosen;
   if (index) chosen = queue[*index];  // the queue is `waiting`, in the same order
@@ -208,12 +214,18 @@ domain::RoutingDecision route_item(Repositories& repos, const ItemRecord& item, 
 
 std::string_view channel_code(Channel channel) {
   switch (channel) {
-    case Channel::kCounter: return "counter";
-    case Channel::kSelfCheck: return "self_check";
-    case Channel::kBookDrop: return "book_drop";
-    case Channel::kSelfServiceStation: return "self_service_station";
-    case Channel::kWeb: return "web";
-    case Channel::kSip2: return "sip2";
+    case Channel::kCounter:
+      return "counter";
+    case Channel::kSelfCheck:
+      return "self_check";
+    case Channel::kBookDrop:
+      return "book_drop";
+    case Channel::kSelfServiceStation:
+      return "self_service_station";
+    case Channel::kWeb:
+      return "web";
+    case Channel::kSip2:
+      return "sip2";
   }
   return "counter";
 }
@@ -239,7 +251,9 @@ Outcome<CheckOutResult> check_out(const Context& context, NetworkCache& network,
   const Idempotent<CheckOutResult> request(
       "check_out", input.idempotency_key,
       [](const CheckOutResult& r) -> std::vector<std::pair<std::string, std::string>> {
-        return {{"loan_id", std::to_string(r.loan_id)}, {"barcode", r.barcode}, {"title", r.title},
+        return {{"loan_id", std::to_string(r.loan_id)},
+                {"barcode", r.barcode},
+                {"title", r.title},
                 {"due_on", format_iso_date(r.due_on)}};
       },
       [](StoredFields& f) {
@@ -255,7 +269,7 @@ Outcome<CheckOutResult> check_out(const Context& context, NetworkCache& network,
         const auto snapshot = network.get(repos);
         const auto* library = snapshot->find(input.library_id);
         if (!library) return not_found("library");
-        const auto policies = repos.circulation.lending_policies();
+        const auto& policies = snapshot->policies;
         const auto policy = domain::resolve_policy(policies, reader->category, item->facts, library->id);
         domain::ItemSnapshot item_snapshot{item->id, item->facts, item->status, std::nullopt, std::nullopt};
         if (item->status == domain::ItemStatus::kOnLoan)
@@ -349,13 +363,12 @@ Outcome<CheckInResult> check_in(const Context& context, NetworkCache& network, c
           repos.circulation.add_loan_event(loan->id, "check_in", now, std::nullopt, std::nullopt, "");
           const auto* lent_at = snapshot->find(loan->library_id);
           auto reader = repos.circulation.reader_by_id(loan->reader_id);
-          const auto policy = domain::resolve_policy(repos.circulation.lending_policies(),
-                                                     reader ? reader->category : domain::ReaderCategory::kAdult,
-                                                     item->facts, loan->library_id);
-          const domain::LoanForFine fine_facts{context.zone.to_local(loan->checked_out_at).date, loan->due_on,
-                                               loan->library_id,
-                                               lent_at ? lent_at->kind : domain::LibraryKind::kDistrict,
-                                               policy.fine_per_day};
+          const auto policy =
+              domain::resolve_policy(snapshot->policies, reader ? reader->category : domain::ReaderCategory::kAdult,
+                                     item->facts, loan->library_id);
+          const domain::LoanForFine fine_facts{
+              context.zone.to_local(loan->checked_out_at).date, loan->due_on, loan->library_id,
+              lent_at ? lent_at->kind : domain::LibraryKind::kDistrict, policy.fine_per_day};
           const auto fine = domain::overdue_fine(fine_facts, context.zone.to_local(returned_at).date,
                                                  repos.circulation.fine_suspensions());
           if (fine.amount.cents > 0) {
@@ -364,8 +377,8 @@ Outcome<CheckInResult> check_in(const Context& context, NetworkCache& network, c
             result.fine = fine.amount;
           }
         }
-        result.routing = route_item(repos, *item, here->id, context.zone.to_local(now).date,
-                                    repos.circulation.lending_policies().limits, now);
+        result.routing =
+            route_item(repos, *item, here->id, context.zone.to_local(now).date, snapshot->policies.limits, now);
         return result;
       },
       unexpected_race<CheckInResult>);
@@ -377,7 +390,9 @@ Outcome<RenewResult> renew(const Context& context, NetworkCache& network, const 
   const Idempotent<RenewResult> request(
       "renew", input.idempotency_key,
       [](const RenewResult& r) -> std::vector<std::pair<std::string, std::string>> {
-        return {{"barcode", r.barcode}, {"title", r.title}, {"due_on", format_iso_date(r.due_on)},
+        return {{"barcode", r.barcode},
+                {"title", r.title},
+                {"due_on", format_iso_date(r.due_on)},
                 {"reference", r.reference}};
       },
       [](StoredFields& f) {
@@ -396,7 +411,7 @@ Outcome<RenewResult> renew(const Context& context, NetworkCache& network, const 
         const auto snapshot = network.get(repos);
         const auto* library = snapshot->find(loan->library_id);
         if (!library) return not_found("library");
-        const auto policies = repos.circulation.lending_policies();
+        const auto& policies = snapshot->policies;
         const auto policy = domain::resolve_policy(policies, reader->category, item->facts, loan->library_id);
         const auto decision = domain::renew_decision(
             snapshot_of(*reader, repos, today), {loan->times_renewed, loan->due_on}, policy, policies.limits,
@@ -433,7 +448,8 @@ Outcome<std::vector<RenewAllItem>> renew_all(const Context& context, NetworkCach
   if (!known) return not_found("card");
   std::vector<RenewAllItem> results;
   for (const auto& loan : loans)
-    results.push_back({loan.barcode, loan.title, renew(context, network, {card_number, loan.barcode, channel, "", std::nullopt})});
+    results.push_back(
+        {loan.barcode, loan.title, renew(context, network, {card_number, loan.barcode, channel, "", std::nullopt})});
   return results;
 }
 
@@ -458,7 +474,7 @@ Outcome<ReservationResult> place_reservation(const Context& context, NetworkCach
         const auto* pickup = snapshot->find(std::string_view(input.pickup_library_code));
         if (!pickup || pickup->kind == domain::LibraryKind::kMobile)
           return domain::invalid({{"pickup_library", ErrorCode::kInvalidChoice, {}}});
-        const auto policies = repos.circulation.lending_policies();
+        const auto& policies = snapshot->policies;
         Date expires_on = today + std::chrono::days(policies.limits.max_reservation_days);
         if (!input.expires_on.empty()) {
           auto chosen = parse_iso_date(input.expires_on);
@@ -474,7 +490,7 @@ Outcome<ReservationResult> place_reservation(const Context& context, NetworkCach
           if (auto lent = repos.circulation.item_by_id(loan.item_id); lent && lent->title_key == item->title_key)
             has_on_loan = true;
         const bool already = std::any_of(active.begin(), active.end(),
-                                          [&](const ReservationRecord& r) { return r.title_key == item->title_key; });
+                                         [&](const ReservationRecord& r) { return r.title_key == item->title_key; });
         const auto policy = domain::resolve_policy(policies, reader->category, item->facts, pickup->id);
         const auto decision = domain::reserve_decision(standing, policy, policies.limits, has_on_loan, already, today);
         if (!decision.allowed()) return refused(decision);
@@ -512,10 +528,11 @@ Outcome<ReservationRecord> own_reservation(Repositories& repos, const std::strin
 }
 
 // After a reservation that held a copy on the hold shelf ends, the copy goes to the next reader or home.
-void release_item(const Context& context, Repositories& repos, const ReservationRecord& ended, Date today, Instant now) {
+void release_item(Repositories& repos, const domain::ReaderLimits& limits, const ReservationRecord& ended, Date today,
+                  Instant now) {
   if (!ended.filled_item_id || ended.status != domain::ReservationStatus::kReady) return;
   if (auto item = repos.circulation.item_by_id(*ended.filled_item_id))
-    route_item(repos, *item, ended.pickup_library_id, today, repos.circulation.lending_policies().limits, now);
+    route_item(repos, *item, ended.pickup_library_id, today, limits, now);
 }
 
 }  // namespace
@@ -535,7 +552,7 @@ Outcome<domain::Done> cancel_reservation(const Context& context, NetworkCache& n
     ended.status = domain::ReservationStatus::kCancelled;
     repos.circulation.update_reservation(ended, was, now);
     ended.status = was;
-    release_item(context, repos, ended, today_of(context, now), now);
+    release_item(repos, network.get(repos)->policies.limits, ended, today_of(context, now), now);
     result = domain::Done{};
   });
   return std::move(*result);
@@ -583,7 +600,7 @@ ExpiryReport expire_reservations(const Context& context, NetworkCache& network) 
       if (was == domain::ReservationStatus::kReady) {
         ++report.uncollected_expired;
         reservation.status = was;
-        release_item(context, repos, reservation, today, now);
+        release_item(repos, network.get(repos)->policies.limits, reservation, today, now);
       } else {
         ++report.waiting_expired;
       }
@@ -682,7 +699,8 @@ Outcome<PaymentResult> pay_charges(const Context& context, const PaymentInput& i
   const Idempotent<PaymentResult> request(
       "pay", input.idempotency_key,
       [](const PaymentResult& r) -> std::vector<std::pair<std::string, std::string>> {
-        return {{"receipt", r.receipt}, {"amount", std::to_string(r.amount.cents)},
+        return {{"receipt", r.receipt},
+                {"amount", std::to_string(r.amount.cents)},
                 {"still_owed", std::to_string(r.still_owed.cents)}};
       },
       [](StoredFields& f) {
@@ -700,12 +718,14 @@ Outcome<PaymentResult> pay_charges(const Context& context, const PaymentInput& i
         std::vector<std::pair<long long, domain::Money>> outstanding;
         for (const auto& charge : charges)
           if (charge.outstanding.cents > 0) outstanding.push_back({charge.id, charge.outstanding});
-        const auto id = repos.circulation.insert_payment(reader->id, "payment", *amount, method, "", input.staff_id, now);
+        const auto id =
+            repos.circulation.insert_payment(reader->id, "payment", *amount, method, "", input.staff_id, now);
         for (const auto& [charge, part] : domain::allocate_payment(outstanding, *amount))
           repos.circulation.allocate(id, charge, part);
         PaymentResult result{receipt_number('P', id), *amount, {total.cents - amount->cents}};
-        repos.audit.record({now, input.staff_id, "charges.payment", "reader:" + std::to_string(reader->id),
-                            "receipt=" + result.receipt + "; amount=" + domain::format_money(*amount) + "; method=" + method});
+        repos.audit.record(
+            {now, input.staff_id, "charges.payment", "reader:" + std::to_string(reader->id),
+             "receipt=" + result.receipt + "; amount=" + domain::format_money(*amount) + "; method=" + method});
         return result;
       },
       unexpected_race<PaymentResult>);
@@ -725,7 +745,8 @@ Outcome<PaymentResult> waive_charge(const Context& context, const std::string& c
       return;
     }
     const auto charges = repos.circulation.charges_of_reader(reader->id);
-    const auto it = std::find_if(charges.begin(), charges.end(), [&](const ChargeView& c) { return c.id == charge_id; });
+    const auto it =
+        std::find_if(charges.begin(), charges.end(), [&](const ChargeView& c) { return c.id == charge_id; });
     if (it == charges.end() || it->outstanding.cents <= 0) {
       result = not_found("charge");
       return;
@@ -733,9 +754,9 @@ Outcome<PaymentResult> waive_charge(const Context& context, const std::string& c
     const auto id = repos.circulation.insert_payment(reader->id, "waiver", it->outstanding, "", reason, staff_id, now);
     repos.circulation.allocate(id, charge_id, it->outstanding);
     PaymentResult waived{receipt_number('W', id), it->outstanding, {owed(charges).cents - it->outstanding.cents}};
-    repos.audit.record({now, staff_id, "charges.waiver", "reader:" + std::to_string(reader->id),
-                        "receipt=" + waived.receipt + "; amount=" + domain::format_money(waived.amount) +
-                            "; reason=" + reason});
+    repos.audit.record(
+        {now, staff_id, "charges.waiver", "reader:" + std::to_string(reader->id),
+         "receipt=" + waived.receipt + "; amount=" + domain::format_money(waived.amount) + "; reason=" + reason});
     result = waived;
   });
   return std::move(*result);
@@ -760,8 +781,9 @@ std::vector<PullListEntry> pull_list(const Context& context, NetworkCache& netwo
         }
       const auto* pickup = snapshot->find(reservation.pickup_library_id);
       if (!pickup) continue;
-      const domain::QueuedReservation queued{reservation.id, reservation.reader_id, reservation.placed_at,
-                                             reservation.pickup_library_id, reservation.item_id, reservation.expires_on};
+      const domain::QueuedReservation queued{reservation.id,        reservation.reader_id,
+                                             reservation.placed_at, reservation.pickup_library_id,
+                                             reservation.item_id,   reservation.expires_on};
       auto& copies = it->second;
       if (auto chosen = domain::nearest_copy(queued, pickup->district, copies)) {
         if (copies[*chosen].library_id == library_id) {
@@ -776,7 +798,8 @@ std::vector<PullListEntry> pull_list(const Context& context, NetworkCache& netwo
 }
 
 Outcome<std::vector<domain::FineSuspension>> fine_suspensions(const Context& context, const Actor& actor) {
-  if (!domain::role_allows(actor.role, domain::Permission::kManagePolicies)) return failure(ErrorCode::kPermissionDenied);
+  if (!domain::role_allows(actor.role, domain::Permission::kManagePolicies))
+    return failure(ErrorCode::kPermissionDenied);
   std::vector<domain::FineSuspension> all;
   context.store.transact(Store::Mode::kRead, [&](Repositories& repos) { all = repos.circulation.fine_suspensions(); });
   return all;
@@ -784,7 +807,8 @@ Outcome<std::vector<domain::FineSuspension>> fine_suspensions(const Context& con
 
 Outcome<domain::FineSuspension> add_fine_suspension(const Context& context, NetworkCache& network, const Actor& actor,
                                                     const FineSuspensionForm& form) {
-  if (!domain::role_allows(actor.role, domain::Permission::kManagePolicies)) return failure(ErrorCode::kPermissionDenied);
+  if (!domain::role_allows(actor.role, domain::Permission::kManagePolicies))
+    return failure(ErrorCode::kPermissionDenied);
   std::optional<Outcome<domain::FineSuspension>> result;
   context.store.transact(Store::Mode::kWrite, [&](Repositories& repos) {
     auto input = form.input;
@@ -810,7 +834,8 @@ Outcome<domain::FineSuspension> add_fine_suspension(const Context& context, Netw
 }
 
 Outcome<domain::Done> remove_fine_suspension(const Context& context, const Actor& actor, long long id) {
-  if (!domain::role_allows(actor.role, domain::Permission::kManagePolicies)) return failure(ErrorCode::kPermissionDenied);
+  if (!domain::role_allows(actor.role, domain::Permission::kManagePolicies))
+    return failure(ErrorCode::kPermissionDenied);
   bool removed = false;
   context.store.transact(Store::Mode::kWrite, [&](Repositories& repos) {
     removed = repos.circulation.remove_fine_suspension(id);
@@ -820,6 +845,129 @@ Outcome<domain::Done> remove_fine_suspension(const Context& context, const Actor
   });
   if (!removed) return failure(ErrorCode::kNotFound);
   return domain::Done{};
+}
+
+namespace {
+
+std::string describe_rule(const domain::PolicyRule& rule) {
+  const auto& p = rule.policy;
+  return fmt::format("{}/{}/{}/{}: loanable={} reservable={} loan_days={} renewals={} renewal_days={} fine={}",
+                     rule.reader_category ? domain::reader_category_code(*rule.reader_category) : "*",
+                     rule.item_type ? domain::item_type_code(*rule.item_type) : "*",
+                     rule.collection ? domain::collection_code(*rule.collection) : "*",
+                     rule.library_id ? std::to_string(*rule.library_id) : "*", p.loanable, p.reservable, p.loan_days,
+                     p.max_renewals, p.renewal_days, domain::format_money(p.fine_per_day));
+}
+
+}  // namespace
+
+Outcome<domain::LendingPolicies> lending_rules(const Context& context, NetworkCache& network, const Actor& actor) {
+  if (!domain::role_allows(actor.role, domain::Permission::kManagePolicies))
+    return failure(ErrorCode::kPermissionDenied);
+  domain::LendingPolicies policies;
+  context.store.transact(Store::Mode::kRead, [&](Repositories& repos) { policies = network.get(repos)->policies; });
+  return policies;
+}
+
+Outcome<domain::PolicyRule> save_lending_rule(const Context& context, NetworkCache& network, const Actor& actor,
+                                              std::optional<long long> id, const LendingRuleForm& form) {
+  if (!domain::role_allows(actor.role, domain::Permission::kManagePolicies))
+    return failure(ErrorCode::kPermissionDenied);
+  std::optional<Outcome<domain::PolicyRule>> result;
+  context.store.transact(Store::Mode::kWrite, [&](Repositories& repos) {
+    const auto snapshot = network.get(repos);
+    auto input = form.input;
+    if (!form.library_code.empty()) {
+      const auto* library = snapshot->find(std::string_view(form.library_code));
+      if (!library) {
+        result = domain::invalid({{"library", ErrorCode::kInvalidChoice, {}}});
+        return;
+      }
+      input.library_id = library->id;
+    }
+    auto rule = domain::validate_policy_rule(input);
+    if (!rule) {
+      result = std::move(rule);
+      return;
+    }
+    const domain::PolicyRule* existing = nullptr;
+    for (const auto& stored : snapshot->policies.rules) {
+      if (id && stored.id == *id) existing = &stored;
+    }
+    if (id && !existing) {
+      result = failure(ErrorCode::kNotFound);
+      return;
+    }
+    if (existing && existing->is_catch_all() && !rule->is_catch_all()) {
+      result = failure(ErrorCode::kCatchAllRuleRequired);
+      return;
+    }
+    try {
+      if (existing) {
+        rule->id = *id;
+        if (!repos.circulation.update_lending_rule(rule.value())) {
+          result = failure(ErrorCode::kNotFound);
+          return;
+        }
+      } else {
+        rule->id = repos.circulation.insert_lending_rule(rule.value());
+      }
+    } catch (const StoreError& error) {
+      if (error.kind() != StoreError::Kind::kUniqueViolation) throw;
+      result = failure(ErrorCode::kRuleExists);
+      return;
+    }
+    repos.audit.record({context.clock.now(), actor.staff_id,
+                        existing ? "policy.lending_rule.change" : "policy.lending_rule.add",
+                        "lending_rule:" + std::to_string(rule->id), describe_rule(rule.value())});
+    result = std::move(rule);
+  });
+  return std::move(*result);
+}
+
+Outcome<domain::Done> remove_lending_rule(const Context& context, NetworkCache& network, const Actor& actor,
+                                          long long id) {
+  if (!domain::role_allows(actor.role, domain::Permission::kManagePolicies))
+    return failure(ErrorCode::kPermissionDenied);
+  std::optional<Outcome<domain::Done>> result;
+  context.store.transact(Store::Mode::kWrite, [&](Repositories& repos) {
+    const auto snapshot = network.get(repos);
+    const domain::PolicyRule* existing = nullptr;
+    for (const auto& stored : snapshot->policies.rules)
+      if (stored.id == id) existing = &stored;
+    // The rule matching everything stays: app/ never narrows it, so being catch-all cannot change under us.
+    if (existing && existing->is_catch_all()) {
+      result = failure(ErrorCode::kCatchAllRuleRequired);
+      return;
+    }
+    if (!existing || !repos.circulation.delete_lending_rule(id)) {
+      result = failure(ErrorCode::kNotFound);
+      return;
+    }
+    repos.audit.record({context.clock.now(), actor.staff_id, "policy.lending_rule.remove",
+                        "lending_rule:" + std::to_string(id), describe_rule(*existing)});
+    result = domain::Done{};
+  });
+  return std::move(*result);
+}
+
+Outcome<domain::ReaderLimits> save_reader_limits(const Context& context, const Actor& actor,
+                                                 const domain::ReaderLimitsInput& input) {
+  if (!domain::role_allows(actor.role, domain::Permission::kManagePolicies))
+    return failure(ErrorCode::kPermissionDenied);
+  auto limits = domain::validate_reader_limits(input);
+  if (!limits) return limits;
+  context.store.transact(Store::Mode::kWrite, [&](Repositories& repos) {
+    repos.circulation.set_reader_limits(limits.value());
+    const auto& l = limits.value();
+    repos.audit.record({context.clock.now(), actor.staff_id, "policy.reader_limits.change", "reader_limits",
+                        fmt::format("loans={} periodicals={} reservations={} fee={} hold_shelf_days={} "
+                                    "reservation_days={} ceiling={} block_overdue={}",
+                                    l.max_loans, l.max_periodical_loans, l.max_reservations,
+                                    domain::format_money(l.reservation_fee), l.hold_shelf_days, l.max_reservation_days,
+                                    domain::format_money(l.fines_ceiling), l.block_when_overdue)});
+  });
+  return limits;
 }
 
 std::optional<CounterView> reader_at_counter(const Context& context, const std::string& card_number) {

@@ -96,10 +96,10 @@ std::string reference_number(long long event_id);
 
 struct PlaceReservationInput {
   std::string card_number;
-  std::string barcode;        // a copy of the title wanted
+  std::string barcode;          // a copy of the title wanted
   bool this_copy_only = false;  // copy-level instead of title-level
   std::string pickup_library_code;
-  std::string expires_on;     // "YYYY-MM-DD"; empty: the furthest allowed
+  std::string expires_on;  // "YYYY-MM-DD"; empty: the furthest allowed
 };
 
 struct ReservationResult {
@@ -213,6 +213,23 @@ struct FineSuspensionForm {
 domain::Outcome<domain::FineSuspension> add_fine_suspension(const Context& context, NetworkCache& network,
                                                             const Actor& actor, const FineSuspensionForm& form);
 domain::Outcome<domain::Done> remove_fine_suspension(const Context& context, const Actor& actor, long long id);
+
+// ----- lending rules and reader limits (administrators) -----
+
+domain::Outcome<domain::LendingPolicies> lending_rules(const Context& context, NetworkCache& network,
+                                                       const Actor& actor);
+struct LendingRuleForm {
+  domain::PolicyRuleInput input;  // its library_id is resolved from library_code
+  std::string library_code;       // empty: every library
+};
+// Adds a rule (no id) or changes one. Refuses a second rule for the same combination, and keeps the rule that
+// matches everything matching everything. Every change is audited and reaches every node at once.
+domain::Outcome<domain::PolicyRule> save_lending_rule(const Context& context, NetworkCache& network, const Actor& actor,
+                                                      std::optional<long long> id, const LendingRuleForm& form);
+domain::Outcome<domain::Done> remove_lending_rule(const Context& context, NetworkCache& network, const Actor& actor,
+                                                  long long id);
+domain::Outcome<domain::ReaderLimits> save_reader_limits(const Context& context, const Actor& actor,
+                                                         const domain::ReaderLimitsInput& input);
 
 // Blocks the card at once (the reader, by phone or at a counter). The replacement fee is charged when a
 // new card is issued (a later issue). `staff_id` is set when staff report it for the reader.

@@ -23,6 +23,7 @@ std::shared_ptr<const NetworkSnapshot> NetworkCache::get(Repositories& repos) {
   auto fresh = std::make_shared<NetworkSnapshot>();
   fresh->libraries = repos.libraries.all();
   fresh->holidays = repos.libraries.holidays();
+  fresh->policies = repos.circulation.lending_policies();
   fresh->version = version;
   std::lock_guard lock(mutex_);
   if (!snapshot_ || snapshot_->version < version) snapshot_ = fresh;

@@ -9,12 +9,14 @@
 
 #include "app/ports.h"
 #include "domain/opening_hours.h"
+#include "domain/policy.h"
 
 namespace shelfmark::app {
 
 struct NetworkSnapshot {
   std::vector<domain::Library> libraries;
   domain::HolidayCalendar holidays;
+  domain::LendingPolicies policies;  // the lending rules and reader limits, which move the same version
   long long version = -1;
   const domain::Library* find(std::string_view code) const;
   const domain::Library* find(long long id) const;

@@ -235,7 +235,15 @@ class CirculationRepository {
   virtual std::vector<domain::FineSuspension> fine_suspensions() = 0;
   virtual long long add_fine_suspension(const domain::FineSuspension& suspension) = 0;
   virtual bool remove_fine_suspension(long long id) = 0;
+  // The stored lending rules (in id order) and reader limits. Changes below move the network version, so
+  // every node's NetworkCache reloads them.
   virtual domain::LendingPolicies lending_policies() = 0;
+  // Throws StoreError(kUniqueViolation) when a rule for the same combination exists.
+  virtual long long insert_lending_rule(const domain::PolicyRule& rule) = 0;
+  // False when no rule has that id. Throws StoreError(kUniqueViolation) as above.
+  virtual bool update_lending_rule(const domain::PolicyRule& rule) = 0;
+  virtual bool delete_lending_rule(long long id) = 0;
+  virtual void set_reader_limits(const domain::ReaderLimits& limits) = 0;
   // Whether a reader other than `reader_id` waits for this title (blocks renewal).
   virtual bool reserved_by_another(const std::string& title_key, long long reader_id) = 0;
   virtual std::optional<ItemRecord> item_by_id(long long id) = 0;

@@ -52,8 +52,7 @@ const std::vector<ErrorInfo>& all_errors() {
       {ErrorCode::kItemNotLoanable, "item_not_loanable", "This item is for use in the library only."},
       {ErrorCode::kItemNotAvailable, "item_not_available", "This item is not available for loan now."},
       {ErrorCode::kItemHeldForAnother, "item_held_for_another", "This item is reserved for another reader."},
-      {ErrorCode::kLoanQuotaReached, "loan_quota_reached", "The limit of {max} items on loan has been reached.",
-       true},
+      {ErrorCode::kLoanQuotaReached, "loan_quota_reached", "The limit of {max} items on loan has been reached.", true},
       {ErrorCode::kPeriodicalQuotaReached, "periodical_quota_reached",
        "The limit of {max} periodical back issues on loan has been reached.", true},
       {ErrorCode::kReaderHasOverdue, "reader_has_overdue",
@@ -73,6 +72,12 @@ const std::vector<ErrorInfo>& all_errors() {
        "This reservation can no longer be changed: the item is already waiting on the hold shelf."},
       {ErrorCode::kAmountInvalid, "amount_invalid",
        "Please enter an amount in Hong Kong dollars, for example 12.50, of at most {max}."},
+      {ErrorCode::kNumberOutOfRange, "number_out_of_range", "Please enter a whole number from {min} to {max}."},
+      {ErrorCode::kRuleExists, "rule_exists",
+       "There is already a rule for exactly these choices. Please change that rule instead."},
+      {ErrorCode::kCatchAllRuleRequired, "catch_all_rule_required",
+       "The rule for everything else cannot be removed or narrowed: every loan needs a rule. Please change "
+       "its values instead."},
   };
   return kErrors;
 }

@@ -58,6 +58,10 @@ enum class ErrorCode {
   kAlreadyReserved,
   kReservationNotChangeable,
   kAmountInvalid,
+  // Lending rules (administrators).
+  kNumberOutOfRange,
+  kRuleExists,
+  kCatchAllRuleRequired,
 };
 
 struct ErrorInfo {

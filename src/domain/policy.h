@@ -38,6 +38,13 @@ std::string_view item_type_code(ItemType type);
 std::optional<ItemType> parse_item_type(std::string_view code);
 std::string_view collection_code(Collection collection);
 std::optional<Collection> parse_collection(std::string_view code);
+// English labels, which are also the gettext msgids.
+std::string_view reader_category_label(ReaderCategory category);
+std::string_view item_type_label(ItemType type);
+std::string_view collection_label(Collection collection);
+std::vector<ReaderCategory> all_reader_categories();
+std::vector<ItemType> all_item_types();
+std::vector<Collection> all_collections();
 
 struct LoanPolicy {
   bool loanable = true;
@@ -55,17 +62,24 @@ struct PolicyRule {
   std::optional<Collection> collection;
   std::optional<long long> library_id;
   LoanPolicy policy;
+  long long id = 0;  // the stored rule's id; 0 before it is stored
   int specificity() const;
+  // The rule that matches everything: every set of policies keeps one, so every loan has a policy.
+  bool is_catch_all() const { return specificity() == 0; }
+  bool same_match(const PolicyRule& other) const {
+    return reader_category == other.reader_category && item_type == other.item_type && collection == other.collection &&
+           library_id == other.library_id;
+  }
 };
 
 struct ReaderLimits {
   int max_loans = 10;             // items other than periodical back issues and accompanying material
   int max_periodical_loans = 20;  // periodical back issues
   int max_reservations = 10;
-  Money reservation_fee{330};     // charged at collection
-  int hold_shelf_days = 7;        // a ready reservation waits this many days for its reader
-  int max_reservation_days = 365; // the furthest expiry date a reader may choose
-  Money fines_ceiling{13000};     // renewals, reservations and loans refused at or above this
+  Money reservation_fee{330};      // charged at collection
+  int hold_shelf_days = 7;         // a ready reservation waits this many days for its reader
+  int max_reservation_days = 365;  // the furthest expiry date a reader may choose
+  Money fines_ceiling{13000};      // renewals, reservations and loans refused at or above this
   bool block_when_overdue = true;
 };
 
@@ -84,6 +98,34 @@ struct ItemFacts {
   Collection collection;
   long long home_library_id;
 };
+
+// An administrator's rule form, as typed. Empty selections mean "any"; the library is resolved by the caller.
+struct PolicyRuleInput {
+  std::string reader_category;
+  std::string item_type;
+  std::string collection;
+  std::optional<long long> library_id;
+  bool loanable = true;
+  bool reservable = true;
+  std::string loan_days;
+  std::string max_renewals;
+  std::string renewal_days;
+  std::string fine_per_day;  // "1.50", "HK$1.5"
+};
+// Field errors name the form fields ("loan_days", "fine_per_day", ...).
+Outcome<PolicyRule> validate_policy_rule(const PolicyRuleInput& input);
+
+struct ReaderLimitsInput {
+  std::string max_loans;
+  std::string max_periodical_loans;
+  std::string max_reservations;
+  std::string reservation_fee;
+  std::string hold_shelf_days;
+  std::string max_reservation_days;
+  std::string fines_ceiling;
+  bool block_when_overdue = true;
+};
+Outcome<ReaderLimits> validate_reader_limits(const ReaderLimitsInput& input);
 
 // The policy for a reader category lending an item at a library.
 LoanPolicy resolve_policy(const LendingPolicies& policies, ReaderCategory category, const ItemFacts& item,

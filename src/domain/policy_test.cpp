@@ -61,11 +61,18 @@ TEST(Policy, MostSpecificRuleWinsAndTiesGoToTheFirst) {
                     {std::nullopt, ItemType::kAudioVisual, std::nullopt, 7, library_seven_av},
                     {ReaderCategory::kChild, std::nullopt, std::nullopt, std::nullopt, first},
                     {std::nullopt, std::nullopt, Collection::kChildren, std::nullopt, second}};
-  EXPECT_EQ(resolve_policy(policies, ReaderCategory::kAdult, {ItemType::kBook, Collection::kAdult, 1}, 1).loan_days, 14);
-  EXPECT_EQ(resolve_policy(policies, ReaderCategory::kAdult, {ItemType::kBook, Collection::kAdult, 1}, 7).loan_days, 21);
-  EXPECT_EQ(resolve_policy(policies, ReaderCategory::kAdult, {ItemType::kAudioVisual, Collection::kAdult, 1}, 7).loan_days, 7);
-  EXPECT_EQ(resolve_policy(policies, ReaderCategory::kChild, {ItemType::kBook, Collection::kChildren, 1}, 1).loan_days, 1);
-  EXPECT_EQ(resolve_policy(LendingPolicies{}, ReaderCategory::kAdult, {ItemType::kBook, Collection::kAdult, 1}, 1).loan_days, 14);
+  EXPECT_EQ(resolve_policy(policies, ReaderCategory::kAdult, {ItemType::kBook, Collection::kAdult, 1}, 1).loan_days,
+            14);
+  EXPECT_EQ(resolve_policy(policies, ReaderCategory::kAdult, {ItemType::kBook, Collection::kAdult, 1}, 7).loan_days,
+            21);
+  EXPECT_EQ(
+      resolve_policy(policies, ReaderCategory::kAdult, {ItemType::kAudioVisual, Collection::kAdult, 1}, 7).loan_days,
+      7);
+  EXPECT_EQ(resolve_policy(policies, ReaderCategory::kChild, {ItemType::kBook, Collection::kChildren, 1}, 1).loan_days,
+            1);
+  EXPECT_EQ(
+      resolve_policy(LendingPolicies{}, ReaderCategory::kAdult, {ItemType::kBook, Collection::kAdult, 1}, 1).loan_days,
+      14);
 }
 
 TEST(Policy, CodesRoundTripAndMoneyFormats) {
@@ -101,6 +108,101 @@ TEST(Money, PaymentsSettleTheOldestChargesFirst) {
   EXPECT_EQ(settled[1], (std::pair<long long, Money>{2, Money{50}}));
   EXPECT_EQ(allocate_payment(owed, Money{930}).size(), 3u);
   EXPECT_TRUE(allocate_payment(owed, Money{0}).empty());
+}
+
+PolicyRuleInput valid_rule_input() {
+  PolicyRuleInput input;
+  input.reader_category = "child";
+  input.collection = "children";
+  input.loan_days = "21";
+  input.max_renewals = "3";
+  input.renewal_days = "14";
+  input.fine_per_day = "0.5";
+  return input;
+}
+
+TEST(PolicyRules, ValidFormBecomesARule) {
+  auto rule = validate_policy_rule(valid_rule_input());
+  ASSERT_TRUE(rule) << error_info(rule.error().code).name;
+  EXPECT_EQ(rule->reader_category, ReaderCategory::kChild);
+  EXPECT_FALSE(rule->item_type);
+  EXPECT_EQ(rule->collection, Collection::kChildren);
+  EXPECT_EQ(rule->policy.loan_days, 21);
+  EXPECT_EQ(rule->policy.max_renewals, 3);
+  EXPECT_EQ(rule->policy.fine_per_day, Money{50});
+  EXPECT_EQ(rule->specificity(), 2);
+  EXPECT_FALSE(rule->is_catch_all());
+}
+
+TEST(PolicyRules, EachBadFieldIsNamed) {
+  struct BadCase {
+    const char* name;
+    void (*spoil)(PolicyRuleInput&);
+    const char* field;
+    ErrorCode code;
+  };
+  const BadCase cases[] = {
+      {"unknown category", [](auto& i) { i.reader_category = "wizard"; }, "reader_category", ErrorCode::kInvalidChoice},
+      {"unknown type", [](auto& i) { i.item_type = "scroll"; }, "item_type", ErrorCode::kInvalidChoice},
+      {"unknown collection", [](auto& i) { i.collection = "secret"; }, "collection", ErrorCode::kInvalidChoice},
+      {"no loan days", [](auto& i) { i.loan_days = " "; }, "loan_days", ErrorCode::kRequired},
+      {"zero loan days", [](auto& i) { i.loan_days = "0"; }, "loan_days", ErrorCode::kNumberOutOfRange},
+      {"loan over a year", [](auto& i) { i.loan_days = "367"; }, "loan_days", ErrorCode::kNumberOutOfRange},
+      {"huge number", [](auto& i) { i.loan_days = "99999999999999999999"; }, "loan_days", ErrorCode::kNumberOutOfRange},
+      {"negative renewals", [](auto& i) { i.max_renewals = "-1"; }, "max_renewals", ErrorCode::kNumberOutOfRange},
+      {"decimal renewals", [](auto& i) { i.max_renewals = "1.5"; }, "max_renewals", ErrorCode::kNumberOutOfRange},
+      {"renewal days", [](auto& i) { i.renewal_days = "abc"; }, "renewal_days", ErrorCode::kNumberOutOfRange},
+      {"fine not money", [](auto& i) { i.fine_per_day = "1.555"; }, "fine_per_day", ErrorCode::kAmountInvalid},
+      {"fine too high", [](auto& i) { i.fine_per_day = "100.01"; }, "fine_per_day", ErrorCode::kAmountInvalid},
+  };
+  for (const auto& c : cases) {
+    auto input = valid_rule_input();
+    c.spoil(input);
+    auto rule = validate_policy_rule(input);
+    ASSERT_FALSE(rule) << c.name;
+    ASSERT_EQ(rule.error().fields.size(), 1u) << c.name;
+    EXPECT_EQ(rule.error().fields[0].field, c.field) << c.name;
+    EXPECT_EQ(rule.error().fields[0].code, c.code) << c.name;
+  }
+  auto edges = valid_rule_input();
+  edges.loan_days = "366";
+  edges.max_renewals = "0";
+  edges.fine_per_day = "100";
+  EXPECT_TRUE(validate_policy_rule(edges));
+}
+
+TEST(PolicyRules, EmptyChoicesMeanAnyAndMakeTheCatchAll) {
+  PolicyRuleInput input{"", "", "", std::nullopt, true, true, "14", "5", "14", "1.50"};
+  auto rule = validate_policy_rule(input);
+  ASSERT_TRUE(rule);
+  EXPECT_TRUE(rule->is_catch_all());
+  EXPECT_TRUE(rule->same_match(default_policies().rules.front()));
+  EXPECT_EQ(rule->policy, default_policies().rules.front().policy);
+}
+
+TEST(PolicyRules, ReaderLimitsValidated) {
+  ReaderLimitsInput input{"10", "20", "10", "3.30", "7", "365", "130", true};
+  auto limits = validate_reader_limits(input);
+  ASSERT_TRUE(limits);
+  EXPECT_EQ(limits->max_loans, 10);
+  EXPECT_EQ(limits->reservation_fee, Money{330});
+  EXPECT_EQ(limits->fines_ceiling, Money{13000});
+  input.max_loans = "";
+  input.hold_shelf_days = "0";
+  input.reservation_fee = "free";
+  auto bad = validate_reader_limits(input);
+  ASSERT_FALSE(bad);
+  ASSERT_EQ(bad.error().fields.size(), 3u);
+  EXPECT_EQ(bad.error().fields[0].field, "max_loans");
+  EXPECT_EQ(bad.error().fields[1].field, "reservation_fee");
+  EXPECT_EQ(bad.error().fields[2].field, "hold_shelf_days");
+}
+
+TEST(PolicyRules, LabelsCoverEveryValue) {
+  for (auto category : all_reader_categories()) EXPECT_FALSE(reader_category_label(category).empty());
+  EXPECT_EQ(all_item_types().size(), 5u);
+  EXPECT_EQ(item_type_label(ItemType::kEBook), "E-book");
+  EXPECT_EQ(collection_label(Collection::kChildren), "Children's collection");
 }
 
 }  // namespace

@@ -24,10 +24,10 @@ class Circulation : public BackendTest {
       central = repos.libraries.insert(library("CL", domain::LibraryKind::kCentral));
       district = repos.libraries.insert(library("KT", domain::LibraryKind::kDistrict));
       for (int i = 0; i < 60; ++i)
-        repos.circulation.insert_reader({0, "R" + std::to_string(1000 + i), "Reader " + std::to_string(i),
-                                         domain::ReaderCategory::kAdult, domain::ReaderStatus::kActive,
-                                         *parse_iso_date("2030-12-31")},
-                                        clock->now());
+        repos.circulation.insert_reader(
+            {0, "R" + std::to_string(1000 + i), "Reader " + std::to_string(i), domain::ReaderCategory::kAdult,
+             domain::ReaderStatus::kActive, *parse_iso_date("2030-12-31")},
+            clock->now());
       for (int i = 0; i < 15; ++i) add_item(repos, "B" + std::to_string(100 + i), domain::ItemType::kBook);
       add_item(repos, "REF1", domain::ItemType::kBook, domain::Collection::kReference);
     });
@@ -179,8 +179,9 @@ TEST_P(Circulation, BookDropIsDatedToTheDropAndSuspensionsApply) {
   ASSERT_TRUE(lend("R1000", "B101"));
   clock->set(zone->to_instant({*parse_iso_date("2026-12-14"), 600}));
   // Dropped on the evening of 7 December, processed a week later: no fine.
-  auto dropped = check_in(*context, network,
-                          {"B100", central, Channel::kBookDrop, zone->to_instant({*parse_iso_date("2026-12-07"), 1300}), ""});
+  auto dropped =
+      check_in(*context, network,
+               {"B100", central, Channel::kBookDrop, zone->to_instant({*parse_iso_date("2026-12-07"), 1300}), ""});
   ASSERT_TRUE(dropped);
   EXPECT_EQ(dropped->fine.cents, 0);
   // A typhoon suspended fines at the central library on 8 to 10 December.
@@ -306,9 +307,11 @@ TEST_P(Circulation, ReservationRulesAndChanges) {
             ErrorCode::kNotReservable);
   EXPECT_EQ(place_reservation(*context, network, {"R1000", "B100", false, "NOWHERE", ""}).error().fields.at(0).field,
             "pickup_library");
-  EXPECT_EQ(place_reservation(*context, network, {"R1000", "B100", false, "CL", "2026-11-01"}).error().fields.at(0).field,
-            "expires_on");
-  for (int i = 0; i < 10; ++i) ASSERT_TRUE(place_reservation(*context, network, {"R1000", "B10" + std::to_string(i), false, "CL", ""}));
+  EXPECT_EQ(
+      place_reservation(*context, network, {"R1000", "B100", false, "CL", "2026-11-01"}).error().fields.at(0).field,
+      "expires_on");
+  for (int i = 0; i < 10; ++i)
+    ASSERT_TRUE(place_reservation(*context, network, {"R1000", "B10" + std::to_string(i), false, "CL", ""}));
   EXPECT_EQ(place_reservation(*context, network, {"R1000", "B110", false, "CL", ""}).error().code,
             ErrorCode::kReservationQuotaReached);
   std::vector<ReservationRecord> mine;
@@ -475,8 +478,12 @@ TEST_P(Circulation, TwoCopiesRacingFillOneReservationOnce) {
     repos.circulation.insert_item(copy);
   });
   ASSERT_TRUE(place_reservation(*context, network, {"R1001", "B100", false, "CL", ""}));
-  std::thread first([&] { ASSERT_TRUE(check_in(*context, network, {"B100", central, Channel::kCounter, std::nullopt, ""})); });
-  std::thread second([&] { ASSERT_TRUE(check_in(*context, network, {"B100-2", central, Channel::kCounter, std::nullopt, ""})); });
+  std::thread first([&] {
+    ASSERT_TRUE(check_in(*context, network, {"B100", central, Channel::kCounter, std::nullopt, ""}));
+  });
+  std::thread second([&] {
+    ASSERT_TRUE(check_in(*context, network, {"B100-2", central, Channel::kCounter, std::nullopt, ""}));
+  });
   first.join();
   second.join();
   EXPECT_EQ(count("SELECT COUNT(*) FROM items WHERE status = 'on_hold_shelf'"), 1);
@@ -485,6 +492,78 @@ TEST_P(Circulation, TwoCopiesRacingFillOneReservationOnce) {
 }
 
 SHELFMARK_ON_BOTH_BACKENDS(Circulation);
+
+TEST_P(Circulation, StoredLendingRulesStartAsThePublishedDefaults) {
+  domain::LendingPolicies stored;
+  store->transact(Store::Mode::kRead, [&](Repositories& repos) { stored = repos.circulation.lending_policies(); });
+  const auto defaults = domain::default_policies();
+  ASSERT_EQ(stored.rules.size(), defaults.rules.size());
+  for (std::size_t i = 0; i < stored.rules.size(); ++i) {
+    EXPECT_TRUE(stored.rules[i].same_match(defaults.rules[i])) << i;
+    EXPECT_EQ(stored.rules[i].policy, defaults.rules[i].policy) << i;
+  }
+  EXPECT_EQ(stored.limits.max_loans, defaults.limits.max_loans);
+  EXPECT_EQ(stored.limits.max_periodical_loans, defaults.limits.max_periodical_loans);
+  EXPECT_EQ(stored.limits.max_reservations, defaults.limits.max_reservations);
+  EXPECT_EQ(stored.limits.reservation_fee, defaults.limits.reservation_fee);
+  EXPECT_EQ(stored.limits.hold_shelf_days, defaults.limits.hold_shelf_days);
+  EXPECT_EQ(stored.limits.max_reservation_days, defaults.limits.max_reservation_days);
+  EXPECT_EQ(stored.limits.fines_ceiling, defaults.limits.fines_ceiling);
+  EXPECT_EQ(stored.limits.block_when_overdue, defaults.limits.block_when_overdue);
+}
+
+TEST_P(Circulation, AdministratorsChangeLendingRulesAndLoansFollowAtOnce) {
+  const Actor admin{1, domain::Role::kAdministrator};
+  const Actor counter{2, domain::Role::kCounter};
+  LendingRuleForm form{{"adult", "book", "", std::nullopt, true, true, "21", "2", "7", "2.00"}, "CL"};
+  EXPECT_EQ(save_lending_rule(*context, network, counter, std::nullopt, form).error().code,
+            ErrorCode::kPermissionDenied);
+  auto rule = save_lending_rule(*context, network, admin, std::nullopt, form);
+  ASSERT_TRUE(rule) << domain::error_info(rule.error().code).name;
+  // The same network cache is used: the change must reach it without a restart.
+  auto loan = lend("R1000", "B100");
+  ASSERT_TRUE(loan);
+  EXPECT_EQ(format_iso_date(loan->due_on), "2026-12-14");  // Monday + 21 days
+  EXPECT_EQ(save_lending_rule(*context, network, admin, std::nullopt, form).error().code, ErrorCode::kRuleExists);
+  form.library_code = "NOWHERE";
+  EXPECT_EQ(save_lending_rule(*context, network, admin, std::nullopt, form).error().fields.at(0).field, "library");
+  form.library_code = "CL";
+  form.input.loan_days = "0";
+  EXPECT_EQ(save_lending_rule(*context, network, admin, rule->id, form).error().fields.at(0).field, "loan_days");
+  form.input.loan_days = "28";
+  ASSERT_TRUE(save_lending_rule(*context, network, admin, rule->id, form));
+  EXPECT_EQ(format_iso_date(lend("R1001", "B101")->due_on), "2026-12-21");
+  EXPECT_EQ(save_lending_rule(*context, network, admin, 999999, form).error().code, ErrorCode::kNotFound);
+
+  // The catch-all rule can be changed but neither narrowed nor removed.
+  const auto catch_all = lending_rules(*context, network, admin)->rules.front();
+  ASSERT_TRUE(catch_all.is_catch_all());
+  EXPECT_EQ(remove_lending_rule(*context, network, admin, catch_all.id).error().code, ErrorCode::kCatchAllRuleRequired);
+  LendingRuleForm narrowed{{"child", "", "", std::nullopt, true, true, "14", "5", "14", "1.50"}, ""};
+  EXPECT_EQ(save_lending_rule(*context, network, admin, catch_all.id, narrowed).error().code,
+            ErrorCode::kCatchAllRuleRequired);
+
+  ASSERT_TRUE(remove_lending_rule(*context, network, admin, rule->id));
+  EXPECT_EQ(remove_lending_rule(*context, network, admin, rule->id).error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(format_iso_date(lend("R1002", "B102")->due_on), "2026-12-07");  // back to 14 days
+  EXPECT_EQ(count("SELECT COUNT(*) FROM audit_log WHERE action LIKE 'policy.lending_rule.%'"), 3);
+}
+
+TEST_P(Circulation, ReaderLimitsAreEditable) {
+  const Actor admin{1, domain::Role::kAdministrator};
+  domain::ReaderLimitsInput input{"2", "20", "10", "3.30", "7", "365", "130", true};
+  ASSERT_TRUE(save_reader_limits(*context, admin, input));
+  ASSERT_TRUE(lend("R1000", "B100"));
+  ASSERT_TRUE(lend("R1000", "B101"));
+  auto refused = lend("R1000", "B102");
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, ErrorCode::kLoanQuotaReached);
+  EXPECT_EQ(refused.error().fields.at(0).params.at("max"), "2");
+  input.max_loans = "lots";
+  EXPECT_EQ(save_reader_limits(*context, admin, input).error().fields.at(0).field, "max_loans");
+  EXPECT_EQ(save_reader_limits(*context, Actor{2, domain::Role::kCounter}, input).error().code,
+            ErrorCode::kPermissionDenied);
+}
 
 }  // namespace
 }  // namespace shelfmark::app

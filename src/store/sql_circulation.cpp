@@ -10,15 +10,14 @@ using domain::ItemStatus;
 using domain::ReaderStatus;
 
 constexpr std::pair<ReaderStatus, std::string_view> kReaderStatuses[] = {
-    {ReaderStatus::kActive, "active"},
-    {ReaderStatus::kPending, "pending"},
-    {ReaderStatus::kSuspended, "suspended"},
-    {ReaderStatus::kCardReportedLost, "card_reported_lost"},
+    {ReaderStatus::kActive, "active"},       {ReaderStatus::kPending, "pending"},
+    {ReaderStatus::kSuspended, "suspended"}, {ReaderStatus::kCardReportedLost, "card_reported_lost"},
     {ReaderStatus::kExpired, "expired"},
 };
 constexpr std::pair<ItemStatus, std::string_view> kItemStatuses[] = {
-    {ItemStatus::kAvailable, "available"}, {ItemStatus::kOnLoan, "on_loan"},   {ItemStatus::kInTransit, "in_transit"},
-    {ItemStatus::kOnHoldShelf, "on_hold_shelf"}, {ItemStatus::kMissing, "missing"}, {ItemStatus::kLost, "lost"},
+    {ItemStatus::kAvailable, "available"},  {ItemStatus::kOnLoan, "on_loan"},
+    {ItemStatus::kInTransit, "in_transit"}, {ItemStatus::kOnHoldShelf, "on_hold_shelf"},
+    {ItemStatus::kMissing, "missing"},      {ItemStatus::kLost, "lost"},
     {ItemStatus::kWithdrawn, "withdrawn"},
 };
 
@@ -51,9 +50,38 @@ std::string join_kinds(const std::vector<domain::LibraryKind>& kinds) {
   return out;
 }
 
+template <class Enum>
+Enum known(std::optional<Enum> parsed, const std::string& code) {
+  if (!parsed) throw StoreError(StoreError::Kind::kOther, "unknown code in database: " + code);
+  return *parsed;
+}
+
+Value optional_code(bool present, std::string_view code) {
+  if (present) return std::string(code);
+  return nullptr;
+}
+
+Params rule_params(const domain::PolicyRule& rule) {
+  const auto& p = rule.policy;
+  return {optional_code(rule.reader_category.has_value(),
+                        rule.reader_category ? domain::reader_category_code(*rule.reader_category) : ""),
+          optional_code(rule.item_type.has_value(), rule.item_type ? domain::item_type_code(*rule.item_type) : ""),
+          optional_code(rule.collection.has_value(), rule.collection ? domain::collection_code(*rule.collection) : ""),
+          optional_value(rule.library_id),
+          static_cast<long long>(p.loanable ? 1 : 0),
+          static_cast<long long>(p.reservable ? 1 : 0),
+          static_cast<long long>(p.loan_days),
+          static_cast<long long>(p.max_renewals),
+          static_cast<long long>(p.renewal_days),
+          p.fine_per_day.cents};
+}
+
 class SqlCirculation final : public app::CirculationRepository {
  public:
   explicit SqlCirculation(Connection& connection) : c_(connection) {}
+
+  // Moves the network version: every node's NetworkCache reloads libraries, calendars and lending rules.
+  void network_changed() { c_.execute("UPDATE counters SET value = value + 1 WHERE name = 'network_version'", {}); }
 
   std::optional<app::ReaderRecord> reader_by_card(const std::string& card_number) override {
     return reader_where("card_number = ?", {card_number});
@@ -63,11 +91,12 @@ class SqlCirculation final : public app::CirculationRepository {
   long long insert_reader(const app::ReaderRecord& reader, Instant created_at) override {
     Value expires = nullptr;
     if (reader.expires_on) expires = format_iso_date(*reader.expires_on);
-    return c_.query(
-                 "INSERT INTO readers (card_number, name, category, status, expires_on, created_at) VALUES "
-                 "(?, ?, ?, ?, ?, ?) RETURNING id",
-                 {reader.card_number, reader.name, std::string(domain::reader_category_code(reader.category)),
-                  code_of(kReaderStatuses, reader.status), expires, unix_seconds(created_at)})
+    return c_
+        .query(
+            "INSERT INTO readers (card_number, name, category, status, expires_on, created_at) VALUES "
+            "(?, ?, ?, ?, ?, ?) RETURNING id",
+            {reader.card_number, reader.name, std::string(domain::reader_category_code(reader.category)),
+             code_of(kReaderStatuses, reader.status), expires, unix_seconds(created_at)})
         .at(0)
         .integer(0);
   }
@@ -83,12 +112,13 @@ class SqlCirculation final : public app::CirculationRepository {
   }
 
   long long insert_item(const app::ItemRecord& item) override {
-    return c_.query(
-                 "INSERT INTO items (barcode, title, title_key, item_type, collection, home_library_id, "
-                 "current_library_id, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-                 {item.barcode, item.title, item.title_key, std::string(domain::item_type_code(item.facts.type)),
-                  std::string(domain::collection_code(item.facts.collection)), item.facts.home_library_id,
-                  optional_value(item.current_library_id), code_of(kItemStatuses, item.status)})
+    return c_
+        .query(
+            "INSERT INTO items (barcode, title, title_key, item_type, collection, home_library_id, "
+            "current_library_id, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            {item.barcode, item.title, item.title_key, std::string(domain::item_type_code(item.facts.type)),
+             std::string(domain::collection_code(item.facts.collection)), item.facts.home_library_id,
+             optional_value(item.current_library_id), code_of(kItemStatuses, item.status)})
         .at(0)
         .integer(0);
   }
@@ -112,11 +142,12 @@ class SqlCirculation final : public app::CirculationRepository {
   }
 
   long long insert_loan(const app::LoanRecord& loan) override {
-    return c_.query(
-                 "INSERT INTO loans (item_id, reader_id, library_id, channel, checked_out_at, due_on, times_renewed) "
-                 "VALUES (?, ?, ?, ?, ?, ?, 0) RETURNING id",
-                 {loan.item_id, loan.reader_id, loan.library_id, loan.channel, unix_seconds(loan.checked_out_at),
-                  format_iso_date(loan.due_on)})
+    return c_
+        .query(
+            "INSERT INTO loans (item_id, reader_id, library_id, channel, checked_out_at, due_on, times_renewed) "
+            "VALUES (?, ?, ?, ?, ?, ?, 0) RETURNING id",
+            {loan.item_id, loan.reader_id, loan.library_id, loan.channel, unix_seconds(loan.checked_out_at),
+             format_iso_date(loan.due_on)})
         .at(0)
         .integer(0);
   }
@@ -139,48 +170,58 @@ class SqlCirculation final : public app::CirculationRepository {
     if (due_on) due = format_iso_date(*due_on);
     Value reason = nullptr;
     if (!override_reason.empty()) reason = override_reason;
-    return c_.query(
-                 "INSERT INTO loan_events (loan_id, kind, at, due_on, staff_id, override_reason) VALUES (?, ?, ?, ?, "
-                 "?, ?) RETURNING id",
-                 {loan_id, kind, unix_seconds(at), due, optional_value(staff_id), reason})
+    return c_
+        .query(
+            "INSERT INTO loan_events (loan_id, kind, at, due_on, staff_id, override_reason) VALUES (?, ?, ?, ?, "
+            "?, ?) RETURNING id",
+            {loan_id, kind, unix_seconds(at), due, optional_value(staff_id), reason})
         .at(0)
         .integer(0);
   }
 
   domain::Money outstanding_charges(long long reader_id) override {
-    auto rows = c_.query("SELECT COALESCE(SUM(amount_cents - settled_cents), 0) FROM charges WHERE reader_id = ?",
-                         {reader_id});
+    auto rows =
+        c_.query("SELECT COALESCE(SUM(amount_cents - settled_cents), 0) FROM charges WHERE reader_id = ?", {reader_id});
     return {rows.at(0).integer(0)};
   }
 
   long long add_charge(const app::ChargeRecord& charge) override {
-    return c_.query(
-                 "INSERT INTO charges (reader_id, loan_id, kind, amount_cents, explanation, created_at) VALUES "
-                 "(?, ?, ?, ?, ?, ?) RETURNING id",
-                 {charge.reader_id, optional_value(charge.loan_id), charge.kind, charge.amount.cents,
-                  charge.explanation, unix_seconds(charge.created_at)})
+    return c_
+        .query(
+            "INSERT INTO charges (reader_id, loan_id, kind, amount_cents, explanation, created_at) VALUES "
+            "(?, ?, ?, ?, ?, ?) RETURNING id",
+            {charge.reader_id, optional_value(charge.loan_id), charge.kind, charge.amount.cents, charge.explanation,
+             unix_seconds(charge.created_at)})
         .at(0)
         .integer(0);
   }
 
   std::vector<app::ChargeView> charges_of_reader(long long reader_id) override {
     std::vector<app::ChargeView> out;
-    for (const auto& row : c_.query(
-             "SELECT c.id, c.loan_id, c.kind, c.amount_cents, c.amount_cents - c.settled_cents, c.explanation, "
-             "COALESCE(i.title, ''), c.created_at FROM charges c LEFT JOIN loans l ON l.id = c.loan_id "
-             "LEFT JOIN items i ON i.id = l.item_id WHERE c.reader_id = ? ORDER BY c.created_at, c.id",
-             {reader_id}))
-      out.push_back({row.integer(0), row.optional_integer(1), row.text(2), {row.integer(3)}, {row.integer(4)},
-                     row.text(5), row.text(6), instant_from_unix(row.integer(7))});
+    for (const auto& row :
+         c_.query("SELECT c.id, c.loan_id, c.kind, c.amount_cents, c.amount_cents - c.settled_cents, c.explanation, "
+                  "COALESCE(i.title, ''), c.created_at FROM charges c LEFT JOIN loans l ON l.id = c.loan_id "
+                  "LEFT JOIN items i ON i.id = l.item_id WHERE c.reader_id = ? ORDER BY c.created_at, c.id",
+                  {reader_id}))
+      out.push_back({row.integer(0),
+                     row.optional_integer(1),
+                     row.text(2),
+                     {row.integer(3)},
+                     {row.integer(4)},
+                     row.text(5),
+                     row.text(6),
+                     instant_from_unix(row.integer(7))});
     return out;
   }
 
-  long long insert_payment(long long reader_id, const std::string& kind, domain::Money amount, const std::string& method,
-                           const std::string& reason, std::optional<long long> staff_id, Instant at) override {
-    return c_.query(
-                 "INSERT INTO payments (reader_id, kind, amount_cents, method, reason, staff_id, at) VALUES "
-                 "(?, ?, ?, ?, ?, ?, ?) RETURNING id",
-                 {reader_id, kind, amount.cents, method, reason, optional_value(staff_id), unix_seconds(at)})
+  long long insert_payment(long long reader_id, const std::string& kind, domain::Money amount,
+                           const std::string& method, const std::string& reason, std::optional<long long> staff_id,
+                           Instant at) override {
+    return c_
+        .query(
+            "INSERT INTO payments (reader_id, kind, amount_cents, method, reason, staff_id, at) VALUES "
+            "(?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            {reader_id, kind, amount.cents, method, reason, optional_value(staff_id), unix_seconds(at)})
         .at(0)
         .integer(0);
   }
@@ -224,12 +265,13 @@ class SqlCirculation final : public app::CirculationRepository {
   long long add_fine_suspension(const domain::FineSuspension& suspension) override {
     Value before = nullptr;
     if (suspension.borrowed_before) before = format_iso_date(*suspension.borrowed_before);
-    return c_.query(
-                 "INSERT INTO fine_suspensions (first_day, last_day, library_ids, library_kinds, excluded_kinds, "
-                 "borrowed_before, reason_en, reason_tc) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-                 {format_iso_date(suspension.first_day), format_iso_date(suspension.last_day),
-                  join_ids(suspension.library_ids), join_kinds(suspension.library_kinds),
-                  join_kinds(suspension.excluded_kinds), before, suspension.reason.en, suspension.reason.tc})
+    return c_
+        .query(
+            "INSERT INTO fine_suspensions (first_day, last_day, library_ids, library_kinds, excluded_kinds, "
+            "borrowed_before, reason_en, reason_tc) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            {format_iso_date(suspension.first_day), format_iso_date(suspension.last_day),
+             join_ids(suspension.library_ids), join_kinds(suspension.library_kinds),
+             join_kinds(suspension.excluded_kinds), before, suspension.reason.en, suspension.reason.tc})
         .at(0)
         .integer(0);
   }
@@ -238,7 +280,85 @@ class SqlCirculation final : public app::CirculationRepository {
     return c_.execute("DELETE FROM fine_suspensions WHERE id = ?", {id}) == 1;
   }
 
-  domain::LendingPolicies lending_policies() override { return domain::default_policies(); }
+  domain::LendingPolicies lending_policies() override {
+    domain::LendingPolicies policies;
+    for (const auto& row :
+         c_.query("SELECT id, reader_category, item_type, collection, library_id, loanable, reservable, loan_days, "
+                  "max_renewals, renewal_days, fine_per_day_cents FROM lending_rules ORDER BY id")) {
+      domain::PolicyRule rule;
+      rule.id = row.integer(0);
+      if (!row.is_null(1)) rule.reader_category = known(domain::parse_reader_category(row.text(1)), row.text(1));
+      if (!row.is_null(2)) rule.item_type = known(domain::parse_item_type(row.text(2)), row.text(2));
+      if (!row.is_null(3)) rule.collection = known(domain::parse_collection(row.text(3)), row.text(3));
+      if (!row.is_null(4)) rule.library_id = row.integer(4);
+      rule.policy.loanable = row.integer(5) != 0;
+      rule.policy.reservable = row.integer(6) != 0;
+      rule.policy.loan_days = static_cast<int>(row.integer(7));
+      rule.policy.max_renewals = static_cast<int>(row.integer(8));
+      rule.policy.renewal_days = static_cast<int>(row.integer(9));
+      rule.policy.fine_per_day = domain::Money{row.integer(10)};
+      policies.rules.push_back(rule);
+    }
+    auto limits = c_.query(
+        "SELECT max_loans, max_periodical_loans, max_reservations, reservation_fee_cents, hold_shelf_days, "
+        "max_reservation_days, fines_ceiling_cents, block_when_overdue FROM reader_limits WHERE id = 1");
+    if (!limits.empty()) {
+      const auto& row = limits.front();
+      auto& l = policies.limits;
+      l.max_loans = static_cast<int>(row.integer(0));
+      l.max_periodical_loans = static_cast<int>(row.integer(1));
+      l.max_reservations = static_cast<int>(row.integer(2));
+      l.reservation_fee = domain::Money{row.integer(3)};
+      l.hold_shelf_days = static_cast<int>(row.integer(4));
+      l.max_reservation_days = static_cast<int>(row.integer(5));
+      l.fines_ceiling = domain::Money{row.integer(6)};
+      l.block_when_overdue = row.integer(7) != 0;
+    }
+    return policies;
+  }
+
+  long long insert_lending_rule(const domain::PolicyRule& rule) override {
+    auto params = rule_params(rule);
+    const auto id = c_.query(
+                          "INSERT INTO lending_rules (reader_category, item_type, collection, library_id, loanable, "
+                          "reservable, loan_days, max_renewals, renewal_days, fine_per_day_cents) VALUES "
+                          "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                          params)
+                        .at(0)
+                        .integer(0);
+    network_changed();
+    return id;
+  }
+
+  bool update_lending_rule(const domain::PolicyRule& rule) override {
+    auto params = rule_params(rule);
+    params.push_back(rule.id);
+    const bool changed = c_.execute(
+                             "UPDATE lending_rules SET reader_category = ?, item_type = ?, collection = ?, "
+                             "library_id = ?, loanable = ?, reservable = ?, loan_days = ?, max_renewals = ?, "
+                             "renewal_days = ?, fine_per_day_cents = ? WHERE id = ?",
+                             params) == 1;
+    if (changed) network_changed();
+    return changed;
+  }
+
+  bool delete_lending_rule(long long id) override {
+    const bool changed = c_.execute("DELETE FROM lending_rules WHERE id = ?", {id}) == 1;
+    if (changed) network_changed();
+    return changed;
+  }
+
+  void set_reader_limits(const domain::ReaderLimits& l) override {
+    c_.execute(
+        "UPDATE reader_limits SET max_loans = ?, max_periodical_loans = ?, max_reservations = ?, "
+        "reservation_fee_cents = ?, hold_shelf_days = ?, max_reservation_days = ?, fines_ceiling_cents = ?, "
+        "block_when_overdue = ? WHERE id = 1",
+        {static_cast<long long>(l.max_loans), static_cast<long long>(l.max_periodical_loans),
+         static_cast<long long>(l.max_reservations), l.reservation_fee.cents, static_cast<long long>(l.hold_shelf_days),
+         static_cast<long long>(l.max_reservation_days), l.fines_ceiling.cents,
+         static_cast<long long>(l.block_when_overdue ? 1 : 0)});
+    network_changed();
+  }
 
   bool reserved_by_another(const std::string& title_key, long long reader_id) override {
     return c_.query("SELECT COUNT(*) FROM reservations WHERE title_key = ? AND status = 'waiting' AND reader_id <> ?",
@@ -254,11 +374,12 @@ class SqlCirculation final : public app::CirculationRepository {
   }
 
   long long insert_reservation(const app::ReservationRecord& r) override {
-    return c_.query(
-                 "INSERT INTO reservations (reader_id, title_key, item_id, pickup_library_id, placed_at, expires_on, "
-                 "status) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
-                 {r.reader_id, r.title_key, optional_value(r.item_id), r.pickup_library_id, unix_seconds(r.placed_at),
-                  format_iso_date(r.expires_on), std::string(domain::reservation_status_code(r.status))})
+    return c_
+        .query(
+            "INSERT INTO reservations (reader_id, title_key, item_id, pickup_library_id, placed_at, expires_on, "
+            "status) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            {r.reader_id, r.title_key, optional_value(r.item_id), r.pickup_library_id, unix_seconds(r.placed_at),
+             format_iso_date(r.expires_on), std::string(domain::reservation_status_code(r.status))})
         .at(0)
         .integer(0);
   }
@@ -289,12 +410,11 @@ class SqlCirculation final : public app::CirculationRepository {
     if (r.ready_on) ready = format_iso_date(*r.ready_on);
     if (r.collect_by) collect = format_iso_date(*r.collect_by);
     if (ended_at) ended = unix_seconds(*ended_at);
-    if (c_.execute(
-            "UPDATE reservations SET status = ?, pickup_library_id = ?, filled_item_id = ?, ready_on = ?, "
-            "collect_by = ?, ended_at = ? WHERE id = ? AND status = ?",
-            {std::string(domain::reservation_status_code(r.status)), r.pickup_library_id,
-             optional_value(r.filled_item_id), ready, collect, ended, r.id,
-             std::string(domain::reservation_status_code(expected))}) != 1)
+    if (c_.execute("UPDATE reservations SET status = ?, pickup_library_id = ?, filled_item_id = ?, ready_on = ?, "
+                   "collect_by = ?, ended_at = ? WHERE id = ? AND status = ?",
+                   {std::string(domain::reservation_status_code(r.status)), r.pickup_library_id,
+                    optional_value(r.filled_item_id), ready, collect, ended, r.id,
+                    std::string(domain::reservation_status_code(expected))}) != 1)
       throw StoreError(StoreError::Kind::kBusy, "reservation changed concurrently");
   }
 
@@ -328,8 +448,8 @@ class SqlCirculation final : public app::CirculationRepository {
 
  private:
   std::optional<app::ReaderRecord> reader_where(const std::string& where, const Params& params) {
-    auto rows = c_.query(
-        "SELECT id, card_number, name, category, status, expires_on FROM readers WHERE " + where, params);
+    auto rows =
+        c_.query("SELECT id, card_number, name, category, status, expires_on FROM readers WHERE " + where, params);
     if (rows.empty()) return std::nullopt;
     const auto& row = rows[0];
     app::ReaderRecord reader;
@@ -344,11 +464,11 @@ class SqlCirculation final : public app::CirculationRepository {
 
   std::vector<app::ItemRecord> items_where(const std::string& where, const Params& params) {
     std::vector<app::ItemRecord> out;
-    for (const auto& row : c_.query(
-             "SELECT id, barcode, title, title_key, item_type, collection, home_library_id, status, "
-             "current_library_id, transit_to_library_id FROM items WHERE " +
-                 where + " ORDER BY id",
-             params)) {
+    for (const auto& row :
+         c_.query("SELECT id, barcode, title, title_key, item_type, collection, home_library_id, status, "
+                  "current_library_id, transit_to_library_id FROM items WHERE " +
+                      where + " ORDER BY id",
+                  params)) {
       app::ItemRecord item;
       item.id = row.integer(0);
       item.barcode = row.text(1);
@@ -390,11 +510,11 @@ class SqlCirculation final : public app::CirculationRepository {
 
   std::vector<app::ReservationRecord> reservations_where(const std::string& where, const Params& params) {
     std::vector<app::ReservationRecord> out;
-    for (const auto& row : c_.query(
-             "SELECT id, reader_id, title_key, item_id, pickup_library_id, placed_at, expires_on, status, "
-             "filled_item_id, ready_on, collect_by FROM reservations WHERE " +
-                 where + " ORDER BY placed_at, id",
-             params)) {
+    for (const auto& row :
+         c_.query("SELECT id, reader_id, title_key, item_id, pickup_library_id, placed_at, expires_on, status, "
+                  "filled_item_id, ready_on, collect_by FROM reservations WHERE " +
+                      where + " ORDER BY placed_at, id",
+                  params)) {
       app::ReservationRecord r;
       r.id = row.integer(0);
       r.reader_id = row.integer(1);

@@ -28,9 +28,9 @@ namespace shelfmark::web {
 namespace {
 
 namespace mustache = kainjow::mustache;
-using mustache::data;
 using domain::ErrorCode;
 using domain::Language;
+using mustache::data;
 
 constexpr int kNoticesPerPage = 20;
 constexpr const char* kCsrfCookie = "sm_csrf";
@@ -50,10 +50,10 @@ std::map<std::string, StaticFile>& static_files() {
       const std::string file(name);
       const auto dot = file.rfind('.');
       const auto extension = file.substr(dot + 1);
-      const std::string type = extension == "css"  ? "text/css; charset=utf-8"
-                               : extension == "js" ? "text/javascript; charset=utf-8"
+      const std::string type = extension == "css"   ? "text/css; charset=utf-8"
+                               : extension == "js"  ? "text/javascript; charset=utf-8"
                                : extension == "svg" ? "image/svg+xml"
-                                                   : "application/octet-stream";
+                                                    : "application/octet-stream";
       const auto url = "/static/" + file.substr(0, dot) + "." + fingerprint(body) + "." + extension;
       result.emplace(file, StaticFile{url, type, body});
     }
@@ -144,7 +144,8 @@ int parse_page(const std::string& text) {
 
 std::string query_string(const Fields& query) {
   std::string out;
-  for (const auto& [name, value] : query) out += (out.empty() ? "?" : "&") + percent_encode(name) + "=" + percent_encode(value);
+  for (const auto& [name, value] : query)
+    out += (out.empty() ? "?" : "&") + percent_encode(name) + "=" + percent_encode(value);
   return out;
 }
 
@@ -211,7 +212,8 @@ struct Site::Impl {
     layout.set("html_lang", html_lang(lang));
     layout.set("other_html_lang", html_lang(other(lang)));
     layout.set("other_lang_name", lang == Language::kEnglish ? "繁體中文" : "English");
-    auto switch_path = page.switch_path.empty() ? page.request.path + query_string(page.request.query) : page.switch_path;
+    auto switch_path =
+        page.switch_path.empty() ? page.request.path + query_string(page.request.query) : page.switch_path;
     switch_path = "/" + lang_code(other(lang)) + switch_path.substr(3);
     layout.set("switch_url", switch_path);
     layout.set("css_url", static_file("style.css").url);
@@ -253,8 +255,8 @@ struct Site::Impl {
 
   Response error_page(Page& p, int status) {
     struct ErrorText {
-      int status;     // as asked for
-      int sent;       // as answered (419 is our name for an expired form, sent as 403)
+      int status;  // as asked for
+      int sent;    // as answered (419 is our name for an expired form, sent as 403)
       const char* heading;
       const char* message;
     };
@@ -270,7 +272,8 @@ struct Site::Impl {
         {419, 403, N_("This form has expired"),
          N_("For your security, forms expire. Please go back, reload the page and try again.")},
         {405, 405, N_("Not allowed"), N_("This address cannot be used that way.")},
-        {500, 500, N_("Sorry, something went wrong"), N_("The problem has been recorded. Please try again in a few minutes.")},
+        {500, 500, N_("Sorry, something went wrong"),
+         N_("The problem has been recorded. Please try again in a few minutes.")},
     };
     const ErrorText* text = &kTexts[std::size(kTexts) - 1];
     for (const auto& entry : kTexts)
@@ -297,7 +300,8 @@ struct Site::Impl {
       if (at.date == now.date) return tf(lang, "today at {time}", {{"time", time}});
       if (at.date == now.date + std::chrono::days(1)) return tf(lang, "tomorrow at {time}", {{"time", time}});
       if (at.date < now.date + std::chrono::days(7))
-        return tf(lang, "{weekday} at {time}", {{"weekday", format_weekday(translator, lang, iso_weekday(at.date))}, {"time", time}});
+        return tf(lang, "{weekday} at {time}",
+                  {{"weekday", format_weekday(translator, lang, iso_weekday(at.date))}, {"time", time}});
       return tf(lang, "{date} at {time}", {{"date", format_date(translator, lang, at.date, false)}, {"time", time}});
     };
     const auto stop_name = [&]() -> std::string {
@@ -307,7 +311,8 @@ struct Site::Impl {
       case State::kAlwaysOpen:
         return t(lang, "Open 24 hours");
       case State::kOpen: {
-        const auto until = status.closes_at->date == now.date ? format_time(status.closes_at->minute) : when(*status.closes_at);
+        const auto until =
+            status.closes_at->date == now.date ? format_time(status.closes_at->minute) : when(*status.closes_at);
         if (library.kind == domain::LibraryKind::kMobile)
           return tf(lang, "Now at {stop}, until {time}", {{"stop", stop_name()}, {"time", until}});
         return tf(lang, "Open now, until {time}", {{"time", until}});
@@ -329,7 +334,8 @@ struct Site::Impl {
     if (notice.library_ids.empty()) return t(lang, "All libraries");
     std::string names;
     for (auto id : notice.library_ids)
-      if (const auto* library = network.find(id)) names += (names.empty() ? "" : (lang == Language::kEnglish ? ", " : "、")) + library->name.in(lang);
+      if (const auto* library = network.find(id))
+        names += (names.empty() ? "" : (lang == Language::kEnglish ? ", " : "、")) + library->name.in(lang);
     return names;
   }
 
@@ -422,9 +428,12 @@ struct Site::Impl {
     const auto view = app::list_libraries(context, network, {});
     int statics = 0, mobiles = 0, stations = 0, open = 0;
     for (const auto& entry : view.libraries) {
-      if (entry.library->kind == domain::LibraryKind::kMobile) ++mobiles;
-      else if (entry.library->kind == domain::LibraryKind::kSelfService) ++stations;
-      else ++statics;
+      if (entry.library->kind == domain::LibraryKind::kMobile)
+        ++mobiles;
+      else if (entry.library->kind == domain::LibraryKind::kSelfService)
+        ++stations;
+      else
+        ++statics;
       if (entry.status.state != domain::OpenStatus::State::kClosed) ++open;
     }
     data content;
@@ -535,7 +544,8 @@ struct Site::Impl {
     auto week = list();
     for (int day = 0; day < 8; ++day) {
       data row;
-      row.set("day", day == domain::kHolidayIndex ? t(lang, "Public holidays") : format_weekday(translator, lang, day + 1));
+      row.set("day",
+              day == domain::kHolidayIndex ? t(lang, "Public holidays") : format_weekday(translator, lang, day + 1));
       row.set("hours", hours_text(library.hours.days[day]));
       week.push_back(row);
     }
@@ -584,7 +594,8 @@ struct Site::Impl {
     content.set("has_notices", !items.is_empty_list());
     content.set("notices", items);
     content.set("heading_level", "2");
-    content.set("pager", pager(p.lang, "/" + lang_code(p.lang) + "/notices", page_number, result.total, kNoticesPerPage));
+    content.set("pager",
+                pager(p.lang, "/" + lang_code(p.lang) + "/notices", page_number, result.total, kNoticesPerPage));
     return page(p, "notices", t(p.lang, "Notices"), content);
   }
 
@@ -592,12 +603,14 @@ struct Site::Impl {
     p.route = "/{lang}/notices/{id}";
     p.nav = "notices";
     const auto id = parse_id(id_text);
-    auto result = id < 0 ? domain::Outcome<domain::Notice>(domain::failure(ErrorCode::kNotFound)) : app::public_notice(context, id);
+    auto result = id < 0 ? domain::Outcome<domain::Notice>(domain::failure(ErrorCode::kNotFound))
+                         : app::public_notice(context, id);
     if (!result) return error_page(p, 404);
     const auto& item = result.value();
     const auto snapshot = network_snapshot();
     data content = notice_item(p.lang, item, *snapshot);
-    if (item.expire_at) content.set("expires", format_date_time(translator, p.lang, context.zone.to_local(*item.expire_at)));
+    if (item.expire_at)
+      content.set("expires", format_date_time(translator, p.lang, context.zone.to_local(*item.expire_at)));
     auto paragraphs = list();
     for (const auto& paragraph : domain::paragraphs(item.body.in(p.lang))) paragraphs.push_back(paragraph);
     content.set("paragraphs", paragraphs);
@@ -616,7 +629,8 @@ struct Site::Impl {
 
   // ----- staff pages -----
 
-  Response staff_login_form(Page& p, const std::string& username, const std::optional<domain::Failure>& failure, int status = 200) {
+  Response staff_login_form(Page& p, const std::string& username, const std::optional<domain::Failure>& failure,
+                            int status = 200) {
     p.route = "/{lang}/staff/login";
     p.nav = "staff";
     auto csrf = p.request.cookie(kCsrfCookie);
@@ -654,7 +668,8 @@ struct Site::Impl {
     spdlog::info("auth staff_login outcome=ok staff_id={}", result->user.id);
     auto response = redirect("/" + lang_code(p.lang) + "/staff/");
     response.route = "/{lang}/staff/login";
-    response.headers.emplace_back("Set-Cookie", session_cookie_name(p.request) + "=" + result->session_token + cookie_attributes(p.request));
+    response.headers.emplace_back(
+        "Set-Cookie", session_cookie_name(p.request) + "=" + result->session_token + cookie_attributes(p.request));
     return response;
   }
 
@@ -662,7 +677,8 @@ struct Site::Impl {
     app::log_out(context, p.request.cookie(session_cookie_name(p.request)));
     auto response = redirect("/" + lang_code(p.lang) + "/");
     response.route = "/{lang}/staff/logout";
-    response.headers.emplace_back("Set-Cookie", session_cookie_name(p.request) + "=" + cookie_attributes(p.request) + "; Max-Age=0");
+    response.headers.emplace_back("Set-Cookie",
+                                  session_cookie_name(p.request) + "=" + cookie_attributes(p.request) + "; Max-Age=0");
     return response;
   }
 
@@ -701,12 +717,14 @@ struct Site::Impl {
                                                                             : N_("Expired")));
       row.set("can_expire", state != domain::NoticeState::kExpired);
       row.set("published", format_date_time(translator, p.lang, context.zone.to_local(item.publish_at)));
-      row.set("expires", item.expire_at ? format_date_time(translator, p.lang, context.zone.to_local(*item.expire_at)) : t(p.lang, "No expiry"));
+      row.set("expires", item.expire_at ? format_date_time(translator, p.lang, context.zone.to_local(*item.expire_at))
+                                        : t(p.lang, "No expiry"));
       items.push_back(row);
     }
     data content;
     content.set("notices", items);
-    content.set("pager", pager(p.lang, "/" + lang_code(p.lang) + "/staff/notices", page_number, result.total, kNoticesPerPage));
+    content.set("pager",
+                pager(p.lang, "/" + lang_code(p.lang) + "/staff/notices", page_number, result.total, kNoticesPerPage));
     add_flash(p.lang, content, p.request);
     return page(p, "staff_notices", t(p.lang, "Manage notices"), content);
   }
@@ -747,7 +765,8 @@ struct Site::Impl {
       data option;
       option.set("code", library.code);
       option.set("name", library.name.in(lang));
-      option.set("selected", std::find(input.library_codes.begin(), input.library_codes.end(), library.code) != input.library_codes.end());
+      option.set("selected", std::find(input.library_codes.begin(), input.library_codes.end(), library.code) !=
+                                 input.library_codes.end());
       options.push_back(option);
     }
     content.set("library_options", options);
@@ -758,7 +777,8 @@ struct Site::Impl {
   }
 
   domain::NoticeInput input_of(const domain::Notice& notice) {
-    domain::NoticeInput input{notice.title.en, notice.title.tc, notice.body.en, notice.body.tc, notice.important, {}, "", ""};
+    domain::NoticeInput input{
+        notice.title.en, notice.title.tc, notice.body.en, notice.body.tc, notice.important, {}, "", ""};
     input.publish_at = format_local_date_time(context.zone.to_local(notice.publish_at));
     if (notice.expire_at) input.expire_at = format_local_date_time(context.zone.to_local(*notice.expire_at));
     const auto snapshot = network_snapshot();
@@ -843,7 +863,8 @@ struct Site::Impl {
     return page(p, "staff_libraries", t(p.lang, "Libraries and opening hours"), content);
   }
 
-  Response staff_holidays(Page& p, const Fields& typed = {}, const std::optional<domain::Failure>& failure = std::nullopt) {
+  Response staff_holidays(Page& p, const Fields& typed = {},
+                          const std::optional<domain::Failure>& failure = std::nullopt) {
     p.route = "/{lang}/staff/holidays";
     p.nav = "staff";
     auto calendar = app::holidays_for_staff(context, p.session->actor());
@@ -874,8 +895,9 @@ struct Site::Impl {
     const auto actor = p.session->actor();
     domain::Outcome<domain::Done> result = domain::failure(ErrorCode::kNotFound);
     if (parts.size() == 1) {
-      result = app::add_holiday(context, actor, {p.request.form_value("date"), p.request.form_value("name_en"),
-                                                 p.request.form_value("name_tc")});
+      result = app::add_holiday(
+          context, actor,
+          {p.request.form_value("date"), p.request.form_value("name_en"), p.request.form_value("name_tc")});
     } else if (parts.size() == 3 && parts[2] == "delete") {
       result = app::remove_holiday(context, actor, std::string(parts[1]));
     }
@@ -956,7 +978,7 @@ struct Site::Impl {
         const auto charges = view->charges_outstanding;
         content.set("has_reader", true);
         content.set("reader_name", reader.name);
-        content.set("reader_category", t(lang, reader_category_label(reader.category)));
+        content.set("reader_category", t(lang, domain::reader_category_label(reader.category)));
         const bool active = reader.status == domain::ReaderStatus::kActive;
         content.set("reader_status", t(lang, reader_status_label(reader.status)));
         content.set("reader_status_class", active ? "open" : "closed");
@@ -981,9 +1003,10 @@ struct Site::Impl {
             data row;
             row.set("id", std::to_string(line.id));
             row.set("date", format_date(translator, lang, context.zone.to_local(line.created_at).date, false));
-            row.set("what", line.kind == "overdue"           ? tf(lang, "Overdue: {title}", {{"title", line.title}})
-                            : line.kind == "reservation_fee" ? tf(lang, "Reservation fee: {title}", {{"title", line.title}})
-                                                             : t(lang, "Replacement card"));
+            row.set("what", line.kind == "overdue" ? tf(lang, "Overdue: {title}", {{"title", line.title}})
+                            : line.kind == "reservation_fee"
+                                ? tf(lang, "Reservation fee: {title}", {{"title", line.title}})
+                                : t(lang, "Replacement card"));
             if (line.kind == "overdue")
               row.set("how", tf(lang, "{days} days × {rate}{suspended}",
                                 {{"days", format_count(line.days_charged)},
@@ -1008,25 +1031,18 @@ struct Site::Impl {
     return page(p, "staff_counter", t(lang, "Circulation counter"), content);
   }
 
-  static std::string_view reader_category_label(domain::ReaderCategory category) {
-    switch (category) {
-      case domain::ReaderCategory::kAdult: return N_("Adult");
-      case domain::ReaderCategory::kYoungAdult: return N_("Young adult");
-      case domain::ReaderCategory::kChild: return N_("Child");
-      case domain::ReaderCategory::kTemporary: return N_("Temporary card");
-      case domain::ReaderCategory::kEAccount: return N_("E-Account");
-      case domain::ReaderCategory::kStaff: return N_("Staff member");
-    }
-    return N_("Adult");
-  }
-
   static std::string_view reader_status_label(domain::ReaderStatus status) {
     switch (status) {
-      case domain::ReaderStatus::kActive: return N_("Active");
-      case domain::ReaderStatus::kPending: return N_("Pending");
-      case domain::ReaderStatus::kSuspended: return N_("Suspended");
-      case domain::ReaderStatus::kCardReportedLost: return N_("Card reported lost");
-      case domain::ReaderStatus::kExpired: return N_("Expired");
+      case domain::ReaderStatus::kActive:
+        return N_("Active");
+      case domain::ReaderStatus::kPending:
+        return N_("Pending");
+      case domain::ReaderStatus::kSuspended:
+        return N_("Suspended");
+      case domain::ReaderStatus::kCardReportedLost:
+        return N_("Card reported lost");
+      case domain::ReaderStatus::kExpired:
+        return N_("Expired");
     }
     return N_("Active");
   }
@@ -1055,8 +1071,8 @@ struct Site::Impl {
                                    {{"title", result->title}, {"due", format_date(translator, lang, result->due_on)}}));
     } else if (result.error().code == ErrorCode::kNotFound) {
       const auto field = result.error().fields.empty() ? std::string() : result.error().fields.front().field;
-      content.set("not_found", field == "card" ? t(lang, "No reader has this card number.")
-                                               : t(lang, "No item has this barcode."));
+      content.set("not_found",
+                  field == "card" ? t(lang, "No reader has this card number.") : t(lang, "No item has this barcode."));
     } else {
       auto refusals = list();
       for (const auto& text : refusal_texts(lang, result.error())) refusals.push_back(text);
@@ -1075,7 +1091,8 @@ struct Site::Impl {
   Response staff_counter_renew_all(Page& p) {
     if (!domain::role_allows(p.session->user.role, domain::Permission::kCirculation)) return error_page(p, 403);
     const auto lang = p.lang;
-    auto result = app::renew_all(context, network, std::string(trim(p.request.form_value("card"))), app::Channel::kCounter);
+    auto result =
+        app::renew_all(context, network, std::string(trim(p.request.form_value("card"))), app::Channel::kCounter);
     data content;
     if (!result) {
       content.set("not_found", t(lang, "No reader has this card number."));
@@ -1104,10 +1121,11 @@ struct Site::Impl {
     if (!domain::role_allows(p.session->user.role, domain::Permission::kCirculation)) return error_page(p, 403);
     const auto lang = p.lang;
     const auto card = std::string(trim(p.request.form_value("card")));
-    auto result = waive ? app::waive_charge(context, card, parse_id(p.request.form_value("charge")),
-                                            std::string(trim(p.request.form_value("reason"))), p.session->user.id)
-                        : app::pay_charges(context, {card, p.request.form_value("amount"), p.request.form_value("method"),
-                                                     p.session->user.id, idempotency_key(p.request)});
+    auto result = waive
+                      ? app::waive_charge(context, card, parse_id(p.request.form_value("charge")),
+                                          std::string(trim(p.request.form_value("reason"))), p.session->user.id)
+                      : app::pay_charges(context, {card, p.request.form_value("amount"), p.request.form_value("method"),
+                                                   p.session->user.id, idempotency_key(p.request)});
     data content;
     if (result) {
       content.set("outcome_ok", tf(lang, "{amount} settled. Receipt number {receipt}. Still owed: {owed}.",
@@ -1128,7 +1146,7 @@ struct Site::Impl {
   }
 
   Response staff_fine_suspensions(Page& p, const Fields& typed = {},
-                                   const std::optional<domain::Failure>& failure = std::nullopt) {
+                                  const std::optional<domain::Failure>& failure = std::nullopt) {
     p.route = "/{lang}/staff/fine-suspensions";
     p.nav = "staff";
     const auto lang = p.lang;
@@ -1186,9 +1204,14 @@ struct Site::Impl {
       if (!removed) return error_page(p, removed.error().code == ErrorCode::kPermissionDenied ? 403 : 404);
     } else if (parts.size() == 1) {
       app::FineSuspensionForm form;
-      form.input = {p.request.form_value("first_day"), p.request.form_value("last_day"), {}, {},
-                    p.request.form_values("excluded_kinds"), p.request.form_value("borrowed_before"),
-                    p.request.form_value("reason_en"), p.request.form_value("reason_tc")};
+      form.input = {p.request.form_value("first_day"),
+                    p.request.form_value("last_day"),
+                    {},
+                    {},
+                    p.request.form_values("excluded_kinds"),
+                    p.request.form_value("borrowed_before"),
+                    p.request.form_value("reason_en"),
+                    p.request.form_value("reason_tc")};
       form.library_codes = p.request.form_values("libraries");
       auto added = app::add_fine_suspension(context, network, actor, form);
       if (!added) {
@@ -1201,6 +1224,210 @@ struct Site::Impl {
     auto response = redirect("/" + lang_code(p.lang) + "/staff/fine-suspensions?saved=1");
     response.route = "/{lang}/staff/fine-suspensions";
     return response;
+  }
+
+  // ----- lending rules (administrators) -----
+
+  static std::string plain_amount(domain::Money amount) {
+    return std::to_string(amount.cents / 100) + "." + (amount.cents % 100 < 10 ? "0" : "") +
+           std::to_string(amount.cents % 100);
+  }
+
+  static std::string typed_or(const Fields& typed, const std::string& field, const std::string& fallback) {
+    auto it = typed.find(field);
+    return it == typed.end() ? fallback : it->second;
+  }
+
+  Response staff_lending_rules(Page& p, const Fields& typed = {},
+                               const std::optional<domain::Failure>& failure = std::nullopt) {
+    p.route = "/{lang}/staff/lending-rules";
+    p.nav = "staff";
+    const auto lang = p.lang;
+    auto policies = app::lending_rules(context, network, p.session->actor());
+    if (!policies) return error_page(p, 403);
+    const auto snapshot = network_snapshot();
+    const auto any = t(lang, "Any");
+    auto rules = list();
+    // Most general first, so the table reads as "the rule, then its exceptions".
+    auto ordered = policies->rules;
+    std::stable_sort(ordered.begin(), ordered.end(),
+                     [](const auto& a, const auto& b) { return a.specificity() < b.specificity(); });
+    for (const auto& rule : ordered) {
+      data row;
+      row.set("id", std::to_string(rule.id));
+      const auto reader = rule.reader_category ? t(lang, domain::reader_category_label(*rule.reader_category)) : any;
+      const auto type = rule.item_type ? t(lang, domain::item_type_label(*rule.item_type)) : any;
+      const auto collection = rule.collection ? t(lang, domain::collection_label(*rule.collection)) : any;
+      std::string library = any;
+      if (rule.library_id)
+        if (const auto* found = snapshot->find(*rule.library_id)) library = found->name.in(lang);
+      row.set("reader", reader);
+      row.set("type", type);
+      row.set("collection", collection);
+      row.set("library", library);
+      row.set("summary", reader + ", " + type + ", " + collection + ", " + library);
+      row.set("lent", rule.policy.loanable ? t(lang, "Yes") : t(lang, "No"));
+      row.set("reservable", rule.policy.reservable ? t(lang, "Yes") : t(lang, "No"));
+      row.set("loan_days", rule.policy.loanable
+                               ? tf(lang, "{days} days", {{"days", std::to_string(rule.policy.loan_days)}})
+                               : std::string("–"));
+      row.set("renewals", rule.policy.loanable ? tf(lang, "{times} × {days} days",
+                                                    {{"times", std::to_string(rule.policy.max_renewals)},
+                                                     {"days", std::to_string(rule.policy.renewal_days)}})
+                                               : std::string("–"));
+      row.set("fine", domain::format_money(rule.policy.fine_per_day));
+      rules.push_back(row);
+    }
+    data content;
+    content.set("rules", rules);
+    const auto& l = policies->limits;
+    content.set("max_loans", typed_or(typed, "max_loans", std::to_string(l.max_loans)));
+    content.set("max_periodical_loans",
+                typed_or(typed, "max_periodical_loans", std::to_string(l.max_periodical_loans)));
+    content.set("max_reservations", typed_or(typed, "max_reservations", std::to_string(l.max_reservations)));
+    content.set("reservation_fee", typed_or(typed, "reservation_fee", plain_amount(l.reservation_fee)));
+    content.set("hold_shelf_days", typed_or(typed, "hold_shelf_days", std::to_string(l.hold_shelf_days)));
+    content.set("max_reservation_days",
+                typed_or(typed, "max_reservation_days", std::to_string(l.max_reservation_days)));
+    content.set("fines_ceiling", typed_or(typed, "fines_ceiling", plain_amount(l.fines_ceiling)));
+    content.set("block_when_overdue", typed.empty() ? l.block_when_overdue : typed.count("block_when_overdue") > 0);
+    if (failure) add_failure(lang, content, *failure);
+    add_flash(lang, content, p.request);
+    p.switch_path = "/" + lang_code(lang) + "/staff/lending-rules";
+    return page(p, "staff_lending_rules", t(lang, "Lending rules"), content, failure ? 422 : 200);
+  }
+
+  template <class Enum>
+  mustache::data choice_options(Language lang, const std::vector<Enum>& values, std::string_view (*code)(Enum),
+                                std::string_view (*label)(Enum), const std::string& chosen) {
+    auto options = list();
+    for (auto value : values) {
+      data option;
+      option.set("code", std::string(code(value)));
+      option.set("label", t(lang, label(value)));
+      option.set("selected", std::string(code(value)) == chosen);
+      options.push_back(option);
+    }
+    return options;
+  }
+
+  // The form for a new rule (id nullopt) or an existing one.
+  Response staff_lending_rule(Page& p, std::optional<long long> id, const Fields& typed = {},
+                              const std::optional<domain::Failure>& failure = std::nullopt) {
+    p.route = id ? "/{lang}/staff/lending-rules/{id}" : "/{lang}/staff/lending-rules/new";
+    p.nav = "staff";
+    const auto lang = p.lang;
+    auto policies = app::lending_rules(context, network, p.session->actor());
+    if (!policies) return error_page(p, 403);
+    domain::PolicyRule rule;
+    if (id) {
+      auto found =
+          std::find_if(policies->rules.begin(), policies->rules.end(), [&](const auto& r) { return r.id == *id; });
+      if (found == policies->rules.end()) return error_page(p, 404);
+      rule = *found;
+    }
+    const auto snapshot = network_snapshot();
+    const bool fresh = typed.empty();
+    auto value = [&](const char* field, const std::string& stored) {
+      return fresh ? stored : typed_or(typed, field, "");
+    };
+    data content;
+    content.set("id", id ? std::to_string(*id) : std::string());
+    content.set("heading", id ? t(lang, "Change a lending rule") : t(lang, "Add a lending rule"));
+    content.set("submit_label", id ? t(lang, "Save rule") : t(lang, "Add rule"));
+    content.set("action",
+                "/" + lang_code(lang) + "/staff/lending-rules" + (id ? "/" + std::to_string(*id) : std::string()));
+    content.set("catch_all", id && rule.is_catch_all());
+    content.set("removable", id && !rule.is_catch_all());
+    content.set(
+        "category_options",
+        choice_options(
+            lang, domain::all_reader_categories(), &domain::reader_category_code, &domain::reader_category_label,
+            value("reader_category",
+                  rule.reader_category ? std::string(domain::reader_category_code(*rule.reader_category)) : "")));
+    content.set(
+        "type_options",
+        choice_options(lang, domain::all_item_types(), &domain::item_type_code, &domain::item_type_label,
+                       value("item_type", rule.item_type ? std::string(domain::item_type_code(*rule.item_type)) : "")));
+    content.set("collection_options",
+                choice_options(lang, domain::all_collections(), &domain::collection_code, &domain::collection_label,
+                               value("collection",
+                                     rule.collection ? std::string(domain::collection_code(*rule.collection)) : "")));
+    std::string library_code;
+    if (rule.library_id)
+      if (const auto* library = snapshot->find(*rule.library_id)) library_code = library->code;
+    library_code = value("library", library_code);
+    auto libraries = list();
+    for (const auto& library : snapshot->libraries) {
+      data option;
+      option.set("code", library.code);
+      option.set("label", library.name.in(lang));
+      option.set("selected", library.code == library_code);
+      libraries.push_back(option);
+    }
+    content.set("library_options", libraries);
+    content.set("loanable", fresh ? rule.policy.loanable : typed.count("loanable") > 0);
+    content.set("reservable", fresh ? rule.policy.reservable : typed.count("reservable") > 0);
+    content.set("loan_days", value("loan_days", std::to_string(rule.policy.loan_days)));
+    content.set("max_renewals", value("max_renewals", std::to_string(rule.policy.max_renewals)));
+    content.set("renewal_days", value("renewal_days", std::to_string(rule.policy.renewal_days)));
+    content.set("fine_per_day", value("fine_per_day", plain_amount(rule.policy.fine_per_day)));
+    if (failure) add_failure(lang, content, *failure);
+    p.switch_path = "/" + lang_code(lang) + "/staff/lending-rules/" + (id ? std::to_string(*id) : std::string("new"));
+    return page(p, "staff_lending_rule", id ? t(lang, "Change a lending rule") : t(lang, "Add a lending rule"), content,
+                failure ? 422 : 200);
+  }
+
+  Response staff_lending_rule_post(Page& p, const std::vector<std::string_view>& parts) {
+    const auto actor = p.session->actor();
+    const auto& form = p.request;
+    auto back = [&](const std::string& anchor) {
+      auto response = redirect("/" + lang_code(p.lang) + "/staff/lending-rules?saved=1" + anchor);
+      response.route = "/{lang}/staff/lending-rules";
+      return response;
+    };
+    if (parts.size() == 2 && parts[1] == "limits") {
+      domain::ReaderLimitsInput input{
+          form.form_value("max_loans"),        form.form_value("max_periodical_loans"),
+          form.form_value("max_reservations"), form.form_value("reservation_fee"),
+          form.form_value("hold_shelf_days"),  form.form_value("max_reservation_days"),
+          form.form_value("fines_ceiling"),    !form.form_value("block_when_overdue").empty()};
+      auto saved = app::save_reader_limits(context, actor, input);
+      if (saved) return back("#limits");
+      if (saved.error().code == ErrorCode::kPermissionDenied) return error_page(p, 403);
+      auto response = staff_lending_rules(p, form.form, saved.error());
+      response.route = "/{lang}/staff/lending-rules/limits";
+      return response;
+    }
+    if (parts.size() == 3 && parts[2] == "delete") {
+      const auto id = parse_id(std::string(parts[1]));
+      auto removed = app::remove_lending_rule(context, network, actor, id);
+      if (!removed) {
+        if (removed.error().code == ErrorCode::kPermissionDenied) return error_page(p, 403);
+        if (removed.error().code == ErrorCode::kNotFound) return error_page(p, 404);
+        return staff_lending_rule(p, id, {}, removed.error());
+      }
+      return back("");
+    }
+    std::optional<long long> id;
+    if (parts.size() == 2) {
+      id = parse_id(std::string(parts[1]));
+      if (*id < 0) return error_page(p, 404);
+    } else if (parts.size() != 1) {
+      return error_page(p, 404);
+    }
+    app::LendingRuleForm rule_form;
+    rule_form.input = {form.form_value("reader_category"),   form.form_value("item_type"),
+                       form.form_value("collection"),        std::nullopt,
+                       !form.form_value("loanable").empty(), !form.form_value("reservable").empty(),
+                       form.form_value("loan_days"),         form.form_value("max_renewals"),
+                       form.form_value("renewal_days"),      form.form_value("fine_per_day")};
+    rule_form.library_code = form.form_value("library");
+    auto saved = app::save_lending_rule(context, network, actor, id, rule_form);
+    if (saved) return back("");
+    if (saved.error().code == ErrorCode::kPermissionDenied) return error_page(p, 403);
+    if (saved.error().code == ErrorCode::kNotFound) return error_page(p, 404);
+    return staff_lending_rule(p, id, form.form, saved.error());
   }
 
   Response staff_card_lost(Page& p) {
@@ -1344,23 +1571,29 @@ struct Site::Impl {
       details.push_back(item);
     }
     content.set("detail_fields", details);
-    content.set("districts", district_options(lang, domain::parse_district(value_of("district", std::string(domain::district_code(library.district))))));
-    content.set("kinds", kind_options(lang, domain::parse_library_kind(value_of("kind", std::string(domain::library_kind_code(library.kind))))));
+    content.set("districts",
+                district_options(lang, domain::parse_district(value_of(
+                                           "district", std::string(domain::district_code(library.district))))));
+    content.set("kinds", kind_options(lang, domain::parse_library_kind(value_of(
+                                                "kind", std::string(domain::library_kind_code(library.kind))))));
     auto facilities = list();
     for (auto facility : domain::all_facilities()) {
       data option;
       option.set("code", std::string(domain::facility_code(facility)));
       option.set("label", t(lang, domain::facility_label(facility)));
-      option.set("selected", std::find(library.facilities.begin(), library.facilities.end(), facility) != library.facilities.end());
+      option.set("selected",
+                 std::find(library.facilities.begin(), library.facilities.end(), facility) != library.facilities.end());
       facilities.push_back(option);
     }
     content.set("facility_options", facilities);
-    static const char* kHourFields[8] = {"hours_mon", "hours_tue", "hours_wed", "hours_thu", "hours_fri", "hours_sat", "hours_sun", "hours_holiday"};
+    static const char* kHourFields[8] = {"hours_mon", "hours_tue", "hours_wed", "hours_thu",
+                                         "hours_fri", "hours_sat", "hours_sun", "hours_holiday"};
     auto hours = list();
     for (int day = 0; day < 8; ++day) {
       data item;
       item.set("field", kHourFields[day]);
-      item.set("label", day == domain::kHolidayIndex ? t(lang, "Public holidays") : format_weekday(translator, lang, day + 1));
+      item.set("label",
+               day == domain::kHolidayIndex ? t(lang, "Public holidays") : format_weekday(translator, lang, day + 1));
       item.set("value", value_of(kHourFields[day], domain::format_time_ranges(library.hours.days[day])));
       if (field_errors.count(kHourFields[day])) item.set("error", field_errors[kHourFields[day]]);
       hours.push_back(item);
@@ -1398,7 +1631,8 @@ struct Site::Impl {
     content.set("has_stops", !stops.is_empty_list());
     content.set("stops", stops);
     const auto typed_district = domain::parse_district(value_of("stop_district", ""));
-    content.set("stop_districts", district_options(lang, typed_district ? typed_district : std::optional(library.district)));
+    content.set("stop_districts",
+                district_options(lang, typed_district ? typed_district : std::optional(library.district)));
     auto weekdays = list();
     for (int day = 1; day <= 7; ++day) {
       data option;
@@ -1414,9 +1648,15 @@ struct Site::Impl {
     }
     content.set("has_closures", !closures.is_empty_list());
     content.set("closures", closures);
-    for (const auto& [key, field] : std::vector<std::pair<std::string, std::string>>{
-             {"special_date", "date"}, {"special_hours", "hours"}, {"special_note_en", "note_en"}, {"special_note_tc", "note_tc"},
-             {"closure_first", "first_day"}, {"closure_last", "last_day"}, {"closure_reason_en", "reason_en"}, {"closure_reason_tc", "reason_tc"}})
+    for (const auto& [key, field] :
+         std::vector<std::pair<std::string, std::string>>{{"special_date", "date"},
+                                                          {"special_hours", "hours"},
+                                                          {"special_note_en", "note_en"},
+                                                          {"special_note_tc", "note_tc"},
+                                                          {"closure_first", "first_day"},
+                                                          {"closure_last", "last_day"},
+                                                          {"closure_reason_en", "reason_en"},
+                                                          {"closure_reason_tc", "reason_tc"}})
       content.set(key, value_of(field, ""));
     if (failure) add_failure(lang, content, *failure);
     add_flash(lang, content, p.request);
@@ -1424,7 +1664,8 @@ struct Site::Impl {
     return page(p, "staff_library", library.name.in(lang), content, failure ? 422 : 200);
   }
 
-  Response library_edit_result(Page& p, const std::string& code, const std::string& route, const domain::Outcome<domain::Done>& result) {
+  Response library_edit_result(Page& p, const std::string& code, const std::string& route,
+                               const domain::Outcome<domain::Done>& result) {
     if (!result) {
       const auto error = result.error().code;
       if (error == ErrorCode::kPermissionDenied) return error_page(p, 403);
@@ -1443,41 +1684,47 @@ struct Site::Impl {
     const auto actor = p.session->actor();
     const auto base = std::string("/{lang}/staff/libraries/{code}/");
     if (rest.size() == 1 && rest[0] == "details") {
-      domain::LibraryDetailsInput input{form.form_value("name_en"), form.form_value("name_tc"), form.form_value("address_en"),
-                                        form.form_value("address_tc"), form.form_value("phone"), form.form_value("district"),
-                                        form.form_value("kind"), form.form_values("facilities")};
-      return library_edit_result(p, code, base + "details",
-                                 app::update_library_details(context, actor, code, parse_id(form.form_value("version")), input));
+      domain::LibraryDetailsInput input{form.form_value("name_en"),    form.form_value("name_tc"),
+                                        form.form_value("address_en"), form.form_value("address_tc"),
+                                        form.form_value("phone"),      form.form_value("district"),
+                                        form.form_value("kind"),       form.form_values("facilities")};
+      return library_edit_result(
+          p, code, base + "details",
+          app::update_library_details(context, actor, code, parse_id(form.form_value("version")), input));
     }
     if (rest.size() == 1 && rest[0] == "hours") {
       std::array<std::string, 8> typed;
-      static const char* kFields[8] = {"hours_mon", "hours_tue", "hours_wed", "hours_thu", "hours_fri", "hours_sat", "hours_sun", "hours_holiday"};
+      static const char* kFields[8] = {"hours_mon", "hours_tue", "hours_wed", "hours_thu",
+                                       "hours_fri", "hours_sat", "hours_sun", "hours_holiday"};
       for (int day = 0; day < 8; ++day) typed[day] = form.form_value(kFields[day]);
-      return library_edit_result(p, code, base + "hours",
-                                 app::set_weekly_hours(context, actor, code, parse_id(form.form_value("version")), typed));
+      return library_edit_result(
+          p, code, base + "hours",
+          app::set_weekly_hours(context, actor, code, parse_id(form.form_value("version")), typed));
     }
     if (rest.size() == 1 && rest[0] == "special-hours")
       return library_edit_result(p, code, base + "special-hours",
-                                 app::add_special_hours(context, actor, code, {form.form_value("date"), form.form_value("hours"),
-                                                                               form.form_value("note_en"), form.form_value("note_tc")}));
+                                 app::add_special_hours(context, actor, code,
+                                                        {form.form_value("date"), form.form_value("hours"),
+                                                         form.form_value("note_en"), form.form_value("note_tc")}));
     if (rest.size() == 3 && rest[0] == "special-hours" && rest[2] == "delete")
       return library_edit_result(p, code, base + "special-hours/{id}/delete",
                                  app::remove_special_hours(context, actor, code, parse_id(std::string(rest[1]))));
     if (rest.size() == 1 && rest[0] == "stops")
       return library_edit_result(
           p, code, base + "stops",
-          app::add_mobile_stop(context, actor, code,
-                               {form.form_value("stop_name_en"), form.form_value("stop_name_tc"),
-                                form.form_value("stop_district"), form.form_value("stop_address_en"),
-                                form.form_value("stop_address_tc"), form.form_value("stop_weekday"),
-                                form.form_value("stop_hours")}));
+          app::add_mobile_stop(
+              context, actor, code,
+              {form.form_value("stop_name_en"), form.form_value("stop_name_tc"), form.form_value("stop_district"),
+               form.form_value("stop_address_en"), form.form_value("stop_address_tc"), form.form_value("stop_weekday"),
+               form.form_value("stop_hours")}));
     if (rest.size() == 3 && rest[0] == "stops" && rest[2] == "delete")
       return library_edit_result(p, code, base + "stops/{id}/delete",
                                  app::remove_mobile_stop(context, actor, code, parse_id(std::string(rest[1]))));
     if (rest.size() == 1 && rest[0] == "closures")
       return library_edit_result(p, code, base + "closures",
-                                 app::add_closure(context, actor, code, {form.form_value("first_day"), form.form_value("last_day"),
-                                                                         form.form_value("reason_en"), form.form_value("reason_tc")}));
+                                 app::add_closure(context, actor, code,
+                                                  {form.form_value("first_day"), form.form_value("last_day"),
+                                                   form.form_value("reason_en"), form.form_value("reason_tc")}));
     if (rest.size() == 3 && rest[0] == "closures" && rest[2] == "delete")
       return library_edit_result(p, code, base + "closures/{id}/delete",
                                  app::remove_closure(context, actor, code, parse_id(std::string(rest[1]))));
@@ -1524,6 +1771,15 @@ struct Site::Impl {
       if (parts.size() == 1 && !post) return staff_fine_suspensions(p);
       if (post) return staff_fine_suspension_post(p, parts);
     }
+    if (parts[0] == "lending-rules") {
+      if (!post && parts.size() == 1) return staff_lending_rules(p);
+      if (!post && parts.size() == 2 && parts[1] == "new") return staff_lending_rule(p, std::nullopt);
+      if (!post && parts.size() == 2) {
+        const auto id = parse_id(std::string(parts[1]));
+        return id < 0 ? error_page(p, 404) : staff_lending_rule(p, id);
+      }
+      if (post) return staff_lending_rule_post(p, parts);
+    }
     if (parts[0] == "holidays") {
       if (parts.size() == 1 && !post) return staff_holidays(p);
       if (post) return staff_holiday_post(p, parts);
@@ -1532,7 +1788,8 @@ struct Site::Impl {
       if (parts.size() == 1 && !post) return staff_libraries(p);
       if (parts.size() == 2 && !post) return staff_library(p, std::string(parts[1]));
       if (parts.size() >= 3 && post)
-        return staff_library_post(p, std::string(parts[1]), std::vector<std::string_view>(parts.begin() + 2, parts.end()));
+        return staff_library_post(p, std::string(parts[1]),
+                                  std::vector<std::string_view>(parts.begin() + 2, parts.end()));
     }
     return error_page(p, 404);
   }
@@ -1543,7 +1800,8 @@ struct Site::Impl {
     if (request.path == "/healthz") {
       Response response;
       response.route = "/healthz";
-      context.store.transact(app::Store::Mode::kRead, [](app::Repositories& repos) { repos.libraries.network_version(); });
+      context.store.transact(app::Store::Mode::kRead,
+                             [](app::Repositories& repos) { repos.libraries.network_version(); });
       response.body = "ok\n";
       response.set_header("Content-Type", "text/plain; charset=utf-8");
       response.set_header("Cache-Control", "no-store");
@@ -1634,7 +1892,8 @@ Response Site::handle(Request request) noexcept {
   } catch (const std::exception& error) {
     spdlog::error("request failed: {} {}: {}", request.method, response.route, error.what());
     try {
-      const auto lang = domain::parse_language_code(request.path.size() >= 3 ? request.path.substr(1, 2) : "").value_or(Language::kEnglish);
+      const auto lang = domain::parse_language_code(request.path.size() >= 3 ? request.path.substr(1, 2) : "")
+                            .value_or(Language::kEnglish);
       Impl::Page p{lang, request, std::nullopt, "error", "/" + lang_code(lang) + "/", "", {}};
       response = impl_->error_page(p, 500);
     } catch (...) {

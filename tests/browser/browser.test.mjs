@@ -73,7 +73,8 @@ test('every staff page passes the accessibility check, including refused forms',
   for (const lang of ['en', 'tc']) {
     for (const path of ['/staff/', '/staff/notices', '/staff/notices/new', '/staff/notices/1/edit', '/staff/libraries',
       '/staff/libraries/CL', '/staff/libraries/MB1', '/staff/holidays', '/staff/counter?library=CL&card=2100000000',
-      '/staff/returns', '/staff/hold-shelf?library=CL', '/staff/fine-suspensions']) {
+      '/staff/returns', '/staff/hold-shelf?library=CL', '/staff/fine-suspensions', '/staff/lending-rules',
+      '/staff/lending-rules/new', '/staff/lending-rules/1']) {
       await visit(page, `/${lang}${path}`);
     }
     // A refused notice form and a refused hours form.

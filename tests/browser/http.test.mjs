@@ -274,6 +274,49 @@ test('administrators declare fine suspension periods as data', async () => {
   assert.match(page.text_, /颱風/);
 });
 
+test('administrators change lending rules and reader limits, refused with reasons', async () => {
+  const client = new Client(server.url);
+  await client.login('admin', server.password);
+  let page = await client.request('/en/staff/lending-rules');
+  assert.equal(page.status, 200);
+  assert.match(page.text_, /Reference collection/);
+  assert.match(page.text_, /name="max_loans" inputmode="numeric" value="10"/);
+  page = await client.request('/en/staff/lending-rules/new');
+  assert.equal(page.status, 200);
+  const csrf = client.csrfFrom(page.text_);
+  const rule = { csrf, reader_category: 'temporary', item_type: 'book', collection: '', library: 'CL', loanable: '1', reservable: '1', loan_days: '0', max_renewals: '1', renewal_days: '7', fine_per_day: '1.5' };
+  let response = await client.request('/en/staff/lending-rules', { method: 'POST', form: rule });
+  assert.equal(response.status, 422);
+  assert.match(response.text_, /whole number from 1 to 366/);
+  assert.match(response.text_, /<option value="temporary" selected>/, 'what was typed is kept');
+  response = await client.request('/en/staff/lending-rules', { method: 'POST', form: { ...rule, loan_days: '7' } });
+  assert.equal(response.status, 303);
+  response = await client.request('/en/staff/lending-rules', { method: 'POST', form: { ...rule, loan_days: '7' } });
+  assert.equal(response.status, 422);
+  assert.match(response.text_, /already a rule for exactly these choices/);
+  page = await client.request('/tc/staff/lending-rules');
+  assert.match(page.text_, /臨時/);
+  const id = /href="\/tc\/staff\/lending-rules\/(\d+)">修改<span class="visually-hidden">: 臨時/.exec(page.text_)[1];
+  page = await client.request(`/en/staff/lending-rules/${id}`);
+  assert.match(page.text_, /name="loan_days" inputmode="numeric" value="7"/);
+  response = await client.request(`/en/staff/lending-rules/${id}/delete`, { method: 'POST', form: { csrf } });
+  assert.equal(response.status, 303);
+  assert.equal((await client.request(`/en/staff/lending-rules/${id}`)).status, 404);
+  // The rule for everything cannot be removed.
+  page = await client.request('/en/staff/lending-rules');
+  const catchAll = /href="\/en\/staff\/lending-rules\/(\d+)">Change<span class="visually-hidden">: Any, Any, Any, Any/.exec(page.text_)[1];
+  response = await client.request(`/en/staff/lending-rules/${catchAll}/delete`, { method: 'POST', form: { csrf } });
+  assert.equal(response.status, 422);
+  assert.match(response.text_, /cannot be removed or narrowed/);
+  response = await client.request('/en/staff/lending-rules/limits', { method: 'POST', form: { csrf, max_loans: 'ten', max_periodical_loans: '20', max_reservations: '10', reservation_fee: '3.30', hold_shelf_days: '7', max_reservation_days: '365', fines_ceiling: '130', block_when_overdue: '1' } });
+  assert.equal(response.status, 422);
+  assert.match(response.text_, /value="ten"/);
+  response = await client.request('/en/staff/lending-rules/limits', { method: 'POST', form: { csrf, max_loans: '12', max_periodical_loans: '20', max_reservations: '10', reservation_fee: '3.30', hold_shelf_days: '7', max_reservation_days: '365', fines_ceiling: '130', block_when_overdue: '1' } });
+  assert.equal(response.status, 303);
+  page = await client.request('/en/staff/lending-rules');
+  assert.match(page.text_, /name="max_loans" inputmode="numeric" value="12"/);
+});
+
 test('five failed logins lock the account for a while', async () => {
   const client = new Client(server.url);
   await client.request('/en/');

@@ -970,15 +970,41 @@ Outcome<domain::ReaderLimits> save_reader_limits(const Context& context, const A
   return limits;
 }
 
+std::vector<ReservationView> reservation_views(Repositories& repos, long long reader_id) {
+  std::vector<ReservationView> views;
+  for (const auto& r : repos.circulation.active_reservations_of_reader(reader_id)) {
+    ReservationView view{r.id,
+                         reservation_reference(r.id),
+                         r.title,
+                         r.pickup_library_id,
+                         r.status,
+                         0,
+                         r.placed_at,
+                         r.expires_on,
+                         r.ready_on,
+                         r.collect_by,
+                         r.status != domain::ReservationStatus::kReady};
+    if (r.status == domain::ReservationStatus::kWaiting) {
+      for (const auto& waiting : repos.circulation.waiting_for_title(r.title_key)) {
+        ++view.position;
+        if (waiting.id == r.id) break;
+      }
+    }
+    views.push_back(std::move(view));
+  }
+  return views;
+}
+
 std::optional<CounterView> reader_at_counter(const Context& context, const std::string& card_number) {
   const auto today = today_of(context, context.clock.now());
   std::optional<CounterView> view;
   context.store.transact(Store::Mode::kRead, [&](Repositories& repos) {
     auto reader = repos.circulation.reader_by_card(card_number);
     if (!reader) return;
-    view = CounterView{*reader, {}, repos.circulation.outstanding_charges(reader->id)};
+    view = CounterView{*reader, {}, {}, repos.circulation.outstanding_charges(reader->id)};
     for (const auto& loan : repos.circulation.open_loans_of_reader(reader->id))
       view->loans.push_back({loan.barcode, loan.title, loan.due_on, loan.times_renewed, loan.due_on < today});
+    view->reservations = reservation_views(repos, reader->id);
   });
   return view;
 }

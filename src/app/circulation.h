@@ -159,11 +159,29 @@ struct CounterLoan {
   int times_renewed = 0;
   bool overdue = false;
 };
+// A reader's active reservation as the reader and staff see it.
+struct ReservationView {
+  long long id = 0;
+  std::string reference;  // "H" followed by digits
+  std::string title;
+  long long pickup_library_id = 0;
+  domain::ReservationStatus status = domain::ReservationStatus::kWaiting;
+  int position = 0;  // in the queue for the title while waiting, 1 = next
+  Instant placed_at;
+  Date expires_on;
+  std::optional<Date> ready_on;
+  std::optional<Date> collect_by;
+  bool pickup_changeable = false;  // until it is on the hold shelf
+};
+
 struct CounterView {
   ReaderRecord reader;
   std::vector<CounterLoan> loans;
+  std::vector<ReservationView> reservations;
   domain::Money charges_outstanding;
 };
+// The reader's active reservations, oldest first, with their places in the queues (inside a transaction).
+std::vector<ReservationView> reservation_views(Repositories& repos, long long reader_id);
 // Nullopt for an unknown card.
 std::optional<CounterView> reader_at_counter(const Context& context, const std::string& card_number);
 

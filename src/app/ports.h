@@ -187,6 +187,7 @@ struct ReservationRecord {
   std::optional<long long> filled_item_id;
   std::optional<Date> ready_on;
   std::optional<Date> collect_by;
+  std::string title;  // of the title reserved (read only)
 };
 
 struct ChargeView {

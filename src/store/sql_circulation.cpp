@@ -512,7 +512,8 @@ class SqlCirculation final : public app::CirculationRepository {
     std::vector<app::ReservationRecord> out;
     for (const auto& row :
          c_.query("SELECT id, reader_id, title_key, item_id, pickup_library_id, placed_at, expires_on, status, "
-                  "filled_item_id, ready_on, collect_by FROM reservations WHERE " +
+                  "filled_item_id, ready_on, collect_by, (SELECT MIN(title) FROM items WHERE items.title_key = "
+                  "reservations.title_key) FROM reservations WHERE " +
                       where + " ORDER BY placed_at, id",
                   params)) {
       app::ReservationRecord r;
@@ -527,6 +528,7 @@ class SqlCirculation final : public app::CirculationRepository {
       r.filled_item_id = row.optional_integer(8);
       r.ready_on = row.optional_date(9);
       r.collect_by = row.optional_date(10);
+      if (!row.is_null(11)) r.title = row.text(11);
       out.push_back(std::move(r));
     }
     return out;

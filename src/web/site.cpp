@@ -1025,10 +1025,86 @@ struct Site::Impl {
         content.set("owes", charges.cents > 0);
         content.set("owed_plain", fmt::format("{}.{:02}", charges.cents / 100, charges.cents % 100));
         content.set("loan_count", format_count(static_cast<long long>(loans.size())));
+        auto reservation_rows = list();
+        for (const auto& reservation : view->reservations) {
+          data row;
+          row.set("id", std::to_string(reservation.id));
+          row.set("reference", reservation.reference);
+          row.set("title", reservation.title);
+          const auto* pickup = network->find(reservation.pickup_library_id);
+          row.set("pickup", pickup ? pickup->name.in(lang) : std::string());
+          row.set("state", reservation_state_text(lang, reservation));
+          row.set("ready", reservation.status == domain::ReservationStatus::kReady);
+          row.set("expires", format_date(translator, lang, reservation.expires_on, false));
+          reservation_rows.push_back(row);
+        }
+        content.set("reservations", reservation_rows);
+        content.set("has_reservations", !view->reservations.empty());
+        content.set("reservation_count", format_count(static_cast<long long>(view->reservations.size())));
+        content.set("pickup_options", library_options(lang, *network, library));
       }
     }
     p.switch_path = "/" + lang_code(lang) + "/staff/counter" + (card.empty() ? "" : "?card=" + percent_encode(card));
     return page(p, "staff_counter", t(lang, "Circulation counter"), content);
+  }
+
+  std::string reservation_state_text(Language lang, const app::ReservationView& reservation) const {
+    switch (reservation.status) {
+      case domain::ReservationStatus::kWaiting:
+        return tf(lang, "Waiting: number {position} in the queue", {{"position", format_count(reservation.position)}});
+      case domain::ReservationStatus::kInTransit:
+        return t(lang, "On its way to the pick-up library");
+      case domain::ReservationStatus::kReady:
+        return tf(lang, "Ready: collect by {date}",
+                  {{"date", reservation.collect_by ? format_date(translator, lang, *reservation.collect_by) : ""}});
+      default:
+        return t(lang, "Ended");
+    }
+  }
+
+  Response staff_counter_reserve(Page& p, bool cancel) {
+    if (!domain::role_allows(p.session->user.role, domain::Permission::kCirculation)) return error_page(p, 403);
+    const auto lang = p.lang;
+    const auto card = std::string(trim(p.request.form_value("card")));
+    data content;
+    if (cancel) {
+      auto cancelled = app::cancel_reservation(context, network, card, parse_id(p.request.form_value("reservation")));
+      if (cancelled) {
+        content.set("outcome_ok", t(lang, "The reservation has been cancelled."));
+      } else {
+        content.set("not_found", t(lang, "This reservation is no longer active."));
+      }
+      auto response = staff_counter(p, content);
+      response.route = "/{lang}/staff/counter/cancel-reservation";
+      if (!cancelled) response.status = 422;
+      return response;
+    }
+    app::PlaceReservationInput input;
+    input.card_number = card;
+    input.barcode = std::string(trim(p.request.form_value("reserve_barcode")));
+    input.this_copy_only = !p.request.form_value("this_copy_only").empty();
+    input.pickup_library_code = p.request.form_value("pickup");
+    input.expires_on = p.request.form_value("expires_on");
+    auto result = app::place_reservation(context, network, input);
+    if (result) {
+      content.set("outcome_ok", tf(lang, "Reserved. Reference {reference}; number {position} in the queue.",
+                                   {{"reference", result->reference}, {"position", format_count(result->position)}}));
+    } else if (result.error().code == ErrorCode::kNotFound) {
+      const auto field = result.error().fields.empty() ? std::string() : result.error().fields.front().field;
+      content.set("not_found",
+                  field == "card" ? t(lang, "No reader has this card number.") : t(lang, "No item has this barcode."));
+    } else {
+      auto refusals = list();
+      for (const auto& text : refusal_texts(lang, result.error())) refusals.push_back(text);
+      content.set("has_refusals", true);
+      content.set("refusal_heading", t(lang, "Not reserved"));
+      content.set("refusals", refusals);
+      content.set("reserve_barcode", input.barcode);
+    }
+    auto response = staff_counter(p, content);
+    response.route = "/{lang}/staff/counter/reserve";
+    if (!result) response.status = 422;
+    return response;
   }
 
   static std::string_view reader_status_label(domain::ReaderStatus status) {
@@ -1762,6 +1838,8 @@ struct Site::Impl {
       if (parts.size() == 2 && parts[1] == "checkout" && post) return staff_counter_checkout(p);
       if (parts.size() == 2 && parts[1] == "renew-all" && post) return staff_counter_renew_all(p);
       if (parts.size() == 2 && parts[1] == "card-lost" && post) return staff_card_lost(p);
+      if (parts.size() == 2 && parts[1] == "reserve" && post) return staff_counter_reserve(p, false);
+      if (parts.size() == 2 && parts[1] == "cancel-reservation" && post) return staff_counter_reserve(p, true);
       if (parts.size() == 2 && parts[1] == "pay" && post) return staff_counter_payment(p, false);
       if (parts.size() == 2 && parts[1] == "waive" && post) return staff_counter_payment(p, true);
     }

@@ -258,6 +258,37 @@ test('an overdue return charges a fine that the counter explains and takes payme
   assert.match(response.text_, /at most HK\$0\.00/);
 });
 
+test('the counter shows, places and cancels a reader\'s reservations', async () => {
+  const client = new Client(server.url);
+  await client.login('admin', server.password);
+  const card = '2100000011';
+  let page = await client.request(`/en/staff/counter?library=CL&card=${card}`);
+  assert.match(page.text_, /Reservations \(\d+\)/);
+  const csrf = client.csrfFrom(page.text_);
+  let response = await client.request('/en/staff/counter/reserve', { method: 'POST', form: { csrf, library: 'CL', card, reserve_barcode: 'NO-SUCH-ITEM', pickup: 'CL' } });
+  assert.equal(response.status, 422);
+  assert.match(response.text_, /No item has this barcode/);
+  response = await client.request('/en/staff/counter/reserve', { method: 'POST', form: { csrf, library: 'CL', card, reserve_barcode: '3100000002', pickup: 'CL' } });
+  assert.equal(response.status, 422, 'a reference item cannot be reserved');
+  assert.match(response.text_, /cannot be reserved/);
+  assert.match(response.text_, /name="reserve_barcode" type="text" autocomplete="off" value="3100000002"/);
+  response = await client.request('/en/staff/counter/reserve', { method: 'POST', form: { csrf, library: 'CL', card, reserve_barcode: '3100000101', pickup: 'CL' } });
+  assert.equal(response.status, 200);
+  assert.match(response.text_, /Reserved\. Reference (H\d+); number \d+ in the queue\./);
+  const reference = /Reserved\. Reference (H\d+)/.exec(response.text_)[1];
+  assert.match(response.text_, new RegExp(`<td>${reference}</td><td>[^<]+</td><td>Hong Kong Central Library</td><td>(Waiting|On its way|Ready)`));
+  response = await client.request('/en/staff/counter/reserve', { method: 'POST', form: { csrf, library: 'CL', card, reserve_barcode: '3100000101', pickup: 'CL' } });
+  assert.equal(response.status, 422);
+  assert.match(response.text_, /already reserved this item/);
+  const id = new RegExp(`name="reservation" value="(\\d+)">\\s*<button type="submit" class="button-small">Cancel<span class="visually-hidden">: ${reference}`).exec(response.text_)[1];
+  response = await client.request('/en/staff/counter/cancel-reservation', { method: 'POST', form: { csrf, library: 'CL', card, reservation: id } });
+  assert.equal(response.status, 200);
+  assert.match(response.text_, /The reservation has been cancelled\./);
+  assert.doesNotMatch(response.text_, new RegExp(`<td>${reference}</td>`));
+  response = await client.request('/en/staff/counter/cancel-reservation', { method: 'POST', form: { csrf, library: 'CL', card, reservation: id } });
+  assert.equal(response.status, 422);
+});
+
 test('administrators declare fine suspension periods as data', async () => {
   const client = new Client(server.url);
   await client.login('admin', server.password);

@@ -55,6 +55,8 @@ struct SearchResults {
   // The query had syntax that could not be read (an unbalanced quote, a stray operator): it was searched as
   // plain words instead.
   bool read_as_plain_words = false;
+  // The query held nothing that can be searched for (only punctuation, say): no results, and say so.
+  bool no_words = false;
 };
 
 class SearchIndex {

@@ -234,7 +234,7 @@ app::SearchResults XapianIndex::search(const app::SearchQuery& request) {
       impl_->give_back(std::move(reader));
       return results;
     } catch (const Xapian::DatabaseModifiedError&) {
-      if (attempt >= 3) throw;
+      if (attempt >= 10) throw;
     }
   }
 }
@@ -290,20 +290,32 @@ app::SearchResults run_search(Xapian::Database& db, const app::SearchQuery& requ
       query = Xapian::Query(Xapian::Query::OP_OR, Xapian::Query(kIsbn + digits_of_isbn(match[1].str())),
                             parser.parse_query(text, Xapian::QueryParser::FLAG_CJK_NGRAM));
     } else {
-      try {
-        query = parser.parse_query(text, flags);
-      } catch (const Xapian::QueryParserError&) {
-        results.read_as_plain_words = true;
-        query = parser.parse_query(text, Xapian::QueryParser::FLAG_CJK_NGRAM);
+      // Each fallback reads less syntax; the last cannot fail to parse, only to find anything.
+      const unsigned fallbacks[] = {flags, Xapian::QueryParser::FLAG_CJK_NGRAM, 0};
+      bool parsed = false;
+      for (const auto attempt : fallbacks) {
+        try {
+          query = parser.parse_query(text, attempt);
+          parsed = true;
+          break;
+        } catch (const Xapian::QueryParserError&) {
+          results.read_as_plain_words = true;
+        }
       }
+      if (!parsed) query = Xapian::Query();
       const auto corrected = parser.get_corrected_query_string();
       if (!corrected.empty() && corrected != text) results.suggestion = corrected;
     }
   }
   if (!isbn_query.empty()) query = query.empty() ? isbn_query : Xapian::Query(Xapian::Query::OP_AND, query, isbn_query);
-  // Only punctuation, or nothing at all, with no filter: nothing to look for.
-  if (query.empty() && blank && !isbn_query.empty()) query = isbn_query;
-  if (query.empty()) query = Xapian::Query::MatchAll;
+  if (query.empty()) {
+    // Nothing typed: browse everything (narrowed by the filters). Only punctuation: nothing to look for.
+    if (!blank) {
+      results.no_words = true;
+      return results;
+    }
+    query = Xapian::Query::MatchAll;
+  }
 
   // Filters: values of one facet are alternatives (OR), facets combine (AND).
   const auto& facets = facet_fields();

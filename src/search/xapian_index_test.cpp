@@ -136,6 +136,11 @@ TEST_F(Index, AbsurdQueriesNeverThrow) {
     query.text = text;
     EXPECT_NO_THROW(index->search(query)) << text.substr(0, 20);
   }
+  app::SearchQuery punctuation;
+  punctuation.text = "!!! ??? ---";
+  auto nothing = index->search(punctuation);
+  EXPECT_TRUE(nothing.no_words);
+  EXPECT_EQ(nothing.total, 0);
   app::SearchQuery unbalanced;
   unbalanced.text = "\"pride and";
   auto results = index->search(unbalanced);

@@ -4,7 +4,8 @@
 #   bench/run.sh [path/to/shelfmark]     DURATION=10s CONNECTIONS=32 THREADS=2
 # Then the circulation benchmark (bench/circulation_bench.cpp): loans and returns per second through the
 # app layer on SQLite and PostgreSQL, 1 and 32 clients, 1,000,000 items and 500,000 readers
-# (CIRCULATION_ARGS to change, for example "--items 100000 --readers 50000 --seconds 5").
+# (CIRCULATION_ARGS to change, for example "--items 100000 --readers 50000 --seconds 5"). Last the SIP2
+# benchmark (bench/sip2_bench.cpp, SIP2_ARGS).
 set -euo pipefail
 BIN=${1:-build/src/bin/shelfmark}
 DURATION=${DURATION:-10s}
@@ -73,3 +74,8 @@ run "nginx static library page" "http://127.0.0.1:$nginx_port/en/libraries/CL"
 
 echo
 "$(dirname "$BIN")/../../bench/circulation_bench" ${CIRCULATION_ARGS:-}
+
+echo
+# SIP2: checkouts and checkins per second through the SIP2 server, 1/16/128 terminals (SIP2_ARGS to change,
+# for example "--seconds 5 --terminals 1,64").
+"$(dirname "$BIN")/../../bench/sip2_bench" ${SIP2_ARGS:-}

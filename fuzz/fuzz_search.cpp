@@ -29,7 +29,7 @@ shelfmark::search::XapianIndex& index() {
       document.available_at = {"CL"};
       created->replace(document);
     }
-    created->commit(1);
+    created->commit({1, 0});
     std::atexit([] {
       std::filesystem::remove_all(std::filesystem::temp_directory_path() /
                                   ("fuzz-search-" + std::to_string(::getpid())));

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Lists every user-facing English text (gettext msgid) in templates and code, and updates po/zh_HK.po:
+"""Lists every user-facing English text (gettext msgid) in templates and code (src/web, src/domain, src/sip2), and updates po/zh_HK.po:
 new texts are added with an empty translation, texts no longer used are reported. Run after adding texts:
     python3 scripts/extract-messages.py          # update po/zh_HK.po
     python3 scripts/extract-messages.py --list   # print the msgids
@@ -16,7 +16,8 @@ def msgids():
     found = []
     for path in sorted((ROOT / 'templates').glob('*.mustache')):
         found += re.findall(r'\{\{#t\}\}(.*?)\{\{/t\}\}', path.read_text(), re.S)
-    for path in sorted((ROOT / 'src' / 'web').glob('*.cpp')) + sorted((ROOT / 'src' / 'domain').glob('*.cpp')):
+    for path in (sorted((ROOT / 'src' / 'web').glob('*.cpp')) + sorted((ROOT / 'src' / 'domain').glob('*.cpp'))
+                 + sorted((ROOT / 'src' / 'sip2').glob('*.cpp'))):
         if path.name.endswith('_test.cpp'):
             continue
         text = path.read_text()

@@ -159,8 +159,34 @@ Outcome<Result> unexpected_race() {
 // Decides where an item at `here` goes now (it has just come back, arrived in transit, been pulled from the
 // shelf for a reservation, or been left on the hold shelf by an expired reservation) and records it: fills
 // the first waiting reservation it can, else sends it home or back to the shelf.
+// An e-book copy that comes back goes straight to the next reader waiting (ready for them to borrow online),
+// or back to its library's virtual shelf: it never travels.
+domain::RoutingDecision route_ebook(Repositories& repos, const ItemRecord& item, Date today,
+                                    const domain::ReaderLimits& limits) {
+  const auto home = item.facts.home_library_id;
+  if (auto holding = repos.circulation.reservation_holding_item(item.id))
+    return {domain::Routing::kHoldShelf, std::nullopt, holding->id};
+  std::vector<domain::QueuedReservation> queue;
+  const auto waiting = repos.circulation.waiting_for_title(item.title_key);
+  for (const auto& r : waiting)
+    queue.push_back({r.id, r.reader_id, r.placed_at, r.pickup_library_id, r.item_id, r.expires_on});
+  if (const auto index = domain::next_reservation_to_fill(queue, item.id, today)) {
+    auto reservation = waiting[*index];
+    reservation.filled_item_id = item.id;
+    reservation.status = domain::ReservationStatus::kReady;
+    reservation.ready_on = today;
+    reservation.collect_by = today + std::chrono::days(limits.hold_shelf_days);
+    repos.circulation.set_item_location(item.id, domain::ItemStatus::kOnHoldShelf, home, std::nullopt);
+    repos.circulation.update_reservation(reservation, domain::ReservationStatus::kWaiting, std::nullopt);
+    return {domain::Routing::kHoldShelf, std::nullopt, reservation.id};
+  }
+  repos.circulation.set_item_location(item.id, domain::ItemStatus::kAvailable, home, std::nullopt);
+  return {domain::Routing::kShelf, std::nullopt, std::nullopt};
+}
+
 domain::RoutingDecision route_item(Repositories& repos, const ItemRecord& item, long long here, Date today,
                                    const domain::ReaderLimits& limits, Instant now) {
+  if (item.facts.type == domain::ItemType::kEBook) return route_ebook(repos, item, today, limits);
   // Already set aside for someone: arriving at the pick-up library makes it ready; elsewhere it travels on.
   if (auto holding = repos.circulation.reservation_holding_item(item.id)) {
     if (holding->pickup_library_id == here) {
@@ -267,10 +293,13 @@ Outcome<CheckOutResult> check_out(const Context& context, NetworkCache& network,
         auto item = repos.circulation.item_by_barcode(input.barcode);
         if (!item) return not_found("barcode");
         const auto snapshot = network.get(repos);
-        const auto* library = snapshot->find(input.library_id);
+        // Online, an e-book is lent by the library that holds its licence.
+        const bool online = input.channel == Channel::kWeb;
+        const auto* library = snapshot->find(online ? item->facts.home_library_id : input.library_id);
         if (!library) return not_found("library");
         const auto& policies = snapshot->policies;
         const auto policy = domain::resolve_policy(policies, reader->category, item->facts, library->id);
+        const bool ebook = item->facts.type == domain::ItemType::kEBook;
         domain::ItemSnapshot item_snapshot{item->id, item->facts, item->status, std::nullopt, std::nullopt};
         if (item->status == domain::ItemStatus::kOnLoan)
           if (auto open = repos.circulation.open_loan_of_item(item->id)) item_snapshot.on_loan_to = open->reader_id;
@@ -278,8 +307,10 @@ Outcome<CheckOutResult> check_out(const Context& context, NetworkCache& network,
         if (item->status == domain::ItemStatus::kOnHoldShelf || item->status == domain::ItemStatus::kInTransit)
           holding = repos.circulation.reservation_holding_item(item->id);
         if (holding) item_snapshot.held_for = holding->reader_id;
-        const auto decision = domain::check_out_decision(snapshot_of(*reader, repos, today), item_snapshot, policy,
-                                                         policies.limits, today);
+        auto decision = domain::check_out_decision(snapshot_of(*reader, repos, today), item_snapshot, policy,
+                                                   policies.limits, today);
+        for (auto& refusal : domain::lending_channel_decision(item->facts.type, online).refusals)
+          decision.refusals.insert(decision.refusals.begin(), refusal);
         const bool overridden = !decision.allowed() && override_applies(decision, input.override_refusals);
         if (!decision.allowed() && !overridden) {
           // Under PostgreSQL's read committed, the same request may have committed since we first looked:
@@ -293,7 +324,9 @@ Outcome<CheckOutResult> check_out(const Context& context, NetworkCache& network,
         loan.library_id = library->id;
         loan.channel = std::string(channel_code(input.channel));
         loan.checked_out_at = now;
-        loan.due_on = domain::due_date(today, policy.loan_days, *library, snapshot->holidays);
+        // An e-book is returned by itself, so its due date need not fall on a day the library opens.
+        loan.due_on = ebook ? today + std::chrono::days(policy.loan_days)
+                            : domain::due_date(today, policy.loan_days, *library, snapshot->holidays);
         loan.id = repos.circulation.insert_loan(loan);
         repos.circulation.set_item_location(item->id, domain::ItemStatus::kOnLoan, library->id, std::nullopt);
         std::optional<long long> staff;
@@ -309,7 +342,7 @@ Outcome<CheckOutResult> check_out(const Context& context, NetworkCache& network,
         if (holding && holding->reader_id == reader->id && holding->status == domain::ReservationStatus::kReady) {
           holding->status = domain::ReservationStatus::kCollected;
           repos.circulation.update_reservation(*holding, domain::ReservationStatus::kReady, now);
-          if (policies.limits.reservation_fee.cents > 0)
+          if (policies.limits.reservation_fee.cents > 0 && !ebook)
             repos.circulation.add_charge({reader->id, loan.id, "reservation_fee", policies.limits.reservation_fee,
                                           "{\"reservation_id\":" + std::to_string(holding->id) + "}", now});
         }
@@ -453,6 +486,49 @@ Outcome<std::vector<RenewAllItem>> renew_all(const Context& context, NetworkCach
   return results;
 }
 
+Outcome<CheckInResult> return_ebook(const Context& context, NetworkCache& network, const std::string& card_number,
+                                    const std::string& barcode) {
+  std::optional<Outcome<CheckInResult>> refusal;
+  long long home = 0;
+  context.store.transact(Store::Mode::kRead, [&](Repositories& repos) {
+    refusal.reset();
+    auto reader = repos.circulation.reader_by_card(card_number);
+    auto item = repos.circulation.item_by_barcode(barcode);
+    if (!reader)
+      refusal = not_found("card");
+    else if (!item)
+      refusal = not_found("barcode");
+    else if (item->facts.type != domain::ItemType::kEBook)
+      refusal = Failure{ErrorCode::kBorrowAtLibrary, {{"", ErrorCode::kBorrowAtLibrary, {}}}};
+    else if (auto loan = repos.circulation.open_loan_of_item(item->id); !loan || loan->reader_id != reader->id)
+      refusal = Failure{ErrorCode::kNotOnLoanToReader, {{"", ErrorCode::kNotOnLoanToReader, {}}}};
+    else
+      home = item->facts.home_library_id;
+  });
+  if (refusal) return std::move(*refusal);
+  // Between the look and the return the loan may end by itself; check_in then finds it not on loan, which
+  // is the same outcome for the reader.
+  return check_in(context, network, {barcode, home, Channel::kWeb, std::nullopt, ""});
+}
+
+int end_expired_ebook_loans(const Context& context, NetworkCache& network) {
+  const auto today = today_of(context, context.clock.now());
+  std::vector<std::pair<std::string, long long>> due;
+  context.store.transact(Store::Mode::kRead, [&](Repositories& repos) {
+    due.clear();
+    for (const auto& barcode : repos.circulation.ebook_loans_due_before(today))
+      if (auto item = repos.circulation.item_by_barcode(barcode))
+        due.emplace_back(barcode, item->facts.home_library_id);
+  });
+  int ended = 0;
+  for (const auto& [barcode, home] : due) {
+    // One transaction each: a failure leaves the others done, and the next run picks it up again.
+    auto result = check_in(context, network, {barcode, home, Channel::kWeb, std::nullopt, ""});
+    if (result && result->was_on_loan) ++ended;
+  }
+  return ended;
+}
+
 std::string reservation_reference(long long reservation_id) {
   auto digits = std::to_string(reservation_id);
   if (digits.size() < 8) digits.insert(0, 8 - digits.size(), '0');
@@ -471,9 +547,14 @@ Outcome<ReservationResult> place_reservation(const Context& context, NetworkCach
         auto item = repos.circulation.item_by_barcode(input.barcode);
         if (!item) return not_found("barcode");
         const auto snapshot = network.get(repos);
-        const auto* pickup = snapshot->find(std::string_view(input.pickup_library_code));
+        const bool ebook = item->facts.type == domain::ItemType::kEBook;
+        // An e-book is borrowed online: there is nowhere to pick it up, so its own library stands in.
+        const auto* pickup = ebook ? snapshot->find(item->facts.home_library_id)
+                                   : snapshot->find(std::string_view(input.pickup_library_code));
         if (!pickup || pickup->kind == domain::LibraryKind::kMobile)
           return domain::invalid({{"pickup_library", ErrorCode::kInvalidChoice, {}}});
+        if (ebook && !repos.circulation.available_copies(item->title_key).empty())
+          return Failure{ErrorCode::kCopyAvailableNow, {{"", ErrorCode::kCopyAvailableNow, {}}}};
         const auto& policies = snapshot->policies;
         Date expires_on = today + std::chrono::days(policies.limits.max_reservation_days);
         if (!input.expires_on.empty()) {
@@ -775,7 +856,7 @@ std::vector<PullListEntry> pull_list(const Context& context, NetworkCache& netwo
       if (fresh)
         for (auto& item : repos.circulation.available_copies(reservation.title_key)) {
           const auto* at = item.current_library_id ? snapshot->find(*item.current_library_id) : nullptr;
-          if (!at) continue;
+          if (!at || item.facts.type == domain::ItemType::kEBook) continue;  // nobody fetches an e-book
           it->second.push_back({item.id, at->id, at->district});
           items.emplace(item.id, std::move(item));
         }

@@ -92,6 +92,17 @@ domain::Outcome<std::vector<RenewAllItem>> renew_all(const Context& context, Net
 
 std::string reference_number(long long event_id);
 
+// ----- e-books online -----
+// Borrowing an e-book is check_out with Channel::kWeb: the e-book's own library lends it, any other item is
+// refused online, and an e-book is refused anywhere else. Each e-book item is one licensed copy.
+
+// Returns an e-book early; the copy goes at once to the next reader waiting.
+domain::Outcome<CheckInResult> return_ebook(const Context& context, NetworkCache& network,
+                                            const std::string& card_number, const std::string& barcode);
+// The job: e-book loans end by themselves once their due date has passed (no fine is ever charged).
+// Returns how many ended.
+int end_expired_ebook_loans(const Context& context, NetworkCache& network);
+
 // ----- reservations -----
 
 struct PlaceReservationInput {

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/time.h"
+#include "domain/bibliographic.h"
 #include "domain/circulation.h"
 #include "domain/fines.h"
 #include "domain/library.h"
@@ -114,6 +115,18 @@ class AuthFailureRepository {
   virtual std::vector<Instant> since(const std::string& key, Instant since) = 0;
   virtual void record(const std::string& key, Instant at) = 0;
   virtual void clear(const std::string& key) = 0;
+};
+
+// Background jobs run inside `serve` on whichever node claims them first: a claim is a lease that ends by
+// itself, so a node that dies mid-job does not block the job for long.
+class JobRepository {
+ public:
+  virtual ~JobRepository() = default;
+  // Adds the job with its first run time unless it is already known.
+  virtual void ensure(const std::string& name, Instant first_run_at) = 0;
+  // True when this caller now holds the job: it was due and nobody else's lease was running.
+  virtual bool claim(const std::string& name, Instant now, Instant lease_until) = 0;
+  virtual void finish(const std::string& name, Instant ran_at, Instant next_run_at, const std::string& summary) = 0;
 };
 
 struct AuditEntry {
@@ -266,10 +279,109 @@ class CirculationRepository {
   virtual std::vector<ReservationRecord> all_waiting() = 0;
   // Copies of the title on a shelf now.
   virtual std::vector<ItemRecord> available_copies(const std::string& title_key) = 0;
+  // Loan events (lending, renewing, returning) after `event_id`, oldest first: (event id, the record of the
+  // copy, 0 for a copy outside the catalogue). Search nodes follow them to keep availability fresh.
+  virtual std::vector<std::pair<long long, long long>> loan_events_after(long long event_id, int limit) = 0;
+  virtual long long latest_loan_event() = 0;  // 0 when there is none
+  // Barcodes of e-book copies on loans still open whose due date is before `day`.
+  virtual std::vector<std::string> ebook_loans_due_before(Date day) = 0;
   virtual std::optional<std::string> idempotent_result(const std::string& key) = 0;
   // Throws StoreError(kUniqueViolation) when the key was stored meanwhile.
   virtual void save_idempotent_result(const std::string& key, const std::string& operation, const std::string& result,
                                       Instant at) = 0;
+};
+
+// SIP2 terminal accounts (self-check machines, stations, book drops) and readers' PINs.
+struct SipAccountRecord {
+  long long id = 0;
+  std::string username;
+  std::string secret_hash;
+  long long library_id = 0;
+  std::string kind = "self_check";             // "self_check", "self_service_station", "book_drop"
+  std::vector<std::string> allowed_addresses;  // empty: any address
+  bool send_personal_fields = false;
+  bool pin_required = true;
+  bool disabled = false;
+  Instant created_at;
+};
+
+class SipRepository {
+ public:
+  virtual ~SipRepository() = default;
+  virtual std::optional<SipAccountRecord> account_by_username(const std::string& username) = 0;
+  // Throws StoreError(kUniqueViolation) when the username is taken.
+  virtual long long insert_account(const SipAccountRecord& account) = 0;
+  virtual std::vector<SipAccountRecord> all_accounts() = 0;
+  // The argon2id hash of the reader's PIN; nullopt when the reader has none.
+  virtual std::optional<std::string> reader_pin_hash(long long reader_id) = 0;
+  virtual void set_reader_pin_hash(long long reader_id, const std::optional<std::string>& pin_hash) = 0;
+};
+
+// The catalogue: bibliographic records (kept whole as MARC) and the copies cataloguing staff attach to them.
+struct BibRecord {
+  long long id = 0;
+  std::string control_number;
+  domain::MarcRecord marc;
+  domain::Bibliographic fields;  // derived from `marc` when read (extract_bibliographic)
+  Instant created_at;
+  Instant updated_at;
+  long long version = 0;
+};
+
+struct CatalogueItem {
+  long long id = 0;
+  long long record_id = 0;
+  std::string barcode;
+  long long home_library_id = 0;
+  domain::ItemType type = domain::ItemType::kBook;
+  domain::Collection collection = domain::Collection::kAdult;
+  std::string call_number;
+  std::optional<domain::Money> price;
+  domain::ItemStatus status = domain::ItemStatus::kAvailable;  // read only here: circulation changes it
+  std::optional<long long> current_library_id;                 // read only here
+  long long version = 0;
+};
+
+// One entry of the change feed: the record (or one of its copies) changed.
+struct CatalogueChange {
+  long long position = 0;  // gap-free, in commit order
+  long long record_id = 0;
+  Instant changed_at;
+};
+
+// Writers take turns: the first write in a transaction (upsert_record, insert_item, update_item) waits for
+// any other transaction writing to the catalogue to end, so what is read after it is current.
+class CatalogueRepository {
+ public:
+  virtual ~CatalogueRepository() = default;
+  enum class Upsert { kInserted, kUpdated, kUnchanged };
+  struct Upserted {
+    long long id = 0;
+    Upsert outcome = Upsert::kInserted;
+  };
+  // Inserts the record, or replaces the one with the same control number (001). A record identical to the
+  // stored one is left alone (kUnchanged). Otherwise appends a change, and a changed title is copied to the
+  // record's items. `fields` must be extract_bibliographic(record) with a non-empty control number.
+  virtual Upserted upsert_record(const domain::MarcRecord& record, const domain::Bibliographic& fields, Instant at) = 0;
+  virtual std::optional<BibRecord> record_by_id(long long id) = 0;
+  virtual std::optional<BibRecord> record_by_control_number(const std::string& control_number) = 0;
+  // Records in id order after `after_id`, for export and rebuilding a search index.
+  virtual std::vector<BibRecord> records_after(long long after_id, int limit) = 0;
+  virtual long long record_count() = 0;
+  virtual std::vector<CatalogueItem> items_of_record(long long record_id) = 0;
+  virtual std::optional<CatalogueItem> item_by_id(long long id) = 0;
+  virtual std::optional<CatalogueItem> item_by_barcode(const std::string& barcode) = 0;
+  // The copies with any of these barcodes (an import checks a whole batch at once).
+  virtual std::vector<CatalogueItem> items_by_barcodes(const std::vector<std::string>& barcodes) = 0;
+  // A copy of a record: title from the record, title_key "record:<id>", on the shelf of its home library.
+  // Appends a change. Throws StoreError(kUniqueViolation) when the barcode is taken.
+  virtual long long insert_item(const CatalogueItem& item, Instant at) = 0;
+  // Barcode, home library, type, collection, call number and price. False when the stored version is not
+  // `expected_version`. Appends a change. Throws StoreError(kUniqueViolation) when the barcode is taken.
+  virtual bool update_item(const CatalogueItem& item, long long expected_version, Instant at) = 0;
+  // The change feed after `position`, oldest first. A record appears once per transaction that changed it
+  // or its copies.
+  virtual std::vector<CatalogueChange> changes_since(long long position, int limit) = 0;
 };
 
 struct Repositories {
@@ -280,6 +392,9 @@ struct Repositories {
   AuthFailureRepository& auth_failures;
   AuditLog& audit;
   CirculationRepository& circulation;
+  JobRepository& jobs;
+  SipRepository& sip;
+  CatalogueRepository& catalogue;
 };
 
 // Runs work in one transaction: commits when it returns, rolls back when it throws. Busy and serialization

@@ -59,15 +59,24 @@ struct SearchResults {
   bool no_words = false;
 };
 
+// How far the index has followed the database: the catalogue change feed's position and the last loan
+// event whose availability change it has applied. Stored in the index with each commit.
+struct IndexMarks {
+  long long catalogue_position = 0;
+  long long loan_event = 0;
+  friend bool operator==(const IndexMarks&, const IndexMarks&) = default;
+};
+
 class SearchIndex {
  public:
   virtual ~SearchIndex() = default;
   virtual SearchResults search(const SearchQuery& query) = 0;
-  // Writing: add or replace documents, remove them, then commit with the last change-feed id they include.
+  // Writing: add or replace documents, remove them, then commit with the marks they bring the index to.
   virtual void replace(const SearchDocument& document) = 0;
   virtual void remove(long long record_id) = 0;
-  virtual void commit(long long last_change_id) = 0;
-  virtual long long last_change_id() = 0;
+  virtual void remove_all() = 0;
+  virtual void commit(const IndexMarks& marks) = 0;
+  virtual IndexMarks marks() = 0;
   virtual long long document_count() = 0;
 };
 

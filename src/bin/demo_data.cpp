@@ -1,10 +1,10 @@
 #include "bin/demo_data.h"
 
 #include <nlohmann/json.hpp>
-
 #include <random>
 #include <stdexcept>
 
+#include "app/self_service.h"
 #include "app/staff_auth.h"
 #include "security/sodium.h"
 
@@ -48,20 +48,31 @@ domain::District district_of(const std::string& code) {
 
 // Titles for demo items: classics in both languages (public domain), so the counter has something to lend.
 constexpr std::pair<const char*, const char*> kTitles[] = {
-    {"Dream of the Red Chamber", "紅樓夢"},      {"Journey to the West", "西遊記"},
-    {"Romance of the Three Kingdoms", "三國演義"}, {"Water Margin", "水滸傳"},
-    {"Pride and Prejudice", "傲慢與偏見"},         {"The Analects", "論語"},
-    {"The Art of War", "孫子兵法"},               {"Strange Tales from a Chinese Studio", "聊齋誌異"},
-    {"Moby-Dick", "白鯨記"},                       {"Jane Eyre", "簡愛"},
-    {"Little Women", "小婦人"},                    {"The Count of Monte Cristo", "基度山恩仇記"},
-    {"Les Misérables", "悲慘世界"},                {"Alice's Adventures in Wonderland", "愛麗絲夢遊仙境"},
-    {"Treasure Island", "金銀島"},                 {"The Scholars", "儒林外史"},
-    {"Tao Te Ching", "道德經"},                    {"Anne of Green Gables", "清秀佳人"},
-    {"A Tale of Two Cities", "雙城記"},            {"Robinson Crusoe", "魯賓遜漂流記"},
+    {"Dream of the Red Chamber", "紅樓夢"},
+    {"Journey to the West", "西遊記"},
+    {"Romance of the Three Kingdoms", "三國演義"},
+    {"Water Margin", "水滸傳"},
+    {"Pride and Prejudice", "傲慢與偏見"},
+    {"The Analects", "論語"},
+    {"The Art of War", "孫子兵法"},
+    {"Strange Tales from a Chinese Studio", "聊齋誌異"},
+    {"Moby-Dick", "白鯨記"},
+    {"Jane Eyre", "簡愛"},
+    {"Little Women", "小婦人"},
+    {"The Count of Monte Cristo", "基度山恩仇記"},
+    {"Les Misérables", "悲慘世界"},
+    {"Alice's Adventures in Wonderland", "愛麗絲夢遊仙境"},
+    {"Treasure Island", "金銀島"},
+    {"The Scholars", "儒林外史"},
+    {"Tao Te Ching", "道德經"},
+    {"Anne of Green Gables", "清秀佳人"},
+    {"A Tale of Two Cities", "雙城記"},
+    {"Robinson Crusoe", "魯賓遜漂流記"},
 };
 
 // Demo readers, items and loans, some overdue, so the counter and account pages show something real.
-void load_demo_circulation(const app::Context& context, DemoReport& report, const std::map<std::string, long long>& ids) {
+void load_demo_circulation(const app::Context& context, DemoReport& report,
+                           const std::map<std::string, long long>& ids) {
   const auto now = context.clock.now();
   const auto today = context.zone.to_local(now).date;
   std::vector<long long> static_libraries;
@@ -70,10 +81,11 @@ void load_demo_circulation(const app::Context& context, DemoReport& report, cons
   std::mt19937 random(20261122);  // deterministic demo
   context.store.transact(app::Store::Mode::kWrite, [&](app::Repositories& repos) {
     static const char* kSurnames[] = {"Chan", "Wong", "Lee", "Cheung", "Lau", "Ho", "Ng", "Leung", "Yip", "Tang"};
-    static const char* kGiven[] = {"Tai Man", "Siu Ming", "Ka Yan", "Wing Sze", "Chi Keung", "Mei Ling", "Hoi Yan", "Ka Ho"};
-    static const domain::ReaderCategory kCategories[] = {domain::ReaderCategory::kAdult, domain::ReaderCategory::kAdult,
-                                                         domain::ReaderCategory::kAdult, domain::ReaderCategory::kYoungAdult,
-                                                         domain::ReaderCategory::kChild};
+    static const char* kGiven[] = {"Tai Man",   "Siu Ming", "Ka Yan",  "Wing Sze",
+                                   "Chi Keung", "Mei Ling", "Hoi Yan", "Ka Ho"};
+    static const domain::ReaderCategory kCategories[] = {
+        domain::ReaderCategory::kAdult, domain::ReaderCategory::kAdult, domain::ReaderCategory::kAdult,
+        domain::ReaderCategory::kYoungAdult, domain::ReaderCategory::kChild};
     std::vector<long long> readers;
     for (int i = 0; i < 200; ++i) {
       app::ReaderRecord reader;
@@ -94,14 +106,29 @@ void load_demo_circulation(const app::Context& context, DemoReport& report, cons
       item.title_key = "demo:" + std::to_string(i % std::size(kTitles));
       const auto home = static_libraries[random() % static_libraries.size()];
       const int kind = i % 20;
-      item.facts = {kind == 0 ? domain::ItemType::kAudioVisual : kind == 1 ? domain::ItemType::kPeriodicalBackIssue
-                                                                          : domain::ItemType::kBook,
-                    kind == 2 ? domain::Collection::kReference : kind < 6 ? domain::Collection::kChildren
-                                                                          : domain::Collection::kAdult,
+      item.facts = {kind == 0   ? domain::ItemType::kAudioVisual
+                    : kind == 1 ? domain::ItemType::kPeriodicalBackIssue
+                                : domain::ItemType::kBook,
+                    kind == 2  ? domain::Collection::kReference
+                    : kind < 6 ? domain::Collection::kChildren
+                               : domain::Collection::kAdult,
                     home};
       item.current_library_id = home;
       item.id = repos.circulation.insert_item(item);
       items.push_back(item);
+      ++report.items;
+    }
+    // E-books: two licensed copies of each of 50 titles, held by the first library, lent online only.
+    for (int i = 0; i < 100; ++i) {
+      const auto title = (i / 2) % std::size(kTitles);
+      const auto& [english, chinese] = kTitles[title];
+      app::ItemRecord item;
+      item.barcode = "32" + std::to_string(10000000 + i);
+      item.title = std::string(chinese) + " / " + english + " (e-book)";
+      item.title_key = "demo-ebook:" + std::to_string(i / 2);
+      item.facts = {domain::ItemType::kEBook, domain::Collection::kAdult, static_libraries.front()};
+      item.current_library_id = static_libraries.front();
+      repos.circulation.insert_item(item);
       ++report.items;
     }
     // 150 loans over the last five weeks: those borrowed more than 14 days ago are overdue.
@@ -117,7 +144,8 @@ void load_demo_circulation(const app::Context& context, DemoReport& report, cons
       loan.checked_out_at = now - std::chrono::days(days_ago);
       loan.due_on = today - std::chrono::days(days_ago) + std::chrono::days(14);
       loan.id = repos.circulation.insert_loan(loan);
-      repos.circulation.set_item_location(item.id, domain::ItemStatus::kOnLoan, item.facts.home_library_id, std::nullopt);
+      repos.circulation.set_item_location(item.id, domain::ItemStatus::kOnLoan, item.facts.home_library_id,
+                                          std::nullopt);
       repos.circulation.add_loan_event(loan.id, "check_out", loan.checked_out_at, loan.due_on, std::nullopt, "");
       ++report.loans;
     }
@@ -197,7 +225,8 @@ DemoReport load_demo_data(const app::Context& context) {
     }
     for (const auto& closure : network.at("closures")) {
       repos.libraries.add_closure(library_id(closure.at("library")),
-                                  {0, today + std::chrono::days(closure.at("from_offset_days").get<int>()),
+                                  {0,
+                                   today + std::chrono::days(closure.at("from_offset_days").get<int>()),
                                    today + std::chrono::days(closure.at("to_offset_days").get<int>()),
                                    {closure.at("reason_en"), closure.at("reason_tc")}});
     }
@@ -225,6 +254,12 @@ DemoReport load_demo_data(const app::Context& context) {
       for (const auto& library : repos.libraries.all()) ids[library.code] = library.id;
     });
     load_demo_circulation(context, report, ids);
+    // PINs for self-service machines: the first demo readers' PIN is the last 4 digits of their card. Only a
+    // few, because each PIN costs one argon2id hash.
+    for (int i = 0; i < kDemoReadersWithPin; ++i) {
+      const auto card = "2" + std::to_string(100000000 + i);
+      if (app::set_reader_pin(context, card, card.substr(card.size() - 4))) ++report.readers_with_pin;
+    }
   }
 
   bool has_staff = false;

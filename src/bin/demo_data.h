@@ -9,6 +9,8 @@
 
 namespace shelfmark::bin {
 
+inline constexpr int kDemoReadersWithPin = 10;
+
 struct DemoReport {
   int libraries = 0;
   int notices = 0;
@@ -16,6 +18,7 @@ struct DemoReport {
   int readers = 0;
   int items = 0;
   int loans = 0;
+  int readers_with_pin = 0;  // the first demo readers (cards 2100000000, 2100000001 ...): PIN = last 4 digits
   bool already_loaded = false;
   std::optional<std::string> admin_password;  // set when the demo administrator was created
 };

@@ -1,25 +1,36 @@
 // `shelfmark`: one executable for the whole system. Subcommands: serve, migrate, demo-data, user add-staff.
 // Settings: a flag wins over the --config file (TOML/INI), which wins over SHELFMARK_* environment variables.
-#include <CLI/CLI.hpp>
+#include <arpa/inet.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 #include <termios.h>
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
+#include <condition_variable>
 #include <filesystem>
 #include <iostream>
+#include <map>
 #include <thread>
 
+#include "app/catalogue_search.h"
 #include "app/circulation.h"
+#include "app/jobs.h"
+#include "app/self_service.h"
 #include "app/staff_auth.h"
+#include "bin/demo_catalogue.h"
 #include "bin/demo_data.h"
+#include "bin/export_marc.h"
+#include "bin/import_marc.h"
 #include "bin/settings.h"
+#include "search/xapian_index.h"
 #include "security/sodium.h"
+#include "sip2/server.h"
 #include "store/database.h"
 #include "store/migrations.h"
 #include "store/sql_store.h"
-#include "web/server.h"
 #include "web/i18n.h"
+#include "web/server.h"
 #include "web/site.h"
 
 namespace {
@@ -32,6 +43,7 @@ struct Common {
   std::string secret_file = "var/secret.key";
   std::string log_level = "info";
   int pool_size = 0;
+  std::string search_index = "var/search";
 };
 
 struct Runtime {
@@ -47,6 +59,33 @@ struct Runtime {
 [[noreturn]] void fail(const std::string& message) {
   std::cerr << "shelfmark: " << message << "\n";
   std::exit(2);
+}
+
+// A secret from standard input, not echoed when it is a terminal.
+std::string read_secret(const char* prompt) {
+  std::string secret;
+  const bool terminal = isatty(STDIN_FILENO);
+  termios saved{};
+  if (terminal) {
+    std::cerr << prompt << std::flush;
+    tcgetattr(STDIN_FILENO, &saved);
+    termios hidden = saved;
+    hidden.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+    tcsetattr(STDIN_FILENO, TCSANOW, &hidden);
+  }
+  std::getline(std::cin, secret);
+  if (terminal) {
+    tcsetattr(STDIN_FILENO, TCSANOW, &saved);
+    std::cerr << "\n";
+  }
+  if (!secret.empty() && secret.back() == '\r') secret.pop_back();
+  return secret;
+}
+
+bool is_ip_address(const std::string& text) {
+  in6_addr v6{};
+  in_addr v4{};
+  return inet_pton(AF_INET, text.c_str(), &v4) == 1 || inet_pton(AF_INET6, text.c_str(), &v6) == 1;
 }
 
 Runtime open_runtime(const Common& common, int threads) {
@@ -110,12 +149,109 @@ std::string pool_metrics(store::Database& database) {
 
 }  // namespace
 
+// Keeps this node's search index up to date: rebuilds it when it is empty and the catalogue is not (a new
+// node, or a deleted index directory), then applies the database's changes every two seconds.
+class SearchFollower {
+ public:
+  SearchFollower(const app::Context& context, app::SearchIndex& index) : context_(context), index_(index) {
+    thread_ = std::thread([this] { loop(); });
+  }
+  ~SearchFollower() {
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    wake_.notify_all();
+    if (thread_.joinable()) thread_.join();
+  }
+
+ private:
+  void loop() {
+    bool checked_empty = false;
+    std::unique_lock lock(mutex_);
+    while (!stopping_) {
+      lock.unlock();
+      try {
+        if (!checked_empty) {
+          long long records = 0;
+          context_.store.transact(app::Store::Mode::kRead,
+                                  [&](app::Repositories& repos) { records = repos.catalogue.record_count(); });
+          if (records > 0 && index_.document_count() == 0) {
+            spdlog::info("search index is empty: rebuilding it from {} records", records);
+            spdlog::info("search index rebuilt: {} records", app::reindex(context_, network_, index_));
+          }
+          checked_empty = true;
+        }
+        app::follow_changes(context_, network_, index_);
+      } catch (const std::exception& error) {
+        spdlog::error("search index: {}", error.what());  // try again shortly
+      }
+      lock.lock();
+      wake_.wait_for(lock, std::chrono::seconds(2), [this] { return stopping_; });
+    }
+  }
+
+  const app::Context& context_;
+  app::SearchIndex& index_;
+  app::NetworkCache network_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+// Runs the background jobs every minute on its own thread while the server runs; the jobs' leases in the
+// database make sure that, of many nodes, one runs each.
+class JobScheduler {
+ public:
+  JobScheduler(const app::Context& context, bool enabled) : context_(context) {
+    if (enabled) thread_ = std::thread([this] { loop(); });
+  }
+  ~JobScheduler() {
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    wake_.notify_all();
+    if (thread_.joinable()) thread_.join();
+  }
+
+ private:
+  void loop() {
+    const auto jobs = app::standard_jobs();
+    std::unique_lock lock(mutex_);
+    while (!stopping_) {
+      lock.unlock();
+      try {
+        for (const auto& run : app::run_due_jobs(context_, network_, jobs)) {
+          if (run.ok)
+            spdlog::info("job {}: {}", run.name, run.summary);
+          else
+            spdlog::error("job {} failed: {}", run.name, run.summary);
+        }
+      } catch (const std::exception& error) {
+        spdlog::error("jobs: {}", error.what());  // the database may be away; try again next minute
+      }
+      lock.lock();
+      wake_.wait_for(lock, std::chrono::minutes(1), [this] { return stopping_; });
+    }
+  }
+
+  const app::Context& context_;
+  app::NetworkCache network_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
 int main(int argc, char** argv) {
   spdlog::set_default_logger(spdlog::stderr_logger_mt("shelfmark"));
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e%z %l %v");
 
-  CLI::App cli{"Shelfmark: an integrated library system for a city's public library network.\n"
-               "Settings: flags win over --config FILE (TOML/INI), which wins over SHELFMARK_* environment variables."};
+  CLI::App cli{
+      "Shelfmark: an integrated library system for a city's public library network.\n"
+      "Settings: flags win over --config FILE (TOML/INI), which wins over SHELFMARK_* environment variables."};
   cli.set_config("--config", "", "Read settings from this file (key = value lines, TOML/INI)");
   cli.require_subcommand(1);
   // Global options may also follow the subcommand: `shelfmark serve --database URL`.
@@ -138,6 +274,10 @@ int main(int argc, char** argv) {
   cli.add_option("--pool-size", common.pool_size, "Database connections (default: threads + 2)")
       ->envname("SHELFMARK_POOL_SIZE")
       ->check(CLI::Range(1, 500));
+  cli.add_option("--search-index", common.search_index,
+                 "Directory of this node's catalogue search index (derived data: rebuilt when missing)")
+      ->envname("SHELFMARK_SEARCH_INDEX")
+      ->capture_default_str();
 
   auto* serve = cli.add_subcommand("serve", "Run the web server (applies pending migrations first)");
   std::string listen = "127.0.0.1:8080";
@@ -145,10 +285,18 @@ int main(int argc, char** argv) {
   std::string tls_cert, tls_key;
   bool trust_proxy = false;
   int idle_minutes = 30;
+  bool no_jobs = false;
   serve->add_option("--listen", listen, "HOST:PORT to listen on")->envname("SHELFMARK_LISTEN")->capture_default_str();
-  serve->add_option("--threads", threads, "Worker threads")->envname("SHELFMARK_THREADS")->check(CLI::Range(1, 256))->capture_default_str();
-  serve->add_option("--tls-cert", tls_cert, "PEM certificate chain: serve HTTPS natively")->envname("SHELFMARK_TLS_CERT")->check(CLI::ExistingFile);
-  serve->add_option("--tls-key", tls_key, "PEM private key for --tls-cert")->envname("SHELFMARK_TLS_KEY")->check(CLI::ExistingFile);
+  serve->add_option("--threads", threads, "Worker threads")
+      ->envname("SHELFMARK_THREADS")
+      ->check(CLI::Range(1, 256))
+      ->capture_default_str();
+  serve->add_option("--tls-cert", tls_cert, "PEM certificate chain: serve HTTPS natively")
+      ->envname("SHELFMARK_TLS_CERT")
+      ->check(CLI::ExistingFile);
+  serve->add_option("--tls-key", tls_key, "PEM private key for --tls-cert")
+      ->envname("SHELFMARK_TLS_KEY")
+      ->check(CLI::ExistingFile);
   serve->add_flag("--trust-proxy", trust_proxy, "Behind a reverse proxy on 127.0.0.1: use its X-Forwarded-For/-Proto")
       ->envname("SHELFMARK_TRUST_PROXY");
   serve->add_option("--staff-idle-minutes", idle_minutes, "Sign staff out after this many idle minutes")
@@ -156,29 +304,120 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 720))
       ->capture_default_str();
 
+  serve
+      ->add_flag("--no-jobs", no_jobs,
+                 "Do not run background jobs on this node (some node must: they are claimed so each runs once)")
+      ->envname("SHELFMARK_NO_JOBS");
+  std::string sip_listen, sip_tls_listen, sip_tls_cert, sip_tls_key;
+  int sip_idle_seconds = 600;
+  serve->add_option("--sip-listen", sip_listen, "HOST:PORT for SIP2 terminals over TCP (off when not given)")
+      ->envname("SHELFMARK_SIP_LISTEN");
+  serve->add_option("--sip-tls-listen", sip_tls_listen, "HOST:PORT for SIP2 terminals over TLS")
+      ->envname("SHELFMARK_SIP_TLS_LISTEN");
+  serve->add_option("--sip-tls-cert", sip_tls_cert, "PEM certificate chain for --sip-tls-listen (default: --tls-cert)")
+      ->envname("SHELFMARK_SIP_TLS_CERT")
+      ->check(CLI::ExistingFile);
+  serve->add_option("--sip-tls-key", sip_tls_key, "PEM private key for --sip-tls-cert (default: --tls-key)")
+      ->envname("SHELFMARK_SIP_TLS_KEY")
+      ->check(CLI::ExistingFile);
+  serve->add_option("--sip-idle-seconds", sip_idle_seconds, "Disconnect a SIP2 terminal silent for this many seconds")
+      ->envname("SHELFMARK_SIP_IDLE_SECONDS")
+      ->check(CLI::Range(5, 86400))
+      ->capture_default_str();
+
   auto* migrate = cli.add_subcommand("migrate", "Apply pending database migrations and exit");
-  auto* demo = cli.add_subcommand("demo-data", "Migrate, then load the demo library network, notices and a demo administrator");
+
+  auto* import_marc = cli.add_subcommand(
+      "import-marc",
+      "Import MARC21 records (ISO2709 or MARCXML) and their copies (852, 952, 949); a record already imported "
+      "(same 001) is updated. Exit status 1 when some record or copy was not imported, 2 for a missing file");
+  std::string marc_encoding = "auto";
+  int marc_batch = 500;
+  std::vector<std::string> marc_files;
+  import_marc
+      ->add_option("--encoding", marc_encoding,
+                   "ISO2709 text encoding: auto (leader/09), marc8 or utf8 (for files whose leader is wrong)")
+      ->check(CLI::IsMember({"auto", "marc8", "utf8"}))
+      ->capture_default_str();
+  import_marc->add_option("--batch-size", marc_batch, "Records per transaction")
+      ->check(CLI::Range(1, 100000))
+      ->capture_default_str();
+  import_marc->add_option("files", marc_files, "MARC files")->required();
+
+  auto* export_marc = cli.add_subcommand("export-marc", "Write catalogue records (UTF-8) to a file, as stored");
+  std::string export_format = "marc21", export_file;
+  std::optional<std::string> export_record;
+  export_marc->add_option("--format", export_format, "marc21 (ISO2709) or marcxml (one collection)")
+      ->check(CLI::IsMember({"marc21", "marcxml"}))
+      ->capture_default_str();
+  export_marc->add_option("--record", export_record, "Only this record: its id or its control number (001)");
+  export_marc->add_option("file", export_file, "Output file, or - for standard output")->required();
+  auto* demo =
+      cli.add_subcommand("demo-data", "Migrate, then load the demo library network, notices and a demo administrator");
+  std::size_t catalogue_records = 20000;
+  demo->add_option("--catalogue-records", catalogue_records, "Size of the generated demo catalogue")
+      ->check(CLI::Range(0, 2000000))
+      ->capture_default_str();
+  auto* reindex = cli.add_subcommand("reindex", "Rebuild this node's catalogue search index from the database");
 
   auto* jobs = cli.add_subcommand("jobs", "Run background jobs once (from cron or a systemd timer)");
   jobs->require_subcommand(1);
   auto* expire = jobs->add_subcommand("expire-reservations",
                                       "Cancel reservations past their expiry date and those not collected in time; "
-                                      "pass their copies to the next reader (run daily, from one node)");
+                                      "pass their copies to the next reader (serve also runs this hourly)");
+  auto* end_ebooks = jobs->add_subcommand("end-ebook-loans",
+                                          "End e-book loans past their due date and pass the copies to readers "
+                                          "waiting (serve also runs this hourly)");
 
   auto* user = cli.add_subcommand("user", "Manage accounts");
   user->require_subcommand(1);
-  auto* add_staff = user->add_subcommand("add-staff", "Create a staff account (the password is read from standard input)");
+  auto* add_staff =
+      user->add_subcommand("add-staff", "Create a staff account (the password is read from standard input)");
   std::string username, role, display_name;
   bool password_stdin = false;
   add_staff->add_option("--username", username, "Login name: 3-32 of a-z 0-9 . - _")->required();
   add_staff->add_option("--role", role, "administrator, editor, counter, verifier or cataloguer")->required();
   add_staff->add_option("--display-name", display_name, "Name shown on staff pages");
-  add_staff->add_flag("--password-stdin", password_stdin, "Read the password from standard input (required)")->required();
+  add_staff->add_flag("--password-stdin", password_stdin, "Read the password from standard input (required)")
+      ->required();
+
+  auto* sip_account = cli.add_subcommand("sip-account", "Manage the accounts SIP2 terminals log in with");
+  sip_account->require_subcommand(1);
+  auto* sip_add = sip_account->add_subcommand(
+      "add", "Create a terminal account (the password, 12 characters or more, is read from standard input)");
+  std::string sip_username, sip_library, sip_kind = "self-check";
+  std::vector<std::string> sip_addresses;
+  bool sip_personal = false, sip_no_pin = false, sip_password_stdin = false;
+  sip_add->add_option("--username", sip_username, "Login name (CN of message 93): 3-32 of a-z 0-9 . - _")->required();
+  sip_add->add_option("--library", sip_library, "Code of the library the terminal stands in, e.g. CL")->required();
+  sip_add->add_option("--kind", sip_kind, "self-check, station or book-drop: recorded as the channel of its loans")
+      ->capture_default_str();
+  sip_add->add_option("--allow-address", sip_addresses, "Accept logins only from this IP address (repeatable)");
+  sip_add->add_flag("--send-personal-fields", sip_personal,
+                    "Send readers' address, e-mail, phone and birth date to this terminal");
+  sip_add->add_flag("--no-pin", sip_no_pin,
+                    "Patron transactions need no PIN from this terminal (book drops, staffed terminals)");
+  sip_add->add_flag("--password-stdin", sip_password_stdin, "Read the password from standard input (required)")
+      ->required();
 
   CLI11_PARSE(cli, argc, argv);
   spdlog::set_level(spdlog::level::from_str(common.log_level));
 
   try {
+    if (export_marc->parsed()) {
+      auto runtime = open_runtime(common, 1);
+      run_migrations(runtime);
+      return bin::export_marc(*runtime.context,
+                              bin::ExportMarcOptions{export_file, export_format == "marcxml", export_record});
+    }
+    if (import_marc->parsed()) {
+      if (auto problem = bin::check_marc_files(marc_files); !problem.empty()) fail(problem);
+      ensure_var_dir(common);
+      auto runtime = open_runtime(common, 1);
+      run_migrations(runtime);
+      bin::ImportMarcOptions options{marc_files, *marc::parse_encoding(marc_encoding), marc_batch};
+      return bin::import_marc(*runtime.context, options);
+    }
     if (migrate->parsed()) {
       ensure_var_dir(common);
       auto runtime = open_runtime(common, 1);
@@ -194,9 +433,20 @@ int main(int argc, char** argv) {
         std::cout << "The database already has libraries: demo data not loaded again.\n";
         return 0;
       }
+      if (catalogue_records > 0) {
+        const auto catalogue = bin::load_demo_catalogue(*runtime.context, catalogue_records);
+        std::cout << "Generated a catalogue of " << catalogue.records << " records with " << catalogue.items
+                  << " copies.\n";
+        search::XapianIndex index(common.search_index);
+        app::NetworkCache network;
+        std::cout << "Indexed " << app::reindex(*runtime.context, network, index) << " records for search.\n";
+      }
       std::cout << "Loaded " << report.libraries << " libraries, " << report.holidays << " public holidays, "
                 << report.notices << " notices, " << report.readers << " readers, " << report.items << " items and "
                 << report.loans << " loans.\n";
+      if (report.readers_with_pin > 0)
+        std::cout << "Demo readers 2100000000 to " << (2100000000LL + report.readers_with_pin - 1)
+                  << " have a PIN for self-service machines: the last 4 digits of the card.\n";
       if (report.admin_password)
         std::cout << "Demo administrator: username 'admin', password '" << *report.admin_password
                   << "' (shown only this once).\n";
@@ -211,23 +461,36 @@ int main(int argc, char** argv) {
                 << " uncollected reservations.\n";
       return 0;
     }
+    if (reindex->parsed()) {
+      auto runtime = open_runtime(common, 1);
+      run_migrations(runtime);
+      search::XapianIndex index(common.search_index);
+      app::NetworkCache network;
+      const bool terminal = isatty(STDERR_FILENO);
+      const auto started = std::chrono::steady_clock::now();
+      auto last = started;
+      const auto done = app::reindex(*runtime.context, network, index, [&](long long count, long long total) {
+        const auto now = std::chrono::steady_clock::now();
+        if (now - last < std::chrono::milliseconds(terminal ? 200 : 5000) && count < total) return;
+        last = now;
+        const double seconds = std::chrono::duration<double>(now - started).count();
+        std::cerr << (terminal ? "\r" : "") << "Indexed " << count << " of " << total << " records ("
+                  << static_cast<long long>(seconds > 0 ? count / seconds : 0) << " a second)"
+                  << (terminal ? "   " : "\n") << std::flush;
+      });
+      if (terminal) std::cerr << "\n";
+      std::cout << "Indexed " << done << " records into " << common.search_index << ".\n";
+      return 0;
+    }
+    if (end_ebooks->parsed()) {
+      auto runtime = open_runtime(common, 1);
+      run_migrations(runtime);
+      app::NetworkCache network;
+      std::cout << "Ended " << app::end_expired_ebook_loans(*runtime.context, network) << " e-book loans.\n";
+      return 0;
+    }
     if (add_staff->parsed()) {
-      std::string password;
-      const bool terminal = isatty(STDIN_FILENO);
-      termios saved{};
-      if (terminal) {
-        std::cerr << "Password: " << std::flush;
-        tcgetattr(STDIN_FILENO, &saved);
-        termios hidden = saved;
-        hidden.c_lflag &= ~static_cast<tcflag_t>(ECHO);
-        tcsetattr(STDIN_FILENO, TCSANOW, &hidden);
-      }
-      std::getline(std::cin, password);
-      if (terminal) {
-        tcsetattr(STDIN_FILENO, TCSANOW, &saved);
-        std::cerr << "\n";
-      }
-      if (!password.empty() && password.back() == '\r') password.pop_back();
+      const auto password = read_secret("Password: ");
       auto runtime = open_runtime(common, 1);
       run_migrations(runtime);
       auto result = app::add_staff(*runtime.context, {username, display_name, role, password});
@@ -240,10 +503,43 @@ int main(int argc, char** argv) {
       std::cout << "Created staff account '" << result->username << "' (" << domain::role_code(result->role) << ").\n";
       return 0;
     }
+    if (sip_add->parsed()) {
+      for (const auto& address : sip_addresses)
+        if (!is_ip_address(address)) fail("--allow-address: '" + address + "' is not an IP address");
+      const std::map<std::string, std::string> kinds = {
+          {"self-check", "self_check"}, {"station", "self_service_station"}, {"book-drop", "book_drop"}};
+      if (!kinds.count(sip_kind)) fail("--kind: '" + sip_kind + "' is not self-check, station or book-drop");
+      const auto password = read_secret("Terminal password: ");
+      auto runtime = open_runtime(common, 1);
+      run_migrations(runtime);
+      auto result = app::add_sip_account(*runtime.context, {sip_username, sip_library, password, sip_addresses,
+                                                            sip_personal, !sip_no_pin, kinds.at(sip_kind)});
+      if (!result) {
+        for (const auto& error : result.error().fields)
+          std::cerr << "shelfmark: " << (error.field == "password" ? "the password" : "--" + error.field) << ": "
+                    << web::substitute(std::string(domain::error_info(error.code).message), error.params) << "\n";
+        return 2;
+      }
+      std::cout << "Created SIP2 terminal account '" << result->username << "' for library " << sip_library << ".\n";
+      return 0;
+    }
     if (serve->parsed()) {
       std::string error;
       const auto address = bin::parse_listen(listen, error);
       if (!address) fail("--listen: " + error);
+      std::optional<bin::ListenAddress> sip_address, sip_tls_address;
+      if (!sip_listen.empty()) {
+        sip_address = bin::parse_listen(sip_listen, error);
+        if (!sip_address) fail("--sip-listen: " + error);
+      }
+      if (!sip_tls_listen.empty()) {
+        sip_tls_address = bin::parse_listen(sip_tls_listen, error);
+        if (!sip_tls_address) fail("--sip-tls-listen: " + error);
+        if (sip_tls_cert.empty()) sip_tls_cert = tls_cert;
+        if (sip_tls_key.empty()) sip_tls_key = tls_key;
+        if (sip_tls_cert.empty() || sip_tls_key.empty())
+          fail("--sip-tls-listen needs --sip-tls-cert and --sip-tls-key (or --tls-cert and --tls-key)");
+      }
       if (tls_cert.empty() != tls_key.empty()) fail("--tls-cert and --tls-key go together: give both or neither");
       ensure_var_dir(common);
       auto runtime = open_runtime(common, threads);
@@ -251,6 +547,9 @@ int main(int argc, char** argv) {
       web::SiteConfig config;
       config.trust_proxy = trust_proxy;
       config.session_policy.idle_timeout = std::chrono::minutes(idle_minutes);
+      search::XapianIndex search_index(common.search_index);
+      config.search = &search_index;
+      SearchFollower follower(*runtime.context, search_index);
       auto* database = runtime.database.get();
       web::Site site(*runtime.context, config, [database] { return pool_metrics(*database); });
       web::ServerOptions options;
@@ -263,6 +562,32 @@ int main(int argc, char** argv) {
         options.tls_private_key = tls_key;
       }
       spdlog::info("database {}", store::Database::redact(common.database));
+      JobScheduler scheduler(*runtime.context, !no_jobs);
+      web::Translator sip_translator;
+      app::NetworkCache sip_network;
+      std::unique_ptr<sip2::Server> sip_server;
+      if (sip_address || sip_tls_address) {
+        sip2::ServerOptions sip_options;
+        if (sip_address) sip_options.plain = sip2::Listen{sip_address->host, sip_address->port};
+        if (sip_tls_address) {
+          sip_options.tls = sip2::Listen{sip_tls_address->host, sip_tls_address->port};
+          sip_options.tls_certificate = sip_tls_cert;
+          sip_options.tls_private_key = sip_tls_key;
+        }
+        sip_options.idle_timeout = std::chrono::seconds(sip_idle_seconds);
+        sip_options.session.translate = [&sip_translator](domain::Language language, std::string_view msgid) {
+          return sip_translator.translate(language, msgid);
+        };
+        sip_server = std::make_unique<sip2::Server>(*runtime.context, sip_network, std::move(sip_options));
+        try {
+          sip_server->start();
+        } catch (const std::exception& problem) {
+          fail(problem.what());
+        }
+        if (sip_address) std::cout << "Shelfmark is serving SIP2 on " << sip_listen << "\n" << std::flush;
+        if (sip_tls_address)
+          std::cout << "Shelfmark is serving SIP2 over TLS on " << sip_tls_listen << "\n" << std::flush;
+      }
       web::serve(site, options, [&] {
         std::cout << "Shelfmark is serving " << (tls_cert.empty() ? "http" : "https") << "://" << listen << "/\n"
                   << std::flush;

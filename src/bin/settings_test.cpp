@@ -72,7 +72,7 @@ TEST(DemoData, LoadsTheNetworkOnceAndCreatesAnAdministrator) {
   EXPECT_GE(report.holidays, 30);
   EXPECT_GE(report.notices, 5);
   EXPECT_EQ(report.readers, 200);
-  EXPECT_EQ(report.items, 2000);
+  EXPECT_EQ(report.items, 2100);
   EXPECT_GT(report.loans, 100);
   ASSERT_TRUE(report.admin_password);
   EXPECT_TRUE(app::log_in(context, "admin", *report.admin_password, "127.0.0.1"));

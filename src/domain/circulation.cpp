@@ -38,12 +38,18 @@ void check_blocks(Decision& decision, const ReaderSnapshot& reader, const Reader
 
 std::string_view reservation_status_code(ReservationStatus status) {
   switch (status) {
-    case ReservationStatus::kWaiting: return "waiting";
-    case ReservationStatus::kInTransit: return "in_transit";
-    case ReservationStatus::kReady: return "ready";
-    case ReservationStatus::kCollected: return "collected";
-    case ReservationStatus::kCancelled: return "cancelled";
-    case ReservationStatus::kExpired: return "expired";
+    case ReservationStatus::kWaiting:
+      return "waiting";
+    case ReservationStatus::kInTransit:
+      return "in_transit";
+    case ReservationStatus::kReady:
+      return "ready";
+    case ReservationStatus::kCollected:
+      return "collected";
+    case ReservationStatus::kCancelled:
+      return "cancelled";
+    case ReservationStatus::kExpired:
+      return "expired";
   }
   return "waiting";
 }
@@ -67,6 +73,13 @@ bool Decision::overridable() const {
 
 bool Decision::has(ErrorCode code) const {
   return std::any_of(refusals.begin(), refusals.end(), [&](const Refusal& refusal) { return refusal.code == code; });
+}
+
+Decision lending_channel_decision(ItemType type, bool online) {
+  Decision decision;
+  if (type == ItemType::kEBook && !online) refuse(decision, ErrorCode::kEBookOnlineOnly);
+  if (type != ItemType::kEBook && online) refuse(decision, ErrorCode::kBorrowAtLibrary);
+  return decision;
 }
 
 Decision check_out_decision(const ReaderSnapshot& reader, const ItemSnapshot& item, const LoanPolicy& policy,
@@ -111,10 +124,16 @@ Decision reserve_decision(const ReaderSnapshot& reader, const LoanPolicy& policy
                           bool reader_has_it_on_loan, bool reader_already_reserved, Date today) {
   Decision decision;
   switch (reader.status) {
-    case ReaderStatus::kActive: break;
-    case ReaderStatus::kCardReportedLost: refuse(decision, ErrorCode::kCardReportedLost); break;
-    case ReaderStatus::kExpired: refuse(decision, ErrorCode::kReaderExpired); break;
-    default: refuse(decision, ErrorCode::kReaderNotActive);
+    case ReaderStatus::kActive:
+      break;
+    case ReaderStatus::kCardReportedLost:
+      refuse(decision, ErrorCode::kCardReportedLost);
+      break;
+    case ReaderStatus::kExpired:
+      refuse(decision, ErrorCode::kReaderExpired);
+      break;
+    default:
+      refuse(decision, ErrorCode::kReaderNotActive);
   }
   if (reader.status == ReaderStatus::kActive && reader.expires_on && *reader.expires_on < today)
     refuse(decision, ErrorCode::kReaderExpired);

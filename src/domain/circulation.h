@@ -62,6 +62,10 @@ struct Decision {
 Decision check_out_decision(const ReaderSnapshot& reader, const ItemSnapshot& item, const LoanPolicy& policy,
                             const ReaderLimits& limits, Date today);
 
+// E-books are lent online only, and everything else only where it stands: at a library (counter, self-check,
+// SIP2). Neither refusal can be overridden.
+Decision lending_channel_decision(ItemType type, bool online);
+
 struct LoanState {
   int times_renewed = 0;
   Date due_on;

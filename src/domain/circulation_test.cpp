@@ -44,37 +44,100 @@ TEST(CheckOut, TableOfRefusals) {
   };
   const std::vector<Case> cases = {
       {"an ordinary loan", [](auto&, auto&) {}, {}, true},
-      {"card reported lost", [](auto& r, auto&) { r.status = ReaderStatus::kCardReportedLost; },
-       {ErrorCode::kCardReportedLost}, false},
-      {"pending registration", [](auto& r, auto&) { r.status = ReaderStatus::kPending; }, {ErrorCode::kReaderNotActive}, false},
-      {"card past its expiry date", [](auto& r, auto&) { r.expires_on = d("2026-11-22"); }, {ErrorCode::kReaderExpired}, true},
+      {"card reported lost",
+       [](auto& r, auto&) { r.status = ReaderStatus::kCardReportedLost; },
+       {ErrorCode::kCardReportedLost},
+       false},
+      {"pending registration",
+       [](auto& r, auto&) { r.status = ReaderStatus::kPending; },
+       {ErrorCode::kReaderNotActive},
+       false},
+      {"card past its expiry date",
+       [](auto& r, auto&) { r.expires_on = d("2026-11-22"); },
+       {ErrorCode::kReaderExpired},
+       true},
       {"card expires today still works", [](auto& r, auto&) { r.expires_on = d("2026-11-23"); }, {}, true},
-      {"E-Account and a printed book", [](auto& r, auto&) { r.category = ReaderCategory::kEAccount; },
-       {ErrorCode::kEResourcesOnly}, false},
-      {"E-Account and an e-book", [](auto& r, auto& i) { r.category = ReaderCategory::kEAccount; i.facts.type = ItemType::kEBook; },
-       {}, true},
-      {"reference item", [](auto&, auto& i) { i.facts.collection = Collection::kReference; }, {ErrorCode::kItemNotLoanable}, false},
-      {"already on loan to someone", [](auto&, auto& i) { i.status = ItemStatus::kOnLoan; i.on_loan_to = 99; },
-       {ErrorCode::kItemNotAvailable}, false},
-      {"already on loan to this reader", [](auto&, auto& i) { i.status = ItemStatus::kOnLoan; i.on_loan_to = 1; },
-       {ErrorCode::kAlreadyOnLoanToReader}, false},
-      {"on the hold shelf for another reader", [](auto&, auto& i) { i.status = ItemStatus::kOnHoldShelf; i.held_for = 2; },
-       {ErrorCode::kItemHeldForAnother}, false},
-      {"on the hold shelf for this reader", [](auto&, auto& i) { i.status = ItemStatus::kOnHoldShelf; i.held_for = 1; }, {}, true},
+      {"E-Account and a printed book",
+       [](auto& r, auto&) { r.category = ReaderCategory::kEAccount; },
+       {ErrorCode::kEResourcesOnly},
+       false},
+      {"E-Account and an e-book",
+       [](auto& r, auto& i) {
+         r.category = ReaderCategory::kEAccount;
+         i.facts.type = ItemType::kEBook;
+       },
+       {},
+       true},
+      {"reference item",
+       [](auto&, auto& i) { i.facts.collection = Collection::kReference; },
+       {ErrorCode::kItemNotLoanable},
+       false},
+      {"already on loan to someone",
+       [](auto&, auto& i) {
+         i.status = ItemStatus::kOnLoan;
+         i.on_loan_to = 99;
+       },
+       {ErrorCode::kItemNotAvailable},
+       false},
+      {"already on loan to this reader",
+       [](auto&, auto& i) {
+         i.status = ItemStatus::kOnLoan;
+         i.on_loan_to = 1;
+       },
+       {ErrorCode::kAlreadyOnLoanToReader},
+       false},
+      {"on the hold shelf for another reader",
+       [](auto&, auto& i) {
+         i.status = ItemStatus::kOnHoldShelf;
+         i.held_for = 2;
+       },
+       {ErrorCode::kItemHeldForAnother},
+       false},
+      {"on the hold shelf for this reader",
+       [](auto&, auto& i) {
+         i.status = ItemStatus::kOnHoldShelf;
+         i.held_for = 1;
+       },
+       {},
+       true},
       {"nine loans: the tenth is fine", [](auto& r, auto&) { r.loans = 9; }, {}, true},
       {"ten loans: quota reached", [](auto& r, auto&) { r.loans = 10; }, {ErrorCode::kLoanQuotaReached}, true},
-      {"accompanying material beyond the quota", [](auto& r, auto& i) { r.loans = 10; i.facts.type = ItemType::kAccompanyingMaterial; },
-       {}, true},
+      {"accompanying material beyond the quota",
+       [](auto& r, auto& i) {
+         r.loans = 10;
+         i.facts.type = ItemType::kAccompanyingMaterial;
+       },
+       {},
+       true},
       {"periodicals have their own quota of 20",
-       [](auto& r, auto& i) { r.loans = 10; r.periodical_loans = 19; i.facts.type = ItemType::kPeriodicalBackIssue; }, {}, true},
-      {"periodical quota reached", [](auto& r, auto& i) { r.periodical_loans = 20; i.facts.type = ItemType::kPeriodicalBackIssue; },
-       {ErrorCode::kPeriodicalQuotaReached}, true},
+       [](auto& r, auto& i) {
+         r.loans = 10;
+         r.periodical_loans = 19;
+         i.facts.type = ItemType::kPeriodicalBackIssue;
+       },
+       {},
+       true},
+      {"periodical quota reached",
+       [](auto& r, auto& i) {
+         r.periodical_loans = 20;
+         i.facts.type = ItemType::kPeriodicalBackIssue;
+       },
+       {ErrorCode::kPeriodicalQuotaReached},
+       true},
       {"an overdue loan blocks", [](auto& r, auto&) { r.has_overdue = true; }, {ErrorCode::kReaderHasOverdue}, true},
-      {"charges at the ceiling block", [](auto& r, auto&) { r.charges_outstanding = Money{13000}; },
-       {ErrorCode::kFinesCeilingReached}, true},
+      {"charges at the ceiling block",
+       [](auto& r, auto&) { r.charges_outstanding = Money{13000}; },
+       {ErrorCode::kFinesCeilingReached},
+       true},
       {"charges just under the ceiling", [](auto& r, auto&) { r.charges_outstanding = Money{12999}; }, {}, true},
-      {"several refusals at once", [](auto& r, auto& i) { r.loans = 10; r.has_overdue = true; i.facts.collection = Collection::kReference; },
-       {ErrorCode::kItemNotLoanable, ErrorCode::kReaderHasOverdue, ErrorCode::kLoanQuotaReached}, false},
+      {"several refusals at once",
+       [](auto& r, auto& i) {
+         r.loans = 10;
+         r.has_overdue = true;
+         i.facts.collection = Collection::kReference;
+       },
+       {ErrorCode::kItemNotLoanable, ErrorCode::kReaderHasOverdue, ErrorCode::kLoanQuotaReached},
+       false},
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(c.name);
@@ -123,7 +186,8 @@ TEST(Reserve, TableOfRefusals) {
   full.reservations = 10;
   EXPECT_EQ(codes(reserve_decision(full, policy, kPolicies.limits, false, false, kToday)),
             std::vector{ErrorCode::kReservationQuotaReached});
-  EXPECT_EQ(codes(reserve_decision(reader(), policy_for(reader(), item(ItemType::kAudioVisual)), kPolicies.limits, false, false, kToday)),
+  EXPECT_EQ(codes(reserve_decision(reader(), policy_for(reader(), item(ItemType::kAudioVisual)), kPolicies.limits,
+                                   false, false, kToday)),
             std::vector{ErrorCode::kNotReservable});
   EXPECT_EQ(codes(reserve_decision(reader(), policy_for(reader(), item(ItemType::kBook, Collection::kReference)),
                                    kPolicies.limits, false, false, kToday)),
@@ -167,7 +231,7 @@ TEST(DueDate, MovesToTheNextOpenDay) {
 TEST(Reservations, FirstComeFirstServedWithinWhatACopyCanFill) {
   const std::vector<QueuedReservation> queue = {
       {1, 11, instant_from_unix(300), 3, std::nullopt, d("2026-12-31")},
-      {2, 12, instant_from_unix(100), 3, 77, d("2026-12-31")},           // copy-level, another copy
+      {2, 12, instant_from_unix(100), 3, 77, d("2026-12-31")},  // copy-level, another copy
       {3, 13, instant_from_unix(200), 5, std::nullopt, d("2026-12-31")},
       {4, 14, instant_from_unix(50), 3, std::nullopt, d("2026-11-01")},  // expired
   };
@@ -206,6 +270,18 @@ TEST(Routing, ReturnedItemsGoWhereTheyAreNeeded) {
   EXPECT_EQ(routing.routing, Routing::kTransit);
   EXPECT_EQ(routing.to_library_id, 3);
   EXPECT_EQ(route_returned_item(3, 3, std::nullopt).routing, Routing::kShelf);
+}
+
+TEST(Circulation, EBooksAreLentOnlineAndBooksAtLibraries) {
+  EXPECT_TRUE(lending_channel_decision(ItemType::kEBook, true).allowed());
+  EXPECT_TRUE(lending_channel_decision(ItemType::kBook, false).allowed());
+  EXPECT_TRUE(lending_channel_decision(ItemType::kAudioVisual, false).allowed());
+  const auto offline_ebook = lending_channel_decision(ItemType::kEBook, false);
+  EXPECT_TRUE(offline_ebook.has(ErrorCode::kEBookOnlineOnly));
+  EXPECT_FALSE(offline_ebook.overridable());
+  const auto online_book = lending_channel_decision(ItemType::kPeriodicalBackIssue, true);
+  EXPECT_TRUE(online_book.has(ErrorCode::kBorrowAtLibrary));
+  EXPECT_FALSE(online_book.overridable());
 }
 
 }  // namespace

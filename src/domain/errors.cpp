@@ -72,12 +72,18 @@ const std::vector<ErrorInfo>& all_errors() {
        "This reservation can no longer be changed: the item is already waiting on the hold shelf."},
       {ErrorCode::kAmountInvalid, "amount_invalid",
        "Please enter an amount in Hong Kong dollars, for example 12.50, of at most {max}."},
+      {ErrorCode::kEBookOnlineOnly, "e_book_online_only", "E-books are borrowed online, from My Account."},
+      {ErrorCode::kBorrowAtLibrary, "borrow_at_library",
+       "This item is on a library shelf: please borrow it at a library or a self-service terminal."},
+      {ErrorCode::kNotOnLoanToReader, "not_on_loan_to_reader", "This item is not on loan to you."},
+      {ErrorCode::kCopyAvailableNow, "copy_available_now", "A copy is free now: please borrow it instead."},
       {ErrorCode::kNumberOutOfRange, "number_out_of_range", "Please enter a whole number from {min} to {max}."},
       {ErrorCode::kRuleExists, "rule_exists",
        "There is already a rule for exactly these choices. Please change that rule instead."},
       {ErrorCode::kCatchAllRuleRequired, "catch_all_rule_required",
        "The rule for everything else cannot be removed or narrowed: every loan needs a rule. Please change "
        "its values instead."},
+      {ErrorCode::kBarcodeTaken, "barcode_taken", "This barcode is already on another copy."},
   };
   return kErrors;
 }

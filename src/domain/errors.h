@@ -58,10 +58,16 @@ enum class ErrorCode {
   kAlreadyReserved,
   kReservationNotChangeable,
   kAmountInvalid,
+  kEBookOnlineOnly,
+  kBorrowAtLibrary,
+  kNotOnLoanToReader,
+  kCopyAvailableNow,
   // Lending rules (administrators).
   kNumberOutOfRange,
   kRuleExists,
   kCatchAllRuleRequired,
+  // Cataloguing.
+  kBarcodeTaken,
 };
 
 struct ErrorInfo {

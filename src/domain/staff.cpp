@@ -24,14 +24,14 @@ constexpr RoleEntry kRoles[] = {
 // The most common passwords of 15 or more characters in public breach corpora, plus the obvious ones a
 // library's staff might pick. Short common passwords are refused by the length rule already.
 constexpr std::array<std::string_view, 40> kCommonPasswords = {
-    "123456789012345",   "1234567890123456", "12345678901234567890", "passwordpassword", "password1234567",
-    "password12345678",  "qwertyuiopasdfgh", "qwertyuiopasdfghjkl",  "qwertyuiop123456", "1q2w3e4r5t6y7u8i",
-    "aaaaaaaaaaaaaaa",   "111111111111111",  "000000000000000",      "iloveyou12345678", "letmein123456789",
-    "welcome123456789",  "administrator123", "administrator1234",   "changemechangeme", "shelfmarkshelfmark",
-    "shelfmark1234567",  "library123456789", "librarylibrary1",     "hongkonglibrary",  "hongkonglibrary1",
-    "hongkong12345678",  "publiclibrary123", "abcdefghijklmno",     "abcdefghijklmnop", "abc123abc123abc",
-    "trustno1trustno1",  "football12345678", "monkeymonkeymonkey",  "sunshinesunshine", "princessprincess",
-    "correcthorsebatterystaple", "passw0rdpassw0rd", "p@ssw0rdp@ssw0rd", "qazwsxedcrfvtgb", "zaq12wsxcde34rfv",
+    "123456789012345",           "1234567890123456", "12345678901234567890", "passwordpassword", "password1234567",
+    "password12345678",          "qwertyuiopasdfgh", "qwertyuiopasdfghjkl",  "qwertyuiop123456", "1q2w3e4r5t6y7u8i",
+    "aaaaaaaaaaaaaaa",           "111111111111111",  "000000000000000",      "iloveyou12345678", "letmein123456789",
+    "welcome123456789",          "administrator123", "administrator1234",    "changemechangeme", "shelfmarkshelfmark",
+    "shelfmark1234567",          "library123456789", "librarylibrary1",      "hongkonglibrary",  "hongkonglibrary1",
+    "hongkong12345678",          "publiclibrary123", "abcdefghijklmno",      "abcdefghijklmnop", "abc123abc123abc",
+    "trustno1trustno1",          "football12345678", "monkeymonkeymonkey",   "sunshinesunshine", "princessprincess",
+    "correcthorsebatterystaple", "passw0rdpassw0rd", "p@ssw0rdp@ssw0rd",     "qazwsxedcrfvtgb",  "zaq12wsxcde34rfv",
 };
 
 }  // namespace
@@ -65,6 +65,8 @@ bool role_allows(Role role, Permission permission) {
       return role == Role::kAdministrator;
     case Permission::kCirculation:
       return role == Role::kAdministrator || role == Role::kCounter;
+    case Permission::kCataloguing:
+      return role == Role::kAdministrator || role == Role::kCataloguer;
   }
   return false;
 }
@@ -82,8 +84,7 @@ bool is_common_password(std::string_view password) {
   return std::find(kCommonPasswords.begin(), kCommonPasswords.end(), lower) != kCommonPasswords.end();
 }
 
-std::optional<FieldError> check_password(std::string_view password, std::string_view username,
-                                         std::size_t min_length) {
+std::optional<FieldError> check_password(std::string_view password, std::string_view username, std::size_t min_length) {
   if (!is_valid_utf8(password)) return FieldError{"password", ErrorCode::kInvalidText, {}};
   const auto length = utf8_length(password);
   if (length < min_length)

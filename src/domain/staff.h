@@ -19,6 +19,7 @@ enum class Permission {
   kManageStaff,      // administrator
   kCirculation,      // administrator, counter: lend, return, renew at the counter
   kManagePolicies,   // administrator: lending rules and fine suspension periods
+  kCataloguing,      // administrator, cataloguer: catalogue records and their copies
 };
 
 std::string_view role_code(Role role);   // "administrator", "editor", "counter", "verifier", "cataloguer"

@@ -204,18 +204,30 @@ void XapianIndex::remove(long long record_id) {
   impl_->writable().delete_document(id_term(record_id));
 }
 
-void XapianIndex::commit(long long last_change_id) {
+void XapianIndex::remove_all() {
   std::lock_guard lock(impl_->write_mutex);
   auto& db = impl_->writable();
-  db.set_metadata("last_change_id", std::to_string(last_change_id));
+  // Every document carries the "Q" id term.
+  for (auto it = db.allterms_begin(kId); it != db.allterms_end(kId); ++it) db.delete_document(*it);
+}
+
+void XapianIndex::commit(const app::IndexMarks& marks) {
+  std::lock_guard lock(impl_->write_mutex);
+  auto& db = impl_->writable();
+  db.set_metadata("catalogue_position", std::to_string(marks.catalogue_position));
+  db.set_metadata("loan_event", std::to_string(marks.loan_event));
   db.commit();
 }
 
-long long XapianIndex::last_change_id() {
+app::IndexMarks XapianIndex::marks() {
   auto reader = impl_->take_reader();
-  const auto value = reader->get_metadata("last_change_id");
+  auto number = [&](const char* key) {
+    const auto value = reader->get_metadata(key);
+    return value.empty() ? 0LL : std::stoll(value);
+  };
+  app::IndexMarks marks{number("catalogue_position"), number("loan_event")};
   impl_->give_back(std::move(reader));
-  return value.empty() ? 0 : std::stoll(value);
+  return marks;
 }
 
 long long XapianIndex::document_count() {

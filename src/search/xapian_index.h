@@ -19,8 +19,9 @@ class XapianIndex final : public app::SearchIndex {
   app::SearchResults search(const app::SearchQuery& query) override;
   void replace(const app::SearchDocument& document) override;
   void remove(long long record_id) override;
-  void commit(long long last_change_id) override;
-  long long last_change_id() override;
+  void remove_all() override;
+  void commit(const app::IndexMarks& marks) override;
+  app::IndexMarks marks() override;
   long long document_count() override;
 
  private:

@@ -23,7 +23,7 @@ class Index : public ::testing::Test {
         {"Contains a chapter about prejudice in courts."});
     add(5, "紅樓夢", "", {"曹雪芹"}, {"中國小說"}, "book", "chi", 1791, {"CL"});
     add(6, "Prejudice in the modern world", "", {"Someone"}, {}, "ebook", "eng", 2023, {});
-    index->commit(42);
+    index->commit({42, 7});
   }
   void TearDown() override {
     index.reset();
@@ -153,11 +153,14 @@ TEST_F(Index, SuggestsSpellingAndReplacesAndRemoves) {
   EXPECT_EQ(index->search(query).suggestion, "prejudice");
   add(2, "Emma (new edition)", "", {"Austen, Jane"}, {}, "book", "eng", 2015, {"CL"});
   index->remove(6);
-  index->commit(43);
+  index->commit({43, 9});
   EXPECT_EQ(index->document_count(), 5);
-  EXPECT_EQ(index->last_change_id(), 43);
+  EXPECT_EQ(index->marks(), (app::IndexMarks{43, 9}));
   EXPECT_EQ(ids("edition"), Ids({2}));
   EXPECT_TRUE(ids("modern").empty());
+  index->remove_all();
+  index->commit({44, 9});
+  EXPECT_EQ(index->document_count(), 0);
 }
 
 TEST_F(Index, ConcurrentReadersWhileWriting) {
@@ -170,7 +173,7 @@ TEST_F(Index, ConcurrentReadersWhileWriting) {
     });
   for (int i = 0; i < 50; ++i) {
     add(100 + i, "Filler " + std::to_string(i), "", {"Nobody"}, {}, "book", "eng", 2000, {});
-    index->commit(100 + i);
+    index->commit({100 + i, 0});
   }
   for (auto& reader : readers) reader.join();
   EXPECT_EQ(failures.load(), 0);

@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "app/circulation.h"
+#include "app/jobs.h"
 #include "security/sodium.h"
 #include "store/store_test_support.h"
 
@@ -563,6 +564,77 @@ TEST_P(Circulation, ReaderLimitsAreEditable) {
   EXPECT_EQ(save_reader_limits(*context, admin, input).error().fields.at(0).field, "max_loans");
   EXPECT_EQ(save_reader_limits(*context, Actor{2, domain::Role::kCounter}, input).error().code,
             ErrorCode::kPermissionDenied);
+}
+
+TEST_P(Circulation, EBooksAreBorrowedOnlineReturnedEarlyAndEndByThemselves) {
+  store->transact(Store::Mode::kWrite, [&](Repositories& repos) { add_item(repos, "E1", domain::ItemType::kEBook); });
+  auto online = [&](const std::string& card, const std::string& barcode) {
+    return check_out(*context, network, {card, barcode, 0, Channel::kWeb, "", std::nullopt});
+  };
+  EXPECT_EQ(lend("R1000", "E1").error().code, ErrorCode::kEBookOnlineOnly);
+  EXPECT_FALSE(staff_may_override(lend("R1000", "E1").error()));
+  EXPECT_EQ(online("R1000", "B100").error().code, ErrorCode::kBorrowAtLibrary);
+  auto loan = online("R1000", "E1");
+  ASSERT_TRUE(loan);
+  EXPECT_EQ(format_iso_date(loan->due_on), "2026-12-07");
+  // All copies out: another reader reserves it; while a copy is free, reserving is refused.
+  auto reservation = place_reservation(*context, network, {"R1001", "E1", false, "", ""});
+  ASSERT_TRUE(reservation) << domain::error_info(reservation.error().code).name;
+  EXPECT_EQ(return_ebook(*context, network, "R1001", "E1").error().code, ErrorCode::kNotOnLoanToReader);
+  EXPECT_EQ(return_ebook(*context, network, "R1000", "B101").error().code, ErrorCode::kBorrowAtLibrary);
+  auto returned = return_ebook(*context, network, "R1000", "E1");
+  ASSERT_TRUE(returned);
+  EXPECT_EQ(returned->routing.routing, domain::Routing::kHoldShelf);  // straight to the reader waiting
+  EXPECT_EQ(online("R1002", "E1").error().code, ErrorCode::kItemHeldForAnother);
+  auto collected = online("R1001", "E1");
+  ASSERT_TRUE(collected);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM charges"), 0);  // no reservation fee for an e-book
+  EXPECT_EQ(count("SELECT COUNT(*) FROM reservations WHERE status = 'collected'"), 1);
+  // The loan ends by itself after its due date, with no fine, and the copy is free again.
+  clock->set(zone->to_instant({*parse_iso_date("2026-12-07"), 23 * 60}));
+  EXPECT_EQ(end_expired_ebook_loans(*context, network), 0);  // still the due date
+  clock->set(zone->to_instant({*parse_iso_date("2026-12-08"), 1}));
+  EXPECT_EQ(end_expired_ebook_loans(*context, network), 1);
+  EXPECT_EQ(end_expired_ebook_loans(*context, network), 0);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM charges"), 0);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM loans WHERE returned_at IS NULL"), 0);
+  EXPECT_EQ(place_reservation(*context, network, {"R1003", "E1", false, "", ""}).error().code,
+            ErrorCode::kCopyAvailableNow);
+  EXPECT_TRUE(online("R1003", "E1"));
+}
+
+TEST_P(Circulation, EachDueJobRunsOnceAmongManyNodes) {
+  std::atomic<int> runs{0};
+  std::vector<JobDefinition> jobs = {{"count", std::chrono::hours(1), [&](const Context&, NetworkCache&) {
+                                        ++runs;
+                                        return std::string("counted");
+                                      }}};
+  std::vector<std::thread> nodes;
+  for (int i = 0; i < 8; ++i)
+    nodes.emplace_back([&] {
+      NetworkCache own;
+      run_due_jobs(*context, own, jobs);
+    });
+  for (auto& node : nodes) node.join();
+  EXPECT_EQ(runs.load(), 1);
+  EXPECT_TRUE(run_due_jobs(*context, network, jobs).empty());  // not due again until the next hour
+  clock->set(clock->now() + std::chrono::hours(1));
+  auto again = run_due_jobs(*context, network, jobs);
+  ASSERT_EQ(again.size(), 1u);
+  EXPECT_EQ(again[0].summary, "counted");
+  // A failing job is tried again in a few minutes, and says why.
+  jobs[0].run = [](const Context&, NetworkCache&) -> std::string { throw std::runtime_error("disk full"); };
+  clock->set(clock->now() + std::chrono::hours(1));
+  auto failed = run_due_jobs(*context, network, jobs);
+  ASSERT_EQ(failed.size(), 1u);
+  EXPECT_FALSE(failed[0].ok);
+  EXPECT_EQ(failed[0].summary, "disk full");
+  clock->set(clock->now() + std::chrono::minutes(6));
+  EXPECT_EQ(run_due_jobs(*context, network, jobs).size(), 1u);
+  // The standard jobs run against the real use cases.
+  auto standard = run_due_jobs(*context, network, standard_jobs());
+  ASSERT_EQ(standard.size(), 2u);
+  EXPECT_TRUE(standard[0].ok && standard[1].ok);
 }
 
 }  // namespace

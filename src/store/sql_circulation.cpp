@@ -360,6 +360,31 @@ class SqlCirculation final : public app::CirculationRepository {
     network_changed();
   }
 
+  std::vector<std::pair<long long, long long>> loan_events_after(long long event_id, int limit) override {
+    std::vector<std::pair<long long, long long>> out;
+    for (const auto& row :
+         c_.query("SELECT e.id, i.record_id FROM loan_events e JOIN loans l ON l.id = e.loan_id JOIN items i ON "
+                  "i.id = l.item_id WHERE e.id > ? ORDER BY e.id LIMIT ?",
+                  {event_id, static_cast<long long>(limit)}))
+      out.emplace_back(row.integer(0), row.is_null(1) ? 0 : row.integer(1));
+    return out;
+  }
+
+  long long latest_loan_event() override {
+    auto rows = c_.query("SELECT MAX(id) FROM loan_events");
+    return rows.empty() || rows[0].is_null(0) ? 0 : rows[0].integer(0);
+  }
+
+  std::vector<std::string> ebook_loans_due_before(Date day) override {
+    std::vector<std::string> barcodes;
+    for (const auto& row :
+         c_.query("SELECT i.barcode FROM loans l JOIN items i ON i.id = l.item_id WHERE l.returned_at IS NULL AND "
+                  "l.due_on < ? AND i.item_type = 'e_book' ORDER BY l.due_on, l.id",
+                  {format_iso_date(day)}))
+      barcodes.push_back(row.text(0));
+    return barcodes;
+  }
+
   bool reserved_by_another(const std::string& title_key, long long reader_id) override {
     return c_.query("SELECT COUNT(*) FROM reservations WHERE title_key = ? AND status = 'waiting' AND reader_id <> ?",
                     {title_key, reader_id})

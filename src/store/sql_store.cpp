@@ -6,7 +6,9 @@
 #include <thread>
 
 #include "core/text.h"
+#include "store/sql_catalogue.h"
 #include "store/sql_circulation.h"
+#include "store/sql_sip.h"
 
 namespace shelfmark::store {
 namespace {
@@ -65,8 +67,8 @@ class SqlLibraries final : public app::LibraryRepository {
         "INSERT INTO libraries (code, name_en, name_tc, kind, district, address_en, address_tc, phone, facilities) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         {library.code, library.name.en, library.name.tc, std::string(domain::library_kind_code(library.kind)),
-         std::string(domain::district_code(library.district)), library.address.en, library.address.tc,
-         library.phone, join_facilities(library.facilities)});
+         std::string(domain::district_code(library.district)), library.address.en, library.address.tc, library.phone,
+         join_facilities(library.facilities)});
     write_hours(id, library.hours);
     for (const auto& special : library.special_hours) add_special_hours(id, special);
     for (const auto& closure : library.closures) add_closure(id, closure);
@@ -196,8 +198,7 @@ class SqlLibraries final : public app::LibraryRepository {
     if (libraries.empty()) return libraries;
     // Children are read whole (a network has at most a few hundred libraries) or for the one library.
     const std::string child_where = libraries.size() == 1 ? " WHERE library_id = ?" : "";
-    const Params child_params =
-        libraries.size() == 1 ? Params{libraries.front().id} : Params{};
+    const Params child_params = libraries.size() == 1 ? Params{libraries.front().id} : Params{};
     auto find = [&](long long id) -> Library* {
       for (auto& library : libraries)
         if (library.id == id) return &library;
@@ -209,12 +210,13 @@ class SqlLibraries final : public app::LibraryRepository {
       if (auto* library = find(row.integer(0)))
         library->hours.days.at(row.integer(1))
             .push_back({static_cast<int>(row.integer(2)), static_cast<int>(row.integer(3))});
-    for (const auto& row : c_.query("SELECT library_id, id, day, ranges, note_en, note_tc FROM special_hours" +
-                                        child_where + " ORDER BY day",
-                                    child_params))
+    for (const auto& row : c_.query(
+             "SELECT library_id, id, day, ranges, note_en, note_tc FROM special_hours" + child_where + " ORDER BY day",
+             child_params))
       if (auto* library = find(row.integer(0))) {
         auto ranges = domain::parse_time_ranges(row.text(3));
-        library->special_hours.push_back({row.integer(1), row.date(2),
+        library->special_hours.push_back({row.integer(1),
+                                          row.date(2),
                                           ranges ? ranges.value() : std::vector<domain::TimeRange>{},
                                           {row.text(4), row.text(5)}});
       }
@@ -222,8 +224,7 @@ class SqlLibraries final : public app::LibraryRepository {
                                         child_where + " ORDER BY first_day",
                                     child_params))
       if (auto* library = find(row.integer(0)))
-        library->closures.push_back(
-            {row.integer(1), row.date(2), row.date(3), {row.text(4), row.text(5)}});
+        library->closures.push_back({row.integer(1), row.date(2), row.date(3), {row.text(4), row.text(5)}});
     for (const auto& row : c_.query("SELECT library_id, id, name_en, name_tc, district, address_en, address_tc, "
                                     "weekday, opens, closes FROM mobile_stops" +
                                         child_where + " ORDER BY weekday, opens",
@@ -362,12 +363,11 @@ class SqlStaff final : public app::StaffRepository {
   }
 
   long long insert(const domain::StaffUser& user, const std::string& password_hash, Instant created_at) override {
-    return insert_returning_id(
-        c_,
-        "INSERT INTO staff (username, display_name, role, password_hash, disabled, created_at) "
-        "VALUES (?, ?, ?, ?, ?, ?)",
-        {user.username, user.display_name, std::string(domain::role_code(user.role)), password_hash,
-         user.disabled ? 1LL : 0LL, unix_of(created_at)});
+    return insert_returning_id(c_,
+                               "INSERT INTO staff (username, display_name, role, password_hash, disabled, created_at) "
+                               "VALUES (?, ?, ?, ?, ?, ?)",
+                               {user.username, user.display_name, std::string(domain::role_code(user.role)),
+                                password_hash, user.disabled ? 1LL : 0LL, unix_of(created_at)});
   }
 
   std::vector<domain::StaffUser> all() override {
@@ -377,8 +377,7 @@ class SqlStaff final : public app::StaffRepository {
   }
 
  private:
-  static constexpr const char* kSelect =
-      "SELECT id, username, display_name, role, disabled, password_hash FROM staff";
+  static constexpr const char* kSelect = "SELECT id, username, display_name, role, disabled, password_hash FROM staff";
   static domain::StaffUser user_of(const Row& row) {
     return {row.integer(0), row.text(1), row.text(2), domain::parse_role(row.text(3)).value_or(domain::Role::kCounter),
             row.integer(4) != 0};
@@ -400,8 +399,8 @@ class SqlSessions final : public app::SessionRepository {
         "SELECT id_digest, staff_id, csrf_token, created_at, last_seen_at FROM staff_sessions WHERE id_digest = ?",
         {id_digest});
     if (rows.empty()) return std::nullopt;
-    return app::StaffSession{rows[0].text(0), rows[0].integer(1), rows[0].text(2), instant_from_unix(rows[0].integer(3)),
-                             instant_from_unix(rows[0].integer(4))};
+    return app::StaffSession{rows[0].text(0), rows[0].integer(1), rows[0].text(2),
+                             instant_from_unix(rows[0].integer(3)), instant_from_unix(rows[0].integer(4))};
   }
   void touch(const std::string& id_digest, Instant at) override {
     c_.execute("UPDATE staff_sessions SET last_seen_at = ? WHERE id_digest = ?", {unix_of(at), id_digest});
@@ -437,6 +436,31 @@ class SqlAuthFailures final : public app::AuthFailureRepository {
   Connection& c_;
 };
 
+class SqlJobs final : public app::JobRepository {
+ public:
+  explicit SqlJobs(Connection& connection) : c_(connection) {}
+  void ensure(const std::string& name, Instant first_run_at) override {
+    c_.execute("INSERT INTO job_schedule (name, next_run_at) VALUES (?, ?) ON CONFLICT (name) DO NOTHING",
+               {name, unix_of(first_run_at)});
+  }
+  bool claim(const std::string& name, Instant now, Instant lease_until) override {
+    // One UPDATE decides: of many nodes trying at once, exactly one changes the row.
+    return c_.execute(
+               "UPDATE job_schedule SET claimed_until = ? WHERE name = ? AND next_run_at <= ? AND "
+               "(claimed_until IS NULL OR claimed_until < ?)",
+               {unix_of(lease_until), name, unix_of(now), unix_of(now)}) == 1;
+  }
+  void finish(const std::string& name, Instant ran_at, Instant next_run_at, const std::string& summary) override {
+    c_.execute(
+        "UPDATE job_schedule SET claimed_until = NULL, last_run_at = ?, next_run_at = ?, last_summary = ? "
+        "WHERE name = ?",
+        {unix_of(ran_at), unix_of(next_run_at), summary, name});
+  }
+
+ private:
+  Connection& c_;
+};
+
 class SqlAudit final : public app::AuditLog {
  public:
   explicit SqlAudit(Connection& connection) : c_(connection) {}
@@ -448,10 +472,11 @@ class SqlAudit final : public app::AuditLog {
   }
   std::vector<app::AuditEntry> recent(int limit) override {
     std::vector<app::AuditEntry> out;
-    for (const auto& row : c_.query(
-             "SELECT at, staff_id, action, subject, detail FROM audit_log ORDER BY id DESC LIMIT ?",
-             {static_cast<long long>(limit)}))
-      out.push_back({instant_from_unix(row.integer(0)), row.optional_integer(1), row.text(2), row.text(3), row.text(4)});
+    for (const auto& row :
+         c_.query("SELECT at, staff_id, action, subject, detail FROM audit_log ORDER BY id DESC LIMIT ?",
+                  {static_cast<long long>(limit)}))
+      out.push_back(
+          {instant_from_unix(row.integer(0)), row.optional_integer(1), row.text(2), row.text(3), row.text(4)});
     return out;
   }
 
@@ -474,7 +499,11 @@ void SqlStore::transact(Mode mode, const std::function<void(app::Repositories&)>
       SqlAuthFailures failures(*connection);
       SqlAudit audit(*connection);
       auto circulation = circulation_repository(*connection);
-      app::Repositories repos{libraries, notices, staff, sessions, failures, audit, *circulation};
+      SqlJobs jobs(*connection);
+      auto sip = sip_repository(*connection);
+      auto catalogue = catalogue_repository(*connection);
+      app::Repositories repos{libraries, notices,      staff, sessions, failures,
+                              audit,     *circulation, jobs,  *sip,     *catalogue};
       work(repos);
       connection->commit();
       return;

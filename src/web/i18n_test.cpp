@@ -32,17 +32,20 @@ std::vector<std::string> every_msgid() {
     for (std::sregex_iterator it(text.begin(), text.end(), in_template), end; it != end; ++it) ids.push_back((*it)[1]);
   }
   const std::regex in_code(R"re((?:\bt|\btf|\bN_)\((?:[a-z_.]*lang,\s*)?"((?:[^"\\]|\\.)*)")re");
-  for (const auto& entry : std::filesystem::directory_iterator(root / "src" / "web")) {
-    if (entry.path().extension() != ".cpp" || entry.path().string().find("_test") != std::string::npos) continue;
-    const auto text = read(entry.path());
-    for (std::sregex_iterator it(text.begin(), text.end(), in_code), end; it != end; ++it) ids.push_back((*it)[1]);
+  // The SIP2 screen messages are translated with the same catalogue.
+  for (const auto* dir : {"web", "sip2"}) {
+    for (const auto& entry : std::filesystem::directory_iterator(root / "src" / dir)) {
+      if (entry.path().extension() != ".cpp" || entry.path().string().find("_test") != std::string::npos) continue;
+      const auto text = read(entry.path());
+      for (std::sregex_iterator it(text.begin(), text.end(), in_code), end; it != end; ++it) ids.push_back((*it)[1]);
+    }
   }
   for (const auto& info : domain::all_errors()) ids.emplace_back(info.message);
   for (auto district : domain::all_districts()) ids.emplace_back(domain::district_label(district));
   for (auto kind : domain::kAllLibraryKinds) ids.emplace_back(domain::library_kind_label(kind));
   for (auto facility : domain::all_facilities()) ids.emplace_back(domain::facility_label(facility));
-  for (auto role : {domain::Role::kAdministrator, domain::Role::kEditor, domain::Role::kCounter, domain::Role::kVerifier,
-                    domain::Role::kCataloguer})
+  for (auto role : {domain::Role::kAdministrator, domain::Role::kEditor, domain::Role::kCounter,
+                    domain::Role::kVerifier, domain::Role::kCataloguer})
     ids.emplace_back(domain::role_label(role));
   return ids;
 }
@@ -75,7 +78,8 @@ TEST(I18n, EnglishIsTheSourceAndPlaceholdersAreFilled) {
   Translator translator;
   EXPECT_EQ(translator.translate(Language::kEnglish, "Libraries"), "Libraries");
   EXPECT_EQ(translator.translate(Language::kTraditionalChinese, "Libraries"), "圖書館");
-  EXPECT_EQ(translator.format(Language::kEnglish, "Open now, until {time}", {{"time", "20:00"}}), "Open now, until 20:00");
+  EXPECT_EQ(translator.format(Language::kEnglish, "Open now, until {time}", {{"time", "20:00"}}),
+            "Open now, until 20:00");
   EXPECT_EQ(translator.error_message(Language::kEnglish, {"title_en", domain::ErrorCode::kTooLong, {{"max", "200"}}}),
             "This is too long: at most 200 characters.");
 }

@@ -4,8 +4,10 @@
 
 #include <chrono>
 #include <kainjow/mustache.hpp>
+#include <nlohmann/json.hpp>
 #include <unordered_map>
 
+#include "app/catalogue_search.h"
 #include "app/circulation.h"
 #include "app/directory.h"
 #include "app/library_admin.h"
@@ -1506,6 +1508,490 @@ struct Site::Impl {
     return staff_lending_rule(p, id, form.form, saved.error());
   }
 
+  // ----- catalogue -----
+
+  static constexpr int kResultsPerPage = 20;
+  static constexpr const char* kFacetNames[] = {"format", "language", "library", "year", "audience"};
+
+  static std::string_view language_label(const std::string& code) {
+    static const std::map<std::string, std::string_view> kLabels = {
+        {"eng", N_("English")},    {"chi", N_("Chinese")}, {"jpn", N_("Japanese")},    {"kor", N_("Korean")},
+        {"fre", N_("French")},     {"ger", N_("German")},  {"spa", N_("Spanish")},     {"ita", N_("Italian")},
+        {"por", N_("Portuguese")}, {"rus", N_("Russian")}, {"heb", N_("Hebrew")},      {"nep", N_("Nepali")},
+        {"arm", N_("Armenian")},   {"lat", N_("Latin")},   {"und", N_("Undetermined")}};
+    auto it = kLabels.find(code);
+    return it == kLabels.end() ? std::string_view() : it->second;
+  }
+
+  std::string facet_value_label(Language lang, const std::string& facet, const std::string& value,
+                                const app::NetworkSnapshot& network) const {
+    if (facet == "format")
+      if (auto format = domain::parse_format(value)) return t(lang, domain::format_label(*format));
+    if (facet == "audience")
+      if (auto audience = domain::parse_audience(value)) return t(lang, domain::audience_label(*audience));
+    if (facet == "language") {
+      const auto label = language_label(value);
+      return label.empty() ? value : t(lang, label);
+    }
+    if (facet == "library")
+      if (const auto* library = network.find(std::string_view(value))) return library->name.in(lang);
+    return value;
+  }
+
+  static std::string script_lang(const std::string& text) {
+    // A vernacular form is most often Chinese; Japanese kana say otherwise.
+    for (std::size_t i = 0; i + 2 < text.size(); ++i)
+      if (static_cast<unsigned char>(text[i]) == 0xE3 &&
+          (static_cast<unsigned char>(text[i + 1]) == 0x81 || static_cast<unsigned char>(text[i + 1]) == 0x82 ||
+           static_cast<unsigned char>(text[i + 1]) == 0x83))
+        return "ja";
+    return "zh-Hant-HK";
+  }
+
+  struct SearchForm {
+    std::string q;
+    std::string sort = "relevance";
+    std::vector<std::pair<std::string, std::string>> filters;
+    int page = 1;
+  };
+
+  static SearchForm read_search_form(const Request& request) {
+    SearchForm form;
+    form.q = std::string(trim(request.query_value("q")));
+    if (form.q.size() > 500) form.q.resize(500);  // longer is never a search
+    const auto sort = request.query_value("sort");
+    if (sort == "newest" || sort == "title" || sort == "author") form.sort = sort;
+    for (const auto* name : kFacetNames) {
+      auto [first, last] = request.query.equal_range(name);
+      for (auto it = first; it != last; ++it)
+        if (!it->second.empty() && it->second.size() <= 100) form.filters.emplace_back(name, it->second);
+    }
+    const auto page = parse_id(request.query_value("page"));
+    form.page = page >= 1 && page <= 500 ? static_cast<int>(page) : 1;
+    return form;
+  }
+
+  static std::string search_url(Language lang, const SearchForm& form, int page = 1) {
+    std::string url = "/" + lang_code(lang) + "/search?q=" + percent_encode(form.q);
+    if (form.sort != "relevance") url += "&sort=" + form.sort;
+    for (const auto& [name, value] : form.filters) url += "&" + name + "=" + percent_encode(value);
+    if (page > 1) url += "&page=" + std::to_string(page);
+    return url;
+  }
+
+  static app::SearchQuery to_query(const SearchForm& form, int per_page) {
+    app::SearchQuery query;
+    query.text = form.q;
+    query.sort = form.sort == "newest"   ? app::SearchSort::kNewest
+                 : form.sort == "title"  ? app::SearchSort::kTitle
+                 : form.sort == "author" ? app::SearchSort::kAuthor
+                                         : app::SearchSort::kRelevance;
+    for (const auto& [name, value] : form.filters) query.filters[name].push_back(value);
+    query.offset = (form.page - 1) * per_page;
+    query.limit = per_page;
+    return query;
+  }
+
+  std::string availability_text(Language lang, const app::RecordSummary& record, const app::NetworkSnapshot& network,
+                                std::string& css_class) const {
+    if (record.copies == 0) {
+      css_class = "none";
+      return t(lang, "No copies for loan");
+    }
+    if (record.available > 0) {
+      css_class = "yes";
+      if (record.fields.format == domain::Format::kEBook) return t(lang, "Available to borrow online");
+      std::string names;
+      int shown = 0;
+      for (const auto id : record.available_library_ids) {
+        const auto* library = network.find(id);
+        if (!library) continue;
+        if (shown == 3) {
+          names += tf(lang, " and {count} more",
+                      {{"count", format_count(static_cast<long long>(record.available_library_ids.size()) - 3)}});
+          break;
+        }
+        names += (shown++ ? ", " : "") + library->name.in(lang);
+      }
+      return tf(lang, "On the shelf at {libraries}", {{"libraries", names}});
+    }
+    css_class = "no";
+    if (record.next_due)
+      return tf(lang, "All copies are out; the first is due back on {date}",
+                {{"date", format_date(translator, lang, *record.next_due)}});
+    return t(lang, "All copies are in use");
+  }
+
+  Response search_page(Page& p) {
+    p.route = "/{lang}/search";
+    p.nav = "search";
+    const auto lang = p.lang;
+    const auto form = read_search_form(p.request);
+    data content;
+    content.set("q", form.q);
+    auto sorts = list();
+    for (const auto& [code, label] :
+         std::vector<std::pair<std::string, std::string_view>>{{"relevance", N_("Best match")},
+                                                               {"newest", N_("Newest first")},
+                                                               {"title", N_("Title")},
+                                                               {"author", N_("Author")}}) {
+      data option;
+      option.set("code", code);
+      option.set("label", t(lang, label));
+      option.set("selected", code == form.sort);
+      sorts.push_back(option);
+    }
+    content.set("sort_options", sorts);
+    auto hidden = list();
+    for (const auto& [name, value] : form.filters) {
+      data filter;
+      filter.set("name", name);
+      filter.set("value", value);
+      hidden.push_back(filter);
+    }
+    content.set("filters", hidden);
+    const bool asked = !form.q.empty() || !form.filters.empty() || !p.request.query_value("q").empty();
+    content.set("heading", form.q.empty() ? t(lang, "Search the catalogue")
+                                          : tf(lang, "Search results for “{query}”", {{"query", form.q}}));
+    p.switch_path = search_url(lang, form, form.page).substr(3);
+    p.switch_path = "/" + lang_code(lang) + p.switch_path;
+    if (!asked) return page(p, "search", t(lang, "Search the catalogue"), content);
+    if (!config.search) {
+      content.set("unavailable", true);
+      return page(p, "search", t(lang, "Search the catalogue"), content, 503);
+    }
+    app::CatalogueSearch found;
+    try {
+      found = app::search_catalogue(context, *config.search, to_query(form, kResultsPerPage));
+    } catch (const std::exception& error) {
+      spdlog::error("search failed: {}", error.what());
+      content.set("unavailable", true);
+      return page(p, "search", t(lang, "Search the catalogue"), content, 503);
+    }
+    const auto snapshot = network_snapshot();
+    const auto& results = found.results;
+    if (results.no_words) {
+      content.set("no_words", true);
+      return page(p, "search", t(lang, "Search the catalogue"), content);
+    }
+    content.set("plain_words", results.read_as_plain_words);
+    if (!results.suggestion.empty()) {
+      auto suggested = form;
+      suggested.q = results.suggestion;
+      suggested.page = 1;
+      content.set("suggestion", results.suggestion);
+      content.set("suggestion_url", search_url(lang, suggested));
+    }
+    content.set("searched", true);
+    content.set("count_text",
+                results.total == 0
+                    ? t(lang, "Nothing was found. Check the spelling, use fewer words, or remove a filter.")
+                : results.total == 1 ? t(lang, "1 title found.")
+                                     : tf(lang, "{count} titles found.", {{"count", format_count(results.total)}}));
+    content.set("first", std::to_string((form.page - 1) * kResultsPerPage + 1));
+    auto rows = list();
+    for (const auto& record : found.records) {
+      data row;
+      const auto& f = record.fields;
+      row.set("id", std::to_string(record.id));
+      const bool romanised = !f.title.text.empty();
+      row.set("title", romanised ? f.title.text : f.title.vernacular);
+      if (romanised && !f.title.vernacular.empty()) {
+        row.set("vernacular", f.title.vernacular);
+        row.set("vernacular_lang", script_lang(f.title.vernacular));
+      }
+      if (!f.authors.empty())
+        row.set("author", f.authors.front().vernacular.empty() ? f.authors.front().text : f.authors.front().vernacular);
+      if (f.year) row.set("year", std::to_string(*f.year));
+      row.set("format", t(lang, domain::format_label(f.format)));
+      row.set("format_code", std::string(domain::format_code(f.format)));
+      std::string css;
+      row.set("availability", availability_text(lang, record, *snapshot, css));
+      row.set("availability_class", css);
+      rows.push_back(row);
+    }
+    content.set("results", rows);
+    auto facet_list = list();
+    const std::map<std::string, std::string_view> facet_labels = {{"format", N_("Format")},
+                                                                  {"language", N_("Language")},
+                                                                  {"library", N_("On the shelf at")},
+                                                                  {"year", N_("Year")},
+                                                                  {"audience", N_("Audience")}};
+    for (const auto* name : kFacetNames) {
+      auto it = results.facets.find(name);
+      if (it == results.facets.end() || it->second.empty()) continue;
+      auto values = list();
+      auto counts = it->second;
+      if (std::string(name) == "year")
+        std::sort(counts.begin(), counts.end(), [](const auto& a, const auto& b) { return a.value > b.value; });
+      int shown = 0;
+      for (const auto& facet : counts) {
+        if (std::string(name) == "audience" && facet.value == "unknown") continue;
+        if (++shown > 12) break;
+        data value;
+        auto toggled = form;
+        toggled.page = 1;
+        const auto entry = std::make_pair(std::string(name), facet.value);
+        auto found_at = std::find(toggled.filters.begin(), toggled.filters.end(), entry);
+        const bool chosen = found_at != toggled.filters.end();
+        if (chosen)
+          toggled.filters.erase(found_at);
+        else
+          toggled.filters.push_back(entry);
+        value.set("url", search_url(lang, toggled));
+        value.set("label", facet_value_label(lang, name, facet.value, *snapshot));
+        value.set("count", format_count(facet.count));
+        value.set("chosen", chosen);
+        values.push_back(value);
+      }
+      data facet;
+      facet.set("label", t(lang, facet_labels.at(name)));
+      facet.set("values", values);
+      facet_list.push_back(facet);
+    }
+    content.set("facets", facet_list);
+    content.set("has_facets", !facet_list.is_empty_list());
+    content.set("active", !form.filters.empty());
+    auto cleared = form;
+    cleared.filters.clear();
+    content.set("clear_url", search_url(lang, cleared));
+    // The pager's links keep the query.
+    const long long pages =
+        std::min<long long>(500, std::max<long long>(1, (results.total + kResultsPerPage - 1) / kResultsPerPage));
+    if (pages > 1) {
+      data pager_data;
+      pager_data.set("page", format_count(form.page));
+      pager_data.set("pages", format_count(pages));
+      if (form.page > 1) pager_data.set("previous", search_url(lang, form, form.page - 1));
+      if (form.page < pages) pager_data.set("next", search_url(lang, form, form.page + 1));
+      content.set("pager", pager_data);
+    } else {
+      content.set("pager", false);
+    }
+    return page(p, "search", tf(lang, "Search results for “{query}”", {{"query", form.q}}), content);
+  }
+
+  std::string holding_status(Language lang, const app::HoldingView& holding, const app::NetworkSnapshot& network,
+                             std::string& css_class) const {
+    using domain::ItemStatus;
+    css_class = "closed";
+    switch (holding.status) {
+      case ItemStatus::kAvailable:
+        css_class = holding.lendable ? "open" : "closed";
+        return holding.lendable ? t(lang, "On the shelf") : t(lang, "On the shelf, for use in the library only");
+      case ItemStatus::kOnLoan:
+        return holding.due_on
+                   ? tf(lang, "On loan, due back on {date}", {{"date", format_date(translator, lang, *holding.due_on)}})
+                   : t(lang, "On loan");
+      case ItemStatus::kInTransit: {
+        const auto* to = holding.transit_to_library_id ? network.find(*holding.transit_to_library_id) : nullptr;
+        return to ? tf(lang, "On its way to {library}", {{"library", to->name.in(lang)}}) : t(lang, "In transit");
+      }
+      case ItemStatus::kOnHoldShelf:
+        return t(lang, "Kept for a reader who reserved it");
+      case ItemStatus::kMissing:
+      case ItemStatus::kLost:
+        return t(lang, "Missing");
+      case ItemStatus::kWithdrawn:
+        return t(lang, "Withdrawn");
+    }
+    return std::string();
+  }
+
+  Response record_page(Page& p, const std::string& id_text) {
+    p.route = "/{lang}/records/{id}";
+    p.nav = "search";
+    const auto lang = p.lang;
+    const auto id = parse_id(id_text);
+    if (id <= 0) return error_page(p, 404);
+    auto view = app::record_view(context, network, id);
+    if (!view) return error_page(p, 404);
+    const auto snapshot = network_snapshot();
+    const auto& f = view->record.fields;
+    data content;
+    const bool romanised = !f.title.text.empty();
+    const auto title = romanised ? f.title.text : f.title.vernacular;
+    content.set("title", title);
+    if (romanised && !f.title.vernacular.empty()) {
+      content.set("vernacular", f.title.vernacular);
+      content.set("vernacular_lang", script_lang(f.title.vernacular));
+    }
+    auto both = [](const domain::LinkedText& text) {
+      if (text.vernacular.empty()) return text.text;
+      if (text.text.empty()) return text.vernacular;
+      return text.text + " = " + text.vernacular;
+    };
+    if (!f.responsibility.text.empty() || !f.responsibility.vernacular.empty())
+      content.set("responsibility", both(f.responsibility));
+    content.set("format", t(lang, domain::format_label(f.format)));
+    auto linked_list = [&](const std::vector<domain::LinkedText>& texts, const char* prefix) {
+      auto items = list();
+      for (const auto& text : texts) {
+        data item;
+        const auto shown = text.vernacular.empty() ? text.text : text.vernacular;
+        item.set("text", both(text));
+        item.set("query", percent_encode(std::string(prefix) + "\"" + shown + "\""));
+        items.push_back(item);
+      }
+      return items;
+    };
+    content.set("authors", linked_list(f.authors, "author:"));
+    content.set("has_authors", !f.authors.empty());
+    content.set("subjects", linked_list(f.subjects, "subject:"));
+    content.set("has_subjects", !f.subjects.empty());
+    auto series = list();
+    for (const auto& entry : f.series) series.push_back(both(entry));
+    content.set("series", series);
+    content.set("has_series", !f.series.empty());
+    if (!f.edition.empty()) content.set("edition", f.edition);
+    std::string publication = f.place;
+    const auto publisher = both(f.publisher);
+    if (!publisher.empty()) publication += (publication.empty() ? "" : ": ") + publisher;
+    if (f.year) publication += (publication.empty() ? "" : ", ") + std::to_string(*f.year);
+    if (!publication.empty()) content.set("publication", publication);
+    if (!f.language.empty()) {
+      const auto label = language_label(f.language);
+      content.set("language", label.empty() ? f.language : t(lang, label));
+    }
+    if (!f.physical_description.empty()) content.set("physical", f.physical_description);
+    auto joined = [](const std::vector<std::string>& values) {
+      std::string out;
+      for (const auto& value : values) out += (out.empty() ? "" : ", ") + value;
+      return out;
+    };
+    if (!f.isbns.empty()) content.set("isbns", joined(f.isbns));
+    if (!f.issns.empty()) content.set("issns", joined(f.issns));
+    auto notes = list();
+    for (const auto& note : f.notes) notes.push_back(note);
+    content.set("notes", notes);
+    content.set("has_notes", !f.notes.empty());
+    auto holdings = list();
+    int on_shelf = 0, lendable = 0;
+    for (const auto& holding : view->holdings) {
+      data row;
+      const auto* library = snapshot->find(holding.library_id);
+      row.set("library", library ? library->name.in(lang) : std::string());
+      if (library) row.set("library_code", library->code);
+      row.set("call_number", holding.call_number);
+      row.set("collection", t(lang, domain::collection_label(holding.collection)));
+      std::string css;
+      row.set("status", holding_status(lang, holding, *snapshot, css));
+      row.set("status_class", css);
+      if (holding.lendable) ++lendable;
+      if (holding.lendable && holding.status == domain::ItemStatus::kAvailable) ++on_shelf;
+      holdings.push_back(row);
+    }
+    content.set("holdings", holdings);
+    content.set("has_holdings", !view->holdings.empty());
+    content.set("availability_class", on_shelf > 0 ? "yes" : "no");
+    content.set("availability",
+                lendable == 0   ? t(lang, "No copies for loan")
+                : on_shelf == 0 ? t(lang, "All copies are out at the moment.")
+                : on_shelf == 1 ? t(lang, "1 copy is on the shelf.")
+                                : tf(lang, "{count} copies are on the shelf.", {{"count", format_count(on_shelf)}}));
+    content.set("reservable", view->reservable);
+    return page(p, "record", title, content);
+  }
+
+  Response staff_record(Page& p, long long id) {
+    p.route = "/{lang}/staff/records/{id}";
+    p.nav = "staff";
+    auto view = app::record_view(context, network, id);
+    if (!view) return error_page(p, 404);
+    const auto& marc = view->record.marc;
+    data content;
+    content.set("id", std::to_string(id));
+    content.set("title", view->record.fields.title.text.empty() ? view->record.fields.title.vernacular
+                                                                : view->record.fields.title.text);
+    content.set("control_number", view->record.control_number);
+    content.set("leader", marc.leader);
+    auto fields = list();
+    for (const auto& field : marc.fields) {
+      data row;
+      row.set("tag", field.tag);
+      if (field.is_control()) {
+        row.set("value", field.value);
+      } else {
+        row.set("indicators",
+                std::string(1, field.ind1 == ' ' ? '_' : field.ind1) + (field.ind2 == ' ' ? '_' : field.ind2));
+        auto subfields = list();
+        for (const auto& subfield : field.subfields) {
+          data entry;
+          entry.set("code", std::string(1, subfield.code));
+          entry.set("text", subfield.value);
+          subfields.push_back(entry);
+        }
+        row.set("subfields", subfields);
+      }
+      fields.push_back(row);
+    }
+    content.set("fields", fields);
+    return page(p, "staff_record", content.get("title")->string_value(), content);
+  }
+
+  Response api_search(const Request& request) {
+    Response response;
+    response.route = "/api/v1/search";
+    response.set_header("Content-Type", "application/json; charset=utf-8");
+    response.set_header("Cache-Control", "no-cache");
+    auto form = read_search_form(request);
+    const auto limit = parse_id(request.query_value("limit"));
+    const int per_page = limit >= 1 && limit <= 100 ? static_cast<int>(limit) : kResultsPerPage;
+    if (!config.search) {
+      response.status = 503;
+      response.body = R"({"error":"search_unavailable","message":"Search is not available at the moment."})";
+      return response;
+    }
+    app::CatalogueSearch found;
+    try {
+      found = app::search_catalogue(context, *config.search, to_query(form, per_page));
+    } catch (const std::exception& error) {
+      spdlog::error("search failed: {}", error.what());
+      response.status = 503;
+      response.body = R"({"error":"search_unavailable","message":"Search is not available at the moment."})";
+      return response;
+    }
+    const auto snapshot = network_snapshot();
+    nlohmann::json body;
+    body["query"] = form.q;
+    body["page"] = form.page;
+    body["per_page"] = per_page;
+    body["total"] = found.results.total;
+    body["no_words"] = found.results.no_words;
+    body["read_as_plain_words"] = found.results.read_as_plain_words;
+    if (!found.results.suggestion.empty()) body["suggestion"] = found.results.suggestion;
+    body["records"] = nlohmann::json::array();
+    for (const auto& record : found.records) {
+      const auto& f = record.fields;
+      nlohmann::json entry;
+      entry["id"] = record.id;
+      entry["url"] = "/en/records/" + std::to_string(record.id);
+      entry["title"] = f.title.text;
+      entry["title_vernacular"] = f.title.vernacular;
+      entry["authors"] = nlohmann::json::array();
+      for (const auto& author : f.authors)
+        entry["authors"].push_back({{"name", author.text}, {"vernacular", author.vernacular}});
+      entry["year"] = f.year ? nlohmann::json(*f.year) : nlohmann::json(nullptr);
+      entry["format"] = std::string(domain::format_code(f.format));
+      entry["language"] = f.language;
+      entry["isbns"] = f.isbns;
+      entry["copies"] = record.copies;
+      entry["available"] = record.available;
+      entry["available_at"] = nlohmann::json::array();
+      for (const auto id : record.available_library_ids)
+        if (const auto* library = snapshot->find(id)) entry["available_at"].push_back(library->code);
+      if (record.next_due) entry["next_due"] = format_iso_date(*record.next_due);
+      body["records"].push_back(entry);
+    }
+    body["facets"] = nlohmann::json::object();
+    for (const auto& [name, counts] : found.results.facets) {
+      auto& facet = body["facets"][name] = nlohmann::json::array();
+      for (const auto& count : counts) facet.push_back({{"value", count.value}, {"count", count.count}});
+    }
+    response.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    return response;
+  }
+
   Response staff_card_lost(Page& p) {
     if (!domain::role_allows(p.session->user.role, domain::Permission::kCirculation)) return error_page(p, 403);
     auto result = app::report_card_lost(context, std::string(trim(p.request.form_value("card"))), p.session->user.id);
@@ -1849,6 +2335,10 @@ struct Site::Impl {
       if (parts.size() == 1 && !post) return staff_fine_suspensions(p);
       if (post) return staff_fine_suspension_post(p, parts);
     }
+    if (parts[0] == "records" && parts.size() == 2 && !post) {
+      const auto id = parse_id(std::string(parts[1]));
+      return id <= 0 ? error_page(p, 404) : staff_record(p, id);
+    }
     if (parts[0] == "lending-rules") {
       if (!post && parts.size() == 1) return staff_lending_rules(p);
       if (!post && parts.size() == 2 && parts[1] == "new") return staff_lending_rule(p, std::nullopt);
@@ -1907,6 +2397,7 @@ struct Site::Impl {
       response.set_header("Content-Type", "text/plain; charset=utf-8");
       return response;
     }
+    if (request.path == "/api/v1/search") return api_search(request);
     if (request.path == "/" || request.path.empty()) {
       const auto cookie = domain::parse_language_code(request.cookie(kLanguageCookie));
       const auto lang = cookie ? *cookie : negotiate_language(request.accept_language);
@@ -1942,6 +2433,8 @@ struct Site::Impl {
       if (parts.size() == 1) return notices(p);
       if (parts.size() == 2) return notice(p, std::string(parts[1]));
     }
+    if (parts[0] == "search" && parts.size() == 1) return search_page(p);
+    if (parts[0] == "records" && parts.size() == 2) return record_page(p, std::string(parts[1]));
     return error_page(p, 404);
   }
 

@@ -66,6 +66,38 @@ test('every public page passes the accessibility check in both languages', async
   await context.close();
 });
 
+test('readers search the catalogue from any page and open a record, accessibly, in both languages', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  for (const lang of ['en', 'tc']) {
+    await page.goto(`${server.url}/${lang}/libraries`);
+    await page.locator('#header-q').fill('历史');  // Simplified: Traditional records are found too
+    await page.locator('#header-q').press('Enter');
+    await page.waitForURL(`**/${lang}/search?q=*`);
+    await checkAccessibility(page, `${lang} search results`);
+    assert.ok(await page.locator('.result').count() > 0, 'results are listed');
+    assert.match(await page.locator('.result-title').first().innerText(), /歷史|History/i);
+    // A facet narrows the results and can be removed again.
+    await page.locator('.facets a').first().click();
+    await page.waitForLoadState('load');
+    assert.equal(await page.locator('.facets a.chosen').count(), 1);
+    await checkAccessibility(page, `${lang} narrowed results`);
+    await page.locator('.result-title a').first().click();
+    await page.waitForURL(`**/${lang}/records/*`);
+    await checkAccessibility(page, `${lang} record page`);
+    assert.ok(await page.locator('table.data tbody tr').count() > 0, 'copies are listed');
+    await visit(page, `/${lang}/search`);
+    await visit(page, `/${lang}/search?q=${encodeURIComponent('"unbalanced')}`);
+    await visit(page, `/${lang}/search?q=${encodeURIComponent('!!!')}`);
+    await visit(page, `/${lang}/search?q=zzzzqqqq`);
+    await visit(page, `/${lang}/records/999999999`, { status: 404 });
+  }
+  await logIn(page);
+  await visit(page, '/en/staff/records/1');
+  assert.match(await page.locator('table.marc').innerText(), /245/);
+  await context.close();
+});
+
 test('every staff page passes the accessibility check, including refused forms', async () => {
   const context = await browser.newContext();
   const page = await context.newPage();

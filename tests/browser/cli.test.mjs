@@ -24,7 +24,7 @@ function withDir(fn) {
 
 test('--help works everywhere', () => {
   for (const args of [['--help'], ['serve', '--help'], ['migrate', '--help'], ['demo-data', '--help'], ['user', 'add-staff', '--help'],
-    ['jobs', 'expire-reservations', '--help']]) {
+    ['jobs', 'expire-reservations', '--help'], ['jobs', 'end-ebook-loans', '--help'], ['reindex', '--help']]) {
     const result = run(args);
     assert.equal(result.code, 0, args.join(' '));
     assert.match(result.out, /Usage|OPTIONS/i);
@@ -74,11 +74,17 @@ test('bad settings get one clear message and exit status 2', () => withDir((dir)
 }));
 
 test('the daily reservation job runs from the command line', () => withDir((dir) => {
-  const common = ['--database', `sqlite:${join(dir, 'j.db')}`, '--secret-file', join(dir, 's')];
-  assert.equal(run([...common, 'demo-data']).code, 0);
+  const common = ['--database', `sqlite:${join(dir, 'j.db')}`, '--secret-file', join(dir, 's'), '--search-index', join(dir, 'i')];
+  assert.equal(run([...common, 'demo-data', '--catalogue-records', '50']).code, 0);
   const result = run([...common, 'jobs', 'expire-reservations']);
   assert.equal(result.code, 0, result.err);
   assert.match(result.out, /Expired 0 waiting and 0 uncollected reservations/);
+  const ebooks = run([...common, 'jobs', 'end-ebook-loans']);
+  assert.equal(ebooks.code, 0, ebooks.err);
+  assert.match(ebooks.out, /Ended \d+ e-book loans/);
+  const reindex = run([...common, 'reindex']);
+  assert.equal(reindex.code, 0, reindex.err);
+  assert.match(reindex.out, /Indexed 50 records into /);
 }));
 
 test('user add-staff reads the password from standard input and explains refusals', () => withDir((dir) => {
@@ -95,4 +101,46 @@ test('user add-staff reads the password from standard input and explains refusal
   assert.equal(result.code, 2);
   assert.match(result.err, /role: Unknown role/);
   assert.match(result.err, /at least 15 characters/);
+}));
+
+test('sip-account add creates terminal accounts and explains refusals', () => withDir((dir) => {
+  const common = ['--database', `sqlite:${join(dir, 's.db')}`, '--secret-file', join(dir, 's'), '--search-index', join(dir, 'i')];
+  assert.equal(run(['sip-account', 'add', '--help']).code, 0);
+  assert.equal(run([...common, 'demo-data', '--catalogue-records', '0']).code, 0);
+  const add = (args, input) => run([...common, 'sip-account', 'add', '--password-stdin', ...args], { input });
+  let result = add(['--username', 'sc-cl-01', '--library', 'CL', '--allow-address', '10.0.0.7', '--allow-address', '::1'],
+    'a terminal secret\n');
+  assert.equal(result.code, 0, result.err);
+  assert.match(result.out, /Created SIP2 terminal account 'sc-cl-01' for library CL/);
+  result = add(['--username', 'sc-cl-01', '--library', 'CL'], 'another terminal secret\n');
+  assert.equal(result.code, 2);
+  assert.match(result.err, /already in use/);
+  result = add(['--username', 'sc-cl-02', '--library', 'NOPE'], 'a terminal secret\n');
+  assert.equal(result.code, 2);
+  assert.match(result.err, /--library: /);
+  result = add(['--username', 'sc-cl-03', '--library', 'CL'], 'short\n');
+  assert.equal(result.code, 2);
+  assert.match(result.err, /at least 12 characters/);
+  result = add(['--username', 'sc-cl-05', '--library', 'CL', '--kind', 'book-drop', '--no-pin'], 'a terminal secret\n');
+  assert.equal(result.code, 0, result.err);
+  result = add(['--username', 'sc-cl-06', '--library', 'CL', '--kind', 'robot'], 'a terminal secret\n');
+  assert.equal(result.code, 2);
+  assert.match(result.err, /--kind: 'robot' is not self-check, station or book-drop/);
+  result = add(['--username', 'sc-cl-04', '--library', 'CL', '--allow-address', 'example.org'], 'a terminal secret\n');
+  assert.equal(result.code, 2);
+  assert.match(result.err, /--allow-address: 'example.org' is not an IP address/);
+}));
+
+test('bad SIP2 settings get one clear message and exit status 2', () => withDir((dir) => {
+  const common = ['--database', `sqlite:${join(dir, 'x.db')}`, '--secret-file', join(dir, 's')];
+  const cases = [
+    [[...common, 'serve', '--sip-listen', 'nonsense'], /--sip-listen: 'nonsense' is not HOST:PORT/],
+    [[...common, 'serve', '--sip-tls-listen', '127.0.0.1:6002'], /--sip-tls-listen needs --sip-tls-cert/],
+  ];
+  for (const [args, message] of cases) {
+    const result = run(args);
+    assert.equal(result.code, 2, args.join(' '));
+    assert.match(result.err, message);
+  }
+  assert.notEqual(run([...common, 'serve', '--sip-idle-seconds', '0']).code, 0);
 }));

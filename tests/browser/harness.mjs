@@ -27,8 +27,11 @@ export async function startShelfmark(extraArgs = [], options = {}) {
   const scheme = options.scheme || 'http';
   const probe = options.get || ((target) => fetch(target).then((r) => ({ status: r.status })));
   const dir = mkdtempSync(join(tmpdir(), 'shelfmark-test-'));
-  const common = ['--database', `sqlite:${join(dir, 'shelfmark.db')}`, '--secret-file', join(dir, 'secret.key')];
-  const demo = execFileSync(binary, [...common, 'demo-data'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const common = ['--database', `sqlite:${join(dir, 'shelfmark.db')}`, '--secret-file', join(dir, 'secret.key'),
+    '--search-index', join(dir, 'search')];
+  // A smaller demo catalogue than `make run` gets: enough for every page, quick to load for each test file.
+  const records = String(options.catalogueRecords ?? 2000);
+  const demo = execFileSync(binary, [...common, 'demo-data', '--catalogue-records', records], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   const password = /password '([^']+)'/.exec(demo)?.[1];
   if (!password) throw new Error(`demo-data printed no password:\n${demo}`);
   const port = await freePort();
@@ -52,6 +55,7 @@ export async function startShelfmark(extraArgs = [], options = {}) {
   return {
     url,
     password,
+    common,  // --database and --secret-file of this server, for running other subcommands against it
     pid: child.pid,
     log: () => log,
     // SIGTERM by process id; resolves with the exit code once it has stopped.

@@ -261,11 +261,15 @@ test('an overdue return charges a fine that the counter explains and takes payme
 test('the counter shows, places and cancels a reader\'s reservations', async () => {
   const client = new Client(server.url);
   await client.login('admin', server.password);
-  const card = '2100000011';
+  const card = '2100000025';  // used by no other test
   let page = await client.request(`/en/staff/counter?library=CL&card=${card}`);
   assert.match(page.text_, /Reservations \(\d+\)/);
   const csrf = client.csrfFrom(page.text_);
-  let response = await client.request('/en/staff/counter/reserve', { method: 'POST', form: { csrf, library: 'CL', card, reserve_barcode: 'NO-SUCH-ITEM', pickup: 'CL' } });
+  let response = await client.request('/en/staff/counter/checkout', { method: 'POST', form: { csrf, library: 'CL', card, barcode: '3210000000', request_id: 'ebook-at-counter' } });
+  assert.equal(response.status, 422, 'an e-book is not lent at a counter');
+  assert.match(response.text_, /E-books are borrowed online/);
+  assert.doesNotMatch(response.text_, /Lend anyway/);
+  response = await client.request('/en/staff/counter/reserve', { method: 'POST', form: { csrf, library: 'CL', card, reserve_barcode: 'NO-SUCH-ITEM', pickup: 'CL' } });
   assert.equal(response.status, 422);
   assert.match(response.text_, /No item has this barcode/);
   response = await client.request('/en/staff/counter/reserve', { method: 'POST', form: { csrf, library: 'CL', card, reserve_barcode: '3100000002', pickup: 'CL' } });
@@ -346,6 +350,57 @@ test('administrators change lending rules and reader limits, refused with reason
   assert.equal(response.status, 303);
   page = await client.request('/en/staff/lending-rules');
   assert.match(page.text_, /name="max_loans" inputmode="numeric" value="12"/);
+});
+
+test('the server runs its background jobs by itself', async () => {
+  const deadline = Date.now() + 10000;
+  while (!/job end-ebook-loans: \d+ e-book loans ended/.test(server.log()) && Date.now() < deadline)
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  assert.match(server.log(), /job expire-reservations: \d+ waiting and \d+ uncollected reservations expired/);
+  assert.match(server.log(), /job end-ebook-loans: \d+ e-book loans ended/);
+});
+
+test('catalogue search: both scripts, fields, facets, absurd input, record pages and the JSON API', async () => {
+  const api = async (query) => (await fetch(`${server.url}/api/v1/search?${query}`)).json();
+  const traditional = await api(`q=${encodeURIComponent('歷史')}`);
+  const simplified = await api(`q=${encodeURIComponent('历史')}`);
+  assert.ok(traditional.total > 0);
+  assert.equal(simplified.total, traditional.total, 'Simplified and Traditional find the same');
+  const first = traditional.records[0];
+  assert.ok(first.id > 0 && first.format && Array.isArray(first.available_at));
+  assert.ok(traditional.facets.format.length > 0);
+  const ebooks = await api('q=&format=e_book&limit=5');
+  assert.ok(ebooks.total > 0);
+  for (const record of ebooks.records) assert.equal(record.format, 'e_book');
+  const narrowed = await api(`q=${encodeURIComponent('歷史')}&language=chi`);
+  assert.ok(narrowed.total <= traditional.total);
+  assert.equal((await api('q=!!!')).no_words, true);
+  assert.equal(typeof (await api(`q=${encodeURIComponent('"unbalanced quote')}`)).total, 'number');
+
+  let page = await fetch(`${server.url}/en/search?q=${encodeURIComponent('歷史')}&sort=newest`);
+  assert.equal(page.status, 200);
+  let html = await page.text();
+  assert.match(html, /\d+ titles found\./);
+  assert.match(html, /Narrow your results/);
+  page = await fetch(`${server.url}/tc/search?q=${encodeURIComponent('x'.repeat(5000))}`);
+  assert.equal(page.status, 200);
+  assert.match(await page.text(), /找不到結果/);
+  page = await fetch(`${server.url}/en/search?q=${encodeURIComponent('((((  AND OR NOT')}`);
+  assert.equal(page.status, 200);
+  page = await fetch(`${server.url}/en/records/${first.id}`);
+  assert.equal(page.status, 200);
+  html = await page.text();
+  assert.match(html, /<h2 id="copies-heading">Copies<\/h2>/);
+  assert.match(html, /status-(open|closed)/);
+  assert.equal((await fetch(`${server.url}/en/records/999999999`)).status, 404);
+  assert.equal((await fetch(`${server.url}/en/records/abc`)).status, 404);
+  // Lending a copy shows on the record page at once, and in search within seconds.
+  const client = new Client(server.url);
+  await client.login('admin', server.password);
+  const staffView = await client.request(`/en/staff/records/${first.id}`);
+  assert.equal(staffView.status, 200);
+  assert.match(staffView.text_, /MARC fields/);
+  assert.equal((await fetch(`${server.url}/en/staff/records/${first.id}`, { redirect: 'manual' })).status, 303);
 });
 
 test('five failed logins lock the account for a while', async () => {

@@ -1,0 +1,68 @@
+#include "app/jobs.h"
+
+#include <fmt/format.h>
+
+#include "app/circulation.h"
+
+namespace shelfmark::app {
+namespace {
+
+// A job that has not finished within its lease is assumed dead (its node crashed) and may be taken over.
+constexpr auto kLease = std::chrono::minutes(30);
+// After a failure, try again in a little while rather than at the next interval.
+constexpr auto kRetryAfterFailure = std::chrono::minutes(5);
+
+Instant next_boundary(Instant now, std::chrono::seconds interval) {
+  // Aligned to whole intervals (on the hour for hourly jobs), so runs happen at predictable times.
+  const auto since_epoch = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch());
+  const auto next = (since_epoch / interval + 1) * interval;
+  return Instant(std::chrono::duration_cast<Instant::duration>(next));
+}
+
+}  // namespace
+
+std::vector<JobDefinition> standard_jobs() {
+  return {
+      {"expire-reservations", std::chrono::hours(1),
+       [](const Context& context, NetworkCache& network) {
+         const auto report = expire_reservations(context, network);
+         return fmt::format("{} waiting and {} uncollected reservations expired", report.waiting_expired,
+                            report.uncollected_expired);
+       }},
+      {"end-ebook-loans", std::chrono::hours(1),
+       [](const Context& context, NetworkCache& network) {
+         return fmt::format("{} e-book loans ended", end_expired_ebook_loans(context, network));
+       }},
+  };
+}
+
+std::vector<JobRun> run_due_jobs(const Context& context, NetworkCache& network,
+                                 const std::vector<JobDefinition>& jobs) {
+  std::vector<JobRun> runs;
+  for (const auto& job : jobs) {
+    const auto now = context.clock.now();
+    bool claimed = false;
+    context.store.transact(Store::Mode::kWrite, [&](Repositories& repos) {
+      repos.jobs.ensure(job.name, now);
+      claimed = repos.jobs.claim(job.name, now, now + kLease);
+    });
+    if (!claimed) continue;
+    JobRun run{job.name, true, ""};
+    Instant next;
+    try {
+      run.summary = job.run(context, network);
+      next = next_boundary(context.clock.now(), job.interval);
+    } catch (const std::exception& error) {
+      run.ok = false;
+      run.summary = error.what();
+      next = context.clock.now() + kRetryAfterFailure;
+    }
+    context.store.transact(Store::Mode::kWrite, [&](Repositories& repos) {
+      repos.jobs.finish(job.name, context.clock.now(), next, (run.ok ? "" : "failed: ") + run.summary);
+    });
+    runs.push_back(std::move(run));
+  }
+  return runs;
+}
+
+}  // namespace shelfmark::app

@@ -1,0 +1,283 @@
+#include "app/self_service.h"
+
+#include <algorithm>
+
+#include "core/text.h"
+
+namespace shelfmark::app {
+namespace {
+
+using domain::ErrorCode;
+using domain::failure;
+using domain::Outcome;
+
+// A hash to compare against when there is nothing to compare with, so every path costs one verification.
+const std::string& dummy_hash(PasswordHasher& hasher) {
+  static const std::string kHash = hasher.hash("shelfmark-sip-timing-equaliser-not-a-secret");
+  return kHash;
+}
+
+TerminalAccount terminal_of(const SipAccountRecord& record) {
+  return {record.id,
+          record.username,
+          record.library_id,
+          terminal_channel(record.kind).value_or(Channel::kSip2),
+          record.send_personal_fields,
+          record.pin_required};
+}
+
+std::optional<Instant> throttled(Repositories& repos, const std::string& account_key, const std::string& address_key,
+                                 Instant now) {
+  const auto since = now - domain::LoginThrottle::kWindow;
+  auto locked = domain::locked_until(repos.auth_failures.since(account_key, since), now,
+                                     domain::LoginThrottle::kMaxFailuresPerAccount);
+  if (!locked)
+    locked = domain::locked_until(repos.auth_failures.since(address_key, since), now,
+                                  domain::LoginThrottle::kMaxFailuresPerAddress);
+  return locked;
+}
+
+domain::Failure too_many(Instant locked, Instant now) {
+  const auto minutes = std::chrono::ceil<std::chrono::minutes>(locked - now).count();
+  return domain::Failure{
+      ErrorCode::kTooManyAttempts,
+      {{"", ErrorCode::kTooManyAttempts, {{"minutes", std::to_string(std::max<long>(1, minutes))}}}}};
+}
+
+bool all_digits(std::string_view text) {
+  return std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+}  // namespace
+
+std::optional<Channel> terminal_channel(std::string_view kind) {
+  for (auto channel : {Channel::kSelfCheck, Channel::kSelfServiceStation, Channel::kBookDrop})
+    if (channel_code(channel) == kind) return channel;
+  return std::nullopt;
+}
+
+Outcome<TerminalAccount> add_sip_account(const Context& context, const NewSipAccountInput& input) {
+  std::vector<domain::FieldError> errors;
+  const auto username = to_lower_ascii(trim(input.username));
+  if (auto error = domain::check_username(username)) errors.push_back(*error);
+  if (auto error = domain::check_password(input.password, username, kTerminalSecretMin)) errors.push_back(*error);
+  const auto code = std::string(trim(input.library_code));
+  if (code.empty()) errors.push_back({"library", ErrorCode::kRequired, {}});
+  if (!terminal_channel(input.kind)) errors.push_back({"kind", ErrorCode::kInvalidChoice, {}});
+  if (!errors.empty()) return domain::invalid(std::move(errors));
+  SipAccountRecord record;
+  record.username = username;
+  record.secret_hash = context.hasher.hash(input.password);
+  record.allowed_addresses = input.allowed_addresses;
+  record.send_personal_fields = input.send_personal_fields;
+  record.pin_required = input.pin_required;
+  record.kind = input.kind;
+  record.created_at = context.clock.now();
+  std::optional<Outcome<TerminalAccount>> result;
+  context.store.transact(Store::Mode::kWrite, [&](Repositories& repos) {
+    auto library = repos.libraries.by_code(code);
+    if (!library) {
+      result = domain::invalid({{"library", ErrorCode::kNotFound, {}}});
+      return;
+    }
+    record.library_id = library->id;
+    try {
+      record.id = repos.sip.insert_account(record);
+    } catch (const StoreError& error) {
+      if (error.kind() != StoreError::Kind::kUniqueViolation) throw;
+      result = domain::invalid({{"username", ErrorCode::kUsernameTaken, {}}});
+      return;
+    }
+    repos.audit.record({record.created_at, std::nullopt, "sip.account_create",
+                        "sip_account:" + std::to_string(record.id),
+                        "library=" + code + "; kind=" + record.kind +
+                            (record.allowed_addresses.empty() ? "" : "; addresses restricted") +
+                            (record.send_personal_fields ? "; personal fields" : "") +
+                            (record.pin_required ? "" : "; no PIN required")});
+    result = terminal_of(record);
+  });
+  return std::move(*result);
+}
+
+Outcome<TerminalAccount> authenticate_terminal(const Context& context, const std::string& username_sent,
+                                               const std::string& password, const std::string& address) {
+  const auto username = to_lower_ascii(trim(username_sent));
+  const auto now = context.clock.now();
+  const auto account_key = "sip:" + context.tokens.digest(username);
+  const auto address_key = "addr:" + context.tokens.digest(address);
+  std::optional<SipAccountRecord> record;
+  std::optional<Instant> locked;
+  context.store.transact(Store::Mode::kRead, [&](Repositories& repos) {
+    locked = throttled(repos, account_key, address_key, now);
+    if (!locked) record = repos.sip.account_by_username(username);
+  });
+  if (locked) {
+    context.store.transact(Store::Mode::kWrite, [&](Repositories& repos) {
+      repos.audit.record({now, std::nullopt, "sip.login_throttled",
+                          record ? "sip_account:" + std::to_string(record->id) : "sip_account:unknown", ""});
+    });
+    return too_many(*locked, now);
+  }
+  // Verify outside any transaction: argon2id takes tens of milliseconds.
+  const bool secret_ok = record && !password.empty()
+                             ? context.hasher.verify(record->secret_hash, password)
+                             : (context.hasher.verify(dummy_hash(context.hasher), password), false);
+  const bool address_ok = !record || record->allowed_addresses.empty() ||
+                          std::find(record->allowed_addresses.begin(), record->allowed_addresses.end(), address) !=
+                              record->allowed_addresses.end();
+  const char* action = !secret_ok         ? "sip.login_failed"
+                       : record->disabled ? "sip.login_disabled"
+                       : !address_ok      ? "sip.login_address_refused"
+                                          : "sip.login";
+  const bool ok = secret_ok && !record->disabled && address_ok;
+  context.store.transact(Store::Mode::kWrite, [&](Repositories& repos) {
+    if (!secret_ok) {
+      repos.auth_failures.record(account_key, now);
+      repos.auth_failures.record(address_key, now);
+    } else if (ok) {
+      repos.auth_failures.clear(account_key);
+    }
+    repos.audit.record(
+        {now, std::nullopt, action, record ? "sip_account:" + std::to_string(record->id) : "sip_account:unknown", ""});
+  });
+  if (!secret_ok) return failure(ErrorCode::kInvalidCredentials);
+  if (record->disabled) return failure(ErrorCode::kAccountDisabled);
+  if (!address_ok) return failure(ErrorCode::kPermissionDenied);
+  return terminal_of(*record);
+}
+
+Outcome<ReaderRecord> check_reader_pin(const Context& context, const std::string& card_number, const std::string& pin,
+                                       const std::string& address) {
+  const auto now = context.clock.now();
+  const auto account_key = "reader:" + context.tokens.digest(card_number);
+  // PIN guesses are counted per address apart from logins ("addr:"): a terminal serves many readers, and
+  // one reader mistyping at it must not lock the terminal itself out.
+  const auto address_key = "reader-addr:" + context.tokens.digest(address);
+  std::optional<ReaderRecord> reader;
+  std::optional<std::string> pin_hash;
+  std::optional<Instant> locked;
+  context.store.transact(Store::Mode::kRead, [&](Repositories& repos) {
+    locked = throttled(repos, account_key, address_key, now);
+    if (locked) return;
+    reader = repos.circulation.reader_by_card(card_number);
+    if (reader) pin_hash = repos.sip.reader_pin_hash(reader->id);
+  });
+  if (locked) return too_many(*locked, now);
+  if (!reader) return failure(ErrorCode::kNotFound);
+  // An empty PIN is not a guess: refused without counting it.
+  if (pin.empty()) return failure(ErrorCode::kInvalidCredentials);
+  const bool ok = pin_hash ? context.hasher.verify(*pin_hash, pin)
+                           : (context.hasher.verify(dummy_hash(context.hasher), pin), false);
+  if (!ok) {
+    context.store.transact(Store::Mode::kWrite, [&](Repositories& repos) {
+      repos.auth_failures.record(account_key, now);
+      repos.auth_failures.record(address_key, now);
+    });
+    return failure(ErrorCode::kInvalidCredentials);
+  }
+  // Clearing costs a write; only worth it when there were failures.
+  bool had_failures = false;
+  context.store.transact(Store::Mode::kRead, [&](Repositories& repos) {
+    had_failures = !repos.auth_failures.since(account_key, now - domain::LoginThrottle::kWindow).empty();
+  });
+  if (had_failures)
+    context.store.transact(Store::Mode::kWrite, [&](Repositories& repos) { repos.auth_failures.clear(account_key); });
+  return *reader;
+}
+
+Outcome<domain::Done> set_reader_pin(const Context& context, const std::string& card_number, const std::string& pin) {
+  if (!pin.empty() && (pin.size() < kPinMinDigits || pin.size() > kPinMaxDigits || !all_digits(pin)))
+    return domain::invalid({{"pin", ErrorCode::kInvalidChoice, {}}});
+  std::optional<std::string> hash;
+  if (!pin.empty()) hash = context.hasher.hash(pin);
+  bool found = false;
+  context.store.transact(Store::Mode::kWrite, [&](Repositories& repos) {
+    auto reader = repos.circulation.reader_by_card(card_number);
+    found = reader.has_value();
+    if (!reader) return;
+    repos.sip.set_reader_pin_hash(reader->id, hash);
+    repos.audit.record({context.clock.now(), std::nullopt, hash ? "reader.pin_set" : "reader.pin_removed",
+                        "reader:" + std::to_string(reader->id), ""});
+  });
+  if (!found) return domain::invalid({{"card", ErrorCode::kNotFound, {}}});
+  return domain::Done{};
+}
+
+std::optional<TerminalReaderView> reader_at_terminal(const Context& context, NetworkCache& network,
+                                                     const std::string& card_number) {
+  const auto now = context.clock.now();
+  const auto today = context.zone.to_local(now).date;
+  std::optional<TerminalReaderView> view;
+  context.store.transact(Store::Mode::kRead, [&](Repositories& repos) {
+    view.reset();
+    auto reader = repos.circulation.reader_by_card(card_number);
+    if (!reader) return;
+    TerminalReaderView v;
+    v.counter.reader = *reader;
+    v.limits = network.get(repos)->policies.limits;
+    int counted = 0;
+    for (const auto& loan : repos.circulation.open_loans_of_reader(reader->id)) {
+      const bool overdue = loan.due_on < today;
+      v.counter.loans.push_back({loan.barcode, loan.title, loan.due_on, loan.times_renewed, overdue});
+      if (overdue) ++v.overdue_count;
+      if (loan.item_type != domain::ItemType::kPeriodicalBackIssue) ++counted;
+    }
+    v.counter.reservations = reservation_views(repos, reader->id);
+    for (auto& charge : repos.circulation.charges_of_reader(reader->id)) {
+      if (charge.outstanding.cents <= 0) continue;
+      v.counter.charges_outstanding.cents += charge.outstanding.cents;
+      v.unpaid.push_back(std::move(charge));
+    }
+    v.card_lost = reader->status == domain::ReaderStatus::kCardReportedLost;
+    v.not_active = (reader->status != domain::ReaderStatus::kActive && !v.card_lost) ||
+                   (reader->expires_on && *reader->expires_on < today);
+    v.loans_at_quota = counted >= v.limits.max_loans;
+    v.fines_at_ceiling = v.counter.charges_outstanding.cents >= v.limits.fines_ceiling.cents;
+    view = std::move(v);
+  });
+  return view;
+}
+
+std::optional<TerminalItemView> item_at_terminal(const Context& context, NetworkCache& network,
+                                                 const std::string& barcode) {
+  std::optional<TerminalItemView> view;
+  context.store.transact(Store::Mode::kRead, [&](Repositories& repos) {
+    view.reset();
+    auto item = repos.circulation.item_by_barcode(barcode);
+    if (!item) return;
+    const auto snapshot = network.get(repos);
+    TerminalItemView v;
+    v.item = *item;
+    if (const auto* home = snapshot->find(item->facts.home_library_id)) v.home_library_code = home->code;
+    if (item->current_library_id)
+      if (const auto* here = snapshot->find(*item->current_library_id)) v.current_library_code = here->code;
+    if (item->status == domain::ItemStatus::kOnLoan)
+      if (auto loan = repos.circulation.open_loan_of_item(item->id)) v.due_on = loan->due_on;
+    v.hold_queue_length = static_cast<int>(repos.circulation.waiting_for_title(item->title_key).size());
+    if (auto holding = repos.circulation.reservation_holding_item(item->id)) {
+      v.collect_by = holding->collect_by;
+      if (const auto* pickup = snapshot->find(holding->pickup_library_id)) v.pickup_library_code = pickup->code;
+    }
+    view = std::move(v);
+  });
+  return view;
+}
+
+std::optional<long long> reservation_for_item(const Context& context, const std::string& card_number,
+                                              const std::string& barcode) {
+  std::optional<long long> id;
+  context.store.transact(Store::Mode::kRead, [&](Repositories& repos) {
+    id.reset();
+    auto reader = repos.circulation.reader_by_card(card_number);
+    auto item = repos.circulation.item_by_barcode(barcode);
+    if (!reader || !item) return;
+    for (const auto& reservation : repos.circulation.active_reservations_of_reader(reader->id))
+      if (reservation.title_key == item->title_key && (!reservation.item_id || *reservation.item_id == item->id)) {
+        id = reservation.id;
+        return;
+      }
+  });
+  return id;
+}
+
+}  // namespace shelfmark::app

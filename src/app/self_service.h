@@ -1,0 +1,98 @@
+// Self-service machines (SIP2 terminals: self-charging terminals, 24-hour stations, book drops): their
+// accounts, how they log in, and how a reader's PIN is checked. The throttle is the one staff logins use
+// (domain::LoginThrottle, repos.auth_failures): per account key and per address key, so a reader's PIN typed
+// at a terminal and, later, on the web share one count of failures ("reader:" key).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "app/circulation.h"
+#include "app/ports.h"
+
+namespace shelfmark::app {
+
+// What a logged-in terminal may do, and where.
+struct TerminalAccount {
+  long long id = 0;
+  std::string username;
+  long long library_id = 0;
+  Channel channel = Channel::kSelfCheck;  // recorded on its loans: self-check, station or book drop
+  bool send_personal_fields = false;
+  bool pin_required = true;
+};
+
+// The kinds of terminal account, stored as the channel codes: self_check, self_service_station, book_drop.
+std::optional<Channel> terminal_channel(std::string_view kind);
+
+// Terminal secrets are typed into a machine's configuration, not remembered: at least 12 characters.
+inline constexpr std::size_t kTerminalSecretMin = 12;
+// Readers' PINs: 4 to 8 digits.
+inline constexpr std::size_t kPinMinDigits = 4;
+inline constexpr std::size_t kPinMaxDigits = 8;
+
+struct NewSipAccountInput {
+  std::string username;
+  std::string library_code;
+  std::string password;
+  std::vector<std::string> allowed_addresses;  // empty: any; already checked to be IP addresses
+  bool send_personal_fields = false;
+  bool pin_required = true;
+  std::string kind = "self_check";  // see terminal_channel
+};
+// Created by administrators from the command line; audited as "sip.account_create".
+domain::Outcome<TerminalAccount> add_sip_account(const Context& context, const NewSipAccountInput& input);
+
+// A terminal's login (SIP2 93). Refuses unknown accounts and wrong secrets alike (invalid_credentials), a
+// disabled account (account_disabled) and an address not on the account's list (permission_denied).
+// Throttled per account and per address (too_many_attempts, parameter {minutes}); every decision is audited
+// without the secret.
+domain::Outcome<TerminalAccount> authenticate_terminal(const Context& context, const std::string& username,
+                                                       const std::string& password, const std::string& address);
+
+// Checks a reader's PIN. An empty PIN never passes, and neither does any PIN of a reader who has none.
+// Unknown card: not_found. Wrong PIN: invalid_credentials, counted against "reader:<card>" and the address.
+domain::Outcome<ReaderRecord> check_reader_pin(const Context& context, const std::string& card_number,
+                                               const std::string& pin, const std::string& address);
+
+// Sets (or, with an empty pin, removes) a reader's PIN. Refuses PINs that are not 4 to 8 digits.
+domain::Outcome<domain::Done> set_reader_pin(const Context& context, const std::string& card_number,
+                                             const std::string& pin);
+
+// ----- what a terminal shows (read only) -----
+
+// A reader as a terminal sees them: the counter's view, the limits that apply, and what is owed.
+struct TerminalReaderView {
+  CounterView counter;  // reader, loans (with overdue flags), reservations, total owed
+  domain::ReaderLimits limits;
+  std::vector<ChargeView> unpaid;  // charges with something outstanding, oldest first
+  int overdue_count = 0;
+  bool card_lost = false;
+  bool not_active = false;  // suspended, pending, expired (by status or by date)
+  bool loans_at_quota = false;
+  bool fines_at_ceiling = false;
+  // Whether loans, renewals and reservations are refused whatever the item (the patron status flags).
+  bool blocked() const {
+    return card_lost || not_active || fines_at_ceiling || (limits.block_when_overdue && overdue_count > 0);
+  }
+};
+std::optional<TerminalReaderView> reader_at_terminal(const Context& context, NetworkCache& network,
+                                                     const std::string& card_number);
+
+struct TerminalItemView {
+  ItemRecord item;
+  std::string home_library_code;
+  std::string current_library_code;
+  std::optional<Date> due_on;       // when on loan
+  int hold_queue_length = 0;        // readers waiting for the title
+  std::optional<Date> collect_by;   // when on the hold shelf
+  std::string pickup_library_code;  // when on the hold shelf or travelling to it
+};
+std::optional<TerminalItemView> item_at_terminal(const Context& context, NetworkCache& network,
+                                                 const std::string& barcode);
+
+// The reader's active reservation of the title this copy belongs to (to cancel or change it from a terminal).
+std::optional<long long> reservation_for_item(const Context& context, const std::string& card_number,
+                                              const std::string& barcode);
+
+}  // namespace shelfmark::app

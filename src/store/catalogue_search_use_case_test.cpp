@@ -1,0 +1,150 @@
+// Catalogue search against the real store and a real Xapian index, on both backends: the index is rebuilt
+// from the database, follows record changes and lending, and answers with availability.
+#include <filesystem>
+#include <random>
+
+#include "app/catalogue.h"
+#include "app/catalogue_search.h"
+#include "app/circulation.h"
+#include "search/xapian_index.h"
+#include "security/sodium.h"
+#include "store/store_test_support.h"
+
+namespace shelfmark::app {
+namespace {
+
+using domain::MarcField;
+using domain::MarcRecord;
+using store::testing_support::BackendTest;
+
+MarcRecord record(const std::string& control_number, std::vector<MarcField> fields) {
+  MarcRecord marc;
+  marc.leader = "00000nam a2200000 a 4500";
+  marc.fields.push_back({"001", control_number, ' ', ' ', {}});
+  for (auto& field : fields) marc.fields.push_back(std::move(field));
+  return marc;
+}
+
+MarcField field(std::string tag, std::vector<domain::MarcSubfield> subfields, char ind1 = ' ', char ind2 = ' ') {
+  return {std::move(tag), "", ind1, ind2, std::move(subfields)};
+}
+
+class CatalogueSearchTest : public BackendTest {
+ protected:
+  void SetUp() override {
+    BackendTest::SetUp();
+    zone = TimeZone::load("Asia/Hong_Kong");
+    clock = std::make_unique<FixedClock>(zone->to_instant({*parse_iso_date("2026-11-23"), 600}));
+    context = std::make_unique<Context>(Context{*store, *clock, *zone, hasher, tokens});
+    store->transact(Store::Mode::kWrite, [&](Repositories& repos) {
+      for (const char* code : {"CL", "KT"}) {
+        domain::Library library;
+        library.code = code;
+        library.name = {code, code};
+        library.kind = domain::LibraryKind::kDistrict;
+        library.address = {"x", "x"};
+        for (int day = 0; day < 8; ++day) library.hours.days[day] = {{540, 1200}};
+        repos.libraries.insert(library);
+      }
+      repos.circulation.insert_reader({0, "R1000", "Reader", domain::ReaderCategory::kAdult,
+                                       domain::ReaderStatus::kActive, *parse_iso_date("2030-12-31")},
+                                      clock->now());
+    });
+    directory = std::filesystem::temp_directory_path() /
+                ("shelfmark-catalogue-index-" + std::to_string(std::random_device{}()));
+    index = std::make_unique<search::XapianIndex>(directory.string());
+    const auto report = import_records(
+        *context,
+        {record("T1", {{"008", "261122s1813    enk           000 1 eng d", ' ', ' ', {}},
+                       field("100", {{'a', "Austen, Jane."}}, '1'),
+                       field("245", {{'6', "880-01"}, {'a', "Pride and prejudice /"}, {'c', "Jane Austen."}}, '1', '0'),
+                       field("880", {{'6', "245-01/$1"}, {'a', "傲慢與偏見 /"}}, '1', '0'),
+                       field("952", {{'a', "CL"}, {'p', "B1"}, {'o', "823 AUS"}}),
+                       field("952", {{'a', "KT"}, {'p', "B2"}, {'o', "823 AUS"}})}),
+         record("T2", {{"008", "261122s1791    cc            000 1 chi d", ' ', ' ', {}},
+                       field("100", {{'a', "曹雪芹."}}, '1'),
+                       field("245", {{'a', "紅樓夢 /"}}, '1', '0'),
+                       field("952", {{'a', "CL"}, {'p', "B3"}})})});
+    ASSERT_EQ(report.inserted, 2);
+    ASSERT_EQ(report.items_added, 3);
+  }
+  void TearDown() override {
+    index.reset();
+    std::filesystem::remove_all(directory);
+    BackendTest::TearDown();
+  }
+
+  CatalogueSearch find(const std::string& text, std::map<std::string, std::vector<std::string>> filters = {}) {
+    SearchQuery query;
+    query.text = text;
+    query.filters = std::move(filters);
+    return search_catalogue(*context, *index, query);
+  }
+
+  std::shared_ptr<const TimeZone> zone;
+  std::unique_ptr<FixedClock> clock;
+  security::Argon2Hasher hasher{security::test_cost(), 1};
+  security::SodiumTokens tokens{std::string(32, 'c')};
+  std::unique_ptr<Context> context;
+  NetworkCache network;
+  std::filesystem::path directory;
+  std::unique_ptr<search::XapianIndex> index;
+};
+
+TEST_P(CatalogueSearchTest, RebuildsSearchesAndShowsAvailability) {
+  long long reported = 0;
+  EXPECT_EQ(reindex(*context, network, *index, [&](long long done, long long) { reported = done; }), 2);
+  EXPECT_EQ(reported, 2);
+  auto found = find("傲慢与偏见");
+  ASSERT_EQ(found.records.size(), 1u);
+  EXPECT_EQ(found.records[0].fields.title.text, "Pride and prejudice");
+  EXPECT_EQ(found.records[0].copies, 2);
+  EXPECT_EQ(found.records[0].available, 2);
+  EXPECT_EQ(find("红楼梦").records.size(), 1u);
+  EXPECT_EQ(find("austen").records.size(), 1u);
+  EXPECT_EQ(find("", {{"library", {"KT"}}}).records.size(), 1u);
+  EXPECT_EQ(follow_changes(*context, network, *index), 0);  // nothing new
+}
+
+TEST_P(CatalogueSearchTest, FollowsLendingAndRecordChanges) {
+  reindex(*context, network, *index);
+  long long central = 0;
+  store->transact(Store::Mode::kRead, [&](Repositories& repos) { central = network.get(repos)->find("CL")->id; });
+  ASSERT_TRUE(check_out(*context, network, {"R1000", "B3", central, Channel::kCounter, "", std::nullopt}));
+  EXPECT_EQ(follow_changes(*context, network, *index), 1);
+  // 紅樓夢's only copy is out: it is no longer available at CL.
+  EXPECT_TRUE(find("", {{"library", {"CL"}}, {"language", {"chi"}}}).records.empty());
+  auto red = find("紅樓夢");
+  ASSERT_EQ(red.records.size(), 1u);
+  EXPECT_EQ(red.records[0].available, 0);
+  EXPECT_EQ(format_iso_date(*red.records[0].next_due), "2026-12-07");
+  ASSERT_TRUE(check_in(*context, network, {"B3", central, Channel::kCounter, std::nullopt, ""}));
+  follow_changes(*context, network, *index);
+  EXPECT_EQ(find("", {{"library", {"CL"}}, {"language", {"chi"}}}).records.size(), 1u);
+
+  // A re-imported record with a new title is found by it.
+  import_records(*context, {record("T2", {field("245", {{'a', "The story of the stone /"}}, '1', '0')})});
+  EXPECT_GE(follow_changes(*context, network, *index), 1);
+  EXPECT_EQ(find("stone").records.size(), 1u);
+}
+
+TEST_P(CatalogueSearchTest, RecordPageListsCopiesWithStatus) {
+  long long central = 0;
+  store->transact(Store::Mode::kRead, [&](Repositories& repos) { central = network.get(repos)->find("CL")->id; });
+  ASSERT_TRUE(check_out(*context, network, {"R1000", "B1", central, Channel::kCounter, "", std::nullopt}));
+  reindex(*context, network, *index);
+  const auto pride = find("pride").records.at(0).id;
+  auto view = record_view(*context, network, pride);
+  ASSERT_TRUE(view);
+  ASSERT_EQ(view->holdings.size(), 2u);
+  EXPECT_EQ(view->holdings[0].barcode, "B2");  // on the shelf first
+  EXPECT_EQ(view->holdings[1].status, domain::ItemStatus::kOnLoan);
+  EXPECT_EQ(format_iso_date(*view->holdings[1].due_on), "2026-12-07");
+  EXPECT_TRUE(view->reservable);
+  EXPECT_FALSE(record_view(*context, network, 999999));
+}
+
+SHELFMARK_ON_BOTH_BACKENDS(CatalogueSearchTest);
+
+}  // namespace
+}  // namespace shelfmark::app

@@ -365,6 +365,7 @@ Outcome<CheckInResult> check_in(const Context& context, NetworkCache& network, c
                 {"title", r.title},
                 {"routing", std::to_string(static_cast<int>(r.routing.routing))},
                 {"to_library", r.routing.to_library_id ? std::to_string(*r.routing.to_library_id) : ""},
+                {"reservation", r.routing.reservation_id ? std::to_string(*r.routing.reservation_id) : ""},
                 {"fine", std::to_string(r.fine.cents)}};
       },
       [](StoredFields& f) {
@@ -374,6 +375,8 @@ Outcome<CheckInResult> check_in(const Context& context, NetworkCache& network, c
         result.title = f["title"];
         result.routing.routing = static_cast<domain::Routing>(std::stoi(f["routing"]));
         if (!f["to_library"].empty()) result.routing.to_library_id = std::stoll(f["to_library"]);
+        // Older stored answers lack it; a replay must say what the first answer said (a transit for a hold).
+        if (!f["reservation"].empty()) result.routing.reservation_id = std::stoll(f["reservation"]);
         result.fine = {std::stoll(f["fine"])};
         return result;
       });

@@ -204,6 +204,7 @@ TEST_P(Circulation, BookDropIsDatedToTheDropAndSuspensionsApply) {
 
 TEST_P(Circulation, ResentCheckInIsAppliedOnce) {
   ASSERT_TRUE(lend("R1000", "B100"));
+  ASSERT_TRUE(place_reservation(*context, network, {"R1001", "B100", false, "KT", ""}));
   clock->set(zone->to_instant({*parse_iso_date("2026-12-12"), 600}));
   auto first = check_in(*context, network, {"B100", central, Channel::kSip2, std::nullopt, "drop-1"});
   auto again = check_in(*context, network, {"B100", central, Channel::kSip2, std::nullopt, "drop-1"});
@@ -211,6 +212,12 @@ TEST_P(Circulation, ResentCheckInIsAppliedOnce) {
   ASSERT_TRUE(again);
   EXPECT_TRUE(again->replayed);
   EXPECT_EQ(again->fine.cents, first->fine.cents);
+  // The replay says what the first answer said: in transit to KT, for that reservation.
+  EXPECT_EQ(first->routing.routing, domain::Routing::kTransit);
+  EXPECT_EQ(again->routing.routing, first->routing.routing);
+  EXPECT_EQ(again->routing.to_library_id, first->routing.to_library_id);
+  ASSERT_TRUE(first->routing.reservation_id);
+  EXPECT_EQ(again->routing.reservation_id, first->routing.reservation_id);
   EXPECT_EQ(count("SELECT COUNT(*) FROM charges"), 1);
 }
 

@@ -115,7 +115,8 @@ std::string first_of(const domain::MarcField& field, std::string_view codes) {
 std::string joined(const domain::MarcField& field, std::string_view codes) {
   std::string out;
   for (char code : codes) {
-    const auto value = trim(field.subfield(code));
+    const auto full = field.subfield(code);
+    const auto value = trim(full);  // a view: `full` must outlive it
     if (value.empty()) continue;
     if (!out.empty()) out += ' ';
     out += value;

@@ -8,6 +8,7 @@
 #include <map>
 #include <mutex>
 #include <regex>
+#include <thread>
 #include <vector>
 
 #include "search/folding.h"
@@ -246,7 +247,9 @@ app::SearchResults XapianIndex::search(const app::SearchQuery& request) {
       impl_->give_back(std::move(reader));
       return results;
     } catch (const Xapian::DatabaseModifiedError&) {
-      if (attempt >= 10) throw;
+      if (attempt >= 20) throw;
+      // Give the writer's commit a moment to settle before reading again.
+      std::this_thread::sleep_for(std::chrono::milliseconds(attempt));
     }
   }
 }

@@ -171,9 +171,12 @@ TEST_F(Index, ConcurrentReadersWhileWriting) {
       for (int i = 0; i < 200; ++i)
         if (ids("austen").size() < 2) ++failures;
     });
+  // Commits far more often than the follower's one every two seconds, but not faster than a query can run
+  // (a reader may fall at most one commit behind; the search retries when it does).
   for (int i = 0; i < 50; ++i) {
     add(100 + i, "Filler " + std::to_string(i), "", {"Nobody"}, {}, "book", "eng", 2000, {});
     index->commit({100 + i, 0});
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   for (auto& reader : readers) reader.join();
   EXPECT_EQ(failures.load(), 0);

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <unordered_map>
 
+#include "app/catalogue.h"
 #include "app/catalogue_search.h"
 #include "app/circulation.h"
 #include "app/directory.h"
@@ -693,8 +694,10 @@ struct Site::Impl {
     content.set("can_libraries", domain::role_allows(role, domain::Permission::kManageLibraries));
     content.set("can_circulate", domain::role_allows(role, domain::Permission::kCirculation));
     content.set("can_policies", domain::role_allows(role, domain::Permission::kManagePolicies));
+    content.set("can_catalogue", domain::role_allows(role, domain::Permission::kCataloguing));
     content.set("no_pages", !domain::role_allows(role, domain::Permission::kManageNotices) &&
-                                !domain::role_allows(role, domain::Permission::kCirculation));
+                                !domain::role_allows(role, domain::Permission::kCirculation) &&
+                                !domain::role_allows(role, domain::Permission::kCataloguing));
     add_flash(p.lang, content, p.request);
     return page(p, "staff_home", t(p.lang, "Staff pages"), content);
   }
@@ -1812,6 +1815,7 @@ struct Site::Impl {
     const bool romanised = !f.title.text.empty();
     const auto title = romanised ? f.title.text : f.title.vernacular;
     content.set("title", title);
+    content.set("id", std::to_string(id));
     if (romanised && !f.title.vernacular.empty()) {
       content.set("vernacular", f.title.vernacular);
       content.set("vernacular_lang", script_lang(f.title.vernacular));
@@ -1893,18 +1897,99 @@ struct Site::Impl {
     return page(p, "record", title, content);
   }
 
-  Response staff_record(Page& p, long long id) {
+  // The fields of a copy, as stored or as typed (`typed` wins when the form is shown again).
+  void item_form(Language lang, data& content, const app::NetworkSnapshot& network, const app::ItemInput& values) {
+    content.set("f_barcode", values.barcode);
+    content.set("f_call_number", values.call_number);
+    content.set("f_price", values.price);
+    auto libraries = list();
+    for (const auto& library : network.libraries) {
+      if (library.kind == domain::LibraryKind::kMobile || library.kind == domain::LibraryKind::kSelfService) continue;
+      data option;
+      option.set("code", library.code);
+      option.set("label", library.name.in(lang));
+      option.set("selected", library.code == values.library_code);
+      libraries.push_back(option);
+    }
+    content.set("library_options", libraries);
+    content.set("type_options", choice_options(lang, domain::all_item_types(), &domain::item_type_code,
+                                               &domain::item_type_label, values.item_type));
+    content.set("collection_options", choice_options(lang, domain::all_collections(), &domain::collection_code,
+                                                     &domain::collection_label, values.collection));
+  }
+
+  static app::ItemInput item_input_of(const Request& request) {
+    return {std::string(trim(request.form_value("barcode"))),
+            request.form_value("library_code"),
+            request.form_value("item_type"),
+            request.form_value("collection"),
+            std::string(trim(request.form_value("call_number"))),
+            std::string(trim(request.form_value("price")))};
+  }
+
+  static std::string plain_price(const std::optional<domain::Money>& price) {
+    return price ? plain_amount(*price) : std::string();
+  }
+
+  Response staff_record(Page& p, long long id, const std::optional<app::ItemInput>& typed = std::nullopt,
+                        const std::optional<domain::Failure>& failure = std::nullopt) {
     p.route = "/{lang}/staff/records/{id}";
     p.nav = "staff";
-    auto view = app::record_view(context, network, id);
-    if (!view) return error_page(p, 404);
-    const auto& marc = view->record.marc;
+    const auto lang = p.lang;
+    const auto actor = p.session->actor();
+    auto found = app::record_for_staff(context, actor, id);
+    std::optional<app::RecordView> view;
+    if (!found && found.error().code == ErrorCode::kPermissionDenied) {
+      // Every staff member may read the record; only cataloguers change its copies.
+      view = app::record_view(context, network, id);
+      if (!view) return error_page(p, 404);
+    } else if (!found) {
+      return error_page(p, 404);
+    }
+    const auto& record = found ? found->record : view->record;
+    const bool can_edit = found.ok();
+    const auto snapshot = network_snapshot();
+    const auto& marc = record.marc;
     data content;
     content.set("id", std::to_string(id));
-    content.set("title", view->record.fields.title.text.empty() ? view->record.fields.title.vernacular
-                                                                : view->record.fields.title.text);
-    content.set("control_number", view->record.control_number);
+    content.set("title", domain::display_title(record.fields));
+    content.set("control_number", record.control_number);
     content.set("leader", marc.leader);
+    content.set("can_edit", can_edit);
+    auto items = list();
+    if (found) {
+      for (const auto& item : found->items) {
+        data row;
+        row.set("item_id", std::to_string(item.id));
+        row.set("barcode", item.barcode);
+        const auto* library = snapshot->find(item.home_library_id);
+        row.set("library", library ? library->name.in(lang) : std::string());
+        row.set("type", t(lang, domain::item_type_label(item.type)));
+        row.set("collection", t(lang, domain::collection_label(item.collection)));
+        row.set("call_number", item.call_number);
+        row.set("price", item.price ? domain::format_money(*item.price) : std::string());
+        row.set("can_edit", true);
+        items.push_back(row);
+      }
+    } else {
+      for (const auto& holding : view->holdings) {
+        data row;
+        row.set("barcode", holding.barcode);
+        const auto* library = snapshot->find(holding.library_id);
+        row.set("library", library ? library->name.in(lang) : std::string());
+        row.set("type", t(lang, domain::item_type_label(holding.type)));
+        row.set("collection", t(lang, domain::collection_label(holding.collection)));
+        row.set("call_number", holding.call_number);
+        items.push_back(row);
+      }
+    }
+    content.set("has_items", !items.is_empty_list());
+    content.set("items", items);
+    app::ItemInput defaults;
+    if (!snapshot->libraries.empty()) defaults.library_code = snapshot->libraries.front().code;
+    defaults.item_type = "book";
+    defaults.collection = "adult";
+    item_form(lang, content, *snapshot, typed.value_or(defaults));
     auto fields = list();
     for (const auto& field : marc.fields) {
       data row;
@@ -1926,7 +2011,73 @@ struct Site::Impl {
       fields.push_back(row);
     }
     content.set("fields", fields);
-    return page(p, "staff_record", content.get("title")->string_value(), content);
+    if (failure) add_failure(lang, content, *failure);
+    add_flash(lang, content, p.request);
+    p.switch_path = "/" + lang_code(lang) + "/staff/records/" + std::to_string(id);
+    return page(p, "staff_record", domain::display_title(record.fields), content, failure ? 422 : 200);
+  }
+
+  Response staff_add_item(Page& p, long long record_id) {
+    const auto input = item_input_of(p.request);
+    auto added = app::add_item(context, p.session->actor(), record_id, input);
+    if (!added) {
+      if (added.error().code == ErrorCode::kPermissionDenied) return error_page(p, 403);
+      if (added.error().code == ErrorCode::kNotFound) return error_page(p, 404);
+      auto response = staff_record(p, record_id, input, added.error());
+      response.route = "/{lang}/staff/records/{id}/items";
+      return response;
+    }
+    auto response = redirect("/" + lang_code(p.lang) + "/staff/records/" + std::to_string(record_id) + "?saved=1");
+    response.route = "/{lang}/staff/records/{id}/items";
+    return response;
+  }
+
+  Response staff_item(Page& p, long long item_id, const std::optional<app::ItemInput>& typed = std::nullopt,
+                      const std::optional<domain::Failure>& failure = std::nullopt,
+                      std::optional<long long> typed_version = std::nullopt) {
+    p.route = "/{lang}/staff/items/{id}";
+    p.nav = "staff";
+    const auto lang = p.lang;
+    std::optional<app::CatalogueItem> item;
+    context.store.transact(app::Store::Mode::kRead,
+                           [&](app::Repositories& repos) { item = repos.catalogue.item_by_id(item_id); });
+    if (!item || item->record_id == 0) return error_page(p, 404);
+    auto found = app::record_for_staff(context, p.session->actor(), item->record_id);
+    if (!found) return error_page(p, found.error().code == ErrorCode::kPermissionDenied ? 403 : 404);
+    const auto snapshot = network_snapshot();
+    data content;
+    content.set("item_id", std::to_string(item_id));
+    content.set("record_id", std::to_string(item->record_id));
+    content.set("record_title", domain::display_title(found->record.fields));
+    content.set("version", std::to_string(typed_version.value_or(item->version)));
+    const auto* home = snapshot->find(item->home_library_id);
+    app::ItemInput stored{item->barcode,
+                          home ? home->code : std::string(),
+                          std::string(domain::item_type_code(item->type)),
+                          std::string(domain::collection_code(item->collection)),
+                          item->call_number,
+                          plain_price(item->price)};
+    item_form(lang, content, *snapshot, typed.value_or(stored));
+    if (failure) add_failure(lang, content, *failure);
+    p.switch_path = "/" + lang_code(lang) + "/staff/items/" + std::to_string(item_id);
+    return page(p, "staff_item", t(lang, "Change a copy"), content, failure ? 422 : 200);
+  }
+
+  Response staff_edit_item(Page& p, long long item_id) {
+    const auto input = item_input_of(p.request);
+    const auto version = parse_id(p.request.form_value("version"));
+    auto edited = app::edit_item(context, p.session->actor(), item_id, version, input);
+    if (!edited) {
+      if (edited.error().code == ErrorCode::kPermissionDenied) return error_page(p, 403);
+      if (edited.error().code == ErrorCode::kNotFound) return error_page(p, 404);
+      auto response = staff_item(p, item_id, input, edited.error(), version);
+      response.route = "/{lang}/staff/items/{id}";
+      return response;
+    }
+    auto response =
+        redirect("/" + lang_code(p.lang) + "/staff/records/" + std::to_string(edited->record_id) + "?saved=1");
+    response.route = "/{lang}/staff/items/{id}";
+    return response;
   }
 
   Response api_search(const Request& request) {
@@ -2335,9 +2486,16 @@ struct Site::Impl {
       if (parts.size() == 1 && !post) return staff_fine_suspensions(p);
       if (post) return staff_fine_suspension_post(p, parts);
     }
-    if (parts[0] == "records" && parts.size() == 2 && !post) {
+    if (parts[0] == "records" && parts.size() >= 2) {
       const auto id = parse_id(std::string(parts[1]));
-      return id <= 0 ? error_page(p, 404) : staff_record(p, id);
+      if (id <= 0) return error_page(p, 404);
+      if (parts.size() == 2 && !post) return staff_record(p, id);
+      if (parts.size() == 3 && parts[2] == "items" && post) return staff_add_item(p, id);
+    }
+    if (parts[0] == "items" && parts.size() == 2) {
+      const auto id = parse_id(std::string(parts[1]));
+      if (id <= 0) return error_page(p, 404);
+      return post ? staff_edit_item(p, id) : staff_item(p, id);
     }
     if (parts[0] == "lending-rules") {
       if (!post && parts.size() == 1) return staff_lending_rules(p);

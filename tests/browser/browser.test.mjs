@@ -95,6 +95,19 @@ test('readers search the catalogue from any page and open a record, accessibly, 
   await logIn(page);
   await visit(page, '/en/staff/records/1');
   assert.match(await page.locator('table.marc').innerText(), /245/);
+  // A cataloguer's forms: a refused new copy keeps what was typed; a copy's own form.
+  // A barcode already in use (the first copy's) is refused by the server.
+  const taken = (await page.locator('table.data tbody tr td').first().innerText()).trim();
+  await page.locator('#barcode').fill(taken);
+  await page.locator('#call_number').fill('823 TEST');
+  await page.locator('form[action$="/items"] button[type=submit]').click();
+  await page.waitForLoadState('load');
+  assert.equal(await page.locator('.error-summary').count(), 1);
+  assert.equal(await page.locator('#call_number').inputValue(), '823 TEST');
+  await checkAccessibility(page, 'refused copy form');
+  await page.locator('table.data a[href*="/staff/items/"]').first().click();
+  await page.waitForURL('**/en/staff/items/*');
+  await checkAccessibility(page, 'copy form');
   await context.close();
 });
 

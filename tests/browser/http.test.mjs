@@ -400,6 +400,25 @@ test('catalogue search: both scripts, fields, facets, absurd input, record pages
   const staffView = await client.request(`/en/staff/records/${first.id}`);
   assert.equal(staffView.status, 200);
   assert.match(staffView.text_, /MARC fields/);
+  // Cataloguing: add a copy, refuse a barcode in use, change the copy; the record page shows it.
+  const csrf = client.csrfFrom(staffView.text_);
+  const copy = { csrf, barcode: 'NEWCOPY-1', library_code: 'CL', item_type: 'book', collection: 'adult', call_number: '999 NEW', price: '88.50' };
+  let response = await client.request(`/en/staff/records/${first.id}/items`, { method: 'POST', form: copy });
+  assert.equal(response.status, 303);
+  response = await client.request(`/en/staff/records/${first.id}/items`, { method: 'POST', form: copy });
+  assert.equal(response.status, 422);
+  assert.match(response.text_, /value="999 NEW"/, 'what was typed is kept');
+  response = await client.request(`/en/staff/records/${first.id}/items`, { method: 'POST', form: { ...copy, barcode: 'NEWCOPY-2', price: 'a lot' } });
+  assert.equal(response.status, 422);
+  const record = await client.request(`/en/staff/records/${first.id}`);
+  const itemId = /href="\/en\/staff\/items\/(\d+)">Change<span class="visually-hidden">: NEWCOPY-1</.exec(record.text_)[1];
+  const form = await client.request(`/en/staff/items/${itemId}`);
+  const version = /name="version" value="(\d+)"/.exec(form.text_)[1];
+  response = await client.request(`/en/staff/items/${itemId}`, { method: 'POST', form: { ...copy, csrf: client.csrfFrom(form.text_), version, call_number: '999 CHANGED' } });
+  assert.equal(response.status, 303);
+  response = await client.request(`/en/staff/items/${itemId}`, { method: 'POST', form: { ...copy, csrf: client.csrfFrom(form.text_), version, call_number: 'stale' } });
+  assert.equal(response.status, 422, 'an edit from a stale form is refused');
+  assert.match((await (await fetch(`${server.url}/en/records/${first.id}`)).text()), /999 CHANGED/);
   assert.equal((await fetch(`${server.url}/en/staff/records/${first.id}`, { redirect: 'manual' })).status, 303);
 });
 

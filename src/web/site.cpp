@@ -14,6 +14,7 @@
 #include "app/library_admin.h"
 #include "app/notices.h"
 #include "core/text.h"
+#include "marc/marc_writer.h"
 #include "security/sodium.h"
 #include "web/i18n.h"
 #include "web/metrics.h"
@@ -1758,6 +1759,11 @@ struct Site::Impl {
     auto cleared = form;
     cleared.filters.clear();
     content.set("clear_url", search_url(lang, cleared));
+    {
+      auto export_url = search_url(lang, form);
+      export_url.replace(export_url.find("/search?"), 8, "/search/export?");
+      content.set("export_base", export_url + "&as=");
+    }
     // The pager's links keep the query.
     const long long pages =
         std::min<long long>(500, std::max<long long>(1, (results.total + kResultsPerPage - 1) / kResultsPerPage));
@@ -1894,6 +1900,8 @@ struct Site::Impl {
                 : on_shelf == 1 ? t(lang, "1 copy is on the shelf.")
                                 : tf(lang, "{count} copies are on the shelf.", {{"count", format_count(on_shelf)}}));
     content.set("reservable", view->reservable);
+    // "as", not "format": the search form already uses "format" for the kind of material.
+    content.set("export_base", "/" + lang_code(lang) + "/records/" + std::to_string(id) + "/export?as=");
     return page(p, "record", title, content);
   }
 
@@ -2077,6 +2085,64 @@ struct Site::Impl {
     auto response =
         redirect("/" + lang_code(p.lang) + "/staff/records/" + std::to_string(edited->record_id) + "?saved=1");
     response.route = "/{lang}/staff/items/{id}";
+    return response;
+  }
+
+  // ----- exporting records (public data: anyone may download them) -----
+
+  static constexpr int kExportLimit = 1000;
+
+  Response marc_download(std::vector<domain::MarcRecord> records, const std::string& format, const std::string& name) {
+    Response response;
+    if (format == "marc21") {
+      for (const auto& record : records) response.body += marc::to_iso2709(record);
+      response.set_header("Content-Type", "application/marc");
+      response.set_header("Content-Disposition", "attachment; filename=\"" + name + ".mrc\"");
+    } else {
+      response.body = marc::to_marcxml_collection(records);
+      response.set_header("Content-Type", "application/marcxml+xml; charset=utf-8");
+      response.set_header("Content-Disposition", "attachment; filename=\"" + name + ".xml\"");
+    }
+    response.set_header("Cache-Control", "no-cache");
+    return response;
+  }
+
+  Response record_export(Page& p, const std::string& id_text) {
+    const auto id = parse_id(id_text);
+    const auto format = p.request.query_value("as");
+    if (id <= 0) return error_page(p, 404);
+    if (format != "marc21" && format != "marcxml") return error_page(p, 400);
+    std::optional<app::BibRecord> record;
+    context.store.transact(app::Store::Mode::kRead,
+                           [&](app::Repositories& repos) { record = repos.catalogue.record_by_id(id); });
+    if (!record) return error_page(p, 404);
+    auto response = marc_download({record->marc}, format, "record-" + std::to_string(id));
+    response.route = "/{lang}/records/{id}/export";
+    return response;
+  }
+
+  // The first `kExportLimit` results of a search, as MARC.
+  Response search_export(Page& p) {
+    const auto format = p.request.query_value("as");
+    if (format != "marc21" && format != "marcxml") return error_page(p, 400);
+    if (!config.search) return error_page(p, 500);
+    auto form = read_search_form(p.request);
+    form.page = 1;
+    auto query = to_query(form, 100);
+    std::vector<long long> ids;
+    for (query.offset = 0; query.offset < kExportLimit; query.offset += 100) {
+      const auto page_ids = config.search->search(query).record_ids;
+      ids.insert(ids.end(), page_ids.begin(), page_ids.end());
+      if (page_ids.size() < 100) break;
+    }
+    std::vector<domain::MarcRecord> records;
+    context.store.transact(app::Store::Mode::kRead, [&](app::Repositories& repos) {
+      records.clear();
+      for (const auto id : ids)
+        if (auto record = repos.catalogue.record_by_id(id)) records.push_back(std::move(record->marc));
+    });
+    auto response = marc_download(std::move(records), format, "search-results");
+    response.route = "/{lang}/search/export";
     return response;
   }
 
@@ -2592,7 +2658,10 @@ struct Site::Impl {
       if (parts.size() == 2) return notice(p, std::string(parts[1]));
     }
     if (parts[0] == "search" && parts.size() == 1) return search_page(p);
+    if (parts[0] == "search" && parts.size() == 2 && parts[1] == "export") return search_export(p);
     if (parts[0] == "records" && parts.size() == 2) return record_page(p, std::string(parts[1]));
+    if (parts[0] == "records" && parts.size() == 3 && parts[2] == "export")
+      return record_export(p, std::string(parts[1]));
     return error_page(p, 404);
   }
 

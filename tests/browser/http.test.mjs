@@ -394,6 +394,20 @@ test('catalogue search: both scripts, fields, facets, absurd input, record pages
   assert.match(html, /status-(open|closed)/);
   assert.equal((await fetch(`${server.url}/en/records/999999999`)).status, 404);
   assert.equal((await fetch(`${server.url}/en/records/abc`)).status, 404);
+  // Records, and a search's results, download as MARCXML or MARC21.
+  let download = await fetch(`${server.url}/en/records/${first.id}/export?as=marcxml`);
+  assert.equal(download.status, 200);
+  assert.match(download.headers.get('content-disposition'), /attachment; filename="record-\d+\.xml"/);
+  assert.match(await download.text(), /<collection[^>]*>\s*<record/);
+  download = await fetch(`${server.url}/en/records/${first.id}/export?as=marc21`);
+  const bytes = new Uint8Array(await download.arrayBuffer());
+  assert.equal(bytes[bytes.length - 1], 0x1d, 'an ISO2709 record ends with its terminator');
+  assert.equal(Number(new TextDecoder().decode(bytes.slice(0, 5))), bytes.length, 'the leader gives the length');
+  assert.equal((await fetch(`${server.url}/en/records/${first.id}/export?as=pdf`)).status, 400);
+  download = await fetch(`${server.url}/tc/search/export?q=${encodeURIComponent('歷史')}&as=marcxml`);
+  assert.equal(download.status, 200);
+  const exported = (await download.text()).match(/<record/g).length;
+  assert.equal(exported, Math.min(traditional.total, 1000));
   // Lending a copy shows on the record page at once, and in search within seconds.
   const client = new Client(server.url);
   await client.login('admin', server.password);

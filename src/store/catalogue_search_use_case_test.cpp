@@ -6,6 +6,7 @@
 #include "app/catalogue.h"
 #include "app/catalogue_search.h"
 #include "app/circulation.h"
+#include "marc/marc_reader.h"
 #include "search/xapian_index.h"
 #include "security/sodium.h"
 #include "store/store_test_support.h"
@@ -142,6 +143,34 @@ TEST_P(CatalogueSearchTest, RecordPageListsCopiesWithStatus) {
   EXPECT_EQ(format_iso_date(*view->holdings[1].due_on), "2026-12-07");
   EXPECT_TRUE(view->reservable);
   EXPECT_FALSE(record_view(*context, network, 999999));
+}
+
+TEST_P(CatalogueSearchTest, FindsTheSharedRecordsInEveryScript) {
+  const std::filesystem::path data = SHELFMARK_MARC_DATA;
+  if (!std::filesystem::is_directory(data)) GTEST_SKIP() << "no shared MARC samples at " << data;
+  std::vector<MarcRecord> records;
+  for (const char* name : {"concerto_graphic_880.utf8.mrc", "lul_fre_500.mrc"}) {
+    auto reader = marc::open_file((data / name).string());
+    while (auto result = reader->next())
+      if (result->record) records.push_back(std::move(*result->record));
+  }
+  import_records(*context, records);
+  reindex(*context, network, *index);
+  auto title_of = [&](const std::string& query) {
+    auto found = find(query);
+    return found.records.empty() ? std::string() : domain::display_title(found.records[0].fields);
+  };
+  // 图说中国节 is catalogued in Simplified: a Traditional query finds it, and so do one or two characters.
+  EXPECT_EQ(title_of("圖說中國節"), "图说中国节 = Tushuo Zhongguojie");
+  EXPECT_EQ(title_of("图说中国节"), "图说中国节 = Tushuo Zhongguojie");
+  EXPECT_FALSE(find("節").records.empty());
+  EXPECT_EQ(title_of("tushuo zhongguojie"), "图说中国节 = Tushuo Zhongguojie");  // the romanised form
+  EXPECT_EQ(title_of("作者:蔡志忠"), title_of("老子說"));                        // author in Chinese, title folded
+  EXPECT_FALSE(find("author:\"Cai, Zhizhong\"").records.empty());
+  // French records from MARC-8: accented and unaccented spellings meet.
+  const auto accented = find("société").results.total;
+  EXPECT_GT(accented, 0);
+  EXPECT_EQ(find("societe").results.total, accented);
 }
 
 SHELFMARK_ON_BOTH_BACKENDS(CatalogueSearchTest);

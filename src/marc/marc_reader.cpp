@@ -386,6 +386,12 @@ Decoded record_from_xml(const xmlNode* node) {
         out.error = "controlfield with a bad tag '" + field.tag + "'";
         return out;
       }
+      // Found by fuzzing: a control field under a data field's tag (or the reverse) cannot be written as
+      // ISO2709, which decides by the tag alone.
+      if (!is_control_tag(field.tag)) {
+        out.error = "controlfield with tag '" + field.tag + "': control fields are 001 to 009";
+        return out;
+      }
       field.value = nfc(without_controls(content(child)));
       record.fields.push_back(std::move(field));
     } else if (name == "datafield") {
@@ -393,6 +399,10 @@ Decoded record_from_xml(const xmlNode* node) {
       field.tag = attribute(child, "tag");
       if (!is_tag(field.tag)) {
         out.error = "datafield with a bad tag '" + field.tag + "'";
+        return out;
+      }
+      if (is_control_tag(field.tag)) {
+        out.error = "datafield with tag '" + field.tag + "': 001 to 009 are control fields";
         return out;
       }
       const auto ind1 = attribute(child, "ind1"), ind2 = attribute(child, "ind2");

@@ -1054,6 +1054,10 @@ Outcome<domain::ReaderLimits> save_reader_limits(const Context& context, const A
   return limits;
 }
 
+domain::ReaderSnapshot reader_standing(Repositories& repos, const ReaderRecord& reader, Date today) {
+  return snapshot_of(reader, repos, today);
+}
+
 std::vector<ReservationView> reservation_views(Repositories& repos, long long reader_id) {
   std::vector<ReservationView> views;
   for (const auto& r : repos.circulation.active_reservations_of_reader(reader_id)) {

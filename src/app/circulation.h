@@ -191,6 +191,9 @@ struct CounterView {
   std::vector<ReservationView> reservations;
   domain::Money charges_outstanding;
 };
+// The reader's standing for the rules (loan counts, overdue, charges), read inside a transaction.
+domain::ReaderSnapshot reader_standing(Repositories& repos, const ReaderRecord& reader, Date today);
+
 // The reader's active reservations, oldest first, with their places in the queues (inside a transaction).
 std::vector<ReservationView> reservation_views(Repositories& repos, long long reader_id);
 // Nullopt for an unknown card.

@@ -109,6 +109,24 @@ class SessionRepository {
   virtual void remove_idle(Instant last_seen_before) = 0;
 };
 
+struct ReaderSession {
+  std::string id_digest;
+  long long reader_id = 0;
+  std::string csrf_token;
+  Instant created_at;
+  Instant last_seen_at;
+};
+
+class ReaderSessionRepository {
+ public:
+  virtual ~ReaderSessionRepository() = default;
+  virtual void insert(const ReaderSession& session) = 0;
+  virtual std::optional<ReaderSession> by_digest(const std::string& id_digest) = 0;
+  virtual void touch(const std::string& id_digest, Instant at) = 0;
+  virtual void remove(const std::string& id_digest) = 0;
+  virtual void remove_idle(Instant last_seen_before) = 0;
+};
+
 class AuthFailureRepository {
  public:
   virtual ~AuthFailureRepository() = default;
@@ -395,6 +413,7 @@ struct Repositories {
   JobRepository& jobs;
   SipRepository& sip;
   CatalogueRepository& catalogue;
+  ReaderSessionRepository& reader_sessions;
 };
 
 // Runs work in one transaction: commits when it returns, rolls back when it throws. Busy and serialization

@@ -436,6 +436,38 @@ class SqlAuthFailures final : public app::AuthFailureRepository {
   Connection& c_;
 };
 
+class SqlReaderSessions final : public app::ReaderSessionRepository {
+ public:
+  explicit SqlReaderSessions(Connection& connection) : c_(connection) {}
+  void insert(const app::ReaderSession& session) override {
+    c_.execute(
+        "INSERT INTO reader_sessions (id_digest, reader_id, csrf_token, created_at, last_seen_at) VALUES (?, ?, ?, ?, "
+        "?)",
+        {session.id_digest, session.reader_id, session.csrf_token, unix_of(session.created_at),
+         unix_of(session.last_seen_at)});
+  }
+  std::optional<app::ReaderSession> by_digest(const std::string& id_digest) override {
+    auto rows = c_.query(
+        "SELECT id_digest, reader_id, csrf_token, created_at, last_seen_at FROM reader_sessions WHERE id_digest = ?",
+        {id_digest});
+    if (rows.empty()) return std::nullopt;
+    return app::ReaderSession{rows[0].text(0), rows[0].integer(1), rows[0].text(2),
+                              instant_from_unix(rows[0].integer(3)), instant_from_unix(rows[0].integer(4))};
+  }
+  void touch(const std::string& id_digest, Instant at) override {
+    c_.execute("UPDATE reader_sessions SET last_seen_at = ? WHERE id_digest = ?", {unix_of(at), id_digest});
+  }
+  void remove(const std::string& id_digest) override {
+    c_.execute("DELETE FROM reader_sessions WHERE id_digest = ?", {id_digest});
+  }
+  void remove_idle(Instant last_seen_before) override {
+    c_.execute("DELETE FROM reader_sessions WHERE last_seen_at < ?", {unix_of(last_seen_before)});
+  }
+
+ private:
+  Connection& c_;
+};
+
 class SqlJobs final : public app::JobRepository {
  public:
   explicit SqlJobs(Connection& connection) : c_(connection) {}
@@ -502,8 +534,9 @@ void SqlStore::transact(Mode mode, const std::function<void(app::Repositories&)>
       SqlJobs jobs(*connection);
       auto sip = sip_repository(*connection);
       auto catalogue = catalogue_repository(*connection);
-      app::Repositories repos{libraries, notices,      staff, sessions, failures,
-                              audit,     *circulation, jobs,  *sip,     *catalogue};
+      SqlReaderSessions reader_sessions(*connection);
+      app::Repositories repos{libraries,    notices, staff, sessions,   failures,       audit,
+                              *circulation, jobs,    *sip,  *catalogue, reader_sessions};
       work(repos);
       connection->commit();
       return;

@@ -182,6 +182,7 @@ struct Site::Impl {
     Language lang;
     const Request& request;
     std::optional<app::ActiveSession> session;
+    std::optional<app::ActiveReader> reader;  // a reader signed in to My Account
     std::string route;
     std::string switch_path;  // the same page in the other language (defaults to the request path)
     std::string nav;          // "home", "libraries", "notices", "staff"
@@ -194,6 +195,9 @@ struct Site::Impl {
     return translator.format(lang, msgid, values);
   }
 
+  std::string reader_cookie_name(const Request& request) const {
+    return request.tls ? "__Host-sm_reader" : "sm_reader";
+  }
   std::string session_cookie_name(const Request& request) const {
     return request.tls ? "__Host-sm_session" : "sm_session";
   }
@@ -232,6 +236,15 @@ struct Site::Impl {
     }
     layout.set("has_banners", !banner_list.is_empty_list());
     layout.set("banners", banner_list);
+    if (page.reader && !page.session) {
+      data reader;
+      reader.set("reader_name", page.reader->reader.name);
+      reader.set("csrf", page.reader->csrf_token);
+      layout.set("reader", reader);
+      content.set("csrf", page.reader->csrf_token);
+    } else if (!page.session) {
+      layout.set("signed_out", true);
+    }
     if (page.session) {
       data staff;
       staff.set("staff_name", page.session->user.display_name);
@@ -247,7 +260,7 @@ struct Site::Impl {
     response.set_header("Content-Type", "text/html; charset=utf-8");
     response.set_header("Content-Language", html_lang(lang));
     // Pages for staff carry personal and unpublished data: never stored by a browser or proxy.
-    response.set_header("Cache-Control", page.session ? "no-store" : "no-cache");
+    response.set_header("Cache-Control", page.session || page.reader ? "no-store" : "no-cache");
     for (const auto& [name_, value] : page.cookies) response.headers.emplace_back("Set-Cookie", name_ + "=" + value);
     if (page.request.cookie(kLanguageCookie) != lang_code(lang))
       response.headers.emplace_back("Set-Cookie", std::string(kLanguageCookie) + "=" + lang_code(lang) +
@@ -1807,7 +1820,7 @@ struct Site::Impl {
     return std::string();
   }
 
-  Response record_page(Page& p, const std::string& id_text) {
+  Response record_page(Page& p, const std::string& id_text, data content = data()) {
     p.route = "/{lang}/records/{id}";
     p.nav = "search";
     const auto lang = p.lang;
@@ -1817,7 +1830,6 @@ struct Site::Impl {
     if (!view) return error_page(p, 404);
     const auto snapshot = network_snapshot();
     const auto& f = view->record.fields;
-    data content;
     const bool romanised = !f.title.text.empty();
     const auto title = romanised ? f.title.text : f.title.vernacular;
     content.set("title", title);
@@ -1900,6 +1912,14 @@ struct Site::Impl {
                 : on_shelf == 1 ? t(lang, "1 copy is on the shelf.")
                                 : tf(lang, "{count} copies are on the shelf.", {{"count", format_count(on_shelf)}}));
     content.set("reservable", view->reservable);
+    if (p.reader) {
+      content.set("signed_in", true);
+      content.set("pickup_options", library_options(lang, *snapshot, nullptr));
+      bool ebook = false;
+      for (const auto& holding : view->holdings)
+        if (holding.type == domain::ItemType::kEBook) ebook = true;
+      content.set("ebook", ebook);
+    }
     // "as", not "format": the search form already uses "format" for the kind of material.
     content.set("export_base", "/" + lang_code(lang) + "/records/" + std::to_string(id) + "/export?as=");
     return page(p, "record", title, content);
@@ -2143,6 +2163,248 @@ struct Site::Impl {
     });
     auto response = marc_download(std::move(records), format, "search-results");
     response.route = "/{lang}/search/export";
+    return response;
+  }
+
+  // ----- My Account (readers) -----
+
+  Response reader_login_form(Page& p, const std::string& card, const std::optional<domain::Failure>& failure,
+                             int status = 200) {
+    p.route = "/{lang}/login";
+    p.nav = "account";
+    auto csrf = p.request.cookie(kCsrfCookie);
+    if (csrf.size() < 20) {
+      csrf = context.tokens.random_token();
+      p.cookies.emplace_back(kCsrfCookie, csrf + cookie_attributes(p.request));
+    }
+    data content;
+    content.set("csrf", csrf);
+    content.set("card", card);
+    if (failure) add_failure(p.lang, content, *failure);
+    p.switch_path = "/" + lang_code(p.lang) + "/login";
+    auto response = page(p, "reader_login", t(p.lang, "Sign in to My Account"), content, status);
+    response.set_header("Cache-Control", "no-store");
+    return response;
+  }
+
+  Response reader_login(Page& p) {
+    if (p.request.method != "POST") {
+      if (p.reader) return redirect("/" + lang_code(p.lang) + "/account");
+      return reader_login_form(p, "", std::nullopt);
+    }
+    const auto cookie = p.request.cookie(kCsrfCookie);
+    if (cookie.size() < 20 || !security::constant_time_equal(cookie, p.request.form_value("csrf"))) {
+      p.route = "/{lang}/login";
+      return error_page(p, 419);
+    }
+    const auto card = std::string(trim(p.request.form_value("card")));
+    auto result = app::reader_log_in(context, card, p.request.form_value("pin"), p.request.remote_address);
+    if (!result) {
+      spdlog::info("auth reader_login outcome={}", domain::error_info(result.error().code).name);
+      const int status = result.error().code == ErrorCode::kTooManyAttempts ? 429 : 422;
+      return reader_login_form(p, card, result.error(), status);
+    }
+    auto response = redirect("/" + lang_code(p.lang) + "/account");
+    response.route = "/{lang}/login";
+    response.headers.emplace_back(
+        "Set-Cookie", reader_cookie_name(p.request) + "=" + result->session_token + cookie_attributes(p.request));
+    return response;
+  }
+
+  Response reader_logout(Page& p) {
+    app::reader_log_out(context, p.request.cookie(reader_cookie_name(p.request)));
+    auto response = redirect("/" + lang_code(p.lang) + "/");
+    response.route = "/{lang}/logout";
+    response.headers.emplace_back("Set-Cookie",
+                                  reader_cookie_name(p.request) + "=" + cookie_attributes(p.request) + "; Max-Age=0");
+    return response;
+  }
+
+  Response account(Page& p, data content = data()) {
+    p.route = "/{lang}/account";
+    p.nav = "account";
+    const auto lang = p.lang;
+    auto view = app::account_view(context, network, p.reader->reader.id);
+    if (!view) return error_page(p, 404);
+    const auto snapshot = network_snapshot();
+    const auto& reader = view->reader;
+    content.set("reader_name", reader.name);
+    content.set("card", reader.card_number);
+    content.set("status", t(lang, reader_status_label(reader.status)));
+    content.set("status_class", reader.status == domain::ReaderStatus::kActive ? "open" : "closed");
+    content.set("charges", domain::format_money(view->charges_outstanding));
+    content.set("owes", view->charges_outstanding.cents > 0);
+    auto loans = list();
+    auto ebooks = list();
+    for (const auto& loan : view->loans) {
+      data row;
+      row.set("barcode", loan.barcode);
+      row.set("title", loan.title);
+      row.set("due", format_date(translator, lang, loan.due_on));
+      row.set("overdue", loan.overdue);
+      row.set("ebook", loan.ebook);
+      if (loan.overdue)
+        row.set("fine", tf(lang, "fine so far {amount}", {{"amount", domain::format_money(loan.fine_so_far)}}));
+      row.set("renewed", format_count(loan.times_renewed));
+      row.set("renewable", loan.renewal.empty());
+      std::string why;
+      for (const auto& refusal : loan.renewal)
+        why += (why.empty() ? "" : " ") +
+               translator.error_message(lang, domain::FieldError{"", refusal.code, refusal.params});
+      row.set("renewal_text", loan.renewal.empty() ? t(lang, "Yes") : why);
+      loans.push_back(row);
+      if (loan.ebook) {
+        data ebook;
+        ebook.set("barcode", loan.barcode);
+        ebook.set("title", loan.title);
+        ebooks.push_back(ebook);
+      }
+    }
+    content.set("loans", loans);
+    content.set("has_loans", !view->loans.empty());
+    content.set("loan_count", format_count(static_cast<long long>(view->loans.size())));
+    content.set("ebooks", ebooks);
+    content.set("has_ebooks", !ebooks.is_empty_list());
+    auto reservations = list();
+    for (const auto& reservation : view->reservations) {
+      data row;
+      row.set("id", std::to_string(reservation.id));
+      row.set("reference", reservation.reference);
+      row.set("title", reservation.title);
+      const auto* pickup = snapshot->find(reservation.pickup_library_id);
+      row.set("pickup", pickup ? pickup->name.in(lang) : std::string());
+      row.set("state", reservation_state_text(lang, reservation));
+      row.set("ready", reservation.status == domain::ReservationStatus::kReady);
+      row.set("expires", format_date(translator, lang, reservation.expires_on, false));
+      reservations.push_back(row);
+    }
+    content.set("reservations", reservations);
+    content.set("has_reservations", !view->reservations.empty());
+    content.set("reservation_count", format_count(static_cast<long long>(view->reservations.size())));
+    p.switch_path = "/" + lang_code(lang) + "/account";
+    return page(p, "account", t(lang, "My Account"), content);
+  }
+
+  void set_refusals(Language lang, data& content, const domain::Failure& failure, std::string_view heading) const {
+    auto refusals = list();
+    for (const auto& text : refusal_texts(lang, failure)) refusals.push_back(text);
+    content.set("has_refusals", true);
+    content.set("refusal_heading", t(lang, heading));
+    content.set("refusals", refusals);
+  }
+
+  Response account_post(Page& p, const std::string& action) {
+    const auto lang = p.lang;
+    const auto& card = p.reader->reader.card_number;
+    data content;
+    Response response;
+    if (action == "renew") {
+      std::vector<std::string> barcodes = p.request.form_values("barcode");
+      const bool all = p.request.form_value("all") == "1";
+      auto items = list();
+      if (all) {
+        if (auto renewed = app::renew_all(context, network, card, app::Channel::kWeb))
+          for (const auto& item : renewed.value()) {
+            data row;
+            row.set("title", item.title);
+            row.set("result", item.outcome ? tf(lang, "renewed until {due}, reference {reference}",
+                                                {{"due", format_date(translator, lang, item.outcome->due_on)},
+                                                 {"reference", item.outcome->reference}})
+                                           : refusal_texts(lang, item.outcome.error()).front());
+            items.push_back(row);
+          }
+      } else {
+        for (const auto& barcode : barcodes) {
+          auto renewed = app::renew(context, network, {card, barcode, app::Channel::kWeb, "", std::nullopt});
+          data row;
+          row.set("title", renewed ? renewed->title : barcode);
+          row.set("result", renewed ? tf(lang, "renewed until {due}, reference {reference}",
+                                         {{"due", format_date(translator, lang, renewed->due_on)},
+                                          {"reference", renewed->reference}})
+                                    : refusal_texts(lang, renewed.error()).front());
+          items.push_back(row);
+        }
+        if (barcodes.empty()) content.set("outcome_ok", t(lang, "Select the items to renew, or choose Renew all."));
+      }
+      content.set("renewals", items);
+      content.set("has_renewals", !items.is_empty_list());
+      response = account(p, content);
+    } else if (action == "cancel-reservation") {
+      auto cancelled = app::cancel_reservation(context, network, card, parse_id(p.request.form_value("reservation")));
+      if (cancelled)
+        content.set("outcome_ok", t(lang, "The reservation has been cancelled."));
+      else
+        set_refusals(lang, content, cancelled.error(), N_("Not cancelled"));
+      response = account(p, content);
+      if (!cancelled) response.status = 422;
+    } else if (action == "return-ebook") {
+      auto returned = app::return_ebook(context, network, card, p.request.form_value("barcode"));
+      if (returned)
+        content.set("outcome_ok", tf(lang, "Returned: {title}.", {{"title", returned->title}}));
+      else
+        set_refusals(lang, content, returned.error(), N_("Not returned"));
+      response = account(p, content);
+      if (!returned) response.status = 422;
+    } else {
+      return error_page(p, 404);
+    }
+    response.route = "/{lang}/account/" + action;
+    return response;
+  }
+
+  // Reserving (or, for an e-book, borrowing) from a record page.
+  Response record_post(Page& p, long long record_id, const std::string& action) {
+    const auto lang = p.lang;
+    auto view = app::record_view(context, network, record_id);
+    if (!view) return error_page(p, 404);
+    const auto& card = p.reader->reader.card_number;
+    data content;
+    if (action == "borrow") {
+      std::optional<domain::Outcome<app::CheckOutResult>> borrowed;
+      for (const auto& holding : view->holdings)
+        if (holding.type == domain::ItemType::kEBook && holding.status == domain::ItemStatus::kAvailable) {
+          borrowed = app::check_out(context, network, {card, holding.barcode, 0, app::Channel::kWeb, "", std::nullopt});
+          break;
+        }
+      if (!borrowed) {
+        for (const auto& holding : view->holdings)
+          if (holding.type == domain::ItemType::kEBook && holding.status == domain::ItemStatus::kOnHoldShelf) {
+            // Perhaps set aside for this reader: check_out decides.
+            borrowed =
+                app::check_out(context, network, {card, holding.barcode, 0, app::Channel::kWeb, "", std::nullopt});
+            if (*borrowed) break;
+          }
+      }
+      if (borrowed && *borrowed)
+        content.set("outcome_ok",
+                    tf(lang, "Borrowed: {title}. It is yours to read until {due}.",
+                       {{"title", (*borrowed)->title}, {"due", format_date(translator, lang, (*borrowed)->due_on)}}));
+      else if (borrowed)
+        set_refusals(lang, content, borrowed->error(), N_("Not borrowed"));
+      else
+        set_refusals(lang, content, domain::failure(ErrorCode::kItemNotAvailable), N_("Not borrowed"));
+    } else if (action == "reserve") {
+      std::string barcode;
+      for (const auto& holding : view->holdings)
+        if (holding.reservable) {
+          barcode = holding.barcode;
+          break;
+        }
+      if (barcode.empty() && !view->holdings.empty()) barcode = view->holdings.front().barcode;
+      auto reserved =
+          app::place_reservation(context, network, {card, barcode, false, p.request.form_value("pickup"), ""});
+      if (reserved)
+        content.set("outcome_ok",
+                    tf(lang, "Reserved. Reference {reference}; number {position} in the queue.",
+                       {{"reference", reserved->reference}, {"position", format_count(reserved->position)}}));
+      else
+        set_refusals(lang, content, reserved.error(), N_("Not reserved"));
+    } else {
+      return error_page(p, 404);
+    }
+    auto response = record_page(p, std::to_string(record_id), content);
+    response.route = "/{lang}/records/{id}/" + action;
+    if (!content.get("outcome_ok")) response.status = 422;
     return response;
   }
 
@@ -2632,7 +2894,14 @@ struct Site::Impl {
     }
     auto parts = split(std::string_view(request.path).substr(1), '/');
     const auto lang = domain::parse_language_code(parts[0]);
-    Page p{lang.value_or(negotiate_language(request.accept_language)), request, std::nullopt, "unmatched", "", "", {}};
+    Page p{lang.value_or(negotiate_language(request.accept_language)),
+           request,
+           std::nullopt,
+           std::nullopt,
+           "unmatched",
+           "",
+           "",
+           {}};
     if (!lang) {
       p.switch_path = "/" + lang_code(p.lang) + "/";
       return error_page(p, 404);
@@ -2646,6 +2915,32 @@ struct Site::Impl {
     if (parts[0] == "staff") {
       p.session = app::resume_session(context, config.session_policy, request.cookie(session_cookie_name(request)));
       return staff(p, std::vector<std::string_view>(parts.begin() + 1, parts.end()));
+    }
+    if (request.cookies.count(reader_cookie_name(request)))
+      p.reader = app::resume_reader_session(context, config.reader_policy, request.cookie(reader_cookie_name(request)));
+    if (parts[0] == "login" && parts.size() == 1) return reader_login(p);
+    const bool post = request.method == "POST";
+    const bool for_readers =
+        parts[0] == "account" || parts[0] == "logout" || (parts[0] == "records" && parts.size() == 3 && post);
+    if (for_readers) {
+      if (!p.reader) {
+        if (post) return error_page(p, 419);  // signed out meanwhile: the form has expired
+        auto response = redirect("/" + lang_code(p.lang) + "/login");
+        response.route = "/{lang}/account/*";
+        return response;
+      }
+      if (post && !security::constant_time_equal(request.form_value("csrf"), p.reader->csrf_token)) {
+        p.route = "/{lang}/account/*";
+        return error_page(p, 419);
+      }
+      if (parts[0] == "logout" && parts.size() == 1) return post ? reader_logout(p) : error_page(p, 405);
+      if (parts[0] == "account" && parts.size() == 1 && !post) return account(p);
+      if (parts[0] == "account" && parts.size() == 2 && post) return account_post(p, std::string(parts[1]));
+      if (parts[0] == "records" && parts.size() == 3 && post) {
+        const auto id = parse_id(std::string(parts[1]));
+        return id <= 0 ? error_page(p, 404) : record_post(p, id, std::string(parts[2]));
+      }
+      return error_page(p, 404);
     }
     if (request.method != "GET" && request.method != "HEAD") return error_page(p, 405);
     if (parts.size() == 1 && parts[0].empty()) return home(p);
@@ -2692,7 +2987,7 @@ Response Site::handle(Request request) noexcept {
     try {
       const auto lang = domain::parse_language_code(request.path.size() >= 3 ? request.path.substr(1, 2) : "")
                             .value_or(Language::kEnglish);
-      Impl::Page p{lang, request, std::nullopt, "error", "/" + lang_code(lang) + "/", "", {}};
+      Impl::Page p{lang, request, std::nullopt, std::nullopt, "error", "/" + lang_code(lang) + "/", "", {}};
       response = impl_->error_page(p, 500);
     } catch (...) {
       response = Response{};
@@ -2714,7 +3009,7 @@ Response Site::refuse(const Request& request, int status) noexcept {
   try {
     const auto lang = domain::parse_language_code(request.path.size() >= 3 ? request.path.substr(1, 2) : "")
                           .value_or(negotiate_language(request.accept_language));
-    Impl::Page p{lang, request, std::nullopt, "refused", "/" + lang_code(lang) + "/", "", {}};
+    Impl::Page p{lang, request, std::nullopt, std::nullopt, "refused", "/" + lang_code(lang) + "/", "", {}};
     response = impl_->error_page(p, status == 413 || status == 415 ? status : 400);
   } catch (...) {
     response.body = "Bad request / 請求無效\n";

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "app/ports.h"
+#include "app/reader_account.h"
 #include "app/search_port.h"
 #include "app/staff_auth.h"
 #include "web/http.h"
@@ -20,6 +21,7 @@ struct SiteConfig {
   // Behind a reverse proxy on this machine: take the client address and https from X-Forwarded-* headers.
   bool trust_proxy = false;
   app::SessionPolicy session_policy;
+  app::ReaderSessionPolicy reader_policy;
   // The catalogue index (this node's copy); search pages say search is unavailable without one.
   app::SearchIndex* search = nullptr;
 };

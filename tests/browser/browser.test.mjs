@@ -111,6 +111,28 @@ test('readers search the catalogue from any page and open a record, accessibly, 
   await context.close();
 });
 
+test('My Account pages pass the accessibility check in both languages', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  for (const lang of ['en', 'tc']) {
+    await visit(page, `/${lang}/login`);
+    await page.locator('#card').fill('2100000005');
+    await page.locator('#pin').fill('1234');
+    await page.locator('#pin').press('Enter');
+    await page.waitForLoadState('load');
+    assert.equal(await page.locator('.error-summary').count(), 1);
+    await checkAccessibility(page, `${lang} refused sign-in`);
+    await page.locator('#pin').fill('0005');
+    await page.locator('#pin').press('Enter');
+    await page.waitForURL(`**/${lang}/account`);
+    await checkAccessibility(page, `${lang} account`);
+    await visit(page, `/${lang}/records/1`);
+    await page.locator('form[action$="/logout"] button').click();
+    await page.waitForURL(`**/${lang}/`);
+  }
+  await context.close();
+});
+
 test('every staff page passes the accessibility check, including refused forms', async () => {
   const context = await browser.newContext();
   const page = await context.newPage();

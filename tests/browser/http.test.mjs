@@ -436,6 +436,67 @@ test('catalogue search: both scripts, fields, facets, absurd input, record pages
   assert.equal((await fetch(`${server.url}/en/staff/records/${first.id}`, { redirect: 'manual' })).status, 303);
 });
 
+test('readers sign in with card and PIN, renew, reserve, cancel, and borrow and return an e-book', async () => {
+  const reader = new Client(server.url);
+  let page = await reader.request('/en/login');
+  assert.equal(page.status, 200);
+  let csrf = reader.csrfFrom(page.text_);
+  let response = await reader.request('/en/login', { method: 'POST', form: { csrf, card: '2100000004', pin: '9999' } });
+  assert.equal(response.status, 422);
+  const wrongPin = /<div class="error-summary"[\s\S]*?<\/div>/.exec(response.text_)[0];
+  response = await reader.request('/en/login', { method: 'POST', form: { csrf, card: '2199999999', pin: '0004' } });
+  assert.equal(response.status, 422);
+  assert.equal(/<div class="error-summary"[\s\S]*?<\/div>/.exec(response.text_)[0], wrongPin, 'an unknown card is told the same');
+  assert.equal((await reader.request('/en/account')).status, 303, 'signed out: to the sign-in page');
+  response = await reader.request('/en/login', { method: 'POST', form: { csrf, card: '2100000004', pin: '0004' } });
+  assert.equal(response.status, 303);
+  assert.equal(response.headers.get('location'), '/en/account');
+  page = await reader.request('/en/account');
+  assert.equal(page.status, 200);
+  assert.match(page.text_, /My Account/);
+  assert.match(page.text_, /You have nothing on loan/);
+  csrf = reader.csrfFrom(page.text_);
+  assert.equal((await reader.request('/en/account/renew', { method: 'POST', form: { csrf: 'forged', all: '1' } })).status, 403);
+
+  // Reserve a title from its record page, see it in the account, cancel it.
+  const books = await (await fetch(`${server.url}/api/v1/search?q=&format=book&limit=1`)).json();
+  const bookId = books.records[0].id;
+  page = await reader.request(`/en/records/${bookId}`);
+  assert.match(page.text_, /name="pickup"/);
+  response = await reader.request(`/en/records/${bookId}/reserve`, { method: 'POST', form: { csrf, pickup: 'CL' } });
+  assert.equal(response.status, 200, response.text_.slice(0, 300));
+  assert.match(response.text_, /Reserved\. Reference (H\d+)/);
+  const reference = /Reserved\. Reference (H\d+)/.exec(response.text_)[1];
+  page = await reader.request('/en/account');
+  assert.match(page.text_, new RegExp(`<td>${reference}</td>`));
+  const reservation = new RegExp(`name="reservation" value="(\\d+)"><button type="submit" class="button-small">Cancel<span class="visually-hidden">: ${reference}`).exec(page.text_)[1];
+  response = await reader.request('/en/account/cancel-reservation', { method: 'POST', form: { csrf, reservation } });
+  assert.match(response.text_, /The reservation has been cancelled/);
+
+  // Borrow an e-book online, renew it, return it early.
+  const ebooks = await (await fetch(`${server.url}/api/v1/search?q=&format=e_book&limit=20`)).json();
+  const ebook = ebooks.records.find((record) => record.available > 0);
+  response = await reader.request(`/en/records/${ebook.id}/borrow`, { method: 'POST', form: { csrf } });
+  assert.equal(response.status, 200, response.text_.slice(0, 300));
+  assert.match(response.text_, /Borrowed: .* It is yours to read until/);
+  page = await reader.request('/en/account');
+  assert.match(page.text_, /Checked out \(1\)/);
+  assert.match(page.text_, /<span class="tag">E-book<\/span>/);
+  const barcode = /name="barcode" value="([^"]+)"/.exec(page.text_)[1];
+  response = await reader.request('/en/account/renew', { method: 'POST', form: { csrf, barcode } });
+  assert.match(response.text_, /renewed until .*, reference R\d+/);
+  response = await reader.request('/en/account/return-ebook', { method: 'POST', form: { csrf, barcode } });
+  assert.match(response.text_, /Returned: /);
+  assert.match(response.text_, /You have nothing on loan/);
+  // A book on a shelf is not lent online.
+  response = await reader.request(`/en/records/${bookId}/borrow`, { method: 'POST', form: { csrf } });
+  assert.equal(response.status, 422);
+
+  response = await reader.request('/en/logout', { method: 'POST', form: { csrf } });
+  assert.equal(response.status, 303);
+  assert.equal((await reader.request('/en/account')).status, 303);
+});
+
 test('five failed logins lock the account for a while', async () => {
   const client = new Client(server.url);
   await client.request('/en/');

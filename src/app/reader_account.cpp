@@ -1,0 +1,104 @@
+#include "app/reader_account.h"
+
+#include "app/self_service.h"
+#include "domain/fines.h"
+
+namespace shelfmark::app {
+namespace {
+
+using domain::ErrorCode;
+using domain::failure;
+using domain::Outcome;
+
+}  // namespace
+
+Outcome<ReaderLogin> reader_log_in(const Context& context, const std::string& card_number, const std::string& pin,
+                                   const std::string& address) {
+  auto checked = check_reader_pin(context, card_number, pin, address);
+  if (!checked) {
+    // An unknown card answers like a wrong PIN: the sign-in page must not tell which cards exist.
+    if (checked.error().code == ErrorCode::kNotFound) return failure(ErrorCode::kInvalidCredentials);
+    return checked.error();
+  }
+  const auto now = context.clock.now();
+  ReaderLogin login{context.tokens.random_token(), context.tokens.random_token(), checked.value()};
+  context.store.transact(Store::Mode::kWrite, [&](Repositories& repos) {
+    repos.reader_sessions.insert(
+        {context.tokens.digest(login.session_token), login.reader.id, login.csrf_token, now, now});
+  });
+  return login;
+}
+
+std::optional<ActiveReader> resume_reader_session(const Context& context, const ReaderSessionPolicy& policy,
+                                                  const std::string& session_token) {
+  if (session_token.size() < 20) return std::nullopt;
+  const auto digest = context.tokens.digest(session_token);
+  const auto now = context.clock.now();
+  std::optional<ReaderSession> session;
+  std::optional<ReaderRecord> reader;
+  context.store.transact(Store::Mode::kRead, [&](Repositories& repos) {
+    session = repos.reader_sessions.by_digest(digest);
+    if (session) reader = repos.circulation.reader_by_id(session->reader_id);
+  });
+  if (!session || !reader) return std::nullopt;
+  const bool expired =
+      now - session->last_seen_at > policy.idle_timeout || now - session->created_at > policy.absolute_lifetime;
+  if (expired) {
+    context.store.transact(Store::Mode::kWrite, [&](Repositories& repos) { repos.reader_sessions.remove(digest); });
+    return std::nullopt;
+  }
+  if (now - session->last_seen_at > policy.touch_interval)
+    context.store.transact(Store::Mode::kWrite, [&](Repositories& repos) {
+      repos.reader_sessions.touch(digest, now);
+      repos.reader_sessions.remove_idle(now - policy.idle_timeout);
+    });
+  return ActiveReader{*reader, session->csrf_token};
+}
+
+void reader_log_out(const Context& context, const std::string& session_token) {
+  if (session_token.empty()) return;
+  const auto digest = context.tokens.digest(session_token);
+  context.store.transact(Store::Mode::kWrite, [&](Repositories& repos) { repos.reader_sessions.remove(digest); });
+}
+
+std::optional<AccountView> account_view(const Context& context, NetworkCache& network, long long reader_id) {
+  const auto now = context.clock.now();
+  const auto today = context.zone.to_local(now).date;
+  std::optional<AccountView> view;
+  context.store.transact(Store::Mode::kRead, [&](Repositories& repos) {
+    view.reset();
+    auto reader = repos.circulation.reader_by_id(reader_id);
+    if (!reader) return;
+    const auto snapshot = network.get(repos);
+    const auto& policies = snapshot->policies;
+    const auto standing = reader_standing(repos, *reader, today);
+    const auto suspensions = repos.circulation.fine_suspensions();
+    view = AccountView{*reader, {}, reservation_views(repos, reader->id), standing.charges_outstanding};
+    for (const auto& loan : repos.circulation.open_loans_of_reader(reader->id)) {
+      auto item = repos.circulation.item_by_id(loan.item_id);
+      if (!item) continue;
+      AccountLoan line;
+      line.barcode = loan.barcode;
+      line.title = loan.title;
+      line.due_on = loan.due_on;
+      line.times_renewed = loan.times_renewed;
+      line.overdue = loan.due_on < today;
+      line.ebook = item->facts.type == domain::ItemType::kEBook;
+      const auto policy = domain::resolve_policy(policies, reader->category, item->facts, loan.library_id);
+      if (line.overdue) {
+        const auto* lent_at = snapshot->find(loan.library_id);
+        const domain::LoanForFine facts{context.zone.to_local(loan.checked_out_at).date, loan.due_on, loan.library_id,
+                                        lent_at ? lent_at->kind : domain::LibraryKind::kDistrict, policy.fine_per_day};
+        line.fine_so_far = domain::overdue_fine(facts, today, suspensions).amount;
+      }
+      // What renew() would decide now, without renewing.
+      line.renewal = domain::renew_decision(standing, {loan.times_renewed, loan.due_on}, policy, policies.limits,
+                                            repos.circulation.reserved_by_another(item->title_key, reader->id), today)
+                         .refusals;
+      view->loans.push_back(std::move(line));
+    }
+  });
+  return view;
+}
+
+}  // namespace shelfmark::app

@@ -1,0 +1,61 @@
+// A reader's own account on the web (My Account): signing in with the library card and PIN, the session,
+// and what the account pages show (loans with whether each can be renewed and why not, reservations, charges).
+// Renewing, reserving, cancelling and borrowing e-books are the circulation use cases (circulation.h), called
+// with the signed-in reader's card.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "app/circulation.h"
+#include "app/ports.h"
+
+namespace shelfmark::app {
+
+struct ReaderSessionPolicy {
+  // Readers often use shared and public computers: a short idle time.
+  std::chrono::seconds idle_timeout{std::chrono::minutes(15)};
+  std::chrono::seconds absolute_lifetime{std::chrono::hours(4)};
+  std::chrono::seconds touch_interval{std::chrono::seconds(60)};
+};
+
+struct ReaderLogin {
+  std::string session_token;  // for the cookie; only its digest is stored
+  std::string csrf_token;
+  ReaderRecord reader;
+};
+// Card number and PIN (the one used at self-service machines), throttled with the SIP2 PIN checks. An
+// unknown card and a wrong PIN get the same answer (invalid_credentials), so cards cannot be probed.
+domain::Outcome<ReaderLogin> reader_log_in(const Context& context, const std::string& card_number,
+                                           const std::string& pin, const std::string& address);
+
+struct ActiveReader {
+  ReaderRecord reader;
+  std::string csrf_token;
+};
+std::optional<ActiveReader> resume_reader_session(const Context& context, const ReaderSessionPolicy& policy,
+                                                  const std::string& session_token);
+void reader_log_out(const Context& context, const std::string& session_token);
+
+struct AccountLoan {
+  std::string barcode;
+  std::string title;
+  Date due_on;
+  int times_renewed = 0;
+  bool overdue = false;
+  bool ebook = false;
+  domain::Money fine_so_far;             // if returned today
+  std::vector<domain::Refusal> renewal;  // empty: it can be renewed now
+};
+
+struct AccountView {
+  ReaderRecord reader;
+  std::vector<AccountLoan> loans;
+  std::vector<ReservationView> reservations;
+  domain::Money charges_outstanding;
+};
+std::optional<AccountView> account_view(const Context& context, NetworkCache& network, long long reader_id);
+
+}  // namespace shelfmark::app

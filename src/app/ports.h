@@ -191,6 +191,7 @@ struct LoanRecord {
   Instant checked_out_at;
   Date due_on;
   int times_renewed = 0;
+  std::optional<Instant> returned_at;  // set once returned
   // Facts about the item, for quotas and display.
   domain::ItemType item_type = domain::ItemType::kBook;
   std::string barcode;
@@ -244,6 +245,10 @@ class CirculationRepository {
   virtual void set_item_location(long long item_id, domain::ItemStatus status, std::optional<long long> current_library,
                                  std::optional<long long> transit_to) = 0;
   virtual std::vector<LoanRecord> open_loans_of_reader(long long reader_id) = 0;
+  // Every loan still attributed to the reader, open or returned, newest first (for "my data").
+  virtual std::vector<LoanRecord> loans_of_reader(long long reader_id) = 0;
+  // Every reservation of the reader, active or ended, newest first.
+  virtual std::vector<ReservationRecord> reservations_of_reader(long long reader_id) = 0;
   virtual std::optional<LoanRecord> open_loan_of_item(long long item_id) = 0;
   // Throws StoreError(kUniqueViolation) when the item already has an open loan.
   virtual long long insert_loan(const LoanRecord& loan) = 0;

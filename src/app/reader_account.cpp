@@ -101,4 +101,35 @@ std::optional<AccountView> account_view(const Context& context, NetworkCache& ne
   return view;
 }
 
+std::optional<ReaderData> reader_data(const Context& context, long long reader_id) {
+  std::optional<ReaderData> data;
+  context.store.transact(Store::Mode::kRead, [&](Repositories& repos) {
+    data.reset();
+    auto reader = repos.circulation.reader_by_id(reader_id);
+    if (!reader) return;
+    data = ReaderData{*reader, repos.circulation.loans_of_reader(reader_id),
+                      repos.circulation.reservations_of_reader(reader_id),
+                      repos.circulation.charges_of_reader(reader_id), repos.sip.reader_pin_hash(reader_id).has_value()};
+  });
+  return data;
+}
+
+Outcome<domain::Done> change_reader_pin(const Context& context, const std::string& card_number,
+                                        const std::string& current_pin, const std::string& new_pin,
+                                        const std::string& repeated, const std::string& address) {
+  auto checked = check_reader_pin(context, card_number, current_pin, address);
+  if (!checked) {
+    if (checked.error().code == ErrorCode::kTooManyAttempts) return checked.error();
+    return domain::invalid({{"current_pin", ErrorCode::kInvalidCredentials, {}}});
+  }
+  if (new_pin != repeated) return domain::invalid({{"repeated_pin", ErrorCode::kPinsDiffer, {}}});
+  auto changed = set_reader_pin(context, card_number, new_pin);
+  if (!changed) return domain::invalid({{"new_pin", ErrorCode::kPinInvalid, {}}});
+  const auto now = context.clock.now();
+  context.store.transact(Store::Mode::kWrite, [&](Repositories& repos) {
+    repos.audit.record({now, std::nullopt, "reader.pin_changed", "reader:" + std::to_string(checked->id), "web"});
+  });
+  return domain::Done{};
+}
+
 }  // namespace shelfmark::app

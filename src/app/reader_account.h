@@ -58,4 +58,20 @@ struct AccountView {
 };
 std::optional<AccountView> account_view(const Context& context, NetworkCache& network, long long reader_id);
 
+// Everything the library holds about the reader, for "download my data" (the privacy law's right of access).
+struct ReaderData {
+  ReaderRecord reader;
+  std::vector<LoanRecord> loans;                // open and returned, newest first
+  std::vector<ReservationRecord> reservations;  // active and ended, newest first
+  std::vector<ChargeView> charges;              // oldest first
+  bool has_pin = false;
+};
+std::optional<ReaderData> reader_data(const Context& context, long long reader_id);
+
+// The reader changes their PIN: the current one is asked again (a shared computer left signed in must not
+// let someone else take over the card), and the new one is 4 to 8 digits, typed twice.
+domain::Outcome<domain::Done> change_reader_pin(const Context& context, const std::string& card_number,
+                                                const std::string& current_pin, const std::string& new_pin,
+                                                const std::string& repeated, const std::string& address);
+
 }  // namespace shelfmark::app

@@ -77,6 +77,8 @@ const std::vector<ErrorInfo>& all_errors() {
        "This item is on a library shelf: please borrow it at a library or a self-service terminal."},
       {ErrorCode::kNotOnLoanToReader, "not_on_loan_to_reader", "This item is not on loan to you."},
       {ErrorCode::kCopyAvailableNow, "copy_available_now", "A copy is free now: please borrow it instead."},
+      {ErrorCode::kPinsDiffer, "pins_differ", "The two new PINs are not the same. Please type the new PIN twice."},
+      {ErrorCode::kPinInvalid, "pin_invalid", "A PIN is 4 to 8 digits."},
       {ErrorCode::kNumberOutOfRange, "number_out_of_range", "Please enter a whole number from {min} to {max}."},
       {ErrorCode::kRuleExists, "rule_exists",
        "There is already a rule for exactly these choices. Please change that rule instead."},

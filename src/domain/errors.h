@@ -62,6 +62,8 @@ enum class ErrorCode {
   kBorrowAtLibrary,
   kNotOnLoanToReader,
   kCopyAvailableNow,
+  kPinsDiffer,
+  kPinInvalid,
   // Lending rules (administrators).
   kNumberOutOfRange,
   kRuleExists,

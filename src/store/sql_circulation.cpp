@@ -1,5 +1,7 @@
 #include "store/sql_circulation.h"
 
+#include <algorithm>
+
 #include "core/text.h"
 
 namespace shelfmark::store {
@@ -133,6 +135,18 @@ class SqlCirculation final : public app::CirculationRepository {
 
   std::vector<app::LoanRecord> open_loans_of_reader(long long reader_id) override {
     return loans_where("l.reader_id = ? AND l.returned_at IS NULL", {reader_id});
+  }
+
+  std::vector<app::LoanRecord> loans_of_reader(long long reader_id) override {
+    auto loans = loans_where("l.reader_id = ?", {reader_id});
+    std::reverse(loans.begin(), loans.end());
+    return loans;
+  }
+
+  std::vector<app::ReservationRecord> reservations_of_reader(long long reader_id) override {
+    auto reservations = reservations_where("reader_id = ?", {reader_id});
+    std::reverse(reservations.begin(), reservations.end());
+    return reservations;
   }
 
   std::optional<app::LoanRecord> open_loan_of_item(long long item_id) override {
@@ -511,11 +525,12 @@ class SqlCirculation final : public app::CirculationRepository {
 
   std::vector<app::LoanRecord> loans_where(const std::string& where, const Params& params) {
     std::vector<app::LoanRecord> out;
-    for (const auto& row : c_.query(
-             "SELECT l.id, l.item_id, l.reader_id, l.library_id, l.channel, l.checked_out_at, l.due_on, "
-             "l.times_renewed, i.item_type, i.barcode, i.title FROM loans l JOIN items i ON i.id = l.item_id WHERE " +
-                 where + " ORDER BY l.due_on, l.id",
-             params)) {
+    for (const auto& row :
+         c_.query("SELECT l.id, l.item_id, l.reader_id, l.library_id, l.channel, l.checked_out_at, l.due_on, "
+                  "l.times_renewed, i.item_type, i.barcode, i.title, l.returned_at FROM loans l JOIN items i ON i.id = "
+                  "l.item_id WHERE " +
+                      where + " ORDER BY l.due_on, l.id",
+                  params)) {
       app::LoanRecord loan;
       loan.id = row.integer(0);
       loan.item_id = row.integer(1);
@@ -528,6 +543,7 @@ class SqlCirculation final : public app::CirculationRepository {
       loan.item_type = domain::parse_item_type(row.text(8)).value_or(domain::ItemType::kBook);
       loan.barcode = row.text(9);
       loan.title = row.text(10);
+      if (!row.is_null(11)) loan.returned_at = instant_from_unix(row.integer(11));
       out.push_back(std::move(loan));
     }
     return out;

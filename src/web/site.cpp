@@ -2281,6 +2281,7 @@ struct Site::Impl {
     content.set("reservations", reservations);
     content.set("has_reservations", !view->reservations.empty());
     content.set("reservation_count", format_count(static_cast<long long>(view->reservations.size())));
+    content.set("can_report_lost", reader.status != domain::ReaderStatus::kCardReportedLost);
     p.switch_path = "/" + lang_code(lang) + "/account";
     return page(p, "account", t(lang, "My Account"), content);
   }
@@ -2337,6 +2338,30 @@ struct Site::Impl {
         set_refusals(lang, content, cancelled.error(), N_("Not cancelled"));
       response = account(p, content);
       if (!cancelled) response.status = 422;
+    } else if (action == "pin") {
+      auto changed =
+          app::change_reader_pin(context, card, p.request.form_value("current_pin"), p.request.form_value("new_pin"),
+                                 p.request.form_value("repeated_pin"), p.request.remote_address);
+      if (changed)
+        content.set("outcome_ok", t(lang, "Your PIN has been changed. Use the new one from now on."));
+      else
+        add_failure(lang, content, changed.error());
+      response = account(p, content);
+      if (!changed) response.status = changed.error().code == ErrorCode::kTooManyAttempts ? 429 : 422;
+    } else if (action == "card-lost") {
+      if (p.request.form_value("confirm") != "1") {
+        set_refusals(lang, content, domain::invalid({{"confirm", ErrorCode::kRequired, {}}}), N_("Not blocked"));
+        response = account(p, content);
+        response.status = 422;
+      } else {
+        auto reported = app::report_card_lost(context, card, std::nullopt);
+        if (reported)
+          content.set("outcome_ok", t(lang, "Your card is blocked. Please ask for a new card at any library counter."));
+        else
+          set_refusals(lang, content, reported.error(), N_("Not blocked"));
+        p.reader->reader.status = domain::ReaderStatus::kCardReportedLost;
+        response = account(p, content);
+      }
     } else if (action == "return-ebook") {
       auto returned = app::return_ebook(context, network, card, p.request.form_value("barcode"));
       if (returned)
@@ -2350,6 +2375,116 @@ struct Site::Impl {
     }
     response.route = "/{lang}/account/" + action;
     return response;
+  }
+
+  // A spreadsheet must not run what a reader's data contains: a cell starting with = + - @ (or a tab or
+  // carriage return) is prefixed with an apostrophe, as OWASP advises against CSV injection.
+  static std::string csv_cell(const std::string& text) {
+    std::string cell = text;
+    if (!cell.empty() && std::string("=+-@\t\r").find(cell.front()) != std::string::npos) cell.insert(0, "'");
+    std::string quoted = "\"";
+    for (char c : cell) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return quoted + "\"";
+  }
+
+  Response account_data(Page& p, bool json) {
+    auto data_of = app::reader_data(context, p.reader->reader.id);
+    if (!data_of) return error_page(p, 404);
+    const auto& d = *data_of;
+    const auto snapshot = network_snapshot();
+    auto when = [&](Instant at) {
+      const auto local = context.zone.to_local(at);
+      return format_iso_date(local.date) + "T" + fmt::format("{:02}:{:02}", local.minute / 60, local.minute % 60);
+    };
+    auto library_code = [&](long long id) {
+      const auto* library = snapshot->find(id);
+      return library ? library->code : std::string();
+    };
+    Response response;
+    response.route = json ? "/{lang}/account/data.json" : "/{lang}/account/data.csv";
+    response.set_header("Cache-Control", "no-store");
+    if (json) {
+      nlohmann::json body;
+      body["reader"] = {{"card_number", d.reader.card_number},
+                        {"name", d.reader.name},
+                        {"category", std::string(domain::reader_category_code(d.reader.category))},
+                        {"status", std::string(reader_status_code(d.reader.status))},
+                        {"card_expires_on", d.reader.expires_on ? format_iso_date(*d.reader.expires_on) : ""},
+                        {"has_pin", d.has_pin}};
+      body["loans"] = nlohmann::json::array();
+      for (const auto& loan : d.loans)
+        body["loans"].push_back({{"barcode", loan.barcode},
+                                 {"title", loan.title},
+                                 {"library", library_code(loan.library_id)},
+                                 {"channel", loan.channel},
+                                 {"borrowed_at", when(loan.checked_out_at)},
+                                 {"due_on", format_iso_date(loan.due_on)},
+                                 {"times_renewed", loan.times_renewed},
+                                 {"returned_at", loan.returned_at ? when(*loan.returned_at) : ""}});
+      body["reservations"] = nlohmann::json::array();
+      for (const auto& r : d.reservations)
+        body["reservations"].push_back({{"reference", app::reservation_reference(r.id)},
+                                        {"title", r.title},
+                                        {"pickup_library", library_code(r.pickup_library_id)},
+                                        {"placed_at", when(r.placed_at)},
+                                        {"expires_on", format_iso_date(r.expires_on)},
+                                        {"status", std::string(domain::reservation_status_code(r.status))}});
+      body["charges"] = nlohmann::json::array();
+      for (const auto& c : d.charges)
+        body["charges"].push_back({{"kind", c.kind},
+                                   {"title", c.title},
+                                   {"amount", domain::format_money(c.amount)},
+                                   {"outstanding", domain::format_money(c.outstanding)},
+                                   {"charged_at", when(c.created_at)}});
+      response.body = body.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
+      response.set_header("Content-Type", "application/json; charset=utf-8");
+      response.set_header("Content-Disposition", "attachment; filename=\"my-library-data.json\"");
+      return response;
+    }
+    // One table: a section column, then the fields of that section.
+    std::string csv = "\xEF\xBB\xBF";  // a byte order mark, so spreadsheets read the Chinese as UTF-8
+    auto line = [&](std::initializer_list<std::string> cells) {
+      bool first = true;
+      for (const auto& cell : cells) {
+        csv += (first ? "" : ",") + csv_cell(cell);
+        first = false;
+      }
+      csv += "\r\n";
+    };
+    line({"section", "what", "title", "library", "from", "until", "status", "amount"});
+    line({"reader", d.reader.card_number, d.reader.name, "", "",
+          d.reader.expires_on ? format_iso_date(*d.reader.expires_on) : "",
+          std::string(reader_status_code(d.reader.status)), ""});
+    for (const auto& loan : d.loans)
+      line({"loan", loan.barcode, loan.title, library_code(loan.library_id), when(loan.checked_out_at),
+            format_iso_date(loan.due_on), loan.returned_at ? "returned " + when(*loan.returned_at) : "on loan", ""});
+    for (const auto& r : d.reservations)
+      line({"reservation", app::reservation_reference(r.id), r.title, library_code(r.pickup_library_id),
+            when(r.placed_at), format_iso_date(r.expires_on), std::string(domain::reservation_status_code(r.status)),
+            ""});
+    for (const auto& c : d.charges)
+      line({"charge", c.kind, c.title, "", when(c.created_at), "", "outstanding " + domain::format_money(c.outstanding),
+            domain::format_money(c.amount)});
+    response.body = std::move(csv);
+    response.set_header("Content-Type", "text/csv; charset=utf-8");
+    response.set_header("Content-Disposition", "attachment; filename=\"my-library-data.csv\"");
+    return response;
+  }
+
+  static std::string_view reader_status_code(domain::ReaderStatus status) {
+    switch (status) {
+      case domain::ReaderStatus::kActive:
+        return "active";
+      case domain::ReaderStatus::kPending:
+        return "pending";
+      case domain::ReaderStatus::kSuspended:
+        return "suspended";
+      case domain::ReaderStatus::kCardReportedLost:
+        return "card_reported_lost";
+      case domain::ReaderStatus::kExpired:
+        return "expired";
+    }
+    return "active";
   }
 
   // Reserving (or, for an e-book, borrowing) from a record page.
@@ -2935,6 +3070,8 @@ struct Site::Impl {
       }
       if (parts[0] == "logout" && parts.size() == 1) return post ? reader_logout(p) : error_page(p, 405);
       if (parts[0] == "account" && parts.size() == 1 && !post) return account(p);
+      if (parts[0] == "account" && parts.size() == 2 && !post && (parts[1] == "data.json" || parts[1] == "data.csv"))
+        return account_data(p, parts[1] == "data.json");
       if (parts[0] == "account" && parts.size() == 2 && post) return account_post(p, std::string(parts[1]));
       if (parts[0] == "records" && parts.size() == 3 && post) {
         const auto id = parse_id(std::string(parts[1]));

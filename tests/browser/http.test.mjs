@@ -492,9 +492,45 @@ test('readers sign in with card and PIN, renew, reserve, cancel, and borrow and 
   response = await reader.request(`/en/records/${bookId}/borrow`, { method: 'POST', form: { csrf } });
   assert.equal(response.status, 422);
 
+  // My data, as JSON and as CSV: the returned e-book is there.
+  let data = await reader.request('/en/account/data.json');
+  assert.equal(data.status, 200);
+  assert.match(data.headers.get('content-disposition'), /my-library-data\.json/);
+  const mine = JSON.parse(data.text_);
+  assert.equal(mine.reader.card_number, '2100000004');
+  assert.equal(mine.loans.length, 1);
+  assert.notEqual(mine.loans[0].returned_at, '');
+  assert.equal(mine.reservations.length, 1);
+  data = await reader.request('/en/account/data.csv');
+  assert.match(data.text_, /^\uFEFF?"section","what","title"/);  // fetch drops the byte order mark
+  assert.match(data.text_, /"loan","[^"]+","[^"]+"/);
+
+  // The PIN: the current one is asked again, and the new one typed twice.
+  response = await reader.request('/en/account/pin', { method: 'POST', form: { csrf, current_pin: '1111', new_pin: '13579', repeated_pin: '13579' } });
+  assert.equal(response.status, 422);
+  assert.match(response.text_, /id="current_pin-error"/);
+  response = await reader.request('/en/account/pin', { method: 'POST', form: { csrf, current_pin: '0004', new_pin: '13579', repeated_pin: '97531' } });
+  assert.equal(response.status, 422);
+  assert.match(response.text_, /not the same/);
+  response = await reader.request('/en/account/pin', { method: 'POST', form: { csrf, current_pin: '0004', new_pin: '13579', repeated_pin: '13579' } });
+  assert.equal(response.status, 200);
+  assert.match(response.text_, /Your PIN has been changed/);
+
+  // Reporting the card lost blocks it at once.
+  response = await reader.request('/en/account/card-lost', { method: 'POST', form: { csrf } });
+  assert.equal(response.status, 422, 'the reader must confirm');
+  response = await reader.request('/en/account/card-lost', { method: 'POST', form: { csrf, confirm: '1' } });
+  assert.match(response.text_, /Your card is blocked/);
+  response = await reader.request(`/en/records/${ebook.id}/borrow`, { method: 'POST', form: { csrf } });
+  assert.equal(response.status, 422);
+  assert.match(response.text_, /reported lost/i);
+
   response = await reader.request('/en/logout', { method: 'POST', form: { csrf } });
   assert.equal(response.status, 303);
   assert.equal((await reader.request('/en/account')).status, 303);
+  page = await reader.request('/en/login');
+  response = await reader.request('/en/login', { method: 'POST', form: { csrf: reader.csrfFrom(page.text_), card: '2100000004', pin: '13579' } });
+  assert.equal(response.status, 303, 'the new PIN signs in');
 });
 
 test('five failed logins lock the account for a while', async () => {

@@ -127,6 +127,17 @@ class ReaderSessionRepository {
   virtual void remove_idle(Instant last_seen_before) = 0;
 };
 
+// Readers' private calendar feeds (due dates as iCalendar).
+class CalendarFeedRepository {
+ public:
+  virtual ~CalendarFeedRepository() = default;
+  // Replaces the reader's feed token (the old link stops working).
+  virtual void set(long long reader_id, const std::string& token_digest, Instant at) = 0;
+  virtual void remove(long long reader_id) = 0;
+  virtual bool exists(long long reader_id) = 0;
+  virtual std::optional<long long> reader_by_token(const std::string& token_digest) = 0;
+};
+
 class AuthFailureRepository {
  public:
   virtual ~AuthFailureRepository() = default;
@@ -419,6 +430,7 @@ struct Repositories {
   SipRepository& sip;
   CatalogueRepository& catalogue;
   ReaderSessionRepository& reader_sessions;
+  CalendarFeedRepository& calendar_feeds;
 };
 
 // Runs work in one transaction: commits when it returns, rolls back when it throws. Busy and serialization

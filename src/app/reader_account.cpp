@@ -132,4 +132,39 @@ Outcome<domain::Done> change_reader_pin(const Context& context, const std::strin
   return domain::Done{};
 }
 
+std::string create_calendar_feed(const Context& context, long long reader_id) {
+  const auto token = context.tokens.random_token();
+  const auto now = context.clock.now();
+  context.store.transact(Store::Mode::kWrite, [&](Repositories& repos) {
+    repos.calendar_feeds.set(reader_id, context.tokens.digest(token), now);
+  });
+  return token;
+}
+
+void revoke_calendar_feed(const Context& context, long long reader_id) {
+  context.store.transact(Store::Mode::kWrite, [&](Repositories& repos) { repos.calendar_feeds.remove(reader_id); });
+}
+
+bool has_calendar_feed(const Context& context, long long reader_id) {
+  bool exists = false;
+  context.store.transact(Store::Mode::kRead,
+                         [&](Repositories& repos) { exists = repos.calendar_feeds.exists(reader_id); });
+  return exists;
+}
+
+std::optional<std::vector<CalendarEntry>> calendar_entries(const Context& context, const std::string& token) {
+  if (token.size() < 20 || token.size() > 100) return std::nullopt;
+  const auto digest = context.tokens.digest(token);
+  std::optional<std::vector<CalendarEntry>> entries;
+  context.store.transact(Store::Mode::kRead, [&](Repositories& repos) {
+    entries.reset();
+    const auto reader_id = repos.calendar_feeds.reader_by_token(digest);
+    if (!reader_id) return;
+    entries.emplace();
+    for (const auto& loan : repos.circulation.open_loans_of_reader(*reader_id))
+      entries->push_back({loan.barcode, loan.title, loan.due_on});
+  });
+  return entries;
+}
+
 }  // namespace shelfmark::app

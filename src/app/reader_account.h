@@ -68,6 +68,19 @@ struct ReaderData {
 };
 std::optional<ReaderData> reader_data(const Context& context, long long reader_id);
 
+// The due-date calendar feed: a private link the reader can add to a calendar app, and revoke. Creating
+// one replaces the old link. The token is returned once; only its digest is kept.
+std::string create_calendar_feed(const Context& context, long long reader_id);
+void revoke_calendar_feed(const Context& context, long long reader_id);
+bool has_calendar_feed(const Context& context, long long reader_id);
+struct CalendarEntry {
+  std::string barcode;
+  std::string title;
+  Date due_on;
+};
+// The reader's open loans for a feed token; nullopt for a token that is not (or no longer) valid.
+std::optional<std::vector<CalendarEntry>> calendar_entries(const Context& context, const std::string& token);
+
 // The reader changes their PIN: the current one is asked again (a shared computer left signed in must not
 // let someone else take over the card), and the new one is 4 to 8 digits, typed twice.
 domain::Outcome<domain::Done> change_reader_pin(const Context& context, const std::string& card_number,

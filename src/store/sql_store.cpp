@@ -468,6 +468,30 @@ class SqlReaderSessions final : public app::ReaderSessionRepository {
   Connection& c_;
 };
 
+class SqlCalendarFeeds final : public app::CalendarFeedRepository {
+ public:
+  explicit SqlCalendarFeeds(Connection& connection) : c_(connection) {}
+  void set(long long reader_id, const std::string& token_digest, Instant at) override {
+    c_.execute("DELETE FROM calendar_feeds WHERE reader_id = ?", {reader_id});
+    c_.execute("INSERT INTO calendar_feeds (reader_id, token_digest, created_at) VALUES (?, ?, ?)",
+               {reader_id, token_digest, unix_of(at)});
+  }
+  void remove(long long reader_id) override {
+    c_.execute("DELETE FROM calendar_feeds WHERE reader_id = ?", {reader_id});
+  }
+  bool exists(long long reader_id) override {
+    return !c_.query("SELECT 1 FROM calendar_feeds WHERE reader_id = ?", {reader_id}).empty();
+  }
+  std::optional<long long> reader_by_token(const std::string& token_digest) override {
+    auto rows = c_.query("SELECT reader_id FROM calendar_feeds WHERE token_digest = ?", {token_digest});
+    if (rows.empty()) return std::nullopt;
+    return rows[0].integer(0);
+  }
+
+ private:
+  Connection& c_;
+};
+
 class SqlJobs final : public app::JobRepository {
  public:
   explicit SqlJobs(Connection& connection) : c_(connection) {}
@@ -535,8 +559,9 @@ void SqlStore::transact(Mode mode, const std::function<void(app::Repositories&)>
       auto sip = sip_repository(*connection);
       auto catalogue = catalogue_repository(*connection);
       SqlReaderSessions reader_sessions(*connection);
-      app::Repositories repos{libraries,    notices, staff, sessions,   failures,       audit,
-                              *circulation, jobs,    *sip,  *catalogue, reader_sessions};
+      SqlCalendarFeeds calendar_feeds(*connection);
+      app::Repositories repos{libraries,    notices, staff, sessions,   failures,        audit,
+                              *circulation, jobs,    *sip,  *catalogue, reader_sessions, calendar_feeds};
       work(repos);
       connection->commit();
       return;

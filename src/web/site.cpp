@@ -1015,6 +1015,7 @@ struct Site::Impl {
         content.set("loans", rows);
         content.set("has_loans", !loans.empty());
         content.set("can_report_lost", reader.status != domain::ReaderStatus::kCardReportedLost);
+        content.set("has_calendar", app::has_calendar_feed(context, reader.id));
         auto lines = app::reader_charges(context, card);
         auto charge_rows = list();
         if (lines)
@@ -2348,6 +2349,20 @@ struct Site::Impl {
         add_failure(lang, content, changed.error());
       response = account(p, content);
       if (!changed) response.status = changed.error().code == ErrorCode::kTooManyAttempts ? 429 : 422;
+    } else if (action == "calendar") {
+      if (p.request.form_value("revoke") == "1") {
+        app::revoke_calendar_feed(context, p.reader->reader.id);
+        content.set("outcome_ok",
+                    t(lang, "The calendar link has been turned off. Calendars using it get no more updates."));
+      } else {
+        const auto token = app::create_calendar_feed(context, p.reader->reader.id);
+        content.set("calendar_path", "/calendar/" + token + ".ics");
+        content.set(
+            "outcome_ok",
+            t(lang,
+              "Your calendar link is below. Add it to your calendar app; keep it private. It is shown only now."));
+      }
+      response = account(p, content);
     } else if (action == "card-lost") {
       if (p.request.form_value("confirm") != "1") {
         set_refusals(lang, content, domain::invalid({{"confirm", ErrorCode::kRequired, {}}}), N_("Not blocked"));
@@ -2468,6 +2483,80 @@ struct Site::Impl {
     response.body = std::move(csv);
     response.set_header("Content-Type", "text/csv; charset=utf-8");
     response.set_header("Content-Disposition", "attachment; filename=\"my-library-data.csv\"");
+    return response;
+  }
+
+  // iCalendar (RFC 5545) text: backslash, semicolon, comma and line breaks escaped.
+  static std::string ics_text(const std::string& text) {
+    std::string out;
+    for (char c : text) {
+      if (c == '\\' || c == ';' || c == ',') out += '\\';
+      if (c == '\n') {
+        out += "\\n";
+        continue;
+      }
+      if (c == '\r') continue;
+      out += c;
+    }
+    return out;
+  }
+  // Lines longer than 75 octets are folded (CRLF and a space), never inside a UTF-8 character.
+  static std::string ics_line(const std::string& line) {
+    std::string out;
+    std::size_t start = 0, limit = 75;
+    while (line.size() - start > limit) {
+      auto cut = start + limit;
+      while (cut > start && (static_cast<unsigned char>(line[cut]) & 0xC0) == 0x80) --cut;
+      out += line.substr(start, cut - start) + "\r\n ";
+      start = cut;
+      limit = 74;  // the leading space counts
+    }
+    return out + line.substr(start) + "\r\n";
+  }
+
+  Response calendar_feed(const Request& request, const std::string& file) {
+    Response response;
+    response.route = "/calendar/{token}.ics";
+    const auto dot = file.rfind(".ics");
+    auto entries = dot == std::string::npos || dot + 4 != file.size()
+                       ? std::nullopt
+                       : app::calendar_entries(context, file.substr(0, dot));
+    if (!entries) {
+      response.status = 404;
+      response.body = "This calendar link is not valid any more. Make a new one in My Account.\n";
+      response.set_header("Content-Type", "text/plain; charset=utf-8");
+      return response;
+    }
+    const auto stamp = std::chrono::floor<std::chrono::seconds>(context.clock.now());
+    const auto stamp_date = std::chrono::year_month_day(std::chrono::floor<std::chrono::days>(stamp));
+    const auto seconds = (stamp - std::chrono::floor<std::chrono::days>(stamp)).count();
+    const auto dtstamp =
+        fmt::format("{:04}{:02}{:02}T{:02}{:02}{:02}Z", int(stamp_date.year()), unsigned(stamp_date.month()),
+                    unsigned(stamp_date.day()), seconds / 3600, seconds / 60 % 60, seconds % 60);
+    auto compact = [](Date date) {
+      auto iso = format_iso_date(date);
+      iso.erase(std::remove(iso.begin(), iso.end(), '-'), iso.end());
+      return iso;
+    };
+    std::string body =
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Shelfmark//Library due dates//EN\r\n"
+        "CALSCALE:GREGORIAN\r\nMETHOD:PUBLISH\r\n";
+    body += ics_line("X-WR-CALNAME:" + ics_text(t(Language::kEnglish, "Library due dates")));
+    for (const auto& entry : *entries) {
+      body += "BEGIN:VEVENT\r\n";
+      body += ics_line("UID:loan-" + ics_text(entry.barcode) + "-" + compact(entry.due_on) + "@shelfmark");
+      body += "DTSTAMP:" + dtstamp + "\r\n";
+      body += "DTSTART;VALUE=DATE:" + compact(entry.due_on) + "\r\n";
+      body += "DTEND;VALUE=DATE:" + compact(entry.due_on + std::chrono::days(1)) + "\r\n";
+      body += ics_line("SUMMARY:" + ics_text("Due back / 到期歸還: " + entry.title));
+      body += "TRANSP:TRANSPARENT\r\nEND:VEVENT\r\n";
+    }
+    body += "END:VCALENDAR\r\n";
+    response.body = std::move(body);
+    response.set_header("Content-Type", "text/calendar; charset=utf-8");
+    response.set_header("Cache-Control", "no-store");
+    // The link is a secret: keep it out of other sites' logs.
+    response.set_header("Referrer-Policy", "no-referrer");
     return response;
   }
 
@@ -3019,6 +3108,8 @@ struct Site::Impl {
       return response;
     }
     if (request.path == "/api/v1/search") return api_search(request);
+    if (request.path.rfind("/calendar/", 0) == 0 && request.path.find('/', 10) == std::string::npos)
+      return calendar_feed(request, request.path.substr(10));
     if (request.path == "/" || request.path.empty()) {
       const auto cookie = domain::parse_language_code(request.cookie(kLanguageCookie));
       const auto lang = cookie ? *cookie : negotiate_language(request.accept_language);

@@ -483,6 +483,23 @@ test('readers sign in with card and PIN, renew, reserve, cancel, and borrow and 
   assert.match(page.text_, /Checked out \(1\)/);
   assert.match(page.text_, /<span class="tag">E-book<\/span>/);
   const barcode = /name="barcode" value="([^"]+)"/.exec(page.text_)[1];
+  // The due date in a private calendar feed; a new link turns off the old one, and the link can be revoked.
+  response = await reader.request('/en/account/calendar', { method: 'POST', form: { csrf } });
+  const feed = /href="(\/calendar\/[^"]+\.ics)"/.exec(response.text_)[1];
+  let ics = await fetch(server.url + feed);
+  assert.equal(ics.status, 200);
+  assert.match(ics.headers.get('content-type'), /^text\/calendar/);
+  const icsText = await ics.text();
+  assert.match(icsText, /^BEGIN:VCALENDAR\r\n/);
+  assert.match(icsText, /BEGIN:VEVENT\r\n[\s\S]*DTSTART;VALUE=DATE:\d{8}\r\n[\s\S]*SUMMARY:Due back/);
+  for (const line of icsText.split('\r\n')) assert.ok(Buffer.byteLength(line) <= 75, `folded: ${line}`);
+  response = await reader.request('/en/account/calendar', { method: 'POST', form: { csrf } });
+  const newer = /href="(\/calendar\/[^"]+\.ics)"/.exec(response.text_)[1];
+  assert.equal((await fetch(server.url + feed)).status, 404, 'the old link is off');
+  assert.equal((await fetch(server.url + newer)).status, 200);
+  await reader.request('/en/account/calendar', { method: 'POST', form: { csrf, revoke: '1' } });
+  assert.equal((await fetch(server.url + newer)).status, 404, 'revoked');
+  assert.equal((await fetch(`${server.url}/calendar/nonsense.ics`)).status, 404);
   response = await reader.request('/en/account/renew', { method: 'POST', form: { csrf, barcode } });
   assert.match(response.text_, /renewed until .*, reference R\d+/);
   response = await reader.request('/en/account/return-ebook', { method: 'POST', form: { csrf, barcode } });

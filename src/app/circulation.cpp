@@ -1072,6 +1072,7 @@ std::vector<ReservationView> reservation_views(Repositories& repos, long long re
                          r.ready_on,
                          r.collect_by,
                          r.status != domain::ReservationStatus::kReady};
+    view.ebook = repos.circulation.title_item_type(r.title_key) == domain::ItemType::kEBook;
     if (r.status == domain::ReservationStatus::kWaiting) {
       for (const auto& waiting : repos.circulation.waiting_for_title(r.title_key)) {
         ++view.position;

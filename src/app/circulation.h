@@ -183,6 +183,7 @@ struct ReservationView {
   std::optional<Date> ready_on;
   std::optional<Date> collect_by;
   bool pickup_changeable = false;  // until it is on the hold shelf
+  bool ebook = false;              // borrowed online: no pick-up library to change
 };
 
 struct CounterView {

@@ -311,6 +311,8 @@ class CirculationRepository {
   virtual std::vector<ReservationRecord> ready_at(long long library_id) = 0;
   // Every waiting reservation in the network, oldest first (for the pull lists).
   virtual std::vector<ReservationRecord> all_waiting() = 0;
+  // The type of the title's copies (they share one), nullopt when it has none.
+  virtual std::optional<domain::ItemType> title_item_type(const std::string& title_key) = 0;
   // Copies of the title on a shelf now.
   virtual std::vector<ItemRecord> available_copies(const std::string& title_key) = 0;
   // Loan events (lending, renewing, returning) after `event_id`, oldest first: (event id, the record of the

@@ -384,6 +384,12 @@ class SqlCirculation final : public app::CirculationRepository {
     return out;
   }
 
+  std::optional<domain::ItemType> title_item_type(const std::string& title_key) override {
+    auto rows = c_.query("SELECT item_type FROM items WHERE title_key = ? ORDER BY id LIMIT 1", {title_key});
+    if (rows.empty()) return std::nullopt;
+    return domain::parse_item_type(rows[0].text(0));
+  }
+
   long long latest_loan_event() override {
     auto rows = c_.query("SELECT MAX(id) FROM loan_events");
     return rows.empty() || rows[0].is_null(0) ? 0 : rows[0].integer(0);

@@ -2277,6 +2277,10 @@ struct Site::Impl {
       row.set("state", reservation_state_text(lang, reservation));
       row.set("ready", reservation.status == domain::ReservationStatus::kReady);
       row.set("expires", format_date(translator, lang, reservation.expires_on, false));
+      // Until it is on the hold shelf; e-books have no pick-up library.
+      const bool changeable = reservation.pickup_changeable && !reservation.ebook;
+      row.set("changeable", changeable);
+      if (changeable) row.set("pickup_options", library_options(lang, *snapshot, pickup));
       reservations.push_back(row);
     }
     content.set("reservations", reservations);
@@ -2349,6 +2353,15 @@ struct Site::Impl {
         add_failure(lang, content, changed.error());
       response = account(p, content);
       if (!changed) response.status = changed.error().code == ErrorCode::kTooManyAttempts ? 429 : 422;
+    } else if (action == "change-pickup") {
+      auto changed = app::change_pickup_library(context, network, card, parse_id(p.request.form_value("reservation")),
+                                                p.request.form_value("pickup"));
+      if (changed)
+        content.set("outcome_ok", t(lang, "The pick-up library has been changed."));
+      else
+        set_refusals(lang, content, changed.error(), N_("Not changed"));
+      response = account(p, content);
+      if (!changed) response.status = 422;
     } else if (action == "calendar") {
       if (p.request.form_value("revoke") == "1") {
         app::revoke_calendar_feed(context, p.reader->reader.id);

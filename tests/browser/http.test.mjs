@@ -470,6 +470,11 @@ test('readers sign in with card and PIN, renew, reserve, cancel, and borrow and 
   page = await reader.request('/en/account');
   assert.match(page.text_, new RegExp(`<td>${reference}</td>`));
   const reservation = new RegExp(`name="reservation" value="(\\d+)"><button type="submit" class="button-small">Cancel<span class="visually-hidden">: ${reference}`).exec(page.text_)[1];
+  response = await reader.request('/en/account/change-pickup', { method: 'POST', form: { csrf, reservation, pickup: 'KLN' } });
+  assert.match(response.text_, /The pick-up library has been changed/);
+  assert.match(response.text_, new RegExp(`<td>${reference}</td><td>[^<]+</td><td>Kowloon Public Library`));
+  response = await reader.request('/en/account/change-pickup', { method: 'POST', form: { csrf, reservation, pickup: 'NOWHERE' } });
+  assert.equal(response.status, 422);
   response = await reader.request('/en/account/cancel-reservation', { method: 'POST', form: { csrf, reservation } });
   assert.match(response.text_, /The reservation has been cancelled/);
 

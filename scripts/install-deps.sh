@@ -15,6 +15,7 @@ apt_packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   tzdata curl procps openssl
   chromium fonts-noto-cjk wrk nginx-light python3
+  idzebra-2.0  # the search benchmark's comparison engine (zebraidx, zebrasrv)
 )
 # Node.js may already come from another source (it does on our build machines); only ask Debian when absent.
 command -v npm >/dev/null 2>&1 || apt_packages+=(nodejs npm)

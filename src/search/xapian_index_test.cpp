@@ -87,6 +87,9 @@ TEST_F(Index, ChineseInEitherScriptOneTwoOrManyCharacters) {
   EXPECT_EQ(ids("樓"), Ids({5}));
   EXPECT_EQ(ids("偏見"), Ids({1}));
   EXPECT_EQ(ids("作者:曹雪芹"), Ids({5}));
+  EXPECT_EQ(ids("書名:紅樓夢"), Ids({5}));  // Chinese field names in either script
+  EXPECT_EQ(ids("书名:红楼梦"), Ids({5}));
+  EXPECT_EQ(ids("主題:中國小說"), Ids({5}));
   EXPECT_EQ(ids("austen 偏见"), Ids({1}));  // mixed scripts
 }
 

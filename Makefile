@@ -56,6 +56,7 @@ fuzz:
 	  name=$$(basename $$fuzzer); corpus=$$(mktemp -d); \
 	  cp fuzz/corpus/$$name/* $$corpus/ 2>/dev/null || true; \
 	  echo "fuzzing $$name for $(FUZZ_SECONDS)s"; \
+	  LSAN_OPTIONS=suppressions=$(CURDIR)/fuzz/lsan.supp \
 	  $$fuzzer -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -print_final_stats=0 $$corpus > $$corpus.log 2>&1 \
 	    || { tail -n 40 $$corpus.log; rm -rf $$corpus $$corpus.log; exit 1; }; \
 	  grep -E "^Done [0-9]+ runs" $$corpus.log | tail -n 1; rm -rf $$corpus $$corpus.log; \

@@ -1,5 +1,6 @@
 #include "app/reader_account.h"
 
+#include "app/catalogue_search.h"
 #include "app/self_service.h"
 #include "domain/fines.h"
 
@@ -130,6 +131,38 @@ Outcome<domain::Done> change_reader_pin(const Context& context, const std::strin
     repos.audit.record({now, std::nullopt, "reader.pin_changed", "reader:" + std::to_string(checked->id), "web"});
   });
   return domain::Done{};
+}
+
+Outcome<CheckOutResult> borrow_ebook_of_record(const Context& context, NetworkCache& network,
+                                               const std::string& card_number, long long record_id) {
+  auto view = record_view(context, network, record_id);
+  if (!view) return failure(ErrorCode::kNotFound);
+  std::optional<Outcome<CheckOutResult>> borrowed;
+  for (const auto status : {domain::ItemStatus::kAvailable, domain::ItemStatus::kOnHoldShelf}) {
+    for (const auto& holding : view->holdings) {
+      if (holding.type != domain::ItemType::kEBook || holding.status != status) continue;
+      // A copy on the hold shelf may be set aside for another reader: check_out decides, and we try the next.
+      borrowed = check_out(context, network, {card_number, holding.barcode, 0, Channel::kWeb, "", std::nullopt});
+      if (*borrowed || status == domain::ItemStatus::kAvailable) return std::move(*borrowed);
+    }
+  }
+  if (borrowed) return std::move(*borrowed);
+  return domain::Failure{ErrorCode::kItemNotAvailable, {{"", ErrorCode::kItemNotAvailable, {}}}};
+}
+
+Outcome<ReservationResult> reserve_record(const Context& context, NetworkCache& network, const std::string& card_number,
+                                          long long record_id, const std::string& pickup_library_code) {
+  auto view = record_view(context, network, record_id);
+  if (!view || view->holdings.empty()) return failure(ErrorCode::kNotFound);
+  // Every copy carries the record's title key; a reservable one lets the rules answer for the title, and
+  // otherwise any copy lets them say why not.
+  std::string barcode = view->holdings.front().barcode;
+  for (const auto& holding : view->holdings)
+    if (holding.reservable) {
+      barcode = holding.barcode;
+      break;
+    }
+  return place_reservation(context, network, {card_number, barcode, false, pickup_library_code, ""});
 }
 
 std::string create_calendar_feed(const Context& context, long long reader_id) {

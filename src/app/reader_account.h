@@ -68,6 +68,15 @@ struct ReaderData {
 };
 std::optional<ReaderData> reader_data(const Context& context, long long reader_id);
 
+// From a record page: which copy a reader gets is decided here, not by the page. Borrowing an e-book takes a
+// free licensed copy, else the one set aside for this reader; reserving a title uses a reservable copy's title.
+// NotFound for an unknown record.
+domain::Outcome<CheckOutResult> borrow_ebook_of_record(const Context& context, NetworkCache& network,
+                                                       const std::string& card_number, long long record_id);
+domain::Outcome<ReservationResult> reserve_record(const Context& context, NetworkCache& network,
+                                                  const std::string& card_number, long long record_id,
+                                                  const std::string& pickup_library_code);
+
 // The due-date calendar feed: a private link the reader can add to a calendar app, and revoke. Creating
 // one replaces the old link. The token is returned once; only its digest is kept.
 std::string create_calendar_feed(const Context& context, long long reader_id);

@@ -644,19 +644,31 @@ struct Site::Impl {
     return page(p, "notice", item.title.in(p.lang), content);
   }
 
+  // ----- signing in (staff and readers) -----
+
+  // Before there is a session, a sign-in form is protected by a random token in a cookie that the form must
+  // repeat (double submit). Returns the token, setting the cookie when there is none yet.
+  std::string sign_in_csrf(Page& p) {
+    auto csrf = p.request.cookie(kCsrfCookie);
+    if (csrf.size() < 20) {
+      csrf = context.tokens.random_token();
+      p.cookies.emplace_back(kCsrfCookie, csrf + cookie_attributes(p.request));
+    }
+    return csrf;
+  }
+  bool sign_in_csrf_ok(const Page& p) const {
+    const auto cookie = p.request.cookie(kCsrfCookie);
+    return cookie.size() >= 20 && security::constant_time_equal(cookie, p.request.form_value("csrf"));
+  }
+
   // ----- staff pages -----
 
   Response staff_login_form(Page& p, const std::string& username, const std::optional<domain::Failure>& failure,
                             int status = 200) {
     p.route = "/{lang}/staff/login";
     p.nav = "staff";
-    auto csrf = p.request.cookie(kCsrfCookie);
-    if (csrf.size() < 20) {
-      csrf = context.tokens.random_token();
-      p.cookies.emplace_back(kCsrfCookie, csrf + cookie_attributes(p.request));
-    }
     data content;
-    content.set("csrf", csrf);
+    content.set("csrf", sign_in_csrf(p));
     content.set("username", username);
     if (failure) add_failure(p.lang, content, *failure);
     p.switch_path = "/" + lang_code(p.lang) + "/staff/login";
@@ -670,8 +682,7 @@ struct Site::Impl {
       if (p.session) return redirect("/" + lang_code(p.lang) + "/staff/");
       return staff_login_form(p, "", std::nullopt);
     }
-    const auto cookie = p.request.cookie(kCsrfCookie);
-    if (cookie.size() < 20 || !security::constant_time_equal(cookie, p.request.form_value("csrf"))) {
+    if (!sign_in_csrf_ok(p)) {
       p.route = "/{lang}/staff/login";
       return error_page(p, 419);
     }
@@ -2173,13 +2184,8 @@ struct Site::Impl {
                              int status = 200) {
     p.route = "/{lang}/login";
     p.nav = "account";
-    auto csrf = p.request.cookie(kCsrfCookie);
-    if (csrf.size() < 20) {
-      csrf = context.tokens.random_token();
-      p.cookies.emplace_back(kCsrfCookie, csrf + cookie_attributes(p.request));
-    }
     data content;
-    content.set("csrf", csrf);
+    content.set("csrf", sign_in_csrf(p));
     content.set("card", card);
     if (failure) add_failure(p.lang, content, *failure);
     p.switch_path = "/" + lang_code(p.lang) + "/login";
@@ -2193,8 +2199,7 @@ struct Site::Impl {
       if (p.reader) return redirect("/" + lang_code(p.lang) + "/account");
       return reader_login_form(p, "", std::nullopt);
     }
-    const auto cookie = p.request.cookie(kCsrfCookie);
-    if (cookie.size() < 20 || !security::constant_time_equal(cookie, p.request.form_value("csrf"))) {
+    if (!sign_in_csrf_ok(p)) {
       p.route = "/{lang}/login";
       return error_page(p, 419);
     }
@@ -2592,44 +2597,23 @@ struct Site::Impl {
   // Reserving (or, for an e-book, borrowing) from a record page.
   Response record_post(Page& p, long long record_id, const std::string& action) {
     const auto lang = p.lang;
-    auto view = app::record_view(context, network, record_id);
-    if (!view) return error_page(p, 404);
     const auto& card = p.reader->reader.card_number;
     data content;
+    std::optional<domain::Failure> refusal;
     if (action == "borrow") {
-      std::optional<domain::Outcome<app::CheckOutResult>> borrowed;
-      for (const auto& holding : view->holdings)
-        if (holding.type == domain::ItemType::kEBook && holding.status == domain::ItemStatus::kAvailable) {
-          borrowed = app::check_out(context, network, {card, holding.barcode, 0, app::Channel::kWeb, "", std::nullopt});
-          break;
-        }
-      if (!borrowed) {
-        for (const auto& holding : view->holdings)
-          if (holding.type == domain::ItemType::kEBook && holding.status == domain::ItemStatus::kOnHoldShelf) {
-            // Perhaps set aside for this reader: check_out decides.
-            borrowed =
-                app::check_out(context, network, {card, holding.barcode, 0, app::Channel::kWeb, "", std::nullopt});
-            if (*borrowed) break;
-          }
-      }
-      if (borrowed && *borrowed)
+      auto borrowed = app::borrow_ebook_of_record(context, network, card, record_id);
+      if (!borrowed && borrowed.error().code == ErrorCode::kNotFound && borrowed.error().fields.empty())
+        return error_page(p, 404);
+      if (borrowed)
         content.set("outcome_ok",
                     tf(lang, "Borrowed: {title}. It is yours to read until {due}.",
-                       {{"title", (*borrowed)->title}, {"due", format_date(translator, lang, (*borrowed)->due_on)}}));
-      else if (borrowed)
-        set_refusals(lang, content, borrowed->error(), N_("Not borrowed"));
+                       {{"title", borrowed->title}, {"due", format_date(translator, lang, borrowed->due_on)}}));
       else
-        set_refusals(lang, content, domain::failure(ErrorCode::kItemNotAvailable), N_("Not borrowed"));
+        set_refusals(lang, content, borrowed.error(), N_("Not borrowed"));
     } else if (action == "reserve") {
-      std::string barcode;
-      for (const auto& holding : view->holdings)
-        if (holding.reservable) {
-          barcode = holding.barcode;
-          break;
-        }
-      if (barcode.empty() && !view->holdings.empty()) barcode = view->holdings.front().barcode;
-      auto reserved =
-          app::place_reservation(context, network, {card, barcode, false, p.request.form_value("pickup"), ""});
+      auto reserved = app::reserve_record(context, network, card, record_id, p.request.form_value("pickup"));
+      if (!reserved && reserved.error().code == ErrorCode::kNotFound && reserved.error().fields.empty())
+        return error_page(p, 404);
       if (reserved)
         content.set("outcome_ok",
                     tf(lang, "Reserved. Reference {reference}; number {position} in the queue.",

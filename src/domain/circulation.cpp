@@ -36,6 +36,29 @@ void check_blocks(Decision& decision, const ReaderSnapshot& reader, const Reader
 
 }  // namespace
 
+std::string_view reader_status_code(ReaderStatus status) {
+  switch (status) {
+    case ReaderStatus::kActive:
+      return "active";
+    case ReaderStatus::kPending:
+      return "pending";
+    case ReaderStatus::kSuspended:
+      return "suspended";
+    case ReaderStatus::kCardReportedLost:
+      return "card_reported_lost";
+    case ReaderStatus::kExpired:
+      return "expired";
+  }
+  return "active";
+}
+
+std::optional<ReaderStatus> parse_reader_status(std::string_view code) {
+  for (auto status : {ReaderStatus::kActive, ReaderStatus::kPending, ReaderStatus::kSuspended,
+                      ReaderStatus::kCardReportedLost, ReaderStatus::kExpired})
+    if (reader_status_code(status) == code) return status;
+  return std::nullopt;
+}
+
 std::string_view reservation_status_code(ReservationStatus status) {
   switch (status) {
     case ReservationStatus::kWaiting:

@@ -16,6 +16,8 @@
 namespace shelfmark::domain {
 
 enum class ReaderStatus { kActive, kPending, kSuspended, kCardReportedLost, kExpired };
+std::string_view reader_status_code(ReaderStatus status);  // "active", "card_reported_lost" ...
+std::optional<ReaderStatus> parse_reader_status(std::string_view code);
 
 struct ReaderSnapshot {
   long long id = 0;

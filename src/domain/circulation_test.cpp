@@ -284,5 +284,13 @@ TEST(Circulation, EBooksAreLentOnlineAndBooksAtLibraries) {
   EXPECT_FALSE(online_book.overridable());
 }
 
+TEST(Circulation, ReaderStatusCodesRoundTrip) {
+  for (auto status : {ReaderStatus::kActive, ReaderStatus::kPending, ReaderStatus::kSuspended,
+                      ReaderStatus::kCardReportedLost, ReaderStatus::kExpired})
+    EXPECT_EQ(parse_reader_status(reader_status_code(status)), status);
+  EXPECT_EQ(reader_status_code(ReaderStatus::kCardReportedLost), "card_reported_lost");
+  EXPECT_FALSE(parse_reader_status("lost"));
+}
+
 }  // namespace
 }  // namespace shelfmark::domain

@@ -9,13 +9,7 @@ namespace {
 
 using app::StoreError;
 using domain::ItemStatus;
-using domain::ReaderStatus;
 
-constexpr std::pair<ReaderStatus, std::string_view> kReaderStatuses[] = {
-    {ReaderStatus::kActive, "active"},       {ReaderStatus::kPending, "pending"},
-    {ReaderStatus::kSuspended, "suspended"}, {ReaderStatus::kCardReportedLost, "card_reported_lost"},
-    {ReaderStatus::kExpired, "expired"},
-};
 constexpr std::pair<ItemStatus, std::string_view> kItemStatuses[] = {
     {ItemStatus::kAvailable, "available"},  {ItemStatus::kOnLoan, "on_loan"},
     {ItemStatus::kInTransit, "in_transit"}, {ItemStatus::kOnHoldShelf, "on_hold_shelf"},
@@ -98,13 +92,14 @@ class SqlCirculation final : public app::CirculationRepository {
             "INSERT INTO readers (card_number, name, category, status, expires_on, created_at) VALUES "
             "(?, ?, ?, ?, ?, ?) RETURNING id",
             {reader.card_number, reader.name, std::string(domain::reader_category_code(reader.category)),
-             code_of(kReaderStatuses, reader.status), expires, unix_seconds(created_at)})
+             std::string(domain::reader_status_code(reader.status)), expires, unix_seconds(created_at)})
         .at(0)
         .integer(0);
   }
 
-  void set_reader_status(long long reader_id, ReaderStatus status) override {
-    c_.execute("UPDATE readers SET status = ? WHERE id = ?", {code_of(kReaderStatuses, status), reader_id});
+  void set_reader_status(long long reader_id, domain::ReaderStatus status) override {
+    c_.execute("UPDATE readers SET status = ? WHERE id = ?",
+               {std::string(domain::reader_status_code(status)), reader_id});
   }
 
   std::optional<app::ItemRecord> item_by_barcode(const std::string& barcode) override {
@@ -502,7 +497,7 @@ class SqlCirculation final : public app::CirculationRepository {
     reader.card_number = row.text(1);
     reader.name = row.text(2);
     reader.category = domain::parse_reader_category(row.text(3)).value_or(domain::ReaderCategory::kAdult);
-    reader.status = parse_of(kReaderStatuses, row.text(4));
+    reader.status = known(domain::parse_reader_status(row.text(4)), row.text(4));
     reader.expires_on = row.optional_date(5);
     return reader;
   }

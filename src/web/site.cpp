@@ -2441,7 +2441,7 @@ struct Site::Impl {
       body["reader"] = {{"card_number", d.reader.card_number},
                         {"name", d.reader.name},
                         {"category", std::string(domain::reader_category_code(d.reader.category))},
-                        {"status", std::string(reader_status_code(d.reader.status))},
+                        {"status", std::string(domain::reader_status_code(d.reader.status))},
                         {"card_expires_on", d.reader.expires_on ? format_iso_date(*d.reader.expires_on) : ""},
                         {"has_pin", d.has_pin}};
       body["loans"] = nlohmann::json::array();
@@ -2487,7 +2487,7 @@ struct Site::Impl {
     line({"section", "what", "title", "library", "from", "until", "status", "amount"});
     line({"reader", d.reader.card_number, d.reader.name, "", "",
           d.reader.expires_on ? format_iso_date(*d.reader.expires_on) : "",
-          std::string(reader_status_code(d.reader.status)), ""});
+          std::string(domain::reader_status_code(d.reader.status)), ""});
     for (const auto& loan : d.loans)
       line({"loan", loan.barcode, loan.title, library_code(loan.library_id), when(loan.checked_out_at),
             format_iso_date(loan.due_on), loan.returned_at ? "returned " + when(*loan.returned_at) : "on loan", ""});
@@ -2576,22 +2576,6 @@ struct Site::Impl {
     // The link is a secret: keep it out of other sites' logs.
     response.set_header("Referrer-Policy", "no-referrer");
     return response;
-  }
-
-  static std::string_view reader_status_code(domain::ReaderStatus status) {
-    switch (status) {
-      case domain::ReaderStatus::kActive:
-        return "active";
-      case domain::ReaderStatus::kPending:
-        return "pending";
-      case domain::ReaderStatus::kSuspended:
-        return "suspended";
-      case domain::ReaderStatus::kCardReportedLost:
-        return "card_reported_lost";
-      case domain::ReaderStatus::kExpired:
-        return "expired";
-    }
-    return "active";
   }
 
   // Reserving (or, for an e-book, borrowing) from a record page.

@@ -11,7 +11,7 @@ apt_packages=(
   libsqlite3-dev libpq-dev postgresql
   libxapian-dev libopencc-dev libicu-dev libyaz-dev yaz libsodium-dev
   nlohmann-json3-dev libfmt-dev libspdlog-dev libcli11-dev libkainjow-mustache-dev
-  libpng-dev libjpeg-dev libcurl4-openssl-dev
+  libpng-dev libjpeg-dev libturbojpeg0-dev libcurl4-openssl-dev python3-aiosmtpd
   libgtest-dev libgmock-dev libbenchmark-dev
   tzdata curl procps openssl
   chromium fonts-noto-cjk wrk nginx-light python3

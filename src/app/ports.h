@@ -420,6 +420,9 @@ class CatalogueRepository {
   virtual std::vector<CatalogueChange> changes_since(long long position, int limit) = 0;
 };
 
+class RegistrationRepository;  // registration_ports.h
+class OutboxRepository;        // registration_ports.h
+
 struct Repositories {
   LibraryRepository& libraries;
   NoticeRepository& notices;
@@ -433,6 +436,8 @@ struct Repositories {
   CatalogueRepository& catalogue;
   ReaderSessionRepository& reader_sessions;
   CalendarFeedRepository& calendar_feeds;
+  RegistrationRepository& registrations;
+  OutboxRepository& outbox;
 };
 
 // Runs work in one transaction: commits when it returns, rolls back when it throws. Busy and serialization
@@ -443,6 +448,10 @@ class Store {
   enum class Mode { kRead, kWrite };
   virtual ~Store() = default;
   virtual void transact(Mode mode, const std::function<void(Repositories&)>& work) = 0;
+  // After destroying data that must not linger (identity documents): makes sure no copy of deleted rows stays
+  // in the database's own files. SQLite zeroes deleted content (secure_delete) and this truncates its
+  // write-ahead log; PostgreSQL's dead tuples are unreadable anyway once their keys are gone (ADR 0012).
+  virtual void erase_deleted_data() {}
 };
 
 class PasswordHasher {

@@ -97,3 +97,42 @@ std::string clean_single_line_text(std::string_view text) {
 }
 
 }  // namespace shelfmark
+
+namespace shelfmark {
+
+std::string encode_fields(const std::map<std::string, std::string>& fields) {
+  std::string out;
+  for (const auto& [key, value] : fields) {
+    out += key;
+    out += '=';
+    for (char c : value) {
+      if (c == '\\') out += "\\\\";
+      else if (c == '\n') out += "\\n";
+      else if (c == '\r') out += "\\r";
+      else out += c;
+    }
+    out += '\n';
+  }
+  return out;
+}
+
+std::map<std::string, std::string> decode_fields(std::string_view text) {
+  std::map<std::string, std::string> fields;
+  for (auto line : split(text, '\n')) {
+    const auto eq = line.find('=');
+    if (eq == std::string_view::npos || eq == 0) continue;
+    std::string value;
+    for (std::size_t i = eq + 1; i < line.size(); ++i) {
+      if (line[i] == '\\' && i + 1 < line.size()) {
+        const char next = line[++i];
+        value += next == 'n' ? '\n' : next == 'r' ? '\r' : next;
+      } else {
+        value += line[i];
+      }
+    }
+    fields[std::string(line.substr(0, eq))] = std::move(value);
+  }
+  return fields;
+}
+
+}  // namespace shelfmark

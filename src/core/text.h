@@ -1,6 +1,7 @@
 // Small text helpers shared by every layer. All strings in Shelfmark are UTF-8.
 #pragma once
 
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -18,4 +19,11 @@ std::string clean_multiline_text(std::string_view text);
 // One line: newlines and control characters become spaces, then trimmed.
 std::string clean_single_line_text(std::string_view text);
 
+}  // namespace shelfmark
+
+namespace shelfmark {
+// A map of short texts as one string ("key=value" lines, with \\, \n and = escaped in values), for small
+// records kept in one column (a sealed form, a message's parameters). decode_fields skips malformed lines.
+std::string encode_fields(const std::map<std::string, std::string>& fields);
+std::map<std::string, std::string> decode_fields(std::string_view text);
 }  // namespace shelfmark

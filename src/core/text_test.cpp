@@ -29,3 +29,14 @@ TEST(Text, CleansTextKeepingParagraphs) {
 
 }  // namespace
 }  // namespace shelfmark
+
+namespace shelfmark {
+namespace {
+TEST(Text, FieldsRoundTripWithAwkwardValues) {
+  const std::map<std::string, std::string> fields{
+      {"address", "Flat A, 3/F\nBlock 2\r\nTsuen Wan"}, {"name", "陳大文"}, {"odd", "a=b\\n\\"}, {"empty", ""}};
+  EXPECT_EQ(decode_fields(encode_fields(fields)), fields);
+  EXPECT_EQ(decode_fields("no equals sign\n=value\nk=v"), (std::map<std::string, std::string>{{"k", "v"}}));
+}
+}  // namespace
+}  // namespace shelfmark

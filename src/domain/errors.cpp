@@ -86,6 +86,47 @@ const std::vector<ErrorInfo>& all_errors() {
        "The rule for everything else cannot be removed or narrowed: every loan needs a rule. Please change "
        "its values instead."},
       {ErrorCode::kBarcodeTaken, "barcode_taken", "This barcode is already on another copy."},
+      {ErrorCode::kHkidInvalid, "hkid_invalid",
+       "Please enter an HKID number as on the card: one or two letters, six digits and the check digit in "
+       "brackets, for example A123456(3)."},
+      {ErrorCode::kHkidCheckDigit, "hkid_check_digit",
+       "This HKID number does not match its check digit (the character in brackets). Please check each character."},
+      {ErrorCode::kEmailInvalid, "email_invalid", "Please enter an email address such as name@example.com."},
+      {ErrorCode::kMobileInvalid, "mobile_invalid",
+       "Please enter a Hong Kong mobile number of 8 digits, for example 9123 4567."},
+      {ErrorCode::kContactRequired, "contact_required",
+       "Please give an email address or a mobile number (or both), so that we can reach you."},
+      {ErrorCode::kDateOfBirthInvalid, "date_of_birth_invalid",
+       "Please enter your date of birth as YYYY-MM-DD; it cannot be in the future."},
+      {ErrorCode::kPasswordsDiffer, "passwords_differ", "The two passwords are not the same. Please type them again."},
+      {ErrorCode::kMustAccept, "must_accept", "Please read this and tick the box to accept it."},
+      {ErrorCode::kAlreadyApplied, "already_applied",
+       "An application with this HKID number is already being processed. Each person may make one application; "
+       "please contact any library if you need help with it."},
+      {ErrorCode::kAlreadyRegistered, "already_registered",
+       "This HKID number already has a library account or E-Account. Please log in, or ask any library to help "
+       "if you have forgotten your password."},
+      {ErrorCode::kFileTooLarge, "file_too_large",
+       "This file is larger than 3 MB. Please choose a smaller photo or scan (a lower resolution is fine)."},
+      {ErrorCode::kFileNotImage, "file_not_image",
+       "This file is not a JPG or PNG image. Please take a photo or scan and save it as JPG or PNG."},
+      {ErrorCode::kFileCorrupt, "file_corrupt",
+       "This image is incomplete or damaged and cannot be opened. Please choose the file again or take a new photo."},
+      {ErrorCode::kFileHasTrailingData, "file_trailing_data",
+       "This image has other data attached after the picture (some phones attach a short video). Please export or "
+       "save it again as a plain JPG or PNG, or take a screenshot of it."},
+      {ErrorCode::kFileTooManyPixels, "file_too_many_pixels",
+       "This image is too large in size (pixels). Please choose a smaller photo or scan."},
+      {ErrorCode::kTooManyApplications, "too_many_applications",
+       "Too many applications have been started from your network. Please try again in an hour, or apply at "
+       "any library."},
+      {ErrorCode::kApplicationNotOpen, "application_not_open",
+       "This application has already been decided, completed or withdrawn, so it cannot be changed."},
+      {ErrorCode::kCardNumberTaken, "card_number_taken", "This card number already belongs to another reader."},
+      {ErrorCode::kCardNumberInvalid, "card_number_invalid", "A library card number has 8 to 14 digits."},
+      {ErrorCode::kHkidDoesNotMatch, "hkid_does_not_match",
+       "The identity card number does not match the application. Please check the card."},
+      {ErrorCode::kStepMissing, "step_missing", "Please complete the earlier steps of the application first."},
   };
   return kErrors;
 }

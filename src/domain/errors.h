@@ -70,6 +70,28 @@ enum class ErrorCode {
   kCatchAllRuleRequired,
   // Cataloguing.
   kBarcodeTaken,
+  // Registration.
+  kHkidInvalid,
+  kHkidCheckDigit,
+  kEmailInvalid,
+  kMobileInvalid,
+  kContactRequired,
+  kDateOfBirthInvalid,
+  kPasswordsDiffer,
+  kMustAccept,
+  kAlreadyApplied,
+  kAlreadyRegistered,
+  kFileTooLarge,
+  kFileNotImage,
+  kFileCorrupt,
+  kFileHasTrailingData,
+  kFileTooManyPixels,
+  kTooManyApplications,
+  kApplicationNotOpen,
+  kCardNumberTaken,
+  kCardNumberInvalid,
+  kHkidDoesNotMatch,
+  kStepMissing,
 };
 
 struct ErrorInfo {

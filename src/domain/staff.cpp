@@ -21,9 +21,17 @@ constexpr RoleEntry kRoles[] = {
     {Role::kCataloguer, "cataloguer", "Cataloguer"},
 };
 
-// The most common passwords of 15 or more characters in public breach corpora, plus the obvious ones a
-// library's staff might pick. Short common passwords are refused by the length rule already.
-constexpr std::array<std::string_view, 40> kCommonPasswords = {
+// The most common passwords in public breach corpora: those of 8 to 14 characters (readers' passwords may be
+// that short), those of 15 or more (the staff minimum), and the obvious ones a library's users might pick.
+constexpr std::string_view kCommonPasswords[] = {
+    "password", "12345678", "123456789", "1234567890", "qwertyui", "qwertyuiop", "iloveyou", "11111111",
+    "00000000", "88888888", "66666666", "12341234", "87654321", "11223344", "abcd1234", "abc12345", "a1234567",
+    "aa123456", "password1", "password123", "passw0rd", "qwerty123", "qwerty12", "1q2w3e4r", "1qaz2wsx",
+    "asdfghjk", "asdf1234", "zxcvbnm1", "zxcvbnm123", "sunshine", "princess", "football", "baseball",
+    "superman", "starwars", "whatever", "trustno1", "welcome1", "welcome123", "letmein1", "changeme",
+    "123123123", "123qweasd", "q1w2e3r4", "987654321", "147258369", "520131400", "5201314520", "woaini1314",
+    "hongkong", "hongkong1", "hongkong852", "library1", "library123", "libraries", "hkpl1234", "chan1234",
+    "wong1234", "lee12345",
     "123456789012345",           "1234567890123456", "12345678901234567890", "passwordpassword", "password1234567",
     "password12345678",          "qwertyuiopasdfgh", "qwertyuiopasdfghjkl",  "qwertyuiop123456", "1q2w3e4r5t6y7u8i",
     "aaaaaaaaaaaaaaa",           "111111111111111",  "000000000000000",      "iloveyou12345678", "letmein123456789",
@@ -67,6 +75,10 @@ bool role_allows(Role role, Permission permission) {
       return role == Role::kAdministrator || role == Role::kCounter;
     case Permission::kCataloguing:
       return role == Role::kAdministrator || role == Role::kCataloguer;
+    case Permission::kVerifyRegistrations:
+      return role == Role::kAdministrator || role == Role::kVerifier;
+    case Permission::kCompleteRegistrations:
+      return role == Role::kAdministrator || role == Role::kVerifier || role == Role::kCounter;
   }
   return false;
 }
@@ -81,7 +93,7 @@ std::optional<FieldError> check_username(std::string_view username) {
 
 bool is_common_password(std::string_view password) {
   const auto lower = to_lower_ascii(password);
-  return std::find(kCommonPasswords.begin(), kCommonPasswords.end(), lower) != kCommonPasswords.end();
+  return std::find(std::begin(kCommonPasswords), std::end(kCommonPasswords), lower) != std::end(kCommonPasswords);
 }
 
 std::optional<FieldError> check_password(std::string_view password, std::string_view username, std::size_t min_length) {

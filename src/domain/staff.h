@@ -20,6 +20,8 @@ enum class Permission {
   kCirculation,      // administrator, counter: lend, return, renew at the counter
   kManagePolicies,   // administrator: lending rules and fine suspension periods
   kCataloguing,      // administrator, cataloguer: catalogue records and their copies
+  kVerifyRegistrations,    // administrator, verifier: the queue, applicants' documents, approve or reject
+  kCompleteRegistrations,  // administrator, verifier, counter: Type B completion and temporary cards
 };
 
 std::string_view role_code(Role role);   // "administrator", "editor", "counter", "verifier", "cataloguer"

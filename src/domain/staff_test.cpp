@@ -11,6 +11,11 @@ TEST(Staff, RolesHaveLeastPrivilege) {
   EXPECT_FALSE(role_allows(Role::kEditor, Permission::kManageStaff));
   EXPECT_FALSE(role_allows(Role::kCounter, Permission::kManageNotices));
   EXPECT_FALSE(role_allows(Role::kCataloguer, Permission::kManageLibraries));
+  EXPECT_TRUE(role_allows(Role::kVerifier, Permission::kVerifyRegistrations));
+  EXPECT_FALSE(role_allows(Role::kCounter, Permission::kVerifyRegistrations));
+  EXPECT_TRUE(role_allows(Role::kCounter, Permission::kCompleteRegistrations));
+  EXPECT_FALSE(role_allows(Role::kCataloguer, Permission::kCompleteRegistrations));
+  EXPECT_FALSE(role_allows(Role::kEditor, Permission::kVerifyRegistrations));
   EXPECT_TRUE(role_allows(Role::kVerifier, Permission::kViewStaffPages));
   EXPECT_TRUE(role_allows(Role::kCounter, Permission::kCirculation));
   EXPECT_FALSE(role_allows(Role::kEditor, Permission::kCirculation));

@@ -2,6 +2,7 @@
 
 #include <sodium.h>
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace shelfmark::security {
@@ -68,6 +69,103 @@ std::string SodiumTokens::digest(std::string_view token) {
   char hex[65];
   sodium_bin2hex(hex, sizeof hex, out, sizeof out);
   return hex;
+}
+
+namespace {
+
+constexpr std::size_t kChunk = 64 * 1024;
+
+std::string to_base64(const unsigned char* bytes, std::size_t size) {
+  std::string out(sodium_base64_encoded_len(size, sodium_base64_VARIANT_ORIGINAL), '\0');
+  sodium_bin2base64(out.data(), out.size(), bytes, size, sodium_base64_VARIANT_ORIGINAL);
+  out.resize(std::char_traits<char>::length(out.c_str()));
+  return out;
+}
+
+std::optional<std::string> from_base64(std::string_view text) {
+  std::string out(text.size() / 4 * 3 + 3, '\0');
+  std::size_t size = 0;
+  if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), text.data(), text.size(), nullptr,
+                        &size, nullptr, sodium_base64_VARIANT_ORIGINAL) != 0)
+    return std::nullopt;
+  out.resize(size);
+  return out;
+}
+
+}  // namespace
+
+SodiumSealer::SodiumSealer(std::string_view server_secret) {
+  // A key of its own for sealing, derived from the server secret: the secret also keys digests.
+  static constexpr char kContext[] = "shelfmark sealing key v1";
+  crypto_generichash(master_key_, sizeof master_key_, reinterpret_cast<const unsigned char*>(kContext),
+                     sizeof kContext - 1, reinterpret_cast<const unsigned char*>(server_secret.data()),
+                     std::min<std::size_t>(server_secret.size(), crypto_generichash_KEYBYTES_MAX));
+}
+
+SodiumSealer::~SodiumSealer() { sodium_memzero(master_key_, sizeof master_key_); }
+
+app::Sealed SodiumSealer::seal(std::string_view plain) {
+  unsigned char value_key[crypto_secretstream_xchacha20poly1305_KEYBYTES];
+  crypto_secretstream_xchacha20poly1305_keygen(value_key);
+
+  std::string cipher(crypto_secretstream_xchacha20poly1305_HEADERBYTES, '\0');
+  crypto_secretstream_xchacha20poly1305_state state;
+  crypto_secretstream_xchacha20poly1305_init_push(&state, reinterpret_cast<unsigned char*>(cipher.data()), value_key);
+  std::size_t at = 0;
+  do {
+    const auto size = std::min(kChunk, plain.size() - at);
+    const bool last = at + size == plain.size();
+    const auto offset = cipher.size();
+    cipher.resize(offset + size + crypto_secretstream_xchacha20poly1305_ABYTES);
+    crypto_secretstream_xchacha20poly1305_push(
+        &state, reinterpret_cast<unsigned char*>(cipher.data() + offset), nullptr,
+        reinterpret_cast<const unsigned char*>(plain.data() + at), size, nullptr, 0,
+        last ? crypto_secretstream_xchacha20poly1305_TAG_FINAL : crypto_secretstream_xchacha20poly1305_TAG_MESSAGE);
+    at += size;
+  } while (at < plain.size());
+
+  unsigned char boxed[crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + sizeof value_key];
+  randombytes_buf(boxed, crypto_secretbox_NONCEBYTES);
+  crypto_secretbox_easy(boxed + crypto_secretbox_NONCEBYTES, value_key, sizeof value_key, boxed, master_key_);
+  sodium_memzero(value_key, sizeof value_key);
+  return app::Sealed{to_base64(boxed, sizeof boxed),
+                     to_base64(reinterpret_cast<const unsigned char*>(cipher.data()), cipher.size())};
+}
+
+std::optional<std::string> SodiumSealer::open(const app::Sealed& sealed) {
+  const auto boxed = from_base64(sealed.key);
+  const auto cipher = from_base64(sealed.ciphertext);
+  unsigned char value_key[crypto_secretstream_xchacha20poly1305_KEYBYTES];
+  if (!boxed || !cipher ||
+      boxed->size() != crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + sizeof value_key ||
+      cipher->size() < crypto_secretstream_xchacha20poly1305_HEADERBYTES)
+    return std::nullopt;
+  const auto* box = reinterpret_cast<const unsigned char*>(boxed->data());
+  if (crypto_secretbox_open_easy(value_key, box + crypto_secretbox_NONCEBYTES,
+                                 boxed->size() - crypto_secretbox_NONCEBYTES, box, master_key_) != 0)
+    return std::nullopt;
+  crypto_secretstream_xchacha20poly1305_state state;
+  const auto* in = reinterpret_cast<const unsigned char*>(cipher->data());
+  const bool started = crypto_secretstream_xchacha20poly1305_init_pull(&state, in, value_key) == 0;
+  sodium_memzero(value_key, sizeof value_key);
+  if (!started) return std::nullopt;
+  std::string plain;
+  std::size_t at = crypto_secretstream_xchacha20poly1305_HEADERBYTES;
+  unsigned char tag = 0;
+  while (tag != crypto_secretstream_xchacha20poly1305_TAG_FINAL) {
+    if (at >= cipher->size()) return std::nullopt;  // cut short: the final chunk is missing
+    const auto size = std::min(kChunk + crypto_secretstream_xchacha20poly1305_ABYTES, cipher->size() - at);
+    const auto offset = plain.size();
+    plain.resize(offset + size);
+    unsigned long long written = 0;
+    if (crypto_secretstream_xchacha20poly1305_pull(&state, reinterpret_cast<unsigned char*>(plain.data() + offset),
+                                                   &written, &tag, in + at, size, nullptr, 0) != 0)
+      return std::nullopt;
+    plain.resize(offset + written);
+    at += size;
+  }
+  if (at != cipher->size()) return std::nullopt;  // something appended after the final chunk
+  return plain;
 }
 
 std::string random_bytes_hex(std::size_t bytes) {

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "app/ports.h"
+#include "app/registration_ports.h"
 
 namespace shelfmark::security {
 
@@ -48,6 +49,20 @@ class SodiumTokens final : public app::TokenSource {
 
  private:
   std::string key_;
+};
+
+// Seals values with libsodium: each value gets a fresh 256-bit key and is encrypted with secretstream
+// (XChaCha20-Poly1305, in 64 KiB chunks, so tampering and truncation are detected); the fresh key is sealed
+// with secretbox under a key derived from the server secret. Base64 text, so both databases store it as TEXT.
+class SodiumSealer final : public app::Sealer {
+ public:
+  explicit SodiumSealer(std::string_view server_secret);
+  ~SodiumSealer() override;
+  app::Sealed seal(std::string_view plain) override;
+  std::optional<std::string> open(const app::Sealed& sealed) override;
+
+ private:
+  unsigned char master_key_[32];
 };
 
 std::string random_bytes_hex(std::size_t bytes);

@@ -60,3 +60,44 @@ TEST_F(SodiumTest, TokensAreRandomAndDigestsKeyed) {
 
 }  // namespace
 }  // namespace shelfmark::security
+
+namespace shelfmark::security {
+namespace {
+
+TEST(Sealer, RoundTripsSmallLargeAndEmptyValues) {
+  ASSERT_TRUE(initialise());
+  SodiumSealer sealer(std::string(64, 'k'));
+  for (const std::string plain : {std::string(), std::string("A1234563"), std::string(200 * 1024 + 7, 'x')}) {
+    const auto sealed = sealer.seal(plain);
+    EXPECT_EQ(sealer.open(sealed), plain);
+  }
+}
+
+TEST(Sealer, EachValueHasItsOwnKeyAndNoPlaintextShows) {
+  SodiumSealer sealer(std::string(64, 'k'));
+  const auto a = sealer.seal("MARKER-MARKER-MARKER");
+  const auto b = sealer.seal("MARKER-MARKER-MARKER");
+  EXPECT_NE(a.key, b.key);
+  EXPECT_NE(a.ciphertext, b.ciphertext);
+  EXPECT_EQ(a.ciphertext.find("MARKER"), std::string::npos);
+}
+
+TEST(Sealer, RefusesOtherKeysTamperingAndTruncation) {
+  SodiumSealer sealer(std::string(64, 'k'));
+  SodiumSealer other(std::string(64, 'o'));
+  const auto sealed = sealer.seal(std::string(100 * 1024, 'y'));
+  EXPECT_FALSE(other.open(sealed));
+  auto tampered = sealed;
+  tampered.ciphertext[40] = tampered.ciphertext[40] == 'A' ? 'B' : 'A';
+  EXPECT_FALSE(sealer.open(tampered));
+  auto cut = sealed;
+  cut.ciphertext.resize(cut.ciphertext.size() / 2 / 4 * 4);
+  EXPECT_FALSE(sealer.open(cut));
+  EXPECT_FALSE(sealer.open(app::Sealed{"not base64!", "also not"}));
+  auto swapped = sealer.seal("other value");
+  swapped.ciphertext = sealed.ciphertext;  // a key that belongs to another value
+  EXPECT_FALSE(sealer.open(swapped));
+}
+
+}  // namespace
+}  // namespace shelfmark::security

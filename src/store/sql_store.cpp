@@ -8,6 +8,7 @@
 #include "core/text.h"
 #include "store/sql_catalogue.h"
 #include "store/sql_circulation.h"
+#include "store/sql_registration.h"
 #include "store/sql_sip.h"
 
 namespace shelfmark::store {
@@ -542,6 +543,13 @@ class SqlAudit final : public app::AuditLog {
 
 }  // namespace
 
+void SqlStore::erase_deleted_data() {
+  if (database_.backend() != Backend::kSqlite) return;
+  auto connection = database_.acquire();
+  // Readers still holding an old snapshot can make a checkpoint partial; the next one completes it.
+  connection->execute_script("PRAGMA wal_checkpoint(TRUNCATE);");
+}
+
 void SqlStore::transact(Mode mode, const std::function<void(app::Repositories&)>& work) {
   thread_local std::minstd_rand jitter(std::random_device{}());
   for (int attempt = 1;; ++attempt) {
@@ -560,8 +568,11 @@ void SqlStore::transact(Mode mode, const std::function<void(app::Repositories&)>
       auto catalogue = catalogue_repository(*connection);
       SqlReaderSessions reader_sessions(*connection);
       SqlCalendarFeeds calendar_feeds(*connection);
+      auto registrations = registration_repository(*connection);
+      auto outbox = outbox_repository(*connection);
       app::Repositories repos{libraries,    notices, staff, sessions,   failures,        audit,
-                              *circulation, jobs,    *sip,  *catalogue, reader_sessions, calendar_feeds};
+                              *circulation, jobs,    *sip,  *catalogue, reader_sessions, calendar_feeds,
+                              *registrations, *outbox};
       work(repos);
       connection->commit();
       return;

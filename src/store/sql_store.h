@@ -13,6 +13,7 @@ class SqlStore final : public app::Store {
  public:
   explicit SqlStore(Database& database, int max_attempts = 8) : database_(database), max_attempts_(max_attempts) {}
   void transact(Mode mode, const std::function<void(app::Repositories&)>& work) override;
+  void erase_deleted_data() override;
   Database& database() { return database_; }
 
  private:

@@ -54,7 +54,9 @@ class SqliteConnection final : public Connection {
     sqlite3_extended_result_codes(db_, 1);
     sqlite3_busy_timeout(db_, 5000);
     execute_script(
-        "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;");
+        "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY; "
+        // Deleted rows (identity documents above all) are overwritten with zeros, not left in free pages.
+        "PRAGMA secure_delete=ON;");
   }
 
   ~SqliteConnection() override {

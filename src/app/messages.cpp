@@ -1,0 +1,67 @@
+#include "app/messages.h"
+
+#include "core/text.h"
+
+namespace shelfmark::app {
+
+bool enqueue_message(Repositories& repos, Instant now, const Recipient& recipient, const std::string& kind,
+                     domain::Language language, const std::map<std::string, std::string>& params) {
+  OutboundMessage message;
+  if (!recipient.email.empty()) {
+    message.channel = "email";
+    message.recipient = recipient.email;
+  } else if (!recipient.mobile.empty()) {
+    message.channel = "sms";
+    message.recipient = recipient.mobile;
+  } else {
+    return false;
+  }
+  message.kind = kind;
+  message.language = language;
+  message.params = encode_fields(params);
+  message.created_at = now;
+  message.next_attempt_at = now;
+  repos.outbox.enqueue(message);
+  return true;
+}
+
+DeliveryReport deliver_email(const Context& context, MessageComposer& composer, MailTransport& transport,
+                             const DeliveryPolicy& policy) {
+  DeliveryReport report;
+  std::vector<OutboundMessage> due;
+  context.store.transact(Store::Mode::kRead, [&](Repositories& repos) {
+    due = repos.outbox.due("email", context.clock.now(), policy.batch);
+  });
+  for (const auto& message : due) {
+    // Sending happens outside any transaction: a slow mail server must not hold database locks.
+    const auto composed = composer.compose(message);
+    SendOutcome outcome;
+    if (!composed) {
+      outcome = {SendOutcome::Kind::kPermanentFailure, "no text for message kind " + message.kind};
+    } else {
+      outcome = transport.send(OutgoingEmail{message.recipient, composed->subject, composed->body,
+                                             "outbox-" + std::to_string(message.id) + "@" + policy.message_id_domain});
+    }
+    const auto now = context.clock.now();
+    context.store.transact(Store::Mode::kWrite, [&](Repositories& repos) {
+      if (outcome.kind == SendOutcome::Kind::kSent) {
+        repos.outbox.mark_sent(message.id, now);
+        ++report.sent;
+      } else if (outcome.kind == SendOutcome::Kind::kTemporaryFailure && message.attempts + 1 < policy.max_attempts) {
+        repos.outbox.mark_retry(message.id, now + policy.first_retry * (1 << message.attempts), outcome.detail);
+        ++report.retried;
+      } else {
+        repos.outbox.mark_failed(message.id, now, outcome.detail);
+        repos.audit.record({now, std::nullopt, "message.failed", "message:" + std::to_string(message.id),
+                            message.kind + ": " + outcome.detail});
+        ++report.failed;
+      }
+    });
+  }
+  context.store.transact(Store::Mode::kWrite, [&](Repositories& repos) {
+    report.scrubbed = repos.outbox.scrub(context.clock.now() - policy.keep_text_for);
+  });
+  return report;
+}
+
+}  // namespace shelfmark::app

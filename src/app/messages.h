@@ -1,0 +1,57 @@
+// Messages to applicants and readers: written to the outbox in the same transaction as the change they tell
+// of, and delivered afterwards by a job (email through the MailTransport port). The text is composed at
+// delivery in the recipient's language by a MessageComposer (the web adapter's translations), so the outbox
+// keeps only the kind of message and its values.
+//
+// Delivery is at least once: a node that dies between sending and recording it may send that one message
+// again. With several nodes the job lease keeps two nodes from delivering at the same time.
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <optional>
+#include <string>
+
+#include "app/media_ports.h"
+#include "app/ports.h"
+#include "app/registration_ports.h"
+
+namespace shelfmark::app {
+
+struct Recipient {
+  std::string email;   // preferred when present
+  std::string mobile;  // otherwise SMS
+};
+// False when the recipient has neither (nothing is queued).
+bool enqueue_message(Repositories& repos, Instant now, const Recipient& recipient, const std::string& kind,
+                     domain::Language language, const std::map<std::string, std::string>& params);
+
+struct ComposedMessage {
+  std::string subject;
+  std::string body;
+};
+class MessageComposer {
+ public:
+  virtual ~MessageComposer() = default;
+  // Nullopt for a kind it does not know (the message is then marked failed: a programming error).
+  virtual std::optional<ComposedMessage> compose(const OutboundMessage& message) = 0;
+};
+
+struct DeliveryPolicy {
+  int max_attempts = 6;                                  // then the message is marked failed and reported
+  std::chrono::seconds first_retry{std::chrono::minutes(1)};  // doubled after each failure: 1, 2, 4, 8, 16 min
+  int batch = 100;
+  std::string message_id_domain = "shelfmark.invalid";
+  std::chrono::seconds keep_text_for{std::chrono::days(30)};  // then recipient and values are scrubbed
+};
+
+struct DeliveryReport {
+  int sent = 0;
+  int retried = 0;
+  int failed = 0;
+  int scrubbed = 0;
+};
+DeliveryReport deliver_email(const Context& context, MessageComposer& composer, MailTransport& transport,
+                             const DeliveryPolicy& policy);
+
+}  // namespace shelfmark::app

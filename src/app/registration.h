@@ -1,0 +1,171 @@
+// Online registration (issue 4): the applicant's way through (a draft opened by a token in a cookie, terms,
+// details, documents, submission), the verifying staff's queue and decisions, completion at the counter,
+// temporary cards, and the expiry of abandoned applications. Documents are cleaned (image re-encoded),
+// sealed with their own key, and destroyed at every decision, leaving a record of the deletion.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "app/media_ports.h"
+#include "app/notices.h"
+#include "app/ports.h"
+#include "app/registration_ports.h"
+#include "domain/registration.h"
+
+namespace shelfmark::app {
+
+struct RegistrationSettings {
+  // A draft nobody touched for this long is expired with its documents.
+  std::chrono::seconds draft_lifetime{std::chrono::hours(48)};
+  // A Type B application not completed in person within this is expired with its documents.
+  std::chrono::seconds completion_window{std::chrono::days(30)};
+  // Applications started from one network address within an hour; more are refused (rate limit).
+  int starts_per_address_per_hour = 10;
+};
+
+// What registration needs besides the Context.
+struct RegistrationServices {
+  Sealer& sealer;
+  ImageSanitizer& images;
+  RegistrationSettings settings;
+};
+
+// ----- the applicant -----
+
+struct DraftStarted {
+  std::string token;  // for the applicant's cookie; only its digest is stored
+  std::string reference;
+};
+// Refused with kTooManyApplications beyond the rate limit for `address`.
+domain::Outcome<DraftStarted> start_application(const Context& context, RegistrationServices& services,
+                                                domain::RegistrationType type, const std::string& address);
+
+struct DraftView {
+  long long id = 0;
+  std::string reference;
+  domain::RegistrationType type = domain::RegistrationType::kEAccount;
+  bool terms_accepted = false;
+  domain::ApplicantForm form;
+  bool details_valid = false;
+  bool password_set = false;
+  std::vector<DocumentRecord> documents;
+  bool documents_complete = false;
+};
+// The draft for a cookie token; nullopt when none (never started, submitted, or expired).
+std::optional<DraftView> find_draft(const Context& context, RegistrationServices& services, const std::string& token);
+
+domain::Outcome<domain::Done> accept_terms(const Context& context, RegistrationServices& services,
+                                           const std::string& token, bool statement, bool declarations,
+                                           bool regulation);
+
+// Saves the form as typed, even with errors (nothing typed is lost), and reports the errors. The password is
+// hashed at once; left empty it keeps a password set before.
+domain::Outcome<domain::Done> save_details(const Context& context, RegistrationServices& services,
+                                           const std::string& token, const domain::ApplicantForm& form,
+                                           const std::string& password, const std::string& repeated);
+
+// The uploaded bytes are checked and cleaned here (whatever the browser checked); `too_large` is set by the
+// HTTP layer, which stops reading a file part beyond the limit.
+domain::Outcome<domain::Done> upload_document(const Context& context, RegistrationServices& services,
+                                              const std::string& token, domain::DocumentKind kind,
+                                              std::string_view bytes, bool too_large);
+
+struct Submitted {
+  std::string reference;
+  domain::RegistrationType type = domain::RegistrationType::kEAccount;
+  bool can_log_in_now = false;  // Type A with a smart ID card
+  std::string account_number;   // the E-Account number when can_log_in_now
+  std::optional<std::string> library_code;  // Type B: where to complete it
+};
+// One person, one application: kAlreadyApplied / kAlreadyRegistered, also under concurrent submission.
+domain::Outcome<Submitted> submit_application(const Context& context, RegistrationServices& services,
+                                              const std::string& token, const std::string& address);
+
+// ----- staff -----
+
+struct ApplicationSummary {
+  ApplicationRecord record;
+  std::string library_code;
+  int documents = 0;
+};
+struct ApplicationQueue {
+  std::vector<ApplicationSummary> entries;
+  long long total = 0;
+};
+domain::Outcome<ApplicationQueue> registration_queue(const Context& context, const Actor& actor,
+                                                     const ApplicationFilter& filter);
+
+struct ApplicationDetail {
+  ApplicationSummary summary;
+  domain::ApplicantForm form;       // as submitted
+  std::string hkid_display;         // in full: verifying staff compare it with the document
+  std::vector<DocumentRecord> documents;
+  std::vector<DocumentDeletion> deletions;
+};
+// Verifying staff only; each view is audited.
+domain::Outcome<ApplicationDetail> application_detail(const Context& context, RegistrationServices& services,
+                                                      const Actor& actor, long long application_id);
+
+struct DocumentContent {
+  DocumentRecord record;
+  std::string bytes;
+};
+// Verifying staff only; each view of a document is audited.
+domain::Outcome<DocumentContent> application_document(const Context& context, RegistrationServices& services,
+                                                      const Actor& actor, long long application_id,
+                                                      long long document_id);
+
+// Documents are destroyed at the decision; the applicant is told by email (or SMS) in their language.
+// Approving a Type A application completes it; approving Type B marks it verified, to be completed in person.
+domain::Outcome<domain::Done> approve_application(const Context& context, RegistrationServices& services,
+                                                  const Actor& actor, long long application_id);
+domain::Outcome<domain::Done> reject_application(const Context& context, RegistrationServices& services,
+                                                 const Actor& actor, long long application_id,
+                                                 const std::string& reason_code);
+
+// Counter: find a Type B application by reference, HKID or name.
+domain::Outcome<std::vector<ApplicationSummary>> find_for_completion(const Context& context, const Actor& actor,
+                                                                     const std::string& query);
+struct CompletionInput {
+  bool link_smart_id = false;
+  std::string smart_id_number;     // must be the applicant's HKID
+  std::string smart_id_issue_date; // YYYY-MM-DD
+  bool issue_card = false;
+  std::string card_number;  // the new library card's barcode
+};
+struct Completed {
+  std::string card_number;
+  std::string reader_name;
+};
+domain::Outcome<Completed> complete_in_person(const Context& context, RegistrationServices& services,
+                                              const Actor& actor, long long application_id,
+                                              const CompletionInput& input);
+
+// Temporary library cards for non-residents, at the counter only (no HKID; a travel document is seen).
+struct TemporaryCardInput {
+  std::string name;
+  std::string card_number;
+  std::string expires_on;  // YYYY-MM-DD, at most a year ahead
+  std::string email;
+  std::string mobile;
+  std::string address;  // in Hong Kong, where the reader stays
+  std::string language;
+};
+domain::Outcome<ReaderRecord> issue_temporary_card(const Context& context, const Actor& actor,
+                                                   const TemporaryCardInput& input);
+
+// The job: expires abandoned drafts and Type B applications never completed, destroying their documents.
+struct ExpiryResult {
+  int drafts = 0;
+  int applications = 0;
+  int documents = 0;
+};
+ExpiryResult expire_applications(const Context& context, RegistrationServices& services);
+
+// Digest that keys an HKID in the database (HMAC with the server secret).
+std::string hkid_digest(const Context& context, const domain::Hkid& hkid);
+
+}  // namespace shelfmark::app

@@ -1,0 +1,405 @@
+// Registration's use cases against the real store, on both backends: the applicant's steps, one application
+// per HKID (also with 20 simultaneous submissions), staff decisions destroying documents and leaving their
+// record, completion at the counter, temporary cards, expiry, and the outbox.
+#include <thread>
+
+#include "app/messages.h"
+#include "app/registration.h"
+#include "core/text.h"
+#include "security/sodium.h"
+#include "store/store_test_support.h"
+
+namespace shelfmark::app {
+namespace {
+
+using domain::ErrorCode;
+using store::testing_support::BackendTest;
+
+// Accepts anything starting with "IMG" as a clean PNG; the real sanitiser has its own tests.
+class FakeImages final : public ImageSanitizer {
+ public:
+  ImageCheck sanitize(std::string_view bytes) override {
+    if (bytes.rfind("IMG", 0) == 0) return CleanImage{"image/png", "clean:" + std::string(bytes), 10, 20};
+    if (bytes.rfind("%PDF", 0) == 0) return ImageProblem::kNotJpegOrPng;
+    return ImageProblem::kTruncatedOrCorrupt;
+  }
+};
+
+class Registration : public BackendTest {
+ protected:
+  void SetUp() override {
+    BackendTest::SetUp();
+    zone = TimeZone::load("Asia/Hong_Kong");
+    clock = std::make_unique<FixedClock>(zone->to_instant({*parse_iso_date("2026-11-23"), 600}));
+    context = std::make_unique<Context>(Context{*store, *clock, *zone, hasher, tokens});
+    store->transact(Store::Mode::kWrite, [&](Repositories& repos) {
+      for (auto [code, kind] : {std::pair{"CL", domain::LibraryKind::kCentral}, {"MOB1", domain::LibraryKind::kMobile}}) {
+        domain::Library library;
+        library.code = code;
+        library.name = {code, code};
+        library.kind = kind;
+        library.address = {"x", "x"};
+        repos.libraries.insert(library);
+      }
+      repos.staff.insert({0, "verifier", "Verifier", domain::Role::kVerifier, false}, "x", clock->now());
+    });
+  }
+
+  domain::ApplicantForm form(const std::string& hkid = "A123456(3)") {
+    domain::ApplicantForm f;
+    f.name_en = "CHAN, Tai Man";
+    f.name_zh = "陳大文";
+    f.hkid = hkid;
+    f.date_of_birth = "1990-05-01";
+    f.email = "chan@example.com";
+    f.language = "tc";
+    f.smart_id_card = "yes";
+    f.address = "Flat A, 3/F, 1 Nathan Road";
+    f.library_code = "CL";
+    return f;
+  }
+
+  // A draft taken through every step, ready to submit.
+  std::string ready_draft(domain::RegistrationType type, const std::string& hkid = "A123456(3)",
+                          const std::string& address = "10.0.0.1") {
+    auto started = start_application(*context, services, type, address);
+    EXPECT_TRUE(started);
+    const auto token = started->token;
+    EXPECT_TRUE(accept_terms(*context, services, token, true, true, true));
+    EXPECT_TRUE(save_details(*context, services, token, form(hkid), "river walk 2468", "river walk 2468"));
+    for (auto kind : domain::required_documents(type))
+      EXPECT_TRUE(upload_document(*context, services, token, kind, "IMG-" + std::string(domain::document_kind_code(kind)), false));
+    return token;
+  }
+
+  long long count(const std::string& sql) {
+    auto connection = database->acquire();
+    return connection->query(sql).at(0).integer(0);
+  }
+
+  std::shared_ptr<const TimeZone> zone;
+  std::unique_ptr<FixedClock> clock;
+  security::Argon2Hasher hasher{security::test_cost(), 2};
+  security::SodiumTokens tokens{std::string(32, 'c')};
+  security::SodiumSealer sealer{std::string(32, 's')};
+  FakeImages images;
+  RegistrationServices services{sealer, images, {}};
+  std::unique_ptr<Context> context;
+  Actor verifier{1, domain::Role::kVerifier};
+  Actor counter{1, domain::Role::kCounter};
+};
+
+TEST_P(Registration, StepsKeepWhatWasTypedAndRefuseSkippingAhead) {
+  auto started = start_application(*context, services, domain::RegistrationType::kLibraryCard, "10.0.0.1");
+  ASSERT_TRUE(started);
+  EXPECT_EQ(started->reference.size(), 10u);  // "R" + 4 + "-" + 4
+  const auto token = started->token;
+  EXPECT_EQ(save_details(*context, services, token, form(), "", "").error().code, ErrorCode::kStepMissing);
+  EXPECT_EQ(accept_terms(*context, services, token, true, false, true).error().fields.front().field, "declarations");
+  ASSERT_TRUE(accept_terms(*context, services, token, true, true, true));
+
+  auto typed = form("A123456(4)");
+  typed.address = "";
+  auto saved = save_details(*context, services, token, typed, "short", "short");
+  ASSERT_FALSE(saved);
+  std::vector<std::string> fields;
+  for (const auto& error : saved.error().fields) fields.push_back(error.field);
+  EXPECT_EQ(fields, (std::vector<std::string>{"hkid", "address", "password"}));
+  auto draft = find_draft(*context, services, token);
+  ASSERT_TRUE(draft);
+  EXPECT_EQ(draft->form.hkid, "A123456(4)");  // kept as typed
+  EXPECT_EQ(draft->form.name_zh, "陳大文");
+  EXPECT_FALSE(draft->details_valid);
+  EXPECT_FALSE(draft->password_set);
+  EXPECT_EQ(submit_application(*context, services, token, "10.0.0.1").error().code, ErrorCode::kStepMissing);
+
+  auto mobile_library = form();
+  mobile_library.library_code = "MOB1";
+  EXPECT_EQ(save_details(*context, services, token, mobile_library, "river walk 2468", "river walk 2468")
+                .error()
+                .fields.front()
+                .field,
+            "library_code");
+  ASSERT_TRUE(save_details(*context, services, token, form(), "river walk 2468", "river walk 2468"));
+  // The password is kept when the form is saved again without it.
+  ASSERT_TRUE(save_details(*context, services, token, form(), "", ""));
+  EXPECT_TRUE(find_draft(*context, services, token)->password_set);
+
+  EXPECT_EQ(upload_document(*context, services, token, domain::DocumentKind::kIdentity, "%PDF-1.7", false)
+                .error()
+                .fields.front()
+                .code,
+            ErrorCode::kFileNotImage);
+  EXPECT_EQ(upload_document(*context, services, token, domain::DocumentKind::kIdentity, "IMG", true).error().fields.front().code,
+            ErrorCode::kFileTooLarge);
+  EXPECT_EQ(upload_document(*context, services, token, domain::DocumentKind::kIdentity,
+                            std::string(domain::kMaxDocumentBytes + 1, 'I'), false)
+                .error()
+                .fields.front()
+                .code,
+            ErrorCode::kFileTooLarge);
+  ASSERT_TRUE(upload_document(*context, services, token, domain::DocumentKind::kIdentity, "IMG-1", false));
+  ASSERT_TRUE(upload_document(*context, services, token, domain::DocumentKind::kIdentity, "IMG-2", false));  // replaces
+  EXPECT_FALSE(find_draft(*context, services, token)->documents_complete);
+  ASSERT_TRUE(upload_document(*context, services, token, domain::DocumentKind::kAddress, "IMG-3", false));
+  draft = find_draft(*context, services, token);
+  EXPECT_TRUE(draft->documents_complete);
+  EXPECT_EQ(draft->documents.size(), 2u);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM registration_document_deletions WHERE decision = 'replaced'"), 1);
+  // Nothing personal in plain text in the database while it is a draft, except the name used to find it.
+  EXPECT_EQ(count("SELECT COUNT(*) FROM registration_applications WHERE form_sealed LIKE '%A1234563%' OR "
+                  "form_sealed LIKE '%Nathan%'"),
+            0);
+}
+
+TEST_P(Registration, TypeAWithSmartIdIsActiveAtOnceAndCanSignIn) {
+  const auto token = ready_draft(domain::RegistrationType::kEAccount);
+  auto submitted = submit_application(*context, services, token, "10.0.0.1");
+  ASSERT_TRUE(submitted);
+  EXPECT_TRUE(submitted->can_log_in_now);
+  EXPECT_EQ(submitted->account_number.size(), 11u);
+  EXPECT_FALSE(find_draft(*context, services, token));  // the cookie no longer opens it
+  std::optional<ReaderRecord> reader;
+  store->transact(Store::Mode::kRead, [&](Repositories& repos) {
+    reader = repos.circulation.reader_by_card(submitted->account_number);
+    EXPECT_TRUE(repos.registrations.reader_by_hkid(hkid_digest(*context, domain::parse_hkid("A1234563").value())));
+    auto messages = repos.outbox.to_recipient("chan@example.com");
+    ASSERT_EQ(messages.size(), 1u);
+    EXPECT_EQ(messages[0].kind, "registration_received");
+    EXPECT_EQ(messages[0].language, domain::Language::kTraditionalChinese);
+    EXPECT_EQ(decode_fields(messages[0].params)["reference"], submitted->reference);
+  });
+  ASSERT_TRUE(reader);
+  EXPECT_EQ(reader->status, domain::ReaderStatus::kActive);
+  EXPECT_EQ(reader->category, domain::ReaderCategory::kEAccount);
+
+  // One person, one application: a second one with the same HKID is refused at the details step and at submission.
+  auto second = start_application(*context, services, domain::RegistrationType::kLibraryCard, "10.0.0.2");
+  ASSERT_TRUE(accept_terms(*context, services, second->token, true, true, true));
+  auto saved = save_details(*context, services, second->token, form(), "river walk 2468", "river walk 2468");
+  EXPECT_EQ(saved.error().fields.front().code, ErrorCode::kAlreadyRegistered);
+}
+
+TEST_P(Registration, TwentySimultaneousSubmissionsWithOneHkidMakeOneApplication) {
+  std::vector<std::string> drafts;
+  for (int i = 0; i < 20; ++i)
+    drafts.push_back(ready_draft(domain::RegistrationType::kEAccount, "G123456(A)", "10.0.1." + std::to_string(i)));
+  std::atomic<int> accepted{0}, refused{0};
+  std::vector<std::thread> threads;
+  for (const auto& token : drafts)
+    threads.emplace_back([&, token] {
+      auto result = submit_application(*context, services, token, "10.0.0.9");
+      if (result) ++accepted;
+      else if (result.error().code == ErrorCode::kAlreadyApplied || result.error().code == ErrorCode::kAlreadyRegistered)
+        ++refused;
+    });
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(accepted.load(), 1);
+  EXPECT_EQ(refused.load(), 19);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM registration_applications WHERE status = 'submitted'"), 1);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM readers WHERE hkid_digest IS NOT NULL"), 1);
+}
+
+TEST_P(Registration, ApprovalDestroysDocumentsAndLeavesTheirRecord) {
+  const auto token = ready_draft(domain::RegistrationType::kEAccount);
+  auto submitted = submit_application(*context, services, token, "10.0.0.1");
+  ASSERT_TRUE(submitted);
+  auto queue = registration_queue(*context, verifier, {});
+  ASSERT_TRUE(queue);
+  ASSERT_EQ(queue->entries.size(), 1u);
+  const auto id = queue->entries[0].record.id;
+  EXPECT_EQ(registration_queue(*context, counter, {}).error().code, ErrorCode::kPermissionDenied);
+
+  auto detail = application_detail(*context, services, verifier, id);
+  ASSERT_TRUE(detail);
+  EXPECT_EQ(detail->hkid_display, "A123456(3)");
+  ASSERT_EQ(detail->documents.size(), 1u);
+  auto document = application_document(*context, services, verifier, id, detail->documents[0].id);
+  ASSERT_TRUE(document);
+  EXPECT_EQ(document->bytes, "clean:IMG-identity");
+  EXPECT_EQ(application_document(*context, services, counter, id, detail->documents[0].id).error().code,
+            ErrorCode::kPermissionDenied);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM audit_log WHERE action = 'registration.document_view'"), 1);
+
+  ASSERT_TRUE(approve_application(*context, services, verifier, id));
+  EXPECT_EQ(approve_application(*context, services, verifier, id).error().code, ErrorCode::kApplicationNotOpen);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM registration_documents"), 0);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM registration_document_deletions WHERE decision = 'approved' AND staff_id = 1"), 1);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM registration_applications WHERE form_sealed IS NULL AND name_en = '' AND "
+                  "status = 'completed'"),
+            1);
+  EXPECT_EQ(application_document(*context, services, verifier, id, detail->documents[0].id).error().code,
+            ErrorCode::kNotFound);
+}
+
+TEST_P(Registration, RejectionReleasesTheHkidAndTellsTheApplicant) {
+  const auto token = ready_draft(domain::RegistrationType::kLibraryCard);
+  ASSERT_TRUE(submit_application(*context, services, token, "10.0.0.1"));
+  const auto id = registration_queue(*context, verifier, {})->entries.at(0).record.id;
+  EXPECT_EQ(reject_application(*context, services, verifier, id, "because").error().fields.front().field, "reason");
+  ASSERT_TRUE(reject_application(*context, services, verifier, id, "details_do_not_match"));
+  EXPECT_EQ(count("SELECT COUNT(*) FROM registration_documents"), 0);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM registration_document_deletions WHERE decision = 'rejected'"), 2);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM readers WHERE hkid_digest IS NOT NULL"), 0);
+  store->transact(Store::Mode::kRead, [&](Repositories& repos) {
+    auto messages = repos.outbox.to_recipient("chan@example.com");
+    ASSERT_EQ(messages.size(), 2u);
+    EXPECT_EQ(messages[1].kind, "registration_rejected");
+    EXPECT_EQ(decode_fields(messages[1].params)["reason"], "details_do_not_match");
+  });
+  // The person may apply again.
+  const auto again = ready_draft(domain::RegistrationType::kLibraryCard, "A123456(3)", "10.0.0.3");
+  EXPECT_TRUE(submit_application(*context, services, again, "10.0.0.3"));
+}
+
+TEST_P(Registration, TypeBIsCompletedAtTheCounter) {
+  const auto token = ready_draft(domain::RegistrationType::kLibraryCard);
+  auto submitted = submit_application(*context, services, token, "10.0.0.1");
+  ASSERT_TRUE(submitted);
+  EXPECT_FALSE(submitted->can_log_in_now);
+  EXPECT_EQ(submitted->library_code, "CL");
+
+  auto found = find_for_completion(*context, counter, "a123456(3)");
+  ASSERT_TRUE(found);
+  ASSERT_EQ(found->size(), 1u);
+  const auto id = found->at(0).record.id;
+  EXPECT_EQ(find_for_completion(*context, counter, submitted->reference)->size(), 1u);
+  EXPECT_EQ(find_for_completion(*context, counter, "chan tai")->size(), 1u);
+  EXPECT_EQ(find_for_completion(*context, counter, "nobody")->size(), 0u);
+  Actor cataloguer{1, domain::Role::kCataloguer};
+  EXPECT_EQ(find_for_completion(*context, cataloguer, "chan").error().code, ErrorCode::kPermissionDenied);
+
+  CompletionInput input;
+  EXPECT_EQ(complete_in_person(*context, services, counter, id, input).error().fields.front().field, "issue_card");
+  input.link_smart_id = true;
+  input.smart_id_number = "G123456(A)";
+  input.smart_id_issue_date = "2020-01-01";
+  EXPECT_EQ(complete_in_person(*context, services, counter, id, input).error().fields.front().code,
+            ErrorCode::kHkidDoesNotMatch);
+  input.smart_id_number = "A1234563";
+  input.issue_card = true;
+  input.card_number = "2100000001";
+  store->transact(Store::Mode::kWrite, [&](Repositories& repos) {
+    repos.circulation.insert_reader({0, "2100000001", "Someone", domain::ReaderCategory::kAdult,
+                                     domain::ReaderStatus::kActive, std::nullopt},
+                                    clock->now());
+  });
+  EXPECT_EQ(complete_in_person(*context, services, counter, id, input).error().fields.front().code,
+            ErrorCode::kCardNumberTaken);
+  input.card_number = "2199000001";
+  auto completed = complete_in_person(*context, services, counter, id, input);
+  ASSERT_TRUE(completed);
+  EXPECT_EQ(completed->card_number, "2199000001");
+  std::optional<ReaderRecord> reader;
+  store->transact(Store::Mode::kRead, [&](Repositories& repos) { reader = repos.circulation.reader_by_card("2199000001"); });
+  ASSERT_TRUE(reader);
+  EXPECT_EQ(reader->status, domain::ReaderStatus::kActive);
+  EXPECT_EQ(reader->category, domain::ReaderCategory::kAdult);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM registration_documents"), 0);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM registration_document_deletions WHERE decision = 'completed'"), 2);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM readers WHERE smart_id_issued_on = '2020-01-01'"), 1);
+  EXPECT_EQ(complete_in_person(*context, services, counter, id, input).error().code, ErrorCode::kApplicationNotOpen);
+}
+
+TEST_P(Registration, TemporaryCardsAtTheCounterOnly) {
+  TemporaryCardInput input{"SMITH, Jane", "2198000001", "2027-02-28", "jane@example.org", "", "Hotel, Central", "en"};
+  EXPECT_EQ(issue_temporary_card(*context, Actor{1, domain::Role::kCataloguer}, input).error().code,
+            ErrorCode::kPermissionDenied);
+  auto bad = input;
+  bad.expires_on = "2030-01-01";
+  EXPECT_EQ(issue_temporary_card(*context, counter, bad).error().fields.front().field, "expires_on");
+  auto reader = issue_temporary_card(*context, counter, input);
+  ASSERT_TRUE(reader);
+  EXPECT_EQ(reader->category, domain::ReaderCategory::kTemporary);
+  EXPECT_EQ(reader->expires_on, parse_iso_date("2027-02-28"));
+  EXPECT_EQ(issue_temporary_card(*context, counter, input).error().fields.front().code, ErrorCode::kCardNumberTaken);
+}
+
+TEST_P(Registration, AbandonedApplicationsExpireWithTheirDocuments) {
+  const auto abandoned = ready_draft(domain::RegistrationType::kEAccount, "A123456(3)", "10.0.0.1");
+  const auto typeb = ready_draft(domain::RegistrationType::kLibraryCard, "G123456(A)", "10.0.0.2");
+  ASSERT_TRUE(submit_application(*context, services, typeb, "10.0.0.2"));
+  clock->set(clock->now() + std::chrono::hours(49));
+  auto first = expire_applications(*context, services);
+  EXPECT_EQ(first.drafts, 1);
+  EXPECT_EQ(first.applications, 0);
+  EXPECT_FALSE(find_draft(*context, services, abandoned));
+  clock->set(clock->now() + std::chrono::days(30));
+  auto second = expire_applications(*context, services);
+  EXPECT_EQ(second.applications, 1);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM registration_documents"), 0);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM registration_document_deletions WHERE decision = 'expired'"), 3);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM readers"), 0);
+}
+
+TEST_P(Registration, StartsAreRateLimitedPerAddress) {
+  services.settings.starts_per_address_per_hour = 3;
+  for (int i = 0; i < 3; ++i)
+    EXPECT_TRUE(start_application(*context, services, domain::RegistrationType::kEAccount, "10.9.9.9"));
+  EXPECT_EQ(start_application(*context, services, domain::RegistrationType::kEAccount, "10.9.9.9").error().code,
+            ErrorCode::kTooManyApplications);
+  EXPECT_TRUE(start_application(*context, services, domain::RegistrationType::kEAccount, "10.9.9.8"));
+  clock->set(clock->now() + std::chrono::minutes(61));
+  EXPECT_TRUE(start_application(*context, services, domain::RegistrationType::kEAccount, "10.9.9.9"));
+}
+
+class RecordingTransport final : public MailTransport {
+ public:
+  SendOutcome send(const OutgoingEmail& email) override {
+    sent.push_back(email);
+    if (fail_with) return {*fail_with, "451 try later"};
+    return {SendOutcome::Kind::kSent, ""};
+  }
+  std::vector<OutgoingEmail> sent;
+  std::optional<SendOutcome::Kind> fail_with;
+};
+
+class EchoComposer final : public MessageComposer {
+ public:
+  std::optional<ComposedMessage> compose(const OutboundMessage& message) override {
+    if (message.kind == "unknown") return std::nullopt;
+    return ComposedMessage{message.kind, decode_fields(message.params)["reference"]};
+  }
+};
+
+TEST_P(Registration, OutboxSendsOnceRetriesWithBackOffAndThenReports) {
+  store->transact(Store::Mode::kWrite, [&](Repositories& repos) {
+    EXPECT_TRUE(enqueue_message(repos, clock->now(), {"a@example.com", ""}, "k", domain::Language::kEnglish,
+                                {{"reference", "R1"}}));
+    EXPECT_TRUE(enqueue_message(repos, clock->now(), {"", "91234567"}, "k", domain::Language::kEnglish, {}));
+    EXPECT_FALSE(enqueue_message(repos, clock->now(), {"", ""}, "k", domain::Language::kEnglish, {}));
+  });
+  RecordingTransport transport;
+  EchoComposer composer;
+  DeliveryPolicy policy;
+  auto report = deliver_email(*context, composer, transport, policy);
+  EXPECT_EQ(report.sent, 1);
+  ASSERT_EQ(transport.sent.size(), 1u);
+  EXPECT_EQ(transport.sent[0].text_body, "R1");
+  EXPECT_EQ(deliver_email(*context, composer, transport, policy).sent, 0);  // once
+
+  store->transact(Store::Mode::kWrite, [&](Repositories& repos) {
+    enqueue_message(repos, clock->now(), {"b@example.com", ""}, "k", domain::Language::kEnglish, {});
+  });
+  transport.fail_with = SendOutcome::Kind::kTemporaryFailure;
+  int attempts = 0;
+  for (int minute = 0; minute < 200; ++minute) {
+    auto r = deliver_email(*context, composer, transport, policy);
+    attempts += r.retried + r.failed;
+    if (r.failed) break;
+    clock->set(clock->now() + std::chrono::minutes(1));
+  }
+  EXPECT_EQ(attempts, policy.max_attempts);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM outbound_messages WHERE failed_at IS NOT NULL"), 1);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM audit_log WHERE action = 'message.failed'"), 1);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM outbound_messages WHERE channel = 'sms' AND sent_at IS NULL"), 1);
+
+  clock->set(clock->now() + std::chrono::days(31));
+  EXPECT_EQ(deliver_email(*context, composer, transport, policy).scrubbed, 2);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM outbound_messages WHERE recipient = 'a@example.com'"), 0);
+}
+
+SHELFMARK_ON_BOTH_BACKENDS(Registration);
+
+}  // namespace
+}  // namespace shelfmark::app

@@ -62,8 +62,11 @@ fuzz:
 	  grep -E "^Done [0-9]+ runs" $$corpus.log | tail -n 1; rm -rf $$corpus $$corpus.log; \
 	done
 
+# Then the registration benchmark (bench/registration_bench.cpp; REGISTRATION_ARGS, for example
+# "--applications 10 --clients 1,8 --uploads 100").
 bench: build
 	bash bench/run.sh $(SHELFMARK)
+	$(BUILD)/bench/registration_bench $(REGISTRATION_ARGS)
 
 format:
 	clang-format -i $$(git ls-files 'src/*.cpp' 'src/*.h' 'fuzz/*.cpp')

@@ -15,7 +15,7 @@ using domain::Outcome;
 
 Outcome<ReaderLogin> reader_log_in(const Context& context, const std::string& card_number, const std::string& pin,
                                    const std::string& address) {
-  auto checked = check_reader_pin(context, card_number, pin, address);
+  auto checked = check_reader_credentials(context, card_number, pin, address);
   if (!checked) {
     // An unknown card answers like a wrong PIN: the sign-in page must not tell which cards exist.
     if (checked.error().code == ErrorCode::kNotFound) return failure(ErrorCode::kInvalidCredentials);

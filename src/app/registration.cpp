@@ -101,6 +101,12 @@ std::string library_code_of(Repositories& repos, std::optional<long long> id) {
   return {};
 }
 
+std::string library_name(Repositories& repos, const std::string& code, domain::Language language) {
+  if (code.empty()) return {};
+  auto library = repos.libraries.by_code(code);
+  return library ? library->name.in(language) : code;
+}
+
 domain::ReaderCategory category_for_age(int age) {
   if (age < 12) return domain::ReaderCategory::kChild;
   if (age < domain::kAdultAge) return domain::ReaderCategory::kYoungAdult;
@@ -392,7 +398,7 @@ Outcome<Submitted> submit_application(const Context& context, RegistrationServic
                         {"name", details->name_en},
                         {"type", std::string(domain::registration_type_code(record->type))},
                         {"active", active_now ? "yes" : "no"},
-                        {"library", details->library_code}});
+                        {"library_name", library_name(repos, details->library_code, details->language)}});
         repos.audit.record({now, std::nullopt, "registration.submitted", "application:" + std::to_string(record->id),
                             std::string(domain::registration_type_code(record->type))});
         result = submitted;
@@ -518,7 +524,7 @@ Outcome<Done> approve_application(const Context& context, RegistrationServices& 
     tell_applicant(repos, context, form, record.language, "registration_approved",
                    {{"reference", record.reference},
                     {"type", std::string(domain::registration_type_code(record.type))},
-                    {"library", library}});
+                    {"library_name", library_name(repos, library, record.language)}});
     repos.audit.record({now, actor.staff_id, "registration.approve", "application:" + std::to_string(record.id), ""});
     return Done{};
   });

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "app/registration_ports.h"
 #include "core/text.h"
 
 namespace shelfmark::app {
@@ -146,28 +147,54 @@ Outcome<TerminalAccount> authenticate_terminal(const Context& context, const std
   return terminal_of(*record);
 }
 
-Outcome<ReaderRecord> check_reader_pin(const Context& context, const std::string& card_number, const std::string& pin,
-                                       const std::string& address) {
+namespace {
+
+// Where a reader's identifier leads: the reader, and which hashes may be compared with the secret.
+struct Credentials {
+  std::optional<ReaderRecord> reader;
+  std::optional<std::string> pin_hash;
+  std::string password_hash;
+};
+
+Outcome<ReaderRecord> check_secret(const Context& context, const std::string& identifier, const std::string& secret,
+                                   const std::string& address, bool passwords_too) {
   const auto now = context.clock.now();
-  const auto account_key = "reader:" + context.tokens.digest(card_number);
+  const auto hkid = passwords_too ? domain::parse_hkid(identifier) : domain::Outcome<domain::Hkid>(failure(ErrorCode::kHkidInvalid));
+  Credentials found;
+  std::optional<Instant> locked;
+  std::string account_key;
   // PIN guesses are counted per address apart from logins ("addr:"): a terminal serves many readers, and
   // one reader mistyping at it must not lock the terminal itself out.
   const auto address_key = "reader-addr:" + context.tokens.digest(address);
-  std::optional<ReaderRecord> reader;
-  std::optional<std::string> pin_hash;
-  std::optional<Instant> locked;
   context.store.transact(Store::Mode::kRead, [&](Repositories& repos) {
+    if (hkid) {
+      if (auto credentials = repos.registrations.reader_by_hkid(context.tokens.digest("hkid:" + hkid->normal))) {
+        found.reader = repos.circulation.reader_by_id(credentials->reader_id);
+        found.password_hash = credentials->password_hash;
+      }
+    } else {
+      found.reader = repos.circulation.reader_by_card(identifier);
+      if (found.reader && passwords_too)
+        if (auto credentials = repos.registrations.reader_credentials(found.reader->id))
+          found.password_hash = credentials->password_hash;
+    }
+    if (found.reader) found.pin_hash = repos.sip.reader_pin_hash(found.reader->id);
+    // One account, one counter, whichever identifier was typed.
+    account_key = "reader:" + context.tokens.digest(found.reader ? found.reader->card_number : identifier);
     locked = throttled(repos, account_key, address_key, now);
-    if (locked) return;
-    reader = repos.circulation.reader_by_card(card_number);
-    if (reader) pin_hash = repos.sip.reader_pin_hash(reader->id);
   });
   if (locked) return too_many(*locked, now);
-  if (!reader) return failure(ErrorCode::kNotFound);
-  // An empty PIN is not a guess: refused without counting it.
-  if (pin.empty()) return failure(ErrorCode::kInvalidCredentials);
-  const bool ok = pin_hash ? context.hasher.verify(*pin_hash, pin)
-                           : (context.hasher.verify(dummy_hash(context.hasher), pin), false);
+  if (!found.reader) {
+    context.hasher.verify(dummy_hash(context.hasher), secret);  // the same time as a wrong secret
+    return failure(ErrorCode::kNotFound);
+  }
+  // An empty secret is not a guess: refused without counting it.
+  if (secret.empty()) return failure(ErrorCode::kInvalidCredentials);
+  const bool looks_like_pin = secret.size() >= kPinMinDigits && secret.size() <= kPinMaxDigits && all_digits(secret);
+  bool ok = false;
+  if (found.pin_hash && looks_like_pin) ok = context.hasher.verify(*found.pin_hash, secret);
+  if (!ok && passwords_too && !found.password_hash.empty()) ok = context.hasher.verify(found.password_hash, secret);
+  if (!ok && !found.pin_hash && found.password_hash.empty()) context.hasher.verify(dummy_hash(context.hasher), secret);
   if (!ok) {
     context.store.transact(Store::Mode::kWrite, [&](Repositories& repos) {
       repos.auth_failures.record(account_key, now);
@@ -182,7 +209,19 @@ Outcome<ReaderRecord> check_reader_pin(const Context& context, const std::string
   });
   if (had_failures)
     context.store.transact(Store::Mode::kWrite, [&](Repositories& repos) { repos.auth_failures.clear(account_key); });
-  return *reader;
+  return *found.reader;
+}
+
+}  // namespace
+
+Outcome<ReaderRecord> check_reader_pin(const Context& context, const std::string& card_number, const std::string& pin,
+                                       const std::string& address) {
+  return check_secret(context, card_number, pin, address, false);
+}
+
+Outcome<ReaderRecord> check_reader_credentials(const Context& context, const std::string& identifier,
+                                               const std::string& secret, const std::string& address) {
+  return check_secret(context, std::string(trim(identifier)), secret, address, true);
 }
 
 Outcome<domain::Done> set_reader_pin(const Context& context, const std::string& card_number, const std::string& pin) {

@@ -55,6 +55,12 @@ domain::Outcome<TerminalAccount> authenticate_terminal(const Context& context, c
 domain::Outcome<ReaderRecord> check_reader_pin(const Context& context, const std::string& card_number,
                                                const std::string& pin, const std::string& address);
 
+// The web sign-in: the identifier is a card or account number or an HKID number (in any common spelling),
+// the secret the reader's password or PIN. Throttled with the PIN checks above (the same keys), so guesses
+// at a terminal and on the web count together.
+domain::Outcome<ReaderRecord> check_reader_credentials(const Context& context, const std::string& identifier,
+                                                       const std::string& secret, const std::string& address);
+
 // Sets (or, with an empty pin, removes) a reader's PIN. Refuses PINs that are not 4 to 8 digits.
 domain::Outcome<domain::Done> set_reader_pin(const Context& context, const std::string& card_number,
                                              const std::string& pin);

@@ -16,6 +16,8 @@
 #include "app/catalogue_search.h"
 #include "app/circulation.h"
 #include "app/jobs.h"
+#include "app/messages.h"
+#include "app/registration.h"
 #include "app/self_service.h"
 #include "app/staff_auth.h"
 #include "bin/demo_catalogue.h"
@@ -23,6 +25,8 @@
 #include "bin/export_marc.h"
 #include "bin/import_marc.h"
 #include "bin/settings.h"
+#include "imaging/image_sanitizer.h"
+#include "mail/smtp_transport.h"
 #include "search/xapian_index.h"
 #include "security/sodium.h"
 #include "sip2/server.h"
@@ -30,6 +34,7 @@
 #include "store/migrations.h"
 #include "store/sql_store.h"
 #include "web/i18n.h"
+#include "web/messages.h"
 #include "web/server.h"
 #include "web/site.h"
 
@@ -53,6 +58,7 @@ struct Runtime {
   SystemClock clock;
   std::unique_ptr<security::Argon2Hasher> hasher;
   std::unique_ptr<security::SodiumTokens> tokens;
+  std::unique_ptr<security::SodiumSealer> sealer;
   std::unique_ptr<app::Context> context;
 };
 
@@ -116,6 +122,7 @@ Runtime open_runtime(const Common& common, int threads) {
   const int hash_slots = std::max(1u, std::thread::hardware_concurrency() / 2);
   runtime.hasher = std::make_unique<security::Argon2Hasher>(security::interactive_cost(), hash_slots);
   runtime.tokens = std::make_unique<security::SodiumTokens>(secret);
+  runtime.sealer = std::make_unique<security::SodiumSealer>(secret);
   runtime.context = std::make_unique<app::Context>(
       app::Context{*runtime.store, runtime.clock, *runtime.zone, *runtime.hasher, *runtime.tokens});
   return runtime;
@@ -204,7 +211,8 @@ class SearchFollower {
 // database make sure that, of many nodes, one runs each.
 class JobScheduler {
  public:
-  JobScheduler(const app::Context& context, bool enabled) : context_(context) {
+  JobScheduler(const app::Context& context, std::vector<app::JobDefinition> jobs, bool enabled)
+      : context_(context), jobs_(std::move(jobs)) {
     if (enabled) thread_ = std::thread([this] { loop(); });
   }
   ~JobScheduler() {
@@ -218,7 +226,7 @@ class JobScheduler {
 
  private:
   void loop() {
-    const auto jobs = app::standard_jobs();
+    const auto& jobs = jobs_;
     std::unique_lock lock(mutex_);
     while (!stopping_) {
       lock.unlock();
@@ -238,6 +246,7 @@ class JobScheduler {
   }
 
   const app::Context& context_;
+  std::vector<app::JobDefinition> jobs_;
   app::NetworkCache network_;
   std::mutex mutex_;
   std::condition_variable wake_;
@@ -323,6 +332,39 @@ int main(int argc, char** argv) {
   serve->add_option("--sip-idle-seconds", sip_idle_seconds, "Disconnect a SIP2 terminal silent for this many seconds")
       ->envname("SHELFMARK_SIP_IDLE_SECONDS")
       ->check(CLI::Range(5, 86400))
+      ->capture_default_str();
+
+  std::string public_url;
+  serve->add_option("--public-url", public_url, "The site's address as readers see it, for links in emails (default: http://LISTEN)")
+      ->envname("SHELFMARK_PUBLIC_URL");
+  mail::SmtpSettings smtp;
+  serve->add_option("--smtp-url", smtp.url, "Mail server for emails to readers: smtp://HOST:PORT or smtps://HOST:PORT "
+                                            "(without it, messages wait in the outbox)")
+      ->envname("SHELFMARK_SMTP_URL");
+  serve->add_option("--smtp-from", smtp.from_address, "Sender address of emails")->envname("SHELFMARK_SMTP_FROM");
+  serve->add_option("--smtp-from-name", smtp.from_name, "Sender name of emails")
+      ->envname("SHELFMARK_SMTP_FROM_NAME")
+      ->capture_default_str();
+  serve->add_option("--smtp-username", smtp.username, "Mail server user (the password comes from SHELFMARK_SMTP_PASSWORD)")
+      ->envname("SHELFMARK_SMTP_USERNAME");
+  serve->add_flag("--smtp-starttls", smtp.require_starttls, "Require STARTTLS on smtp:// connections")
+      ->envname("SHELFMARK_SMTP_STARTTLS");
+  smtp.from_name = "Hong Kong Public Libraries";
+  app::RegistrationSettings registration_settings;
+  int draft_hours = 48, completion_days = 30;
+  serve->add_option("--registration-draft-hours", draft_hours, "Expire unsubmitted registration applications after this")
+      ->envname("SHELFMARK_REGISTRATION_DRAFT_HOURS")
+      ->check(CLI::Range(1, 24 * 30))
+      ->capture_default_str();
+  serve->add_option("--registration-completion-days", completion_days,
+                    "Expire Type B applications not completed in person within this")
+      ->envname("SHELFMARK_REGISTRATION_COMPLETION_DAYS")
+      ->check(CLI::Range(1, 365))
+      ->capture_default_str();
+  serve->add_option("--registration-starts-per-hour", registration_settings.starts_per_address_per_hour,
+                    "Applications one network address may start in an hour")
+      ->envname("SHELFMARK_REGISTRATION_STARTS_PER_HOUR")
+      ->check(CLI::Range(1, 100000))
       ->capture_default_str();
 
   auto* migrate = cli.add_subcommand("migrate", "Apply pending database migrations and exit");
@@ -544,7 +586,39 @@ int main(int argc, char** argv) {
       ensure_var_dir(common);
       auto runtime = open_runtime(common, threads);
       run_migrations(runtime);
+      imaging::ReencodingImageSanitizer images;
+      registration_settings.draft_lifetime = std::chrono::hours(draft_hours);
+      registration_settings.completion_window = std::chrono::days(completion_days);
+      app::RegistrationServices registration{*runtime.sealer, images, registration_settings};
+      web::Translator message_translator;
+      web::TranslatedMessages messages(message_translator, public_url.empty() ? "http://" + listen : public_url);
+      std::unique_ptr<mail::SmtpTransport> transport;
+      if (!smtp.url.empty()) {
+        if (const char* password = std::getenv("SHELFMARK_SMTP_PASSWORD")) smtp.password = password;
+        try {
+          transport = std::make_unique<mail::SmtpTransport>(smtp);
+        } catch (const std::exception& problem) {
+          fail(std::string("--smtp-url: ") + problem.what());
+        }
+      } else {
+        spdlog::warn("no --smtp-url: emails to readers wait in the outbox until a mail server is configured");
+      }
+      auto jobs = app::standard_jobs();
+      jobs.push_back({"expire-applications", std::chrono::hours(1),
+                      [&registration](const app::Context& context, app::NetworkCache&) {
+                        const auto expired = app::expire_applications(context, registration);
+                        return fmt::format("{} drafts and {} applications expired, {} documents destroyed",
+                                           expired.drafts, expired.applications, expired.documents);
+                      }});
+      if (transport)
+        jobs.push_back({"send-email", std::chrono::minutes(1),
+                        [&messages, &transport](const app::Context& context, app::NetworkCache&) {
+                          const auto report = app::deliver_email(context, messages, *transport, {});
+                          return fmt::format("{} sent, {} to retry, {} failed", report.sent, report.retried,
+                                             report.failed);
+                        }});
       web::SiteConfig config;
+      config.registration = &registration;
       config.trust_proxy = trust_proxy;
       config.session_policy.idle_timeout = std::chrono::minutes(idle_minutes);
       search::XapianIndex search_index(common.search_index);
@@ -562,7 +636,7 @@ int main(int argc, char** argv) {
         options.tls_private_key = tls_key;
       }
       spdlog::info("database {}", store::Database::redact(common.database));
-      JobScheduler scheduler(*runtime.context, !no_jobs);
+      JobScheduler scheduler(*runtime.context, std::move(jobs), !no_jobs);
       web::Translator sip_translator;
       app::NetworkCache sip_network;
       std::unique_ptr<sip2::Server> sip_server;

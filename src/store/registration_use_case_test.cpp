@@ -1,6 +1,8 @@
 // Registration's use cases against the real store, on both backends: the applicant's steps, one application
 // per HKID (also with 20 simultaneous submissions), staff decisions destroying documents and leaving their
 // record, completion at the counter, temporary cards, expiry, and the outbox.
+#include <fstream>
+#include <iterator>
 #include <thread>
 
 #include "app/messages.h"
@@ -341,6 +343,49 @@ TEST_P(Registration, StartsAreRateLimitedPerAddress) {
   EXPECT_TRUE(start_application(*context, services, domain::RegistrationType::kEAccount, "10.9.9.8"));
   clock->set(clock->now() + std::chrono::minutes(61));
   EXPECT_TRUE(start_application(*context, services, domain::RegistrationType::kEAccount, "10.9.9.9"));
+}
+
+// Pieces of each stored (sealed) document, to look for in the database's files once they are destroyed.
+std::vector<std::string> sealed_samples(store::Database& database) {
+  std::vector<std::string> samples;
+  auto connection = database.acquire();
+  for (const auto& row : connection->query("SELECT content FROM registration_documents"))
+    samples.push_back(row.text(0).substr(row.text(0).size() / 2, 48));
+  return samples;
+}
+
+bool sqlite_files_contain(const std::string& url, const std::string& needle) {
+  const auto path = url.substr(std::string("sqlite:").size());
+  for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
+    std::ifstream file(path + suffix, std::ios::binary);
+    if (!file) continue;
+    const std::string bytes((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+    if (bytes.find(needle) != std::string::npos) return true;
+  }
+  return false;
+}
+
+TEST_P(Registration, NoByteOfADestroyedDocumentStaysInTheDatabaseFiles) {
+  if (GetParam() != "sqlite")
+    GTEST_SKIP() << "PostgreSQL's files belong to its server; there the per-document keys are destroyed instead";
+  // Approval, rejection and expiry each destroy documents; look for every one afterwards.
+  const auto approved = ready_draft(domain::RegistrationType::kEAccount, "A123456(3)", "10.0.0.1");
+  ASSERT_TRUE(submit_application(*context, services, approved, "10.0.0.1"));
+  const auto rejected = ready_draft(domain::RegistrationType::kLibraryCard, "G123456(A)", "10.0.0.2");
+  ASSERT_TRUE(submit_application(*context, services, rejected, "10.0.0.2"));
+  const auto abandoned = ready_draft(domain::RegistrationType::kLibraryCard, "E364912(5)", "10.0.0.3");
+  const auto samples = sealed_samples(*database);
+  ASSERT_EQ(samples.size(), 5u);
+  for (const auto& sample : samples) EXPECT_TRUE(sqlite_files_contain(url, sample));  // the scan can find them
+
+  const auto queue = registration_queue(*context, verifier, {})->entries;
+  ASSERT_EQ(queue.size(), 2u);
+  ASSERT_TRUE(approve_application(*context, services, verifier, queue[0].record.id));
+  ASSERT_TRUE(reject_application(*context, services, verifier, queue[1].record.id, "documents_unreadable"));
+  clock->set(clock->now() + std::chrono::hours(49));
+  EXPECT_EQ(expire_applications(*context, services).drafts, 1);
+  for (const auto& sample : samples) EXPECT_FALSE(sqlite_files_contain(url, sample)) << sample;
+  EXPECT_EQ(count("SELECT COUNT(*) FROM registration_document_deletions"), 5);
 }
 
 class RecordingTransport final : public MailTransport {

@@ -19,11 +19,12 @@ std::string new_sqlite_database();
 class BackendTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    const auto url = GetParam() == "sqlite" ? new_sqlite_database() : new_postgres_database();
+    url = GetParam() == "sqlite" ? new_sqlite_database() : new_postgres_database();
     database = Database::open(url, 8);
     migrate(*database);
     store = std::make_unique<SqlStore>(*database);
   }
+  std::string url;
   std::unique_ptr<Database> database;
   std::unique_ptr<SqlStore> store;
 };

@@ -1,6 +1,6 @@
 // Protocol-neutral HTTP request and response values, and the parsers for what arrives in them (query
-// strings, form bodies, cookies, Accept-Language). Nothing here knows RESTinio: handlers are plain functions
-// of Request -> Response, testable without a socket.
+// strings, form bodies, multipart/form-data uploads, cookies, Accept-Language). Nothing here knows RESTinio:
+// handlers are plain functions of Request -> Response, testable without a socket.
 #pragma once
 
 #include <map>
@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include "domain/library.h"
@@ -16,11 +17,22 @@ namespace shelfmark::web {
 
 using Fields = std::multimap<std::string, std::string>;
 
+// A file part of a multipart/form-data body. A part beyond the per-file limit keeps its name but not its
+// bytes (too_large), so the page can say which file was too large instead of refusing the whole form.
+struct UploadedFile {
+  std::string field;     // the form field's name
+  std::string filename;  // as the browser sent it; never used to decide anything
+  std::string content_type;
+  std::string bytes;
+  bool too_large = false;
+};
+
 struct Request {
   std::string method;  // "GET", "POST", ...
   std::string path;    // decoded, without the query string
   Fields query;
-  Fields form;  // application/x-www-form-urlencoded bodies
+  Fields form;  // application/x-www-form-urlencoded bodies, and the text parts of multipart/form-data ones
+  std::vector<UploadedFile> files;  // the file parts of multipart/form-data bodies
   std::map<std::string, std::string> cookies;
   std::string accept_language;
   std::string remote_address;
@@ -29,6 +41,7 @@ struct Request {
   std::string query_value(const std::string& name) const;
   std::string form_value(const std::string& name) const;
   std::vector<std::string> form_values(const std::string& name) const;
+  const UploadedFile* file(const std::string& field) const;  // the first file part of that name, or null
   std::string cookie(const std::string& name) const;
 };
 
@@ -49,6 +62,41 @@ std::optional<std::string> percent_decode(std::string_view text, bool plus_is_sp
 std::string percent_encode(std::string_view text);
 // Parses "a=1&b=2&a=3". Malformed pairs are skipped; nullopt when the text is not valid UTF-8 after decoding.
 std::optional<Fields> parse_urlencoded(std::string_view text);
+
+// multipart/form-data (RFC 7578). The defaults fit the largest form we take: two 3 MiB images plus text.
+struct MultipartLimits {
+  std::size_t max_file_bytes = 3 * 1024 * 1024;  // larger files come back too_large, without their bytes
+  int max_files = 4;
+  int max_parts = 64;  // every part counts, also those skipped for having no name
+  std::size_t max_text_bytes = 64 * 1024;
+};
+enum class MultipartError {
+  kNoBoundary,    // no usable boundary in the Content-Type: missing, empty, over 70 characters, not RFC 2046 bchars
+  kMalformed,     // no opening or closing delimiter, a part without a blank line after its headers, ...
+  kTooManyParts,  // more than max_parts parts
+  kTooManyFiles,  // more than max_files file parts
+  kInvalidText,   // a text part over max_text_bytes, or a name, filename, content type or text not UTF-8
+};
+struct MultipartBody {
+  Fields fields;                    // the text parts, by name
+  std::vector<UploadedFile> files;  // the file parts, in body order
+};
+// Parses a multipart/form-data body; the caller has checked the media type, this reads only the boundary
+// parameter (quoted or not). Decisions, for the browser-sent bodies this is for:
+// - Lines end in CRLF, as every browser sends them. Bare LF is kMalformed rather than accepted: accepting
+//   it would make "\n--boundary" inside a file's bytes a delimiter and cut the file.
+// - A line that starts with the delimiter but goes on with more than whitespace is content, not a
+//   delimiter (the boundary may be a prefix of a line in a file). The final CRLF after the closing
+//   delimiter may be missing; preamble and epilogue are ignored.
+// - A part with a filename parameter is a file, even when the filename is empty: that is what browsers send
+//   for a file input with no file chosen, and the handler says "required" for it.
+// - Quoted parameters take \" and \\ as escapes; other backslashes stay (old browsers send "C:\dir\a.jpg").
+//   filename*= is ignored. Parts whose Content-Disposition is not form-data, or has no name, are skipped.
+// Every string handed out (names, filenames, content types, text values) is valid UTF-8; file bytes are
+// not checked. Linear in the body size; each value is copied once, out of the body.
+std::variant<MultipartBody, MultipartError> parse_multipart(std::string_view content_type_header, std::string_view body,
+                                                            const MultipartLimits& limits = {});
+
 std::map<std::string, std::string> parse_cookies(std::string_view header);
 // The reader's preferred language from an Accept-Language header: any Chinese (zh, zh-HK, zh-Hant, yue)
 // before English picks Traditional Chinese; otherwise English.

@@ -8,6 +8,7 @@
 #include <set>
 #include <sstream>
 
+#include "domain/registration.h"
 #include "domain/staff.h"
 
 namespace shelfmark::web {
@@ -31,16 +32,28 @@ std::vector<std::string> every_msgid() {
     const auto text = read(entry.path());
     for (std::sregex_iterator it(text.begin(), text.end(), in_template), end; it != end; ++it) ids.push_back((*it)[1]);
   }
-  const std::regex in_code(R"re((?:\bt|\btf|\bN_)\((?:[a-z_.]*lang,\s*)?"((?:[^"\\]|\\.)*)")re");
+  // A msgid may be split over several adjacent literals ("first part " "second part"): joined, as C++ does.
+  const std::regex in_code(
+      R"re((?:\bt|\btf|\bN_)\((?:[a-z_.]*lang,\s*)?"((?:[^"\\]|\\.)*)"((?:\s*"(?:[^"\\]|\\.)*")*))re");
+  const std::regex literal(R"re("((?:[^"\\]|\\.)*)")re");
+  const auto joined = [&](const std::smatch& match) {
+    std::string id = match[1];
+    const std::string rest = match[2];
+    for (std::sregex_iterator it(rest.begin(), rest.end(), literal), end; it != end; ++it) id += (*it)[1];
+    return id;
+  };
   // The SIP2 screen messages are translated with the same catalogue.
   for (const auto* dir : {"web", "sip2"}) {
     for (const auto& entry : std::filesystem::directory_iterator(root / "src" / dir)) {
       if (entry.path().extension() != ".cpp" || entry.path().string().find("_test") != std::string::npos) continue;
       const auto text = read(entry.path());
-      for (std::sregex_iterator it(text.begin(), text.end(), in_code), end; it != end; ++it) ids.push_back((*it)[1]);
+      for (std::sregex_iterator it(text.begin(), text.end(), in_code), end; it != end; ++it) ids.push_back(joined(*it));
     }
   }
   for (const auto& info : domain::all_errors()) ids.emplace_back(info.message);
+  for (auto reason : domain::all_rejection_reasons()) ids.emplace_back(domain::rejection_reason_label(reason));
+  for (auto kind : {domain::DocumentKind::kIdentity, domain::DocumentKind::kAddress})
+    ids.emplace_back(domain::document_kind_label(kind));
   for (auto district : domain::all_districts()) ids.emplace_back(domain::district_label(district));
   for (auto kind : domain::kAllLibraryKinds) ids.emplace_back(domain::library_kind_label(kind));
   for (auto facility : domain::all_facilities()) ids.emplace_back(domain::facility_label(facility));

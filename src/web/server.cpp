@@ -5,6 +5,7 @@
 #include <restinio/tls.hpp>
 #include <signal.h>
 #include <spdlog/spdlog.h>
+#include <variant>
 
 #include "core/text.h"
 
@@ -30,6 +31,9 @@ const char* reason_phrase(int status) {
     default: return "Status";
   }
 }
+
+// How far past max_body_bytes a body is still read, to answer it with a 413 page.
+constexpr std::size_t kBodyReadSlack = 1024 * 1024;
 
 Request to_request(const restinio::request_handle_t& wire, const ServerOptions& options, std::optional<int>& bad) {
   Request request;
@@ -62,6 +66,16 @@ Request to_request(const restinio::request_handle_t& wire, const ServerOptions& 
       auto form = parse_urlencoded(wire->body());
       if (!form) bad = 400;
       else request.form = std::move(*form);
+    } else if (type.rfind("multipart/form-data", 0) == 0) {
+      // The original header, not the lowercased one: the boundary is case-sensitive.
+      auto parsed = parse_multipart(header.get_field_or("Content-Type", ""), wire->body(), MultipartLimits{});
+      if (auto* multipart = std::get_if<MultipartBody>(&parsed)) {
+        request.form = std::move(multipart->fields);
+        request.files = std::move(multipart->files);
+      } else {
+        const auto error = std::get<MultipartError>(parsed);
+        bad = error == MultipartError::kTooManyFiles || error == MultipartError::kTooManyParts ? 413 : 400;
+      }
     } else if (!wire->body().empty()) {
       bad = 415;
     }
@@ -101,9 +115,12 @@ void run(Site& site, const ServerOptions& options, bool tls, const std::function
                                     .max_field_name_size(1024)
                                     .max_field_value_size(16 * 1024)
                                     .max_field_count(100)
-                                    // Larger bodies than we accept still get read, so that the reader gets a
-                                    // clear 413 page rather than a dropped connection; far larger ones are cut.
-                                    .max_body_size(options.max_body_bytes * 4))
+                                    // Larger bodies than we accept still get read, up to 1 MiB more, so that
+                                    // the reader gets a clear 413 page rather than a dropped connection;
+                                    // larger ones are cut. RESTinio holds a whole body in memory, so this
+                                    // bound times the concurrent requests (handled or still being read)
+                                    // is what bodies may take.
+                                    .max_body_size(options.max_body_bytes + kBodyReadSlack))
       .read_next_http_message_timelimit(std::chrono::seconds(30))
       .write_http_response_timelimit(std::chrono::seconds(30))
       .handle_request_timeout(std::chrono::seconds(30));

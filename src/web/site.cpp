@@ -18,6 +18,8 @@
 #include "security/sodium.h"
 #include "web/i18n.h"
 #include "web/metrics.h"
+#include "web/page_kit.h"
+#include "web/registration_pages.h"
 
 namespace shelfmark::resources::templates {
 std::optional<std::string_view> find(std::string_view name);
@@ -31,7 +33,6 @@ std::vector<std::string_view> names();
 namespace shelfmark::web {
 namespace {
 
-namespace mustache = kainjow::mustache;
 using domain::ErrorCode;
 using domain::Language;
 using mustache::data;
@@ -116,7 +117,6 @@ mustache::mustache& compiled(const std::string& name, Language language, const T
   return *slot;
 }
 
-std::string lang_code(Language language) { return std::string(domain::language_code(language)); }
 std::string html_lang(Language language) { return language == Language::kEnglish ? "en" : "zh-Hant-HK"; }
 Language other(Language language) {
   return language == Language::kEnglish ? Language::kTraditionalChinese : Language::kEnglish;
@@ -153,7 +153,6 @@ std::string query_string(const Fields& query) {
   return out;
 }
 
-data list() { return data(data::type::list); }
 
 }  // namespace
 
@@ -165,9 +164,12 @@ const StaticFile* find_static(const std::string& url) {
 
 const StaticFile& static_file(const std::string& name) { return static_files().at(name); }
 
-struct Site::Impl {
+struct Site::Impl final : PageKit {
   Impl(const app::Context& context_in, SiteConfig config_in, std::function<std::string()> extra)
-      : context(context_in), config(std::move(config_in)), extra_metrics(std::move(extra)) {}
+      : context(context_in),
+        config(std::move(config_in)),
+        extra_metrics(std::move(extra)),
+        registration(*this, config.registration) {}
 
   const app::Context& context;
   SiteConfig config;
@@ -176,19 +178,12 @@ struct Site::Impl {
   app::NetworkCache network;
   app::BannerCache banners;
   Metrics metrics;
+  RegistrationPages registration;
 
-  // Everything a page handler needs about the request it serves.
-  struct Page {
-    Language lang;
-    const Request& request;
-    std::optional<app::ActiveSession> session;
-    std::optional<app::ActiveReader> reader;  // a reader signed in to My Account
-    std::string route;
-    std::string switch_path;  // the same page in the other language (defaults to the request path)
-    std::string nav;          // "home", "libraries", "notices", "staff"
-    std::vector<std::pair<std::string, std::string>> cookies;
-    bool banners = true;  // off for the 500 page: the database may be what failed
-  };
+  using Page = web::Page;
+
+  const app::Context& app_context() const override { return context; }
+  const Translator& translations() const override { return translator; }
 
   std::string t(Language lang, std::string_view msgid) const { return translator.translate(lang, msgid); }
   std::string tf(Language lang, std::string_view msgid, const std::map<std::string, std::string>& values) const {
@@ -201,7 +196,7 @@ struct Site::Impl {
   std::string session_cookie_name(const Request& request) const {
     return request.tls ? "__Host-sm_session" : "sm_session";
   }
-  std::string cookie_attributes(const Request& request) const {
+  std::string cookie_attributes(const Request& request) const override {
     return std::string("; Path=/; HttpOnly; SameSite=Lax") + (request.tls ? "; Secure" : "");
   }
 
@@ -213,7 +208,7 @@ struct Site::Impl {
     return html;
   }
 
-  Response page(Page& page, const std::string& name, const std::string& title, data& content, int status = 200) {
+  Response page(Page& page, const std::string& name, const std::string& title, data& content, int status = 200) override {
     const auto lang = page.lang;
     data layout;
     layout.set("page_title", title);
@@ -270,7 +265,7 @@ struct Site::Impl {
     return response;
   }
 
-  Response error_page(Page& p, int status) {
+  Response error_page(Page& p, int status) override {
     struct ErrorText {
       int status;  // as asked for
       int sent;    // as answered (419 is our name for an expired form, sent as 403)
@@ -370,7 +365,7 @@ struct Site::Impl {
     return item;
   }
 
-  std::shared_ptr<const app::NetworkSnapshot> network_snapshot() {
+  std::shared_ptr<const app::NetworkSnapshot> network_snapshot() override {
     std::shared_ptr<const app::NetworkSnapshot> snapshot;
     context.store.transact(app::Store::Mode::kRead, [&](app::Repositories& repos) { snapshot = network.get(repos); });
     return snapshot;
@@ -411,7 +406,7 @@ struct Site::Impl {
     return options;
   }
 
-  void add_errors(Language lang, data& content, const std::vector<domain::FieldError>& errors) const {
+  void add_errors(Language lang, data& content, const std::vector<domain::FieldError>& errors) const override {
     auto items = list();
     for (const auto& error : errors) {
       data item;
@@ -425,7 +420,7 @@ struct Site::Impl {
     content.set("errors", items);
   }
 
-  void add_failure(Language lang, data& content, const domain::Failure& failure) const {
+  void add_failure(Language lang, data& content, const domain::Failure& failure) const override {
     auto errors = failure.fields;
     if (errors.empty()) errors.push_back({"", failure.code, {}});
     add_errors(lang, content, errors);
@@ -648,7 +643,7 @@ struct Site::Impl {
 
   // Before there is a session, a sign-in form is protected by a random token in a cookie that the form must
   // repeat (double submit). Returns the token, setting the cookie when there is none yet.
-  std::string sign_in_csrf(Page& p) {
+  std::string sign_in_csrf(Page& p) override {
     auto csrf = p.request.cookie(kCsrfCookie);
     if (csrf.size() < 20) {
       csrf = context.tokens.random_token();
@@ -656,7 +651,7 @@ struct Site::Impl {
     }
     return csrf;
   }
-  bool sign_in_csrf_ok(const Page& p) const {
+  bool sign_in_csrf_ok(const Page& p) const override {
     const auto cookie = p.request.cookie(kCsrfCookie);
     return cookie.size() >= 20 && security::constant_time_equal(cookie, p.request.form_value("csrf"));
   }
@@ -720,9 +715,8 @@ struct Site::Impl {
     content.set("can_circulate", domain::role_allows(role, domain::Permission::kCirculation));
     content.set("can_policies", domain::role_allows(role, domain::Permission::kManagePolicies));
     content.set("can_catalogue", domain::role_allows(role, domain::Permission::kCataloguing));
-    content.set("no_pages", !domain::role_allows(role, domain::Permission::kManageNotices) &&
-                                !domain::role_allows(role, domain::Permission::kCirculation) &&
-                                !domain::role_allows(role, domain::Permission::kCataloguing));
+    content.set("can_verify", domain::role_allows(role, domain::Permission::kVerifyRegistrations));
+    content.set("can_complete", domain::role_allows(role, domain::Permission::kCompleteRegistrations));
     add_flash(p.lang, content, p.request);
     return page(p, "staff_home", t(p.lang, "Staff pages"), content);
   }
@@ -3013,6 +3007,7 @@ struct Site::Impl {
       if (parts.size() == 2 && parts[1] == "pay" && post) return staff_counter_payment(p, false);
       if (parts.size() == 2 && parts[1] == "waive" && post) return staff_counter_payment(p, true);
     }
+    if (parts[0] == "registrations" || parts[0] == "temporary-card") return registration.staff(p, parts);
     if (parts[0] == "returns" && parts.size() == 1) return staff_returns(p);
     if (parts[0] == "hold-shelf" && parts.size() == 1 && !post) return staff_hold_shelf(p);
     if (parts[0] == "fine-suspensions") {
@@ -3126,6 +3121,8 @@ struct Site::Impl {
     if (request.cookies.count(reader_cookie_name(request)))
       p.reader = app::resume_reader_session(context, config.reader_policy, request.cookie(reader_cookie_name(request)));
     if (parts[0] == "login" && parts.size() == 1) return reader_login(p);
+    if (parts[0] == "register")
+      return registration.applicant(p, std::vector<std::string_view>(parts.begin() + 1, parts.end()));
     const bool post = request.method == "POST";
     const bool for_readers =
         parts[0] == "account" || parts[0] == "logout" || (parts[0] == "records" && parts.size() == 3 && post);

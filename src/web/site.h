@@ -11,6 +11,7 @@
 
 #include "app/ports.h"
 #include "app/reader_account.h"
+#include "app/registration.h"
 #include "app/search_port.h"
 #include "app/staff_auth.h"
 #include "web/http.h"
@@ -24,6 +25,8 @@ struct SiteConfig {
   app::ReaderSessionPolicy reader_policy;
   // The catalogue index (this node's copy); search pages say search is unavailable without one.
   app::SearchIndex* search = nullptr;
+  // Online registration's sealer, image cleaner and settings; without them the registration pages are absent.
+  app::RegistrationServices* registration = nullptr;
 };
 
 class Site {

@@ -106,7 +106,7 @@ test('malformed requests get clear refusals', async () => {
   assert.equal(response.status, 405);
   response = await fetch(`${server.url}/en/%FF`);
   assert.equal(response.status, 400);
-  response = await client.request('/tc/staff/login', { method: 'POST', form: { big: 'x'.repeat(1100 * 1024) } });
+  response = await client.request('/tc/staff/login', { method: 'POST', form: { big: 'x'.repeat(8500 * 1024) } });
   assert.equal(response.status, 413);
   assert.match(response.text_, /lang="zh-Hant-HK"/);
 });

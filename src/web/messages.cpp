@@ -1,0 +1,63 @@
+#include "web/messages.h"
+
+#include "core/text.h"
+#include "domain/registration.h"
+
+namespace shelfmark::web {
+
+std::optional<app::ComposedMessage> TranslatedMessages::compose(const app::OutboundMessage& message) {
+  const auto lang = message.language;
+  auto values = decode_fields(message.params);
+  const std::string code(domain::language_code(lang));
+  values["site"] = site_url_ + "/" + code + "/";
+  values["sign_in"] = site_url_ + "/" + code + "/login";
+  const auto t = [&](std::string_view msgid) { return translator_.format(lang, msgid, values); };
+  const std::string closing = t("Hong Kong Public Libraries") + "\n" + values["site"] + "\n";
+  std::string subject;
+  std::string body;
+  if (message.kind == "registration_received") {
+    subject = t("Your library registration {reference}");
+    body = t("We have received your application {reference}.") + "\n\n";
+    if (values["active"] == "yes")
+      body += t("Your E-Account is ready. Sign in with your identity card number and password at {sign_in}. Library "
+                "staff will check your document in the next few days and tell you the result.");
+    else if (values["type"] == "library_card")
+      body += t("To finish, please visit {library_name} within 30 days with your Hong Kong identity card and the "
+                "original proof of address. Quote the reference number above.");
+    else
+      body += t("Library staff will check your document in the next few days. We will tell you when your E-Account "
+                "is ready.");
+  } else if (message.kind == "registration_approved") {
+    subject = t("Your library registration {reference}: documents checked");
+    body = values["type"] == "library_card"
+               ? t("We have checked the documents of your application {reference}. Please visit {library_name} "
+                   "within 30 days with your Hong Kong identity card and the original proof of address to finish.")
+               : t("We have checked the document of your application {reference}. Your E-Account is confirmed; sign "
+                   "in at {sign_in}.");
+    body += "\n\n" + t("Your uploaded documents have now been deleted.");
+  } else if (message.kind == "registration_rejected") {
+    const auto reason = domain::parse_rejection_reason(values["reason"]);
+    values["reason_text"] =
+        reason ? translator_.translate(lang, domain::rejection_reason_label(*reason)) : std::string();
+    subject = t("Your library registration {reference}");
+    body = t("We are sorry: we could not accept your application {reference}.") + "\n\n" + values["reason_text"] +
+           "\n\n" +
+           t("Your uploaded documents have been deleted. You may apply again at {site}, or ask at any library for "
+             "help.");
+  } else if (message.kind == "registration_completed") {
+    subject = t("Your library registration {reference} is complete");
+    body = values["card"].empty()
+               ? t("Your registration is complete: your smart identity card can now be used as your library card.")
+               : t("Your registration is complete. Your library card number is {card}.");
+    body += "\n\n" + t("You can sign in to My Account at {sign_in}. Your uploaded documents have been deleted.");
+  } else if (message.kind == "registration_expired") {
+    subject = t("Your library registration {reference} has expired");
+    body = t("Your application {reference} was not completed in time and has expired. Your uploaded documents have "
+             "been deleted. You may apply again at {site}.");
+  } else {
+    return std::nullopt;
+  }
+  return app::ComposedMessage{subject, body + "\n\n" + closing};
+}
+
+}  // namespace shelfmark::web

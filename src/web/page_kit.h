@@ -1,0 +1,59 @@
+// What a group of pages needs from the site to do its work: the request as a Page, rendering inside the
+// layout, error pages, translations and form errors, CSRF for forms before sign-in, and the app Context.
+// Site::Impl implements it; page groups in their own files (registration_pages.cpp) receive it, so that
+// site.cpp does not hold every page of the system.
+#pragma once
+
+#include <kainjow/mustache.hpp>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "app/directory.h"
+#include "app/reader_account.h"
+#include "app/staff_auth.h"
+#include "web/http.h"
+#include "web/i18n.h"
+
+namespace shelfmark::web {
+
+namespace mustache = kainjow::mustache;
+
+// Everything a page handler needs about the request it serves.
+struct Page {
+  Language lang;
+  const Request& request;
+  std::optional<app::ActiveSession> session;
+  std::optional<app::ActiveReader> reader;  // a reader signed in to My Account
+  std::string route;
+  std::string switch_path;  // the same page in the other language (defaults to the request path)
+  std::string nav;          // "home", "libraries", "notices", "staff"
+  std::vector<std::pair<std::string, std::string>> cookies;
+  bool banners = true;  // off for the 500 page: the database may be what failed
+};
+
+class PageKit {
+ public:
+  virtual ~PageKit() = default;
+  virtual const app::Context& app_context() const = 0;
+  virtual const Translator& translations() const = 0;
+  virtual std::shared_ptr<const app::NetworkSnapshot> network_snapshot() = 0;
+  virtual Response page(Page& page, const std::string& name, const std::string& title, mustache::data& content,
+                        int status = 200) = 0;
+  virtual Response error_page(Page& page, int status) = 0;
+  virtual void add_errors(Language lang, mustache::data& content,
+                          const std::vector<domain::FieldError>& errors) const = 0;
+  virtual void add_failure(Language lang, mustache::data& content, const domain::Failure& failure) const = 0;
+  // Forms shown before anyone signs in are protected by a token in a cookie that the form repeats.
+  virtual std::string sign_in_csrf(Page& page) = 0;
+  virtual bool sign_in_csrf_ok(const Page& page) const = 0;
+  virtual std::string cookie_attributes(const Request& request) const = 0;
+};
+
+inline std::string lang_code(Language language) { return std::string(domain::language_code(language)); }
+inline mustache::data list() { return mustache::data(mustache::data::type::list); }
+
+}  // namespace shelfmark::web

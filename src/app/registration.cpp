@@ -317,6 +317,8 @@ Outcome<Done> upload_document(const Context& context, RegistrationServices& serv
   }
   const auto& image = std::get<CleanImage>(checked);
   const auto sealed = services.sealer.seal(image.bytes);
+  const bool replacing = std::any_of(draft->documents.begin(), draft->documents.end(),
+                                     [&](const DocumentRecord& document) { return document.kind == kind; });
   auto result = with_draft(context, services, token, [&](Repositories& repos, ApplicationRecord& record) -> Outcome<Done> {
     DocumentRecord document;
     document.application_id = record.id;
@@ -331,7 +333,7 @@ Outcome<Done> upload_document(const Context& context, RegistrationServices& serv
     repos.registrations.update(record);
     return Done{};
   });
-  context.store.erase_deleted_data();  // a replaced document must not linger either
+  if (replacing) context.store.erase_deleted_data();  // a replaced document must not linger either
   return result;
 }
 

@@ -207,12 +207,14 @@ class SearchFollower {
   std::thread thread_;
 };
 
-// Runs the background jobs every minute on its own thread while the server runs; the jobs' leases in the
+// Runs the background jobs (every minute, or more often for email) on its own thread while the server runs; the jobs' leases in the
 // database make sure that, of many nodes, one runs each.
 class JobScheduler {
  public:
   JobScheduler(const app::Context& context, std::vector<app::JobDefinition> jobs, bool enabled)
       : context_(context), jobs_(std::move(jobs)) {
+    // Check as often as the most frequent job wants to run (email every 15 seconds), at least every minute.
+    for (const auto& job : jobs_) tick_ = std::min<std::chrono::seconds>(tick_, job.interval);
     if (enabled) thread_ = std::thread([this] { loop(); });
   }
   ~JobScheduler() {
@@ -241,12 +243,13 @@ class JobScheduler {
         spdlog::error("jobs: {}", error.what());  // the database may be away; try again next minute
       }
       lock.lock();
-      wake_.wait_for(lock, std::chrono::minutes(1), [this] { return stopping_; });
+      wake_.wait_for(lock, tick_, [this] { return stopping_; });
     }
   }
 
   const app::Context& context_;
   std::vector<app::JobDefinition> jobs_;
+  std::chrono::seconds tick_{std::chrono::minutes(1)};
   app::NetworkCache network_;
   std::mutex mutex_;
   std::condition_variable wake_;
@@ -611,7 +614,7 @@ int main(int argc, char** argv) {
                                            expired.drafts, expired.applications, expired.documents);
                       }});
       if (transport)
-        jobs.push_back({"send-email", std::chrono::minutes(1),
+        jobs.push_back({"send-email", std::chrono::seconds(15),
                         [&messages, &transport](const app::Context& context, app::NetworkCache&) {
                           const auto report = app::deliver_email(context, messages, *transport, {});
                           return fmt::format("{} sent, {} to retry, {} failed", report.sent, report.retried,

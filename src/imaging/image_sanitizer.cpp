@@ -104,6 +104,9 @@ ImageCheck reencode_png(std::string_view png) {
   out.width = image.width;
   out.height = image.height;
   out.format = format;
+  // Zlib's fast setting: measured 130 ms instead of 833 ms for a 1600x1200 photo, for a file about half
+  // again as large. The copy lives only until the application is decided; speed matters more than size.
+  out.flags = PNG_IMAGE_FLAG_FAST;
   PngImageFree free_write{out};
   // A first guess at the compressed size; if it is too small libpng says how much is needed and we compress
   // again. Cheaper in memory than reserving the worst case (more than the raw pixels) every time.

@@ -1,7 +1,7 @@
 // Starts a real Shelfmark server for tests: a fresh SQLite database with the demo data in a temporary
 // directory, on a free port on 127.0.0.1, and stops it by process id.
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
@@ -35,8 +35,12 @@ export async function startShelfmark(extraArgs = [], options = {}) {
   const password = /password '([^']+)'/.exec(demo)?.[1];
   if (!password) throw new Error(`demo-data printed no password:\n${demo}`);
   const port = await freePort();
+  // The server's temporary files go to a directory of its own, so tests can check what it left there.
+  const tmp = join(dir, 'tmp');
+  mkdirSync(tmp);
   const child = spawn(binary, [...common, 'serve', '--listen', `127.0.0.1:${port}`, '--threads', '2', ...extraArgs], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, TMPDIR: tmp },
   });
   let log = '';
   child.stdout.on('data', (chunk) => { log += chunk; });
@@ -56,6 +60,7 @@ export async function startShelfmark(extraArgs = [], options = {}) {
     url,
     password,
     common,  // --database and --secret-file of this server, for running other subcommands against it
+    dir,     // everything the server writes: database, secret, search index, tmp/
     pid: child.pid,
     log: () => log,
     // SIGTERM by process id; resolves with the exit code once it has stopped.

@@ -1,0 +1,369 @@
+// Online registration over HTTP against a real server: both types end to end, upload attacks, one
+// application per HKID (also 20 at once), staff verification with documents destroyed down to the last
+// byte on disk, counter completion, emails through a real SMTP server on loopback, and no identity data
+// in the logs.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { createConnection } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startShelfmark, Client, freePort } from './harness.mjs';
+import { png, hugePng, jpegWithExif, zipBytes, pdfBytes, hkid } from './images.mjs';
+
+let server;
+let smtp;
+const secrets = { hkids: new Set(), passwords: new Set(), addresses: new Set() };
+
+// A real SMTP server (Debian's python3-aiosmtpd) writing each message into a Maildir.
+async function startSmtpSink() {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'shelfmark-mail-'));
+  const child = spawn('/usr/bin/python3', ['-m', 'aiosmtpd', '-n', '-l', `127.0.0.1:${port}`, '-c',
+    'aiosmtpd.handlers.Mailbox', join(dir, 'maildir')], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stderr.on('data', (chunk) => { output += chunk; });
+  const deadline = Date.now() + 10000;
+  for (;;) {
+    const open = await new Promise((resolveOpen) => {
+      const socket = createConnection({ host: '127.0.0.1', port }, () => { socket.end(); resolveOpen(true); });
+      socket.on('error', () => resolveOpen(false));
+    });
+    if (open) break;
+    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`SMTP sink did not start: ${output}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    url: `smtp://127.0.0.1:${port}`,
+    messages() {
+      const fresh = join(dir, 'maildir', 'new');
+      if (!existsSync(fresh)) return [];
+      return readdirSync(fresh).map((name) => readFileSync(join(fresh, name), 'utf8'));
+    },
+    stop() {
+      if (child.exitCode === null) process.kill(child.pid, 'SIGTERM');
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+// The text of a message as the reader sees it: base64 bodies and encoded-word subjects decoded.
+function decodeMessage(raw) {
+  const [head, ...rest] = raw.split(/\r?\n\r?\n/);
+  const body = rest.join('\n\n');
+  const subject = (/^Subject: ([\s\S]*?)(?:\r?\n(?! ))/m.exec(head)?.[1] || '').replace(/\r?\n /g, ' ')
+    .replace(/=\?UTF-8\?B\?([^?]+)\?=\s*/gi, (_, b64) => Buffer.from(b64, 'base64').toString('utf8'));
+  const text = /Content-Transfer-Encoding: base64/i.test(head) ? Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8') : body;
+  const to = /^To: (.*)$/m.exec(head)?.[1].trim();
+  return { to, subject, text };
+}
+
+async function waitForMail(predicate, what) {
+  const deadline = Date.now() + 45000;
+  for (;;) {
+    const found = smtp.messages().map(decodeMessage).filter(predicate);
+    if (found.length) return found;
+    if (Date.now() > deadline) throw new Error(`no email ${what}; got: ${JSON.stringify(smtp.messages().map(decodeMessage))}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+before(async () => {
+  smtp = await startSmtpSink();
+  server = await startShelfmark(['--registration-starts-per-hour', '1000', '--smtp-url', smtp.url, '--smtp-from',
+    'library@example.org']);
+});
+after(async () => {
+  await server?.stop();
+  smtp?.stop();
+});
+
+function files(entries) {
+  const form = new FormData();
+  for (const [name, value] of Object.entries(entries)) {
+    if (Buffer.isBuffer(value)) form.append(name, new Blob([value]), `${name}.jpg`);
+    else form.append(name, value);
+  }
+  return form;
+}
+
+// The applicant's steps; each returns the response so tests can look at it.
+class Applicant {
+  constructor(lang = 'en') {
+    this.lang = lang;
+    this.client = new Client(server.url);
+  }
+  async start(type) {
+    const page = await this.client.request(`/${this.lang}/register`);
+    assert.equal(page.status, 200);
+    this.csrf = this.client.csrfFrom(page.text_);
+    const response = await this.client.request(`/${this.lang}/register/start`, { method: 'POST', form: { csrf: this.csrf, type } });
+    assert.equal(response.status, 303, response.text_);
+    assert.equal(response.headers.get('location'), `/${this.lang}/register/terms`);
+    return response;
+  }
+  acceptTerms() {
+    return this.client.request(`/${this.lang}/register/terms`, { method: 'POST',
+      form: { csrf: this.csrf, statement: 'yes', declarations: 'yes', regulation: 'yes' } });
+  }
+  details(fields) {
+    return this.client.request(`/${this.lang}/register/details`, { method: 'POST', form: { csrf: this.csrf, ...fields } });
+  }
+  upload(entries) {
+    return this.client.request(`/${this.lang}/register/documents`, { method: 'POST', body: files({ csrf: this.csrf, ...entries }) });
+  }
+  submit() {
+    return this.client.request(`/${this.lang}/register/review`, { method: 'POST', form: { csrf: this.csrf } });
+  }
+}
+
+function person(id, extra = {}) {
+  const fields = { name_en: 'CHAN, Tai Man', name_zh: '陳大文', hkid: id, date_of_birth: '1990-05-01', sex: '',
+    email: `applicant-${id.replace(/\W/g, '')}@example.com`, mobile: '', language: 'en', smart_id_card: 'yes',
+    password: 'river walk 2468', password_repeat: 'river walk 2468', ...extra };
+  secrets.hkids.add(id.replace(/\W/g, ''));
+  secrets.passwords.add(fields.password);
+  if (fields.address) secrets.addresses.add(fields.address);
+  return fields;
+}
+
+async function readyApplicant(type, id, extra = {}, lang = 'en') {
+  const applicant = new Applicant(lang);
+  await applicant.start(type);
+  assert.equal((await applicant.acceptTerms()).status, 303);
+  const saved = await applicant.details(person(id, extra));
+  assert.equal(saved.status, 303, saved.text_);
+  const documents = { identity: png(80, 60) };
+  if (type === 'library_card') documents.address = png(60, 80);
+  const uploaded = await applicant.upload(documents);
+  assert.equal(uploaded.status, 303, uploaded.text_);
+  assert.equal(uploaded.headers.get('location'), `/${lang}/register/review`);
+  return applicant;
+}
+
+async function staff() {
+  const client = new Client(server.url);
+  const response = await client.login('admin', server.password);
+  assert.equal(response.status, 303);
+  const home = await client.request('/en/staff/');
+  client.csrf = client.csrfFrom(home.text_);
+  return client;
+}
+
+function filesUnder(dir) {
+  const out = [];
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) out.push(...filesUnder(path));
+    else out.push(path);
+  }
+  return out;
+}
+
+test('Type A: the form keeps what was typed, EXIF is gone, and the applicant can sign in at once', async () => {
+  const id = hkid('A', '234567');
+  const applicant = new Applicant('en');
+  await applicant.start('e_account');
+  // Skipping ahead goes back to the step that is missing.
+  const early = await applicant.client.request('/en/register/documents');
+  assert.equal(early.status, 303);
+  assert.equal(early.headers.get('location'), '/en/register/details');
+  const terms = await applicant.client.request('/en/register/terms');
+  assert.match(terms.text_, /Personal Information Collection Statement/);
+  assert.equal(terms.headers.get('cache-control'), 'no-store');
+  const refused = await applicant.client.request('/en/register/terms', { method: 'POST', form: { csrf: applicant.csrf, statement: 'yes' } });
+  assert.equal(refused.status, 422);
+  assert.match(refused.text_, /tick the box/);
+  assert.equal((await applicant.acceptTerms()).status, 303);
+
+  const wrongCheck = `${id.slice(0, -2)}${id.at(-2) === '1' ? '2' : '1'})`;
+  const wrong = await applicant.details(person(wrongCheck, {
+    email: 'not-an-email', date_of_birth: '2999-01-01', password: 'short', password_repeat: 'short' }));
+  assert.equal(wrong.status, 422);
+  assert.match(wrong.text_, /does not match its check digit/);
+  assert.match(wrong.text_, /email address such as/);
+  assert.match(wrong.text_, /cannot be in the future/);
+  assert.match(wrong.text_, /at least 8 characters/);
+  assert.match(wrong.text_, /value="CHAN, Tai Man"/);  // nothing typed is lost
+  assert.match(wrong.text_, /value="陳大文"/);
+  assert.match(wrong.text_, /value="not-an-email"/);
+  assert.doesNotMatch(wrong.text_, /value="short"/);  // passwords are never echoed
+
+  assert.equal((await applicant.details(person(id))).status, 303);
+  const marker = 'SHELFMARK-GPS-22.2783N-114.1747E';
+  const uploaded = await applicant.upload({ identity: jpegWithExif(marker) });
+  assert.equal(uploaded.status, 303, uploaded.text_);
+  // The marker is nowhere on disk: the image was re-encoded before it was sealed.
+  for (const path of filesUnder(server.dir)) assert.ok(!readFileSync(path).includes(marker), path);
+
+  const review = await applicant.client.request('/en/register/review');
+  assert.equal(review.status, 200);
+  assert.match(review.text_, new RegExp(id.replace(/[()]/g, '\\$&')));
+  const done = await applicant.submit();
+  assert.equal(done.status, 200, done.text_);
+  const reference = /class="reference">([^<]+)</.exec(done.text_)[1];
+  assert.match(reference, /^R[2-9A-Z]{4}-[2-9A-Z]{4}$/);
+  assert.match(done.text_, /Your E-Account is ready/);
+  // The draft is gone: going back shows the start page.
+  assert.equal((await applicant.client.request('/en/register/review')).status, 303);
+
+  const reader = new Client(server.url);
+  const login = await reader.request('/en/login');
+  const signed = await reader.request('/en/login', { method: 'POST',
+    form: { csrf: reader.csrfFrom(login.text_), card: id.toLowerCase(), pin: 'river walk 2468' } });
+  assert.equal(signed.status, 303, signed.text_);
+  const account = await reader.request('/en/account');
+  assert.equal(account.status, 200);
+  assert.match(account.text_, /CHAN, Tai Man/);
+
+  const mail = await waitForMail((m) => m.to.includes(`applicant-${id.replace(/\W/g, '')}`) && m.subject.includes(reference), 'acknowledging the application');
+  assert.equal(mail.length, 1);
+  assert.match(mail[0].text, /Your E-Account is ready/);
+});
+
+test('uploads are checked on the server whatever the browser says', async () => {
+  const applicant = new Applicant('tc');
+  await applicant.start('library_card');
+  await applicant.acceptTerms();
+  assert.equal((await applicant.details(person(hkid('B', '345678'), { address: 'Flat 8, 12/F, 3 Secret Street', library_code: 'CL', language: 'tc' }))).status, 303);
+  const cases = [
+    [Buffer.concat([png(), Buffer.alloc(3 * 1024 * 1024 + 1 - png().length)]), /大於 3 MB/],
+    [Buffer.concat([png(), zipBytes]), /附有其他資料/],
+    [png().subarray(0, 100), /不完整或已損壞/],
+    [pdfBytes, /不是 JPG 或 PNG/],
+    [hugePng(), /像素尺寸過大/],
+  ];
+  for (const [bytes, message] of cases) {
+    const response = await applicant.upload({ identity: bytes, address: png() });
+    assert.equal(response.status, 422, String(message));
+    assert.match(response.text_, message);
+    assert.match(response.text_, /aria-invalid="true"/);
+  }
+  // Files the form did not ask for are ignored; more files than any form has are refused outright.
+  const extra = await applicant.upload({ identity: png(), address: png(), evil: pdfBytes });
+  assert.equal(extra.status, 303);
+  const many = await applicant.upload({ identity: png(), address: png(), a: png(), b: png(), c: png() });
+  assert.equal(many.status, 413);
+});
+
+test('one person, one application: refused afterwards and when 20 arrive at once', async () => {
+  const id = hkid('C', '456789');
+  const drafts = [];
+  for (let i = 0; i < 20; i++) drafts.push(await readyApplicant('e_account', id));
+  const results = await Promise.all(drafts.map((applicant) => applicant.submit()));
+  const accepted = results.filter((r) => r.status === 200);
+  const refused = results.filter((r) => r.status === 409);
+  assert.equal(accepted.length, 1, results.map((r) => r.status).join(','));
+  assert.equal(refused.length, 19);
+  assert.match(refused[0].text_, /already (being processed|has a library account)/);
+  // Later, at the details step already.
+  const late = new Applicant('en');
+  await late.start('e_account');
+  await late.acceptTerms();
+  const response = await late.details(person(id));
+  assert.equal(response.status, 422);
+  assert.match(response.text_, /already has a library account/);
+});
+
+test('fields an applicant may not set are ignored (mass assignment)', async () => {
+  const id = hkid('D', '567890');
+  const applicant = await readyApplicant('e_account', id, { smart_id_card: 'no', category: 'staff', status: 'active',
+    role: 'administrator', reader_id: '1' });
+  const done = await applicant.submit();
+  assert.equal(done.status, 200);
+  assert.match(done.text_, /will check your document/);
+  const reader = new Client(server.url);
+  const login = await reader.request('/en/login');
+  const signed = await reader.request('/en/login', { method: 'POST', form: { csrf: reader.csrfFrom(login.text_), card: id, pin: 'river walk 2468' } });
+  assert.equal(signed.status, 303);
+  const account = await reader.request('/en/account');
+  assert.match(account.text_, /Pending/i);
+  assert.equal((await reader.request('/en/staff/registrations')).status, 303);  // to the staff sign-in
+});
+
+// Long base64 runs in the database files: sealed documents (forms are far shorter).
+function sealedRuns() {
+  const db = readFileSync(join(server.dir, 'shelfmark.db'));
+  const wal = existsSync(join(server.dir, 'shelfmark.db-wal')) ? readFileSync(join(server.dir, 'shelfmark.db-wal')) : Buffer.alloc(0);
+  return new Set([...Buffer.concat([db, wal]).toString('latin1').matchAll(/[A-Za-z0-9+/]{2000,}/g)].map((m) => m[0].slice(500, 560)));
+}
+
+test('staff verify: documents beside the data, served as attachments, destroyed down to the last byte', async () => {
+  const id = hkid('E', '678901');
+  const before_ = sealedRuns();
+  const applicant = await readyApplicant('library_card', id, { address: 'Flat 9, 1/F, 7 Private Road', library_code: 'CL' });
+  assert.equal((await applicant.submit()).status, 200);
+  const client = await staff();
+  const queue = await client.request('/en/staff/registrations?type=library_card');
+  assert.equal(queue.status, 200);
+  const row = new RegExp(`href="/en/staff/registrations/(\\d+)">(R[^<]+)</a></td><td>CHAN, Tai Man 陳大文</td><td>E678\\*\\*\\*\\(\\*\\)`).exec(queue.text_);
+  assert.ok(row, 'the queue lists the application with a masked HKID');
+  const [, applicationId, reference] = row;
+  const page = await client.request(`/en/staff/registrations/${applicationId}`);
+  assert.equal(page.status, 200);
+  assert.match(page.text_, new RegExp(id.replace(/[()]/g, '\\$&')));  // in full for the verifier
+  const images = [...page.text_.matchAll(/<img src="([^"]+)"/g)].map((m) => m[1]);
+  assert.equal(images.length, 2);
+  const image = await client.request(images[0]);
+  assert.equal(image.status, 200);
+  assert.match(image.headers.get('content-disposition'), /^attachment; filename="(identity|address)-\d+\.png"$/);
+  assert.equal(image.headers.get('x-content-type-options'), 'nosniff');
+  assert.equal(image.headers.get('cache-control'), 'no-store');
+  // A reader, or nobody, cannot fetch it.
+  assert.equal((await new Client(server.url).request(images[0])).status, 303);
+
+  // Take pieces of this application's sealed documents as stored, then look for them after the decision.
+  const runs = [...sealedRuns()].filter((piece) => !before_.has(piece));
+  assert.ok(runs.length >= 2, 'the sealed documents are in the database before the decision');
+
+  const rejected = await client.request(`/en/staff/registrations/${applicationId}/reject`, { method: 'POST',
+    form: { csrf: client.csrf, reason: 'details_do_not_match' } });
+  assert.equal(rejected.status, 303);
+  for (const path of filesUnder(server.dir))
+    for (const piece of runs) assert.ok(!readFileSync(path).toString('latin1').includes(piece), `${path} still holds a document`);
+  const after_ = await client.request(`/en/staff/registrations/${applicationId}`);
+  assert.match(after_.text_, /Documents destroyed/);
+  assert.match(after_.text_, /rejected/);
+  assert.equal((await client.request(images[0])).status, 404);
+
+  const mail = await waitForMail((m) => m.subject.includes(reference) && /could not accept/.test(m.text), 'telling of the rejection');
+  assert.match(mail[0].text, /does not match the documents/);
+});
+
+test('Type B is completed at the counter and the new card signs in', async () => {
+  const id = hkid('F', '789012');
+  const applicant = await readyApplicant('library_card', id, { address: 'Room 1, 2/F, 5 Quiet Lane', library_code: 'CL', language: 'tc' }, 'tc');
+  const done = await applicant.submit();
+  assert.equal(done.status, 200);
+  assert.match(done.text_, /30/);
+  const client = await staff();
+  const found = await client.request(`/en/staff/registrations/complete?q=${encodeURIComponent(id.toLowerCase())}`);
+  const applicationId = /registrations\/(\d+)\/complete/.exec(found.text_)[1];
+  const form = await client.request(`/en/staff/registrations/${applicationId}/complete`);
+  assert.equal(form.status, 200);
+  const wrongCard = await client.request(`/en/staff/registrations/${applicationId}/complete`, { method: 'POST',
+    form: { csrf: client.csrf, link_smart_id: 'yes', smart_id_number: hkid('G', '123456'), smart_id_issue_date: '2019-03-01', issue_card: 'yes', card_number: '2188000001' } });
+  assert.equal(wrongCard.status, 422);
+  assert.match(wrongCard.text_, /does not match the application/);
+  const completed = await client.request(`/en/staff/registrations/${applicationId}/complete`, { method: 'POST',
+    form: { csrf: client.csrf, link_smart_id: 'yes', smart_id_number: id, smart_id_issue_date: '2019-03-01', issue_card: 'yes', card_number: '2188000001' } });
+  assert.equal(completed.status, 303, completed.text_);
+  const reader = new Client(server.url);
+  const login = await reader.request('/tc/login');
+  const signed = await reader.request('/tc/login', { method: 'POST', form: { csrf: reader.csrfFrom(login.text_), card: '2188000001', pin: 'river walk 2468' } });
+  assert.equal(signed.status, 303);
+  const mail = await waitForMail((m) => m.to.includes(`applicant-${id.replace(/\W/g, '')}`) && /2188000001/.test(m.text), 'telling of completion');
+  assert.match(mail[0].subject, /登記/);
+});
+
+test('no HKID, password or address appears in the log', async () => {
+  const log = server.log();
+  assert.ok(log.length > 1000);
+  for (const id of secrets.hkids) {
+    assert.ok(!log.includes(id), `HKID ${id} in the log`);
+    assert.ok(!log.includes(`${id.slice(0, -1)}(${id.slice(-1)})`), `HKID ${id} in the log`);
+  }
+  for (const password of secrets.passwords) assert.ok(!log.includes(password), 'a password in the log');
+  for (const address of secrets.addresses) assert.ok(!log.includes(address), 'an address in the log');
+});

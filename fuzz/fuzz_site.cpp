@@ -6,7 +6,9 @@
 #include <memory>
 #include <string>
 
+#include "app/registration.h"
 #include "bin/demo_data.h"
+#include "imaging/image_sanitizer.h"
 #include "security/sodium.h"
 #include "store/database.h"
 #include "store/migrations.h"
@@ -24,6 +26,9 @@ struct World {
   FixedClock clock{instant_from_unix(1795000000)};
   security::Argon2Hasher hasher{security::test_cost(), 1};
   security::SodiumTokens tokens{std::string(32, 'f')};
+  security::SodiumSealer sealer{std::string(32, 's')};
+  imaging::ReencodingImageSanitizer images;
+  app::RegistrationServices registration{sealer, images, {}};
   std::unique_ptr<app::Context> context;
   std::unique_ptr<web::Site> site;
   World() {
@@ -33,7 +38,10 @@ struct World {
     store = std::make_unique<store::SqlStore>(*database);
     context = std::make_unique<app::Context>(app::Context{*store, clock, *zone, hasher, tokens});
     bin::load_demo_data(*context);
-    site = std::make_unique<web::Site>(*context, web::SiteConfig{}, nullptr);
+    registration.settings.starts_per_address_per_hour = 1'000'000;  // go past the start page
+    web::SiteConfig config;
+    config.registration = &registration;
+    site = std::make_unique<web::Site>(*context, config, nullptr);
   }
 };
 

@@ -134,12 +134,21 @@ void tell_applicant(Repositories& repos, const Context& context, const domain::A
   enqueue_message(repos, context.clock.now(), recipient, kind, language, std::move(params));
 }
 
+// The draft a cookie token opens, if it is still fresh: on a shared computer the next person must not find
+// someone's half-finished application (with the HKID) in the browser.
+std::optional<ApplicationRecord> open_draft(Repositories& repos, const Context& context,
+                                            const RegistrationServices& services, const std::string& token) {
+  auto draft = repos.registrations.by_draft(context.tokens.digest(token));
+  if (!draft || draft->updated_at < context.clock.now() - services.settings.draft_idle_timeout) return std::nullopt;
+  return draft;
+}
+
 template <class Work>
 Outcome<Done> with_draft(const Context& context, RegistrationServices& services, const std::string& token,
                          Work work) {
   std::optional<Outcome<Done>> result;
   context.store.transact(Store::Mode::kWrite, [&](Repositories& repos) {
-    auto draft = repos.registrations.by_draft(context.tokens.digest(token));
+    auto draft = open_draft(repos, context, services, token);
     if (!draft) {
       result = failure(ErrorCode::kNotFound);
       return;
@@ -193,7 +202,7 @@ std::optional<DraftView> find_draft(const Context& context, RegistrationServices
   if (token.empty()) return std::nullopt;
   std::optional<DraftView> view;
   context.store.transact(Store::Mode::kRead, [&](Repositories& repos) {
-    auto draft = repos.registrations.by_draft(context.tokens.digest(token));
+    auto draft = open_draft(repos, context, services, token);
     if (!draft) return;
     const auto opened = open_form(services.sealer, *draft);
     DraftView v;
@@ -255,7 +264,7 @@ Outcome<Done> save_details(const Context& context, RegistrationServices& service
 
   std::optional<Outcome<Done>> result;
   context.store.transact(Store::Mode::kWrite, [&](Repositories& repos) {
-    auto record = repos.registrations.by_draft(context.tokens.digest(token));
+    auto record = open_draft(repos, context, services, token);
     if (!record) {
       result = failure(ErrorCode::kNotFound);
       return;
@@ -353,7 +362,7 @@ Outcome<Submitted> submit_application(const Context& context, RegistrationServic
     const auto account_number = new_account_number(context.tokens);
     try {
       context.store.transact(Store::Mode::kWrite, [&](Repositories& repos) {
-        auto record = repos.registrations.by_draft(context.tokens.digest(token));
+        auto record = open_draft(repos, context, services, token);
         if (!record) {
           result = failure(ErrorCode::kNotFound);
           return;

@@ -18,6 +18,9 @@
 namespace shelfmark::app {
 
 struct RegistrationSettings {
+  // A draft not saved for this long no longer opens from the browser (the applicant starts again); applicants
+  // are advised against public computers, and this keeps the next person from finding the application.
+  std::chrono::seconds draft_idle_timeout{std::chrono::minutes(30)};
   // A draft nobody touched for this long is expired with its documents.
   std::chrono::seconds draft_lifetime{std::chrono::hours(48)};
   // A Type B application not completed in person within this is expired with its documents.

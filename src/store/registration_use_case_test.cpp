@@ -334,6 +334,16 @@ TEST_P(Registration, AbandonedApplicationsExpireWithTheirDocuments) {
   EXPECT_EQ(count("SELECT COUNT(*) FROM readers"), 0);
 }
 
+TEST_P(Registration, AnIdleDraftNoLongerOpensFromTheBrowser) {
+  const auto token = ready_draft(domain::RegistrationType::kEAccount);
+  clock->set(clock->now() + std::chrono::minutes(29));
+  EXPECT_TRUE(find_draft(*context, services, token));
+  ASSERT_TRUE(save_details(*context, services, token, form(), "", ""));  // saving counts as activity
+  clock->set(clock->now() + std::chrono::minutes(31));
+  EXPECT_FALSE(find_draft(*context, services, token));
+  EXPECT_EQ(submit_application(*context, services, token, "10.0.0.1").error().code, ErrorCode::kNotFound);
+}
+
 TEST_P(Registration, StartsAreRateLimitedPerAddress) {
   services.settings.starts_per_address_per_hour = 3;
   for (int i = 0; i < 3; ++i)

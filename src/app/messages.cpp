@@ -45,7 +45,8 @@ DeliveryReport deliver_email(const Context& context, MessageComposer& composer, 
     const auto now = context.clock.now();
     context.store.transact(Store::Mode::kWrite, [&](Repositories& repos) {
       if (outcome.kind == SendOutcome::Kind::kSent) {
-        repos.outbox.mark_sent(message.id, now);
+        // A reset link is a credential until it is used: once sent, only the reader's mailbox holds it.
+        repos.outbox.mark_sent(message.id, now, message.kind == "password_reset");
         ++report.sent;
       } else if (outcome.kind == SendOutcome::Kind::kTemporaryFailure && message.attempts + 1 < policy.max_attempts) {
         repos.outbox.mark_retry(message.id, now + policy.first_retry * (1 << message.attempts), outcome.detail);

@@ -125,6 +125,8 @@ class ReaderSessionRepository {
   virtual void touch(const std::string& id_digest, Instant at) = 0;
   virtual void remove(const std::string& id_digest) = 0;
   virtual void remove_idle(Instant last_seen_before) = 0;
+  // Signs the reader out everywhere but the session `except_digest` (after a password change or reset).
+  virtual void remove_all_of_reader(long long reader_id, const std::string& except_digest) = 0;
 };
 
 // Readers' private calendar feeds (due dates as iCalendar).

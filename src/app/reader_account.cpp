@@ -1,7 +1,10 @@
 #include "app/reader_account.h"
 
 #include "app/catalogue_search.h"
+#include "app/messages.h"
 #include "app/self_service.h"
+#include "core/text.h"
+#include "domain/registration.h"
 #include "domain/fines.h"
 
 namespace shelfmark::app {
@@ -198,6 +201,125 @@ std::optional<std::vector<CalendarEntry>> calendar_entries(const Context& contex
       entries->push_back({loan.barcode, loan.title, loan.due_on});
   });
   return entries;
+}
+
+}  // namespace shelfmark::app
+
+namespace shelfmark::app {
+namespace {
+
+void tell_reader(Repositories& repos, Instant now, long long reader_id, const std::string& kind,
+                 const std::map<std::string, std::string>& params, std::optional<domain::Language> language = {}) {
+  const auto contact = repos.registrations.reader_contact(reader_id);
+  if (!contact) return;
+  enqueue_message(repos, now, Recipient{contact->email, contact->mobile}, kind, language.value_or(contact->language),
+                  params);
+}
+
+}  // namespace
+
+Outcome<domain::Done> change_reader_password(const Context& context, long long reader_id,
+                                             const std::string& session_token, const std::string& current,
+                                             const std::string& password, const std::string& repeated,
+                                             const std::string& address) {
+  std::optional<ReaderRecord> reader;
+  context.store.transact(Store::Mode::kRead,
+                         [&](Repositories& repos) { reader = repos.circulation.reader_by_id(reader_id); });
+  if (!reader) return failure(ErrorCode::kNotFound);
+  auto checked = check_reader_credentials(context, reader->card_number, current, address);
+  if (!checked) {
+    if (checked.error().code == ErrorCode::kTooManyAttempts) return checked.error();
+    return domain::invalid({{"current_password", ErrorCode::kInvalidCredentials, {}}});
+  }
+  if (password != repeated) return domain::invalid({{"new_password", ErrorCode::kPasswordsDiffer, {}}});
+  if (auto problem = domain::check_reader_password(password, reader->card_number)) {
+    problem->field = "new_password";
+    return domain::invalid({*problem});
+  }
+  const auto hash = context.hasher.hash(password);
+  const auto now = context.clock.now();
+  context.store.transact(Store::Mode::kWrite, [&](Repositories& repos) {
+    repos.registrations.set_reader_password(reader_id, hash);
+    repos.reader_sessions.remove_all_of_reader(reader_id, context.tokens.digest(session_token));
+    tell_reader(repos, now, reader_id, "password_changed", {{"name", reader->name}});
+    repos.audit.record({now, std::nullopt, "reader.password_changed", "reader:" + std::to_string(reader_id), "web"});
+  });
+  return domain::Done{};
+}
+
+Outcome<domain::Done> request_password_reset(const Context& context, const PasswordResetPolicy& policy,
+                                             const std::string& identifier, const std::string& address,
+                                             domain::Language language) {
+  const auto now = context.clock.now();
+  const auto key = "reset-addr:" + context.tokens.digest(address);
+  const auto id = std::string(trim(identifier));
+  bool limited = false;
+  context.store.transact(Store::Mode::kWrite, [&](Repositories& repos) {
+    if (static_cast<int>(repos.auth_failures.since(key, now - std::chrono::hours(1)).size()) >=
+        policy.requests_per_address_per_hour) {
+      limited = true;
+      return;
+    }
+    repos.auth_failures.record(key, now);
+    std::optional<long long> reader_id;
+    if (auto hkid = domain::parse_hkid(id)) {
+      if (auto found = repos.registrations.reader_by_hkid(context.tokens.digest("hkid:" + hkid->normal)))
+        reader_id = found->reader_id;
+    } else if (auto found = repos.circulation.reader_by_card(id)) {
+      reader_id = found->id;
+    }
+    if (!reader_id) return;
+    const auto contact = repos.registrations.reader_contact(*reader_id);
+    if (!contact || contact->email.empty()) return;  // a reset needs an address only the reader reads
+    const auto token = context.tokens.random_token();
+    repos.registrations.insert_password_reset(context.tokens.digest(token), *reader_id, now,
+                                              now + policy.link_lifetime);
+    const auto minutes = std::chrono::duration_cast<std::chrono::minutes>(policy.link_lifetime).count();
+    enqueue_message(repos, now, Recipient{contact->email, ""}, "password_reset", language,
+                    {{"token", token}, {"minutes", std::to_string(minutes)}});
+    repos.audit.record({now, std::nullopt, "reader.password_reset_sent", "reader:" + std::to_string(*reader_id), ""});
+  });
+  if (limited) return failure(ErrorCode::kTooManyAttempts);
+  return domain::Done{};
+}
+
+bool password_reset_usable(const Context& context, const std::string& token) {
+  if (token.size() < 20) return false;
+  std::optional<PasswordReset> reset;
+  context.store.transact(Store::Mode::kRead, [&](Repositories& repos) {
+    reset = repos.registrations.password_reset(context.tokens.digest(token));
+  });
+  return reset && !reset->used_at && reset->expires_at > context.clock.now();
+}
+
+Outcome<domain::Done> reset_password(const Context& context, const std::string& token, const std::string& password,
+                                     const std::string& repeated) {
+  if (!password_reset_usable(context, token)) return failure(ErrorCode::kNotFound);
+  if (password != repeated) return domain::invalid({{"new_password", ErrorCode::kPasswordsDiffer, {}}});
+  if (auto problem = domain::check_reader_password(password, "")) {
+    problem->field = "new_password";
+    return domain::invalid({*problem});
+  }
+  const auto hash = context.hasher.hash(password);
+  const auto now = context.clock.now();
+  const auto digest = context.tokens.digest(token);
+  bool done = false;
+  context.store.transact(Store::Mode::kWrite, [&](Repositories& repos) {
+    auto reset = repos.registrations.password_reset(digest);
+    if (!reset || reset->expires_at <= now || !repos.registrations.use_password_reset(digest, now)) return;
+    repos.registrations.set_reader_password(reset->reader_id, hash);
+    repos.reader_sessions.remove_all_of_reader(reset->reader_id, "");
+    if (auto reader = repos.circulation.reader_by_id(reset->reader_id)) {
+      // Failed sign-ins before the reset no longer lock the account out.
+      repos.auth_failures.clear("reader:" + context.tokens.digest(reader->card_number));
+      tell_reader(repos, now, reset->reader_id, "password_changed", {{"name", reader->name}});
+    }
+    repos.audit.record(
+        {now, std::nullopt, "reader.password_reset", "reader:" + std::to_string(reset->reader_id), ""});
+    done = true;
+  });
+  if (!done) return failure(ErrorCode::kNotFound);
+  return domain::Done{};
 }
 
 }  // namespace shelfmark::app

@@ -96,4 +96,28 @@ domain::Outcome<domain::Done> change_reader_pin(const Context& context, const st
                                                 const std::string& current_pin, const std::string& new_pin,
                                                 const std::string& repeated, const std::string& address);
 
+// The reader changes their password, proving who they are with the current password or PIN (throttled like
+// sign-in). Other sessions are signed out and the reader is told by email or SMS.
+domain::Outcome<domain::Done> change_reader_password(const Context& context, long long reader_id,
+                                                     const std::string& session_token, const std::string& current,
+                                                     const std::string& password, const std::string& repeated,
+                                                     const std::string& address);
+
+struct PasswordResetPolicy {
+  std::chrono::seconds link_lifetime{std::chrono::minutes(30)};
+  int requests_per_address_per_hour = 5;
+};
+// "Forgot your password": for a card, account or HKID number whose account has an email address, sends a
+// link that works once until it expires. The answer is the same whether or not such an account exists, so
+// the form cannot be used to find out who holds an account; kTooManyAttempts beyond the rate limit.
+domain::Outcome<domain::Done> request_password_reset(const Context& context, const PasswordResetPolicy& policy,
+                                                     const std::string& identifier, const std::string& address,
+                                                     domain::Language language);
+// Whether a link's token can still be used (to show the form or say the link has expired).
+bool password_reset_usable(const Context& context, const std::string& token);
+// Sets the new password from a link; signs the reader out everywhere and tells them. kNotFound for a link
+// that is unknown, used or expired.
+domain::Outcome<domain::Done> reset_password(const Context& context, const std::string& token,
+                                             const std::string& password, const std::string& repeated);
+
 }  // namespace shelfmark::app

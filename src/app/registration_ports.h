@@ -101,6 +101,18 @@ struct NewReader {
   domain::Language language = domain::Language::kEnglish;
 };
 
+struct ReaderContact {
+  std::string email;
+  std::string mobile;
+  domain::Language language = domain::Language::kEnglish;
+};
+
+struct PasswordReset {
+  long long reader_id = 0;
+  Instant expires_at;
+  std::optional<Instant> used_at;
+};
+
 struct ReaderCredentials {
   long long reader_id = 0;
   std::string password_hash;  // empty: no password set (card and PIN only)
@@ -134,6 +146,12 @@ class RegistrationRepository {
   virtual std::optional<ReaderCredentials> reader_by_hkid(const std::string& hkid_digest) = 0;
   virtual std::optional<ReaderCredentials> reader_credentials(long long reader_id) = 0;
   virtual void set_reader_password(long long reader_id, const std::string& password_hash) = 0;
+  virtual std::optional<ReaderContact> reader_contact(long long reader_id) = 0;
+  virtual void insert_password_reset(const std::string& token_digest, long long reader_id, Instant at,
+                                     Instant expires_at) = 0;
+  virtual std::optional<PasswordReset> password_reset(const std::string& token_digest) = 0;
+  // True when this call used it (it was unused): a link works once, even when followed twice at once.
+  virtual bool use_password_reset(const std::string& token_digest, Instant at) = 0;
   // Completion at the counter: the account becomes a full one. Throws kUniqueViolation for a taken card.
   virtual void complete_reader(long long reader_id, const std::string& card_number, domain::ReaderCategory category,
                                std::optional<Date> smart_id_issue_date) = 0;
@@ -172,7 +190,8 @@ class OutboxRepository {
   virtual long long enqueue(const OutboundMessage& message) = 0;
   // Due, unsent, unfailed messages of a channel, oldest first.
   virtual std::vector<OutboundMessage> due(const std::string& channel, Instant now, int limit) = 0;
-  virtual void mark_sent(long long id, Instant at) = 0;
+  // `forget_values`: blank the values at once (a password reset link must not wait in the table).
+  virtual void mark_sent(long long id, Instant at, bool forget_values) = 0;
   virtual void mark_retry(long long id, Instant next_attempt_at, const std::string& error) = 0;
   virtual void mark_failed(long long id, Instant at, const std::string& error) = 0;
   // Sent or failed messages older than `before` lose their text and recipient (kept: kind, times, outcome).

@@ -6,7 +6,9 @@
 #include <thread>
 
 #include "app/messages.h"
+#include "app/reader_account.h"
 #include "app/registration.h"
+#include "app/self_service.h"
 #include "core/text.h"
 #include "security/sodium.h"
 #include "store/store_test_support.h"
@@ -396,6 +398,74 @@ TEST_P(Registration, NoByteOfADestroyedDocumentStaysInTheDatabaseFiles) {
   EXPECT_EQ(expire_applications(*context, services).drafts, 1);
   for (const auto& sample : samples) EXPECT_FALSE(sqlite_files_contain(url, sample)) << sample;
   EXPECT_EQ(count("SELECT COUNT(*) FROM registration_document_deletions"), 5);
+}
+
+TEST_P(Registration, AForgottenPasswordIsResetOnceThroughAnEmailedLink) {
+  ASSERT_TRUE(submit_application(*context, services, ready_draft(domain::RegistrationType::kEAccount), "10.0.0.1"));
+  PasswordResetPolicy policy;
+  // Unknown accounts get the same answer, and nothing is sent.
+  EXPECT_TRUE(request_password_reset(*context, policy, "G123456(A)", "10.1.1.1", domain::Language::kEnglish));
+  EXPECT_EQ(count("SELECT COUNT(*) FROM outbound_messages WHERE kind = 'password_reset'"), 0);
+  ASSERT_TRUE(request_password_reset(*context, policy, "a123456(3)", "10.1.1.1", domain::Language::kEnglish));
+  std::string token;
+  store->transact(Store::Mode::kRead, [&](Repositories& repos) {
+    auto messages = repos.outbox.to_recipient("chan@example.com");
+    ASSERT_EQ(messages.back().kind, "password_reset");
+    token = decode_fields(messages.back().params)["token"];
+  });
+  ASSERT_GE(token.size(), 20u);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM password_resets WHERE token_digest LIKE '%" + token + "%'"), 0);  // digest only
+  EXPECT_TRUE(password_reset_usable(*context, token));
+  EXPECT_EQ(reset_password(*context, token, "new river walk", "other").error().fields.front().code,
+            ErrorCode::kPasswordsDiffer);
+  ASSERT_TRUE(reset_password(*context, token, "new river walk", "new river walk"));
+  EXPECT_EQ(reset_password(*context, token, "third river walk", "third river walk").error().code, ErrorCode::kNotFound);
+  EXPECT_TRUE(check_reader_credentials(*context, "A1234563", "new river walk", "10.1.1.2"));
+  EXPECT_FALSE(check_reader_credentials(*context, "A1234563", "river walk 2468", "10.1.1.2"));
+  EXPECT_EQ(count("SELECT COUNT(*) FROM outbound_messages WHERE kind = 'password_changed'"), 1);
+
+  // A link expires.
+  ASSERT_TRUE(request_password_reset(*context, policy, "A1234563", "10.1.1.1", domain::Language::kEnglish));
+  store->transact(Store::Mode::kRead, [&](Repositories& repos) {
+    token = decode_fields(repos.outbox.to_recipient("chan@example.com").back().params)["token"];
+  });
+  clock->set(clock->now() + std::chrono::minutes(31));
+  EXPECT_FALSE(password_reset_usable(*context, token));
+  EXPECT_EQ(reset_password(*context, token, "fourth river walk", "fourth river walk").error().code, ErrorCode::kNotFound);
+
+  // Requests are limited per address.
+  for (int i = 0; i < 5; ++i) request_password_reset(*context, policy, "nobody", "10.7.7.7", domain::Language::kEnglish);
+  EXPECT_EQ(request_password_reset(*context, policy, "nobody", "10.7.7.7", domain::Language::kEnglish).error().code,
+            ErrorCode::kTooManyAttempts);
+}
+
+TEST_P(Registration, ChangingThePasswordNeedsTheCurrentOneAndSignsOutElsewhere) {
+  auto submitted = submit_application(*context, services, ready_draft(domain::RegistrationType::kEAccount), "10.0.0.1");
+  ASSERT_TRUE(submitted);
+  auto here = reader_log_in(*context, "A1234563", "river walk 2468", "10.2.2.2");
+  auto elsewhere = reader_log_in(*context, submitted->account_number, "river walk 2468", "10.2.2.3");
+  ASSERT_TRUE(here);
+  ASSERT_TRUE(elsewhere);
+  const auto id = here->reader.id;
+  EXPECT_EQ(change_reader_password(*context, id, here->session_token, "wrong one", "new river walk", "new river walk",
+                                   "10.2.2.2")
+                .error()
+                .fields.front()
+                .field,
+            "current_password");
+  EXPECT_EQ(change_reader_password(*context, id, here->session_token, "river walk 2468", "password", "password",
+                                   "10.2.2.2")
+                .error()
+                .fields.front()
+                .code,
+            ErrorCode::kPasswordTooCommon);
+  ASSERT_TRUE(change_reader_password(*context, id, here->session_token, "river walk 2468", "new river walk",
+                                     "new river walk", "10.2.2.2"));
+  ReaderSessionPolicy policy;
+  EXPECT_TRUE(resume_reader_session(*context, policy, here->session_token));
+  EXPECT_FALSE(resume_reader_session(*context, policy, elsewhere->session_token));
+  EXPECT_TRUE(check_reader_credentials(*context, "A1234563", "new river walk", "10.2.2.4"));
+  EXPECT_EQ(count("SELECT COUNT(*) FROM outbound_messages WHERE kind = 'password_changed'"), 1);
 }
 
 class RecordingTransport final : public MailTransport {

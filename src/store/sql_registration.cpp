@@ -220,6 +220,27 @@ class SqlRegistrations final : public app::RegistrationRepository {
   void set_reader_password(long long reader_id, const std::string& hash) override {
     c_.execute("UPDATE readers SET password_hash = ? WHERE id = ?", {hash, reader_id});
   }
+  std::optional<app::ReaderContact> reader_contact(long long reader_id) override {
+    auto rows = c_.query("SELECT email, mobile, language FROM readers WHERE id = ?", {reader_id});
+    if (rows.empty()) return std::nullopt;
+    return app::ReaderContact{rows[0].text(0), rows[0].text(1),
+                              domain::parse_language_code(rows[0].text(2)).value_or(domain::Language::kEnglish)};
+  }
+  void insert_password_reset(const std::string& token_digest, long long reader_id, Instant at,
+                             Instant expires_at) override {
+    c_.execute("INSERT INTO password_resets (token_digest, reader_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
+               {token_digest, reader_id, unix_of(at), unix_of(expires_at)});
+  }
+  std::optional<app::PasswordReset> password_reset(const std::string& token_digest) override {
+    auto rows =
+        c_.query("SELECT reader_id, expires_at, used_at FROM password_resets WHERE token_digest = ?", {token_digest});
+    if (rows.empty()) return std::nullopt;
+    return app::PasswordReset{rows[0].integer(0), instant_from_unix(rows[0].integer(1)), optional_instant(rows[0], 2)};
+  }
+  bool use_password_reset(const std::string& token_digest, Instant at) override {
+    return c_.execute("UPDATE password_resets SET used_at = ? WHERE token_digest = ? AND used_at IS NULL",
+                      {unix_of(at), token_digest}) == 1;
+  }
   void complete_reader(long long reader_id, const std::string& card_number, domain::ReaderCategory category,
                        std::optional<Date> smart_id_issue_date) override {
     Value issued = nullptr;
@@ -232,6 +253,7 @@ class SqlRegistrations final : public app::RegistrationRepository {
   bool withdraw_reader(long long reader_id) override {
     c_.execute("DELETE FROM reader_sessions WHERE reader_id = ?", {reader_id});
     c_.execute("DELETE FROM calendar_feeds WHERE reader_id = ?", {reader_id});
+    c_.execute("DELETE FROM password_resets WHERE reader_id = ?", {reader_id});
     const bool has_history =
         !c_.query("SELECT 1 FROM loans WHERE reader_id = ? UNION ALL SELECT 1 FROM charges WHERE reader_id = ? "
                   "UNION ALL SELECT 1 FROM reservations WHERE reader_id = ? LIMIT 1",
@@ -366,8 +388,9 @@ class SqlOutbox final : public app::OutboxRepository {
         {channel, unix_of(now), static_cast<long long>(limit)});
   }
 
-  void mark_sent(long long id, Instant at) override {
-    c_.execute("UPDATE outbound_messages SET sent_at = ?, attempts = attempts + 1, last_error = '' WHERE id = ?",
+  void mark_sent(long long id, Instant at, bool forget_values) override {
+    c_.execute(std::string("UPDATE outbound_messages SET sent_at = ?, attempts = attempts + 1, last_error = ''") +
+                   (forget_values ? ", params = ''" : "") + " WHERE id = ?",
                {unix_of(at), id});
   }
   void mark_retry(long long id, Instant next_attempt_at, const std::string& error) override {

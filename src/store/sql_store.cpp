@@ -461,6 +461,9 @@ class SqlReaderSessions final : public app::ReaderSessionRepository {
   void remove(const std::string& id_digest) override {
     c_.execute("DELETE FROM reader_sessions WHERE id_digest = ?", {id_digest});
   }
+  void remove_all_of_reader(long long reader_id, const std::string& except_digest) override {
+    c_.execute("DELETE FROM reader_sessions WHERE reader_id = ? AND id_digest <> ?", {reader_id, except_digest});
+  }
   void remove_idle(Instant last_seen_before) override {
     c_.execute("DELETE FROM reader_sessions WHERE last_seen_at < ?", {unix_of(last_seen_before)});
   }

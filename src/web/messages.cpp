@@ -54,6 +54,17 @@ std::optional<app::ComposedMessage> TranslatedMessages::compose(const app::Outbo
     subject = t("Your library registration {reference} has expired");
     body = t("Your application {reference} was not completed in time and has expired. Your uploaded documents have "
              "been deleted. You may apply again at {site}.");
+  } else if (message.kind == "password_reset") {
+    values["link"] = site_url_ + "/" + code + "/login/reset?token=" + values["token"];
+    subject = t("Choose a new password for your library account");
+    body = t("Someone, probably you, asked to choose a new password for your library account. Follow this link "
+             "within {minutes} minutes; it works once:") +
+           "\n\n" + values["link"] + "\n\n" +
+           t("If you did not ask, ignore this email: your password stays as it is.");
+  } else if (message.kind == "password_changed") {
+    subject = t("Your library account's password was changed");
+    body = t("The password of your library account was changed just now. If this was not you, ask any library "
+             "for help at once, or choose a new password at {site}.");
   } else {
     return std::nullopt;
   }

@@ -2181,6 +2181,8 @@ struct Site::Impl final : PageKit {
     data content;
     content.set("csrf", sign_in_csrf(p));
     content.set("card", card);
+    if (p.request.query_value("reset") == "1")
+      content.set("flash", t(p.lang, "Your password has been changed. Sign in with the new one."));
     if (failure) add_failure(p.lang, content, *failure);
     p.switch_path = "/" + lang_code(p.lang) + "/login";
     auto response = page(p, "reader_login", t(p.lang, "Sign in to My Account"), content, status);
@@ -2208,6 +2210,66 @@ struct Site::Impl final : PageKit {
     response.route = "/{lang}/login";
     response.headers.emplace_back(
         "Set-Cookie", reader_cookie_name(p.request) + "=" + result->session_token + cookie_attributes(p.request));
+    return response;
+  }
+
+  // "Forgot your password": the same answer whether or not an account matched.
+  Response forgot_password(Page& p) {
+    p.route = "/{lang}/login/forgot";
+    p.nav = "account";
+    data content;
+    int status = 200;
+    if (p.request.method == "POST") {
+      if (!sign_in_csrf_ok(p)) return error_page(p, 419);
+      auto requested = app::request_password_reset(context, {}, p.request.form_value("card"),
+                                                   p.request.remote_address, p.lang);
+      if (requested) {
+        spdlog::info("reader password reset requested");
+        content.set("sent", true);
+      } else {
+        add_failure(p.lang, content, requested.error());
+        status = 429;
+      }
+    }
+    content.set("csrf", sign_in_csrf(p));
+    auto response = page(p, "reader_forgot", t(p.lang, "Forgotten password"), content, status);
+    response.set_header("Cache-Control", "no-store");
+    return response;
+  }
+
+  Response reset_password(Page& p) {
+    p.route = "/{lang}/login/reset";
+    p.nav = "account";
+    const bool post = p.request.method == "POST";
+    const auto token = post ? p.request.form_value("token") : p.request.query_value("token");
+    data content;
+    content.set("csrf", sign_in_csrf(p));
+    content.set("token", token);
+    int status = 200;
+    if (post) {
+      if (!sign_in_csrf_ok(p)) return error_page(p, 419);
+      auto reset = app::reset_password(context, token, p.request.form_value("new_password"),
+                                       p.request.form_value("repeated_password"));
+      if (reset) {
+        spdlog::info("reader password reset");
+        auto response = redirect("/" + lang_code(p.lang) + "/login?reset=1");
+        response.route = p.route;
+        return response;
+      }
+      if (reset.error().code != ErrorCode::kNotFound) {
+        add_failure(p.lang, content, reset.error());
+        status = 422;
+      }
+    }
+    if (!app::password_reset_usable(context, token)) {
+      content.set("expired", true);
+      status = post ? 410 : 200;
+    }
+    // The page is reached from a link with the token in it: not cached, and the site's Referrer-Policy
+    // (strict-origin-when-cross-origin) never sends the path to another site; the page loads nothing foreign.
+    p.switch_path = "/" + lang_code(p.lang) + "/login/forgot";
+    auto response = page(p, "reader_reset", t(p.lang, "Choose a new password"), content, status);
+    response.set_header("Cache-Control", "no-store");
     return response;
   }
 
@@ -2348,6 +2410,18 @@ struct Site::Impl final : PageKit {
                                  p.request.form_value("repeated_pin"), p.request.remote_address);
       if (changed)
         content.set("outcome_ok", t(lang, "Your PIN has been changed. Use the new one from now on."));
+      else
+        add_failure(lang, content, changed.error());
+      response = account(p, content);
+      if (!changed) response.status = changed.error().code == ErrorCode::kTooManyAttempts ? 429 : 422;
+    } else if (action == "password") {
+      auto changed = app::change_reader_password(
+          context, p.reader->reader.id, p.request.cookie(reader_cookie_name(p.request)),
+          p.request.form_value("current_password"), p.request.form_value("new_password"),
+          p.request.form_value("repeated_password"), p.request.remote_address);
+      if (changed)
+        content.set("outcome_ok",
+                    t(lang, "Your password has been changed. You have been signed out everywhere else."));
       else
         add_failure(lang, content, changed.error());
       response = account(p, content);
@@ -3121,6 +3195,8 @@ struct Site::Impl final : PageKit {
     if (request.cookies.count(reader_cookie_name(request)))
       p.reader = app::resume_reader_session(context, config.reader_policy, request.cookie(reader_cookie_name(request)));
     if (parts[0] == "login" && parts.size() == 1) return reader_login(p);
+    if (parts[0] == "login" && parts.size() == 2 && parts[1] == "forgot") return forgot_password(p);
+    if (parts[0] == "login" && parts.size() == 2 && parts[1] == "reset") return reset_password(p);
     if (parts[0] == "register")
       return registration.applicant(p, std::vector<std::string_view>(parts.begin() + 1, parts.end()));
     const bool post = request.method == "POST";

@@ -222,6 +222,38 @@ test('Type A: the form keeps what was typed, EXIF is gone, and the applicant can
   assert.match(mail[0].text, /Your E-Account is ready/);
 });
 
+test('a forgotten password is reset through an emailed link that works once', async () => {
+  const id = hkid('A', '234567');  // registered by the first test, with an email address
+  const client = new Client(server.url);
+  const forgot = await client.request('/en/login/forgot');
+  assert.equal(forgot.status, 200);
+  const csrf = client.csrfFrom(forgot.text_);
+  const unknown = await client.request('/en/login/forgot', { method: 'POST', form: { csrf, card: hkid('Z', '999999') } });
+  const known = await client.request('/en/login/forgot', { method: 'POST', form: { csrf, card: id } });
+  assert.equal(unknown.status, 200);
+  assert.equal(known.status, 200);
+  assert.equal(unknown.text_.replace(/value="[^"]*"/g, ''), known.text_.replace(/value="[^"]*"/g, ''));  // says nothing
+  const mail = await waitForMail((m) => m.to.includes(`applicant-${id.replace(/\W/g, '')}`) && /new password/.test(m.subject), 'with a reset link');
+  const link = /(http:\/\/\S+\/login\/reset\?token=\S+)/.exec(mail[0].text)[1];
+  const path = link.replace(server.url, '');
+  const form = await client.request(path);
+  assert.equal(form.status, 200);
+  assert.equal(form.headers.get('cache-control'), 'no-store');
+  const token = /name="token" value="([^"]+)"/.exec(form.text_)[1];
+  const newPassword = 'morning tram ride 7';
+  secrets.passwords.add(newPassword);
+  const reset = await client.request('/en/login/reset', { method: 'POST',
+    form: { csrf: client.csrfFrom(form.text_), token, new_password: newPassword, repeated_password: newPassword } });
+  assert.equal(reset.status, 303);
+  assert.equal(reset.headers.get('location'), '/en/login?reset=1');
+  const again = await client.request(path);
+  assert.match(again.text_, /expired or has already been used/);
+  const login = await client.request('/en/login');
+  const signed = await client.request('/en/login', { method: 'POST', form: { csrf: client.csrfFrom(login.text_), card: id, pin: newPassword } });
+  assert.equal(signed.status, 303);
+  await waitForMail((m) => m.to.includes(`applicant-${id.replace(/\W/g, '')}`) && /was changed/.test(m.subject), 'telling of the change');
+});
+
 test('uploads are checked on the server whatever the browser says', async () => {
   const applicant = new Applicant('tc');
   await applicant.start('library_card');

@@ -97,6 +97,10 @@ test('Type A end to end in both languages, accessible at every step', async () =
     const account = await page.locator('main strong').nth(1).innerText();
     assert.match(account, /^E\d{10}$/);
 
+    await page.goto(`${server.url}/${lang}/login/forgot`);
+    await checkAccessibility(page, `${lang} forgotten password`);
+    await page.goto(`${server.url}/${lang}/login/reset?token=not-a-real-token-at-all`);
+    await checkAccessibility(page, `${lang} reset link expired`);
     await page.goto(`${server.url}/${lang}/login`);
     await page.locator('#card').fill(id);
     await page.locator('#pin').fill('harbour lights 1985');

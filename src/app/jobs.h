@@ -20,7 +20,7 @@ struct JobDefinition {
   std::function<std::string(const Context&, NetworkCache&)> run;
 };
 
-// Expiring reservations and ending e-book loans, hourly.
+// Expiring reservations, ending e-book loans and anonymising returned loans, hourly.
 std::vector<JobDefinition> standard_jobs();
 
 struct JobRun {

@@ -323,3 +323,102 @@ Outcome<domain::Done> reset_password(const Context& context, const std::string& 
 }
 
 }  // namespace shelfmark::app
+
+namespace shelfmark::app {
+
+std::optional<ReaderSettings> reader_settings(const Context& context, long long reader_id) {
+  std::optional<ReaderSettings> settings;
+  context.store.transact(Store::Mode::kRead,
+                         [&](Repositories& repos) { settings = repos.registrations.reader_settings(reader_id); });
+  return settings;
+}
+
+Outcome<domain::Done> save_reader_preferences(const Context& context, long long reader_id,
+                                              const ReaderPreferences& preferences) {
+  std::vector<domain::FieldError> errors;
+  const auto language = domain::parse_language_code(preferences.language);
+  if (!language) errors.push_back({"language", ErrorCode::kInvalidChoice, {}});
+  const auto& channel = preferences.channel;
+  if (channel != "email" && channel != "sms" && channel != "none")
+    errors.push_back({"channel", ErrorCode::kInvalidChoice, {}});
+  if (!errors.empty()) return domain::invalid(std::move(errors));
+  std::optional<Outcome<domain::Done>> result;
+  context.store.transact(Store::Mode::kWrite, [&](Repositories& repos) {
+    auto settings = repos.registrations.reader_settings(reader_id);
+    if (!settings) {
+      result = failure(ErrorCode::kNotFound);
+      return;
+    }
+    // A channel needs somewhere to send to.
+    if ((channel == "email" && settings->email.empty()) || (channel == "sms" && settings->mobile.empty())) {
+      result = domain::invalid({{"channel", ErrorCode::kContactRequired, {}}});
+      return;
+    }
+    settings->language = *language;
+    settings->channel = channel;
+    settings->notify_reservations = preferences.notify_reservations;
+    settings->notify_due = preferences.notify_due;
+    settings->notify_overdue = preferences.notify_overdue;
+    settings->keep_history = preferences.keep_history;
+    repos.registrations.save_reader_settings(reader_id, *settings);
+    result = domain::Done{};
+  });
+  return std::move(*result);
+}
+
+Outcome<domain::Done> change_reader_contact(const Context& context, long long reader_id, const ContactChange& change,
+                                            const std::string& address) {
+  std::optional<ReaderRecord> reader;
+  context.store.transact(Store::Mode::kRead,
+                         [&](Repositories& repos) { reader = repos.circulation.reader_by_id(reader_id); });
+  if (!reader) return failure(ErrorCode::kNotFound);
+  std::vector<domain::FieldError> errors;
+  std::string email, mobile;
+  if (!trim(change.email).empty()) {
+    if (auto normal = domain::normalise_email(change.email)) email = *normal;
+    else errors.push_back({"email", ErrorCode::kEmailInvalid, {}});
+  }
+  if (!trim(change.mobile).empty()) {
+    if (auto normal = domain::normalise_hk_mobile(change.mobile)) mobile = *normal;
+    else errors.push_back({"mobile", ErrorCode::kMobileInvalid, {}});
+  }
+  domain::check_text(errors, "address", change.address, 300, false);
+  if (!errors.empty()) return domain::invalid(std::move(errors));
+  auto checked = check_reader_credentials(context, reader->card_number, change.current_secret, address);
+  if (!checked) {
+    if (checked.error().code == ErrorCode::kTooManyAttempts) return checked.error();
+    return domain::invalid({{"contact_secret", ErrorCode::kInvalidCredentials, {}}});
+  }
+  const auto now = context.clock.now();
+  context.store.transact(Store::Mode::kWrite, [&](Repositories& repos) {
+    auto settings = repos.registrations.reader_settings(reader_id);
+    if (!settings) return;
+    const auto old_email = settings->email;
+    const auto old_mobile = settings->mobile;
+    settings->email = email;
+    settings->mobile = mobile;
+    settings->address = clean_multiline_text(trim(change.address));
+    // Nowhere left to send to: no channel rather than one that fails.
+    if ((settings->channel == "email" && email.empty()) || (settings->channel == "sms" && mobile.empty()))
+      settings->channel = !email.empty() ? "email" : !mobile.empty() ? "sms" : "none";
+    repos.registrations.save_reader_settings(reader_id, *settings);
+    // Told at the old address (which may no longer be theirs to read if someone else did this) and the new.
+    if (!old_email.empty() || !old_mobile.empty())
+      enqueue_message(repos, now, Recipient{old_email, old_mobile}, "contact_changed", settings->language,
+                      {{"name", reader->name}});
+    if (!email.empty() && email != old_email)
+      enqueue_message(repos, now, Recipient{email, ""}, "contact_changed", settings->language, {{"name", reader->name}});
+    repos.audit.record({now, std::nullopt, "reader.contact_changed", "reader:" + std::to_string(reader_id), "web"});
+  });
+  return domain::Done{};
+}
+
+int anonymise_returned_loans(const Context& context) {
+  int anonymised = 0;
+  context.store.transact(Store::Mode::kWrite, [&](Repositories& repos) {
+    anonymised = repos.registrations.anonymise_returned_loans(context.clock.now() - std::chrono::hours(1));
+  });
+  return anonymised;
+}
+
+}  // namespace shelfmark::app

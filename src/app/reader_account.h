@@ -11,6 +11,7 @@
 
 #include "app/circulation.h"
 #include "app/ports.h"
+#include "app/registration_ports.h"
 
 namespace shelfmark::app {
 
@@ -119,5 +120,31 @@ bool password_reset_usable(const Context& context, const std::string& token);
 // that is unknown, used or expired.
 domain::Outcome<domain::Done> reset_password(const Context& context, const std::string& token,
                                              const std::string& password, const std::string& repeated);
+
+// My Setting. Preferences (language, how and about what to be told, whether to keep a reading history) need
+// no password; contact details do (a shared computer left signed in must not let someone redirect the
+// reader's messages), and the old email address is told of the change.
+std::optional<ReaderSettings> reader_settings(const Context& context, long long reader_id);
+struct ReaderPreferences {
+  std::string language;  // "en", "tc"
+  std::string channel;   // "email", "sms", "none"
+  bool notify_reservations = true;
+  bool notify_due = true;
+  bool notify_overdue = true;
+  bool keep_history = false;
+};
+domain::Outcome<domain::Done> save_reader_preferences(const Context& context, long long reader_id,
+                                                      const ReaderPreferences& preferences);
+struct ContactChange {
+  std::string current_secret;
+  std::string email;
+  std::string mobile;
+  std::string address;
+};
+domain::Outcome<domain::Done> change_reader_contact(const Context& context, long long reader_id,
+                                                    const ContactChange& change, const std::string& address);
+// The job: returned loans of readers who keep no reading history lose their reader an hour after return
+// (once nothing is owed on them). Returns how many.
+int anonymise_returned_loans(const Context& context);
 
 }  // namespace shelfmark::app

@@ -107,6 +107,19 @@ struct ReaderContact {
   domain::Language language = domain::Language::kEnglish;
 };
 
+// My Setting.
+struct ReaderSettings {
+  domain::Language language = domain::Language::kEnglish;
+  std::string channel = "email";  // "email", "sms", "none"
+  bool notify_reservations = true;
+  bool notify_due = true;
+  bool notify_overdue = true;
+  bool keep_history = false;
+  std::string email;
+  std::string mobile;
+  std::string address;
+};
+
 struct PasswordReset {
   long long reader_id = 0;
   Instant expires_at;
@@ -147,6 +160,11 @@ class RegistrationRepository {
   virtual std::optional<ReaderCredentials> reader_credentials(long long reader_id) = 0;
   virtual void set_reader_password(long long reader_id, const std::string& password_hash) = 0;
   virtual std::optional<ReaderContact> reader_contact(long long reader_id) = 0;
+  virtual std::optional<ReaderSettings> reader_settings(long long reader_id) = 0;
+  virtual void save_reader_settings(long long reader_id, const ReaderSettings& settings) = 0;
+  // Returned loans of readers who keep no history, returned before `before` and owing nothing, lose their
+  // reader. Returns how many.
+  virtual int anonymise_returned_loans(Instant before) = 0;
   virtual void insert_password_reset(const std::string& token_digest, long long reader_id, Instant at,
                                      Instant expires_at) = 0;
   virtual std::optional<PasswordReset> password_reset(const std::string& token_digest) = 0;

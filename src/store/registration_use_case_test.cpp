@@ -468,6 +468,77 @@ TEST_P(Registration, ChangingThePasswordNeedsTheCurrentOneAndSignsOutElsewhere) 
   EXPECT_EQ(count("SELECT COUNT(*) FROM outbound_messages WHERE kind = 'password_changed'"), 1);
 }
 
+TEST_P(Registration, MySettingPreferencesContactDetailsAndReadingHistory) {
+  auto submitted = submit_application(*context, services, ready_draft(domain::RegistrationType::kEAccount), "10.0.0.1");
+  ASSERT_TRUE(submitted);
+  long long id = 0;
+  store->transact(Store::Mode::kRead,
+                  [&](Repositories& repos) { id = repos.circulation.reader_by_card(submitted->account_number)->id; });
+  auto settings = reader_settings(*context, id);
+  ASSERT_TRUE(settings);
+  EXPECT_EQ(settings->channel, "email");
+  EXPECT_FALSE(settings->keep_history);  // off by default
+  EXPECT_EQ(save_reader_preferences(*context, id, {"en", "sms", true, true, true, false}).error().fields.front().code,
+            ErrorCode::kContactRequired);  // no mobile number yet
+  ASSERT_TRUE(save_reader_preferences(*context, id, {"en", "email", false, true, false, true}));
+  settings = reader_settings(*context, id);
+  EXPECT_EQ(settings->language, domain::Language::kEnglish);
+  EXPECT_FALSE(settings->notify_reservations);
+  EXPECT_TRUE(settings->keep_history);
+
+  EXPECT_EQ(change_reader_contact(*context, id, {"wrong", "new@example.com", "", ""}, "10.3.3.3").error().fields.front().field,
+            "contact_secret");
+  EXPECT_EQ(change_reader_contact(*context, id, {"river walk 2468", "nope", "", ""}, "10.3.3.3").error().fields.front().field,
+            "email");
+  ASSERT_TRUE(change_reader_contact(*context, id, {"river walk 2468", "new@example.com", "9123 4567", "Flat 1"}, "10.3.3.3"));
+  settings = reader_settings(*context, id);
+  EXPECT_EQ(settings->email, "new@example.com");
+  EXPECT_EQ(settings->mobile, "91234567");
+  store->transact(Store::Mode::kRead, [&](Repositories& repos) {
+    EXPECT_EQ(repos.outbox.to_recipient("chan@example.com").back().kind, "contact_changed");  // the old address
+    EXPECT_EQ(repos.outbox.to_recipient("new@example.com").back().kind, "contact_changed");
+  });
+}
+
+TEST_P(Registration, ReturnedLoansLoseTheirReaderUnlessTheReaderKeepsAHistory) {
+  store->transact(Store::Mode::kWrite, [&](Repositories& repos) {
+    const auto keeper = repos.circulation.insert_reader({0, "K1", "Keeper", domain::ReaderCategory::kAdult,
+                                                         domain::ReaderStatus::kActive, std::nullopt},
+                                                        clock->now());
+    const auto other = repos.circulation.insert_reader({0, "O1", "Other", domain::ReaderCategory::kAdult,
+                                                        domain::ReaderStatus::kActive, std::nullopt},
+                                                       clock->now());
+    auto settings = *repos.registrations.reader_settings(keeper);
+    settings.keep_history = true;
+    repos.registrations.save_reader_settings(keeper, settings);
+    (void)other;
+  });
+  // Loans written directly: one returned two hours ago per reader, one still open, one owing a fine.
+  {
+    auto c = database->acquire();
+    const auto now = unix_seconds(clock->now());
+    c->execute("INSERT INTO items (barcode, title, title_key, item_type, collection, home_library_id) VALUES "
+               "('I1', 't', 't', 'book', 'adult', 1), ('I2', 't', 't', 'book', 'adult', 1), "
+               "('I3', 't', 't', 'book', 'adult', 1), ('I4', 't', 't', 'book', 'adult', 1)");
+    const auto keeper = c->query("SELECT id FROM readers WHERE card_number = 'K1'").at(0).integer(0);
+    const auto other = c->query("SELECT id FROM readers WHERE card_number = 'O1'").at(0).integer(0);
+    for (auto [item, reader, returned] : {std::tuple{1, keeper, true}, {2, other, true}, {3, other, false}, {4, other, true}})
+      c->execute("INSERT INTO loans (item_id, reader_id, library_id, channel, checked_out_at, due_on, returned_at) "
+                 "VALUES ((SELECT id FROM items WHERE barcode = ?), ?, 1, 'counter', ?, '2026-11-01', ?)",
+                 {store::Value("I" + std::to_string(item)), store::Value(reader), store::Value(now - 86400), returned ? store::Value(now - 7200) : store::Value(nullptr)});
+    c->execute("INSERT INTO charges (reader_id, loan_id, kind, amount_cents, explanation, created_at) VALUES (?, "
+               "(SELECT id FROM loans WHERE item_id = (SELECT id FROM items WHERE barcode = 'I4')), 'overdue', 300, "
+               "'{}', ?)",
+               {other, now});
+  }
+  EXPECT_EQ(anonymise_returned_loans(*context), 1);  // I2 only
+  EXPECT_EQ(count("SELECT COUNT(*) FROM loans WHERE reader_id IS NULL"), 1);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM loans l JOIN items i ON i.id = l.item_id WHERE i.barcode = 'I2' AND "
+                  "l.reader_id IS NULL"),
+            1);
+  EXPECT_EQ(anonymise_returned_loans(*context), 0);
+}
+
 class RecordingTransport final : public MailTransport {
  public:
   SendOutcome send(const OutgoingEmail& email) override {

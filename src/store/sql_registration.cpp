@@ -226,6 +226,38 @@ class SqlRegistrations final : public app::RegistrationRepository {
     return app::ReaderContact{rows[0].text(0), rows[0].text(1),
                               domain::parse_language_code(rows[0].text(2)).value_or(domain::Language::kEnglish)};
   }
+  std::optional<app::ReaderSettings> reader_settings(long long reader_id) override {
+    auto rows = c_.query(
+        "SELECT language, notify_channel, notify_reservations, notify_due, notify_overdue, keep_history, email, "
+        "mobile, address FROM readers WHERE id = ?",
+        {reader_id});
+    if (rows.empty()) return std::nullopt;
+    const auto& r = rows[0];
+    return app::ReaderSettings{domain::parse_language_code(r.text(0)).value_or(domain::Language::kEnglish),
+                               r.text(1),
+                               r.integer(2) != 0,
+                               r.integer(3) != 0,
+                               r.integer(4) != 0,
+                               r.integer(5) != 0,
+                               r.text(6),
+                               r.text(7),
+                               r.text(8)};
+  }
+  void save_reader_settings(long long reader_id, const app::ReaderSettings& s) override {
+    c_.execute(
+        "UPDATE readers SET language = ?, notify_channel = ?, notify_reservations = ?, notify_due = ?, "
+        "notify_overdue = ?, keep_history = ?, email = ?, mobile = ?, address = ? WHERE id = ?",
+        {std::string(domain::language_code(s.language)), s.channel, static_cast<long long>(s.notify_reservations),
+         static_cast<long long>(s.notify_due), static_cast<long long>(s.notify_overdue),
+         static_cast<long long>(s.keep_history), s.email, s.mobile, s.address, reader_id});
+  }
+  int anonymise_returned_loans(Instant before) override {
+    return static_cast<int>(c_.execute(
+        "UPDATE loans SET reader_id = NULL WHERE returned_at IS NOT NULL AND returned_at < ? AND reader_id IN "
+        "(SELECT id FROM readers WHERE keep_history = 0) AND NOT EXISTS (SELECT 1 FROM charges WHERE "
+        "charges.loan_id = loans.id AND charges.settled_cents < charges.amount_cents)",
+        {unix_of(before)}));
+  }
   void insert_password_reset(const std::string& token_digest, long long reader_id, Instant at,
                              Instant expires_at) override {
     c_.execute("INSERT INTO password_resets (token_digest, reader_id, created_at, expires_at) VALUES (?, ?, ?, ?)",

@@ -61,6 +61,10 @@ std::optional<app::ComposedMessage> TranslatedMessages::compose(const app::Outbo
              "within {minutes} minutes; it works once:") +
            "\n\n" + values["link"] + "\n\n" +
            t("If you did not ask, ignore this email: your password stays as it is.");
+  } else if (message.kind == "contact_changed") {
+    subject = t("Your library account's contact details were changed");
+    body = t("The email address, mobile number or address of your library account was changed just now. If this "
+             "was not you, ask any library for help at once.");
   } else if (message.kind == "password_changed") {
     subject = t("Your library account's password was changed");
     body = t("The password of your library account was changed just now. If this was not you, ask any library "

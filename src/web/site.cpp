@@ -2295,6 +2295,22 @@ struct Site::Impl final : PageKit {
     content.set("status", t(lang, reader_status_label(reader.status)));
     content.set("status_class", reader.status == domain::ReaderStatus::kActive ? "open" : "closed");
     content.set("charges", domain::format_money(view->charges_outstanding));
+    if (auto settings = app::reader_settings(context, reader.id)) {
+      content.set("set_language_en", settings->language == Language::kEnglish);
+      content.set("set_language_tc", settings->language != Language::kEnglish);
+      content.set("set_channel_email", settings->channel == "email");
+      content.set("set_channel_sms", settings->channel == "sms");
+      content.set("set_channel_none", settings->channel == "none");
+      content.set("set_notify_reservations", settings->notify_reservations);
+      content.set("set_notify_due", settings->notify_due);
+      content.set("set_notify_overdue", settings->notify_overdue);
+      content.set("set_keep_history", settings->keep_history);
+      if (!content.get("contact_email")) {
+        content.set("contact_email", settings->email);
+        content.set("contact_mobile", settings->mobile);
+        content.set("contact_address", settings->address);
+      }
+    }
     content.set("owes", view->charges_outstanding.cents > 0);
     auto loans = list();
     auto ebooks = list();
@@ -2424,6 +2440,35 @@ struct Site::Impl final : PageKit {
                     t(lang, "Your password has been changed. You have been signed out everywhere else."));
       else
         add_failure(lang, content, changed.error());
+      response = account(p, content);
+      if (!changed) response.status = changed.error().code == ErrorCode::kTooManyAttempts ? 429 : 422;
+    } else if (action == "preferences") {
+      const auto& f = p.request;
+      auto saved = app::save_reader_preferences(
+          context, p.reader->reader.id,
+          {f.form_value("language"), f.form_value("channel"), f.form_value("notify_reservations") == "1",
+           f.form_value("notify_due") == "1", f.form_value("notify_overdue") == "1",
+           f.form_value("keep_history") == "1"});
+      if (saved)
+        content.set("outcome_ok", t(lang, "Your settings have been saved."));
+      else
+        add_failure(lang, content, saved.error());
+      response = account(p, content);
+      if (!saved) response.status = 422;
+    } else if (action == "contact") {
+      const auto& f = p.request;
+      auto changed = app::change_reader_contact(
+          context, p.reader->reader.id,
+          {f.form_value("contact_secret"), f.form_value("email"), f.form_value("mobile"), f.form_value("address")},
+          f.remote_address);
+      if (changed) {
+        content.set("outcome_ok", t(lang, "Your contact details have been changed. We have told your old address."));
+      } else {
+        add_failure(lang, content, changed.error());
+        content.set("contact_email", f.form_value("email"));  // what was typed, shown back
+        content.set("contact_mobile", f.form_value("mobile"));
+        content.set("contact_address", f.form_value("address"));
+      }
       response = account(p, content);
       if (!changed) response.status = changed.error().code == ErrorCode::kTooManyAttempts ? 429 : 422;
     } else if (action == "change-pickup") {

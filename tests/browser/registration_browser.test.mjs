@@ -107,6 +107,19 @@ test('Type A end to end in both languages, accessible at every step', async () =
     await submitForm(page);
     assert.match(page.url(), /\/account$/);
     await checkAccessibility(page, `${lang} account of a new E-Account`);
+    // My Setting: keep a reading history; contact details need the password again.
+    await page.locator('#keep_history').check();
+    await submitForm(page, 'form[action$="/account/preferences"] button');
+    assert.equal(await page.locator('#keep_history').isChecked(), true);
+    await page.locator('#mobile').fill('6123 4567');
+    await page.locator('#contact_secret').fill('not my password');
+    await submitForm(page, 'form[action$="/account/contact"] button');
+    assert.equal(await page.locator('#contact_secret-error').count(), 1);
+    assert.equal(await page.locator('#mobile').inputValue(), '6123 4567');  // what was typed stays
+    await checkAccessibility(page, `${lang} contact details refused`);
+    await page.locator('#contact_secret').fill('harbour lights 1985');
+    await submitForm(page, 'form[action$="/account/contact"] button');
+    assert.equal(await page.locator('#mobile').inputValue(), '61234567');
     await context.close();
   }
 });

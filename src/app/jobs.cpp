@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "app/circulation.h"
+#include "app/messages.h"
 #include "app/reader_account.h"
 
 namespace shelfmark::app {
@@ -33,6 +34,10 @@ std::vector<JobDefinition> standard_jobs() {
       {"end-ebook-loans", std::chrono::hours(1),
        [](const Context& context, NetworkCache& network) {
          return fmt::format("{} e-book loans ended", end_expired_ebook_loans(context, network));
+       }},
+      {"reader-notices", std::chrono::hours(1),
+       [](const Context& context, NetworkCache&) {
+         return fmt::format("{} notices queued", queue_reader_notices(context, {}));
        }},
       {"anonymise-loans", std::chrono::hours(1),
        [](const Context& context, NetworkCache&) {

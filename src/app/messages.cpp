@@ -25,6 +25,36 @@ bool enqueue_message(Repositories& repos, Instant now, const Recipient& recipien
   return true;
 }
 
+int queue_reader_notices(const Context& context, const NoticePolicy& policy) {
+  const auto now = context.clock.now();
+  const auto today = context.zone.to_local(now).date;
+  int queued = 0;
+  for (const std::string kind : {"reservation_ready", "reservation_expiring", "due_soon", "overdue"}) {
+    const auto soon = kind == "reservation_expiring" ? today : today + std::chrono::days(policy.due_soon_days);
+    for (;;) {
+      std::vector<NoticeCandidate> candidates;
+      context.store.transact(Store::Mode::kRead, [&](Repositories& repos) {
+        candidates = repos.outbox.notice_candidates(kind, today, soon, policy.batch);
+      });
+      if (candidates.empty()) break;
+      for (const auto& candidate : candidates) {
+        context.store.transact(Store::Mode::kWrite, [&](Repositories& repos) {
+          if (!repos.outbox.mark_notice_sent(kind, candidate.subject, now)) return;
+          const Recipient recipient{candidate.channel == "email" ? candidate.email : "",
+                                    candidate.channel == "sms" ? candidate.mobile : ""};
+          std::map<std::string, std::string> params{{"title", candidate.title}};
+          if (candidate.date) params["date"] = format_iso_date(*candidate.date);
+          params["library"] =
+              candidate.language == domain::Language::kEnglish ? candidate.library_en : candidate.library_tc;
+          if (enqueue_message(repos, now, recipient, kind, candidate.language, params)) ++queued;
+        });
+      }
+      if (static_cast<int>(candidates.size()) < policy.batch) break;
+    }
+  }
+  return queued;
+}
+
 DeliveryReport deliver_email(const Context& context, MessageComposer& composer, MailTransport& transport,
                              const DeliveryPolicy& policy) {
   DeliveryReport report;

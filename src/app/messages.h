@@ -51,6 +51,15 @@ struct DeliveryReport {
   int failed = 0;
   int scrubbed = 0;
 };
+// Notices to readers about their reservations and loans, each once: a reservation ready to collect, one on
+// its last day to collect, an item due in `due_soon_days`, an item overdue. Only readers who asked for that
+// topic, through the channel they chose (My Setting). Returns how many were queued.
+struct NoticePolicy {
+  int due_soon_days = 3;
+  int batch = 500;
+};
+int queue_reader_notices(const Context& context, const NoticePolicy& policy);
+
 DeliveryReport deliver_email(const Context& context, MessageComposer& composer, MailTransport& transport,
                              const DeliveryPolicy& policy);
 

@@ -202,8 +202,28 @@ struct OutboundMessage {
   Instant next_attempt_at;
 };
 
+// A reservation or loan a reader should be told about, with where to tell them.
+struct NoticeCandidate {
+  std::string subject;  // "reservation:12", "loan:7:2026-11-25": each is told once per kind
+  long long reader_id = 0;
+  std::string channel;  // "email" or "sms" (readers who chose none are never candidates)
+  std::string email;
+  std::string mobile;
+  domain::Language language = domain::Language::kEnglish;
+  std::string title;
+  std::optional<Date> date;  // due date, or last day to collect
+  std::string library_en;
+  std::string library_tc;
+};
+
 class OutboxRepository {
  public:
+  // kind: "reservation_ready", "reservation_expiring" (last day to collect is `soon`), "due_soon" (due on
+  // `soon`), "overdue" (due before `today`). Only readers who asked for that topic, and not told before.
+  virtual std::vector<NoticeCandidate> notice_candidates(const std::string& kind, Date today, Date soon,
+                                                         int limit) = 0;
+  // False when that notice was already recorded (by this or another node).
+  virtual bool mark_notice_sent(const std::string& kind, const std::string& subject, Instant at) = 0;
   virtual ~OutboxRepository() = default;
   virtual long long enqueue(const OutboundMessage& message) = 0;
   // Due, unsent, unfailed messages of a channel, oldest first.

@@ -640,7 +640,7 @@ TEST_P(Circulation, EachDueJobRunsOnceAmongManyNodes) {
   EXPECT_EQ(run_due_jobs(*context, network, jobs).size(), 1u);
   // The standard jobs run against the real use cases.
   auto standard = run_due_jobs(*context, network, standard_jobs());
-  ASSERT_EQ(standard.size(), 3u);
+  ASSERT_EQ(standard.size(), 4u);
   for (const auto& run : standard) EXPECT_TRUE(run.ok) << run.name << ": " << run.summary;
 }
 

@@ -539,6 +539,48 @@ TEST_P(Registration, ReturnedLoansLoseTheirReaderUnlessTheReaderKeepsAHistory) {
   EXPECT_EQ(anonymise_returned_loans(*context), 0);
 }
 
+TEST_P(Registration, ReadersAreToldOnceAboutReservationsAndLoansAsTheyChose) {
+  auto submitted = submit_application(*context, services, ready_draft(domain::RegistrationType::kEAccount), "10.0.0.1");
+  ASSERT_TRUE(submitted);
+  {
+    auto c = database->acquire();
+    const auto reader = c->query("SELECT id FROM readers WHERE hkid_digest IS NOT NULL").at(0).integer(0);
+    const auto now = unix_seconds(clock->now());
+    c->execute("INSERT INTO items (barcode, title, title_key, item_type, collection, home_library_id) VALUES "
+               "('D1', 'Due Soon', 'd1', 'book', 'adult', 1), ('D2', 'Late One', 'd2', 'book', 'adult', 1), "
+               "('D3', 'Far Away', 'd3', 'book', 'adult', 1), ('R1', 'Ready Title', 'r1', 'book', 'adult', 1)");
+    // Today is 2026-11-23: due in 3 days, overdue, due much later.
+    for (auto [barcode, due] : {std::pair{"D1", "2026-11-26"}, {"D2", "2026-11-20"}, {"D3", "2026-12-20"}})
+      c->execute("INSERT INTO loans (item_id, reader_id, library_id, channel, checked_out_at, due_on) VALUES ((SELECT "
+                 "id FROM items WHERE barcode = ?), ?, 1, 'counter', ?, ?)",
+                 {store::Value(barcode), store::Value(reader), store::Value(now), store::Value(due)});
+    c->execute("INSERT INTO reservations (reader_id, title_key, pickup_library_id, placed_at, expires_on, status, "
+               "filled_item_id, ready_on, collect_by) VALUES (?, 'r1', 1, ?, '2027-01-01', 'ready', (SELECT id FROM "
+               "items WHERE barcode = 'R1'), '2026-11-16', '2026-11-23')",
+               {reader, now});
+  }
+  EXPECT_EQ(queue_reader_notices(*context, {}), 4);  // ready, last day, due soon, overdue
+  EXPECT_EQ(queue_reader_notices(*context, {}), 0);  // once
+  store->transact(Store::Mode::kRead, [&](Repositories& repos) {
+    std::map<std::string, std::string> titles;
+    for (const auto& message : repos.outbox.to_recipient("chan@example.com"))
+      titles[message.kind] = decode_fields(message.params)["title"];
+    EXPECT_EQ(titles["due_soon"], "Due Soon");
+    EXPECT_EQ(titles["overdue"], "Late One");
+    EXPECT_EQ(titles["reservation_ready"], "Ready Title");
+    EXPECT_EQ(titles["reservation_expiring"], "Ready Title");
+  });
+  // Readers who chose no messages, or not that topic, are not told.
+  auto c = database->acquire();
+  c->execute("UPDATE loans SET due_on = '2026-11-19' WHERE due_on = '2026-11-20'");  // a new due date
+  c->execute("UPDATE readers SET notify_overdue = 0 WHERE hkid_digest IS NOT NULL");
+  EXPECT_EQ(queue_reader_notices(*context, {}), 0);
+  c->execute("UPDATE readers SET notify_overdue = 1, notify_channel = 'none' WHERE hkid_digest IS NOT NULL");
+  EXPECT_EQ(queue_reader_notices(*context, {}), 0);
+  c->execute("UPDATE readers SET notify_channel = 'email' WHERE hkid_digest IS NOT NULL");
+  EXPECT_EQ(queue_reader_notices(*context, {}), 1);
+}
+
 class RecordingTransport final : public MailTransport {
  public:
   SendOutcome send(const OutgoingEmail& email) override {

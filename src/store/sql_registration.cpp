@@ -439,6 +439,63 @@ class SqlOutbox final : public app::OutboxRepository {
         "AND sent_at < ?) OR (failed_at IS NOT NULL AND failed_at < ?))",
         {unix_of(before), unix_of(before)}));
   }
+  std::vector<app::NoticeCandidate> notice_candidates(const std::string& kind, Date today, Date soon,
+                                                      int limit) override {
+    const std::string reader_columns =
+        "rd.id, rd.notify_channel, rd.email, rd.mobile, rd.language";
+    const std::string who = " AND rd.notify_channel <> 'none' AND ((rd.notify_channel = 'email' AND rd.email <> '') OR "
+                            "(rd.notify_channel = 'sms' AND rd.mobile <> ''))";
+    std::string sql;
+    Params params{kind};
+    if (kind == "reservation_ready" || kind == "reservation_expiring") {
+      sql = "SELECT 'reservation:' || r.id, " + reader_columns +
+            ", COALESCE((SELECT title FROM items WHERE id = r.filled_item_id), ''), r.collect_by, l.name_en, "
+            "l.name_tc FROM reservations r JOIN readers rd ON rd.id = r.reader_id JOIN libraries l ON l.id = "
+            "r.pickup_library_id WHERE r.status = 'ready' AND rd.notify_reservations = 1" + who;
+      if (kind == "reservation_expiring") {
+        sql += " AND r.collect_by = ?";
+        params.emplace_back(format_iso_date(soon));
+      }
+      sql += " AND NOT EXISTS (SELECT 1 FROM reader_notices_sent s WHERE s.kind = ? AND s.subject = 'reservation:' || r.id)";
+    } else if (kind == "due_soon" || kind == "overdue") {
+      sql = "SELECT 'loan:' || l.id || ':' || l.due_on, " + reader_columns +
+            ", i.title, l.due_on, '', '' FROM loans l JOIN readers rd ON rd.id = l.reader_id JOIN items i ON i.id = "
+            "l.item_id WHERE l.returned_at IS NULL AND i.item_type <> 'e_book'" + who +
+            (kind == "due_soon" ? " AND rd.notify_due = 1 AND l.due_on = ?" : " AND rd.notify_overdue = 1 AND l.due_on < ?");
+      params.emplace_back(format_iso_date(kind == "due_soon" ? soon : today));
+      sql += " AND NOT EXISTS (SELECT 1 FROM reader_notices_sent s WHERE s.kind = ? AND s.subject = 'loan:' || l.id "
+             "|| ':' || l.due_on)";
+    } else {
+      return {};
+    }
+    params.erase(params.begin());  // the kind goes last, for NOT EXISTS
+    params.emplace_back(kind);
+    params.emplace_back(static_cast<long long>(limit));
+    std::vector<app::NoticeCandidate> out;
+    for (const auto& row : c_.query(sql + " LIMIT ?", params)) {
+      app::NoticeCandidate c;
+      c.subject = row.text(0);
+      c.reader_id = row.integer(1);
+      c.channel = row.text(2);
+      c.email = row.text(3);
+      c.mobile = row.text(4);
+      c.language = domain::parse_language_code(row.text(5)).value_or(domain::Language::kEnglish);
+      c.title = row.text(6);
+      c.date = row.optional_date(7);
+      c.library_en = row.text(8);
+      c.library_tc = row.text(9);
+      out.push_back(std::move(c));
+    }
+    return out;
+  }
+
+  bool mark_notice_sent(const std::string& kind, const std::string& subject, Instant at) override {
+    if (!c_.query("SELECT 1 FROM reader_notices_sent WHERE kind = ? AND subject = ?", {kind, subject}).empty())
+      return false;
+    c_.execute("INSERT INTO reader_notices_sent (kind, subject, sent_at) VALUES (?, ?, ?)", {kind, subject, unix_of(at)});
+    return true;
+  }
+
   std::vector<app::OutboundMessage> to_recipient(const std::string& recipient) override {
     return messages("WHERE recipient = ? ORDER BY id", {recipient});
   }

@@ -1,6 +1,7 @@
 #include "web/messages.h"
 
 #include "core/text.h"
+#include "core/time.h"
 #include "domain/registration.h"
 
 namespace shelfmark::web {
@@ -61,6 +62,25 @@ std::optional<app::ComposedMessage> TranslatedMessages::compose(const app::Outbo
              "within {minutes} minutes; it works once:") +
            "\n\n" + values["link"] + "\n\n" +
            t("If you did not ask, ignore this email: your password stays as it is.");
+  } else if (message.kind == "reservation_ready" || message.kind == "reservation_expiring" ||
+             message.kind == "due_soon" || message.kind == "overdue") {
+    if (const auto date = parse_iso_date(values["date"])) values["date"] = format_date(translator_, lang, *date);
+    if (message.kind == "reservation_ready") {
+      subject = t("Your reservation is ready: {title}");
+      body = t("{title} is waiting for you at {library}. Please collect it by {date}, with your library card.");
+    } else if (message.kind == "reservation_expiring") {
+      subject = t("Last day to collect: {title}");
+      body = t("Today, {date}, is the last day to collect {title} at {library}. After today it goes to the next "
+               "reader.");
+    } else if (message.kind == "due_soon") {
+      subject = t("Due on {date}: {title}");
+      body = t("{title} is due back on {date}. You can renew it in My Account at {sign_in} unless another reader "
+               "has reserved it.");
+    } else {
+      subject = t("Overdue: {title}");
+      body = t("{title} was due back on {date}. Please return or renew it soon: a fine is charged for each day "
+               "it is late. My Account: {sign_in}");
+    }
   } else if (message.kind == "contact_changed") {
     subject = t("Your library account's contact details were changed");
     body = t("The email address, mobile number or address of your library account was changed just now. If this "

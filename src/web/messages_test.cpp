@@ -1,0 +1,52 @@
+#include "web/messages.h"
+
+#include <gtest/gtest.h>
+
+#include "core/text.h"
+
+namespace shelfmark::web {
+namespace {
+
+// Every kind of message has a text in both languages, with every placeholder filled.
+TEST(Messages, EveryKindIsComposedInBothLanguagesWithNothingLeftUnfilled) {
+  Translator translator;
+  TranslatedMessages composer(translator, "https://library.example.hk");
+  const std::map<std::string, std::string> values{
+      {"reference", "R7K4M-9Q2T"}, {"name", "CHAN, Tai Man"}, {"type", "library_card"}, {"active", "no"},
+      {"library_name", "Central"}, {"reason", "details_do_not_match"}, {"card", "2100000001"},
+      {"token", "abc"}, {"minutes", "30"}, {"title", "Book"}, {"date", "2026-11-25"}, {"library", "Central"}};
+  for (const char* kind : {"registration_received", "registration_approved", "registration_rejected",
+                           "registration_completed", "registration_expired", "password_reset", "password_changed",
+                           "contact_changed", "reservation_ready", "reservation_expiring", "due_soon", "overdue"}) {
+    for (auto language : {domain::Language::kEnglish, domain::Language::kTraditionalChinese}) {
+      app::OutboundMessage message;
+      message.kind = kind;
+      message.language = language;
+      message.params = encode_fields(values);
+      const auto composed = composer.compose(message);
+      ASSERT_TRUE(composed) << kind;
+      EXPECT_FALSE(composed->subject.empty()) << kind;
+      EXPECT_EQ(composed->subject.find('{'), std::string::npos) << kind << ": " << composed->subject;
+      EXPECT_EQ(composed->body.find('{'), std::string::npos) << kind << ": " << composed->body;
+      if (language == domain::Language::kTraditionalChinese)
+        EXPECT_NE(composed->body.find("香港公共圖書館"), std::string::npos) << kind;
+    }
+  }
+  app::OutboundMessage unknown;
+  unknown.kind = "no_such_kind";
+  EXPECT_FALSE(composer.compose(unknown));
+}
+
+TEST(Messages, AResetLinkCarriesTheTokenAndTheLanguage) {
+  Translator translator;
+  TranslatedMessages composer(translator, "https://library.example.hk");
+  app::OutboundMessage message;
+  message.kind = "password_reset";
+  message.language = domain::Language::kTraditionalChinese;
+  message.params = encode_fields({{"token", "TOKEN123"}, {"minutes", "30"}});
+  EXPECT_NE(composer.compose(message)->body.find("https://library.example.hk/tc/login/reset?token=TOKEN123"),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace shelfmark::web

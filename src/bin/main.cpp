@@ -17,6 +17,7 @@
 #include "app/circulation.h"
 #include "app/jobs.h"
 #include "app/messages.h"
+#include "app/reader_account.h"
 #include "app/registration.h"
 #include "app/self_service.h"
 #include "app/staff_auth.h"
@@ -414,6 +415,17 @@ int main(int argc, char** argv) {
                                           "End e-book loans past their due date and pass the copies to readers "
                                           "waiting (serve also runs this hourly)");
 
+  auto* expire_applications = jobs->add_subcommand(
+      "expire-applications",
+      "Expire abandoned registration drafts (48 hours) and Type B applications not completed in person (30 days), "
+      "destroying their documents (serve also runs this hourly)");
+  auto* reader_notices = jobs->add_subcommand(
+      "reader-notices", "Queue the notices readers chose: reservation ready or on its last day, due soon, overdue "
+                        "(serve also runs this hourly; serve's email job sends them)");
+  auto* anonymise = jobs->add_subcommand("anonymise-loans",
+                                         "Take readers who keep no reading history off their returned loans "
+                                         "(serve also runs this hourly)");
+
   auto* user = cli.add_subcommand("user", "Manage accounts");
   user->require_subcommand(1);
   auto* add_staff =
@@ -525,6 +537,28 @@ int main(int argc, char** argv) {
       });
       if (terminal) std::cerr << "\n";
       std::cout << "Indexed " << done << " records into " << common.search_index << ".\n";
+      return 0;
+    }
+    if (expire_applications->parsed()) {
+      auto runtime = open_runtime(common, 1);
+      run_migrations(runtime);
+      imaging::ReencodingImageSanitizer images;
+      app::RegistrationServices services{*runtime.sealer, images, {}};
+      const auto expired = app::expire_applications(*runtime.context, services);
+      std::cout << "Expired " << expired.drafts << " drafts and " << expired.applications << " applications; "
+                << expired.documents << " documents destroyed.\n";
+      return 0;
+    }
+    if (reader_notices->parsed()) {
+      auto runtime = open_runtime(common, 1);
+      run_migrations(runtime);
+      std::cout << "Queued " << app::queue_reader_notices(*runtime.context, {}) << " notices.\n";
+      return 0;
+    }
+    if (anonymise->parsed()) {
+      auto runtime = open_runtime(common, 1);
+      run_migrations(runtime);
+      std::cout << "Anonymised " << app::anonymise_returned_loans(*runtime.context) << " returned loans.\n";
       return 0;
     }
     if (end_ebooks->parsed()) {

@@ -24,7 +24,8 @@ function withDir(fn) {
 
 test('--help works everywhere', () => {
   for (const args of [['--help'], ['serve', '--help'], ['migrate', '--help'], ['demo-data', '--help'], ['user', 'add-staff', '--help'],
-    ['jobs', 'expire-reservations', '--help'], ['jobs', 'end-ebook-loans', '--help'], ['reindex', '--help']]) {
+    ['jobs', 'expire-reservations', '--help'], ['jobs', 'end-ebook-loans', '--help'], ['jobs', 'expire-applications', '--help'],
+    ['jobs', 'reader-notices', '--help'], ['jobs', 'anonymise-loans', '--help'], ['reindex', '--help']]) {
     const result = run(args);
     assert.equal(result.code, 0, args.join(' '));
     assert.match(result.out, /Usage|OPTIONS/i);
@@ -82,6 +83,15 @@ test('the daily reservation job runs from the command line', () => withDir((dir)
   const ebooks = run([...common, 'jobs', 'end-ebook-loans']);
   assert.equal(ebooks.code, 0, ebooks.err);
   assert.match(ebooks.out, /Ended \d+ e-book loans/);
+  const applications = run([...common, 'jobs', 'expire-applications']);
+  assert.equal(applications.code, 0, applications.err);
+  assert.match(applications.out, /Expired 0 drafts and 0 applications; 0 documents destroyed/);
+  const notices = run([...common, 'jobs', 'reader-notices']);
+  assert.equal(notices.code, 0, notices.err);
+  assert.match(notices.out, /Queued \d+ notices/);
+  const anonymised = run([...common, 'jobs', 'anonymise-loans']);
+  assert.equal(anonymised.code, 0, anonymised.err);
+  assert.match(anonymised.out, /Anonymised \d+ returned loans/);
   const reindex = run([...common, 'reindex']);
   assert.equal(reindex.code, 0, reindex.err);
   assert.match(reindex.out, /Indexed 50 records into /);

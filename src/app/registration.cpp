@@ -481,7 +481,8 @@ Outcome<ApplicationDetail> application_detail(const Context& context, Registrati
     if (!record || record->status == ApplicationStatus::kDraft) return;
     ApplicationDetail d;
     d.form = open_form(services.sealer, *record).form;
-    if (auto hkid = domain::parse_hkid(d.form.hkid)) d.hkid_display = hkid->display();
+    // In full only for those who compare it with the document; counter staff see the masked form.
+    if (auto hkid = domain::parse_hkid(d.form.hkid)) d.hkid_display = may_verify(actor) ? hkid->display() : hkid->masked();
     d.documents = may_verify(actor) ? repos.registrations.documents(record->id) : std::vector<DocumentRecord>{};
     d.deletions = repos.registrations.deletions(record->id);
     d.summary = summarise(repos, std::move(*record));

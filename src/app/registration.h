@@ -104,7 +104,7 @@ domain::Outcome<ApplicationQueue> registration_queue(const Context& context, con
 struct ApplicationDetail {
   ApplicationSummary summary;
   domain::ApplicantForm form;       // as submitted
-  std::string hkid_display;         // in full: verifying staff compare it with the document
+  std::string hkid_display;         // in full for verifying staff (they compare it with the document), else masked
   std::vector<DocumentRecord> documents;
   std::vector<DocumentDeletion> deletions;
 };

@@ -266,6 +266,10 @@ TEST_P(Registration, TypeBIsCompletedAtTheCounter) {
   auto found = find_for_completion(*context, counter, "a123456(3)");
   ASSERT_TRUE(found);
   ASSERT_EQ(found->size(), 1u);
+  EXPECT_EQ(application_detail(*context, services, counter, found->at(0).record.id)->hkid_display, "A123***(*)");
+  EXPECT_TRUE(application_detail(*context, services, counter, found->at(0).record.id)->documents.empty());
+  ASSERT_TRUE(found);
+  ASSERT_EQ(found->size(), 1u);
   const auto id = found->at(0).record.id;
   EXPECT_EQ(find_for_completion(*context, counter, submitted->reference)->size(), 1u);
   EXPECT_EQ(find_for_completion(*context, counter, "chan tai")->size(), 1u);

@@ -564,3 +564,55 @@ test('five failed logins lock the account for a while', async () => {
   assert.equal(locked.status, 429);
   assert.match(locked.text_, /Too many unsuccessful attempts/);
 });
+
+test('reader B can never reach reader A\'s loans, reservations, settings, data or calendar by changing an id or a field', async () => {
+  async function signIn(card, pin) {
+    const client = new Client(server.url);
+    const page = await client.request('/en/login');
+    const response = await client.request('/en/login', { method: 'POST', form: { csrf: client.csrfFrom(page.text_), card, pin } });
+    assert.equal(response.status, 303, `${card} signs in`);
+    client.csrf = client.csrfFrom((await client.request('/en/account')).text_);
+    return client;
+  }
+  const a = await signIn('2100000006', '0006');
+  const b = await signIn('2100000007', '0007');
+  // A reserves a title, borrows an e-book and makes a calendar link.
+  const books = await (await fetch(`${server.url}/api/v1/search?q=&format=book&limit=3`)).json();
+  let response = await a.request(`/en/records/${books.records[2].id}/reserve`, { method: 'POST', form: { csrf: a.csrf, pickup: 'CL' } });
+  assert.equal(response.status, 200, response.text_.slice(0, 300));
+  const ebooks = await (await fetch(`${server.url}/api/v1/search?q=&format=e_book&limit=20`)).json();
+  const ebook = ebooks.records.find((record) => record.available > 0);
+  response = await a.request(`/en/records/${ebook.id}/borrow`, { method: 'POST', form: { csrf: a.csrf } });
+  assert.equal(response.status, 200, response.text_.slice(0, 300));
+  response = await a.request('/en/account/calendar', { method: 'POST', form: { csrf: a.csrf } });
+  const feed = /href="(\/calendar\/[^"]+\.ics)"/.exec(response.text_)[1];
+  const page = await a.request('/en/account');
+  const reservation = /name="reservation" value="(\d+)"/.exec(page.text_)[1];
+  const barcode = /name="barcode" value="([^"]+)"/.exec(page.text_)[1];
+
+  // B tries each of A's things with A's ids, and with A's card in extra fields.
+  const attempts = [
+    ['cancel-reservation', { reservation }],
+    ['change-pickup', { reservation, pickup: 'KLN' }],
+    ['renew', { barcode }],
+    ['return-ebook', { barcode }],
+    ['calendar', { revoke: '1', card: '2100000006', reader_id: '1' }],
+    ['preferences', { language: 'en', channel: 'none', keep_history: '1', card: '2100000006', reader_id: '1' }],
+  ];
+  for (const [action, form] of attempts) {
+    response = await b.request(`/en/account/${action}`, { method: 'POST', form: { csrf: b.csrf, ...form } });
+    assert.ok([200, 422].includes(response.status), `${action}: ${response.status}`);
+    assert.doesNotMatch(response.text_, /2100000006/, `${action} shows nothing of A`);
+  }
+  // A's things are as they were.
+  const after_ = await a.request('/en/account');
+  assert.match(after_.text_, new RegExp(`name="reservation" value="${reservation}"`), 'the reservation is still there');
+  assert.match(after_.text_, new RegExp(`name="barcode" value="${barcode}"`), 'the e-book is still on loan to A');
+  assert.doesNotMatch(after_.text_, /id="keep_history"[^>]*checked/, "A's settings are A's");
+  assert.equal((await fetch(server.url + feed)).status, 200, "A's calendar link still works");
+  // B's data holds only B; A's CSRF token is no use in B's session.
+  const data = await b.request('/en/account/data.json');
+  assert.equal(data.status, 200);
+  assert.doesNotMatch(data.text_, /2100000006/);
+  assert.equal((await b.request('/en/account/renew', { method: 'POST', form: { csrf: a.csrf, all: '1' } })).status, 403);
+});

@@ -2,6 +2,7 @@
 
 #include "app/catalogue_search.h"
 #include "app/messages.h"
+#include "app/registration.h"
 #include "app/self_service.h"
 #include "core/text.h"
 #include "domain/registration.h"
@@ -208,12 +209,12 @@ std::optional<std::vector<CalendarEntry>> calendar_entries(const Context& contex
 namespace shelfmark::app {
 namespace {
 
+// About the account's safety: sent whatever channel the reader chose for other notices.
 void tell_reader(Repositories& repos, Instant now, long long reader_id, const std::string& kind,
-                 const std::map<std::string, std::string>& params, std::optional<domain::Language> language = {}) {
-  const auto contact = repos.registrations.reader_contact(reader_id);
-  if (!contact) return;
-  enqueue_message(repos, now, Recipient{contact->email, contact->mobile}, kind, language.value_or(contact->language),
-                  params);
+                 const std::map<std::string, std::string>& params) {
+  const auto settings = repos.registrations.reader_settings(reader_id);
+  if (!settings) return;
+  enqueue_message(repos, now, Recipient{settings->email, settings->mobile}, kind, settings->language, params);
 }
 
 }  // namespace
@@ -263,19 +264,19 @@ Outcome<domain::Done> request_password_reset(const Context& context, const Passw
     repos.auth_failures.record(key, now);
     std::optional<long long> reader_id;
     if (auto hkid = domain::parse_hkid(id)) {
-      if (auto found = repos.registrations.reader_by_hkid(context.tokens.digest("hkid:" + hkid->normal)))
+      if (auto found = repos.registrations.reader_by_hkid(hkid_digest(context, hkid.value())))
         reader_id = found->reader_id;
     } else if (auto found = repos.circulation.reader_by_card(id)) {
       reader_id = found->id;
     }
     if (!reader_id) return;
-    const auto contact = repos.registrations.reader_contact(*reader_id);
-    if (!contact || contact->email.empty()) return;  // a reset needs an address only the reader reads
+    const auto settings = repos.registrations.reader_settings(*reader_id);
+    if (!settings || settings->email.empty()) return;  // a reset needs an address only the reader reads
     const auto token = context.tokens.random_token();
     repos.registrations.insert_password_reset(context.tokens.digest(token), *reader_id, now,
                                               now + policy.link_lifetime);
     const auto minutes = std::chrono::duration_cast<std::chrono::minutes>(policy.link_lifetime).count();
-    enqueue_message(repos, now, Recipient{contact->email, ""}, "password_reset", language,
+    enqueue_message(repos, now, Recipient{settings->email, ""}, "password_reset", language,
                     {{"token", token}, {"minutes", std::to_string(minutes)}});
     repos.audit.record({now, std::nullopt, "reader.password_reset_sent", "reader:" + std::to_string(*reader_id), ""});
   });

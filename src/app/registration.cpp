@@ -19,26 +19,6 @@ using domain::invalid;
 using domain::Outcome;
 using domain::RegistrationType;
 
-// The fields of ApplicantForm by name, for sealing the form as one value and for reading it back.
-using FormField = std::string domain::ApplicantForm::*;
-constexpr std::pair<const char*, FormField> kFormFields[] = {
-    {"name_en", &domain::ApplicantForm::name_en},
-    {"name_zh", &domain::ApplicantForm::name_zh},
-    {"hkid", &domain::ApplicantForm::hkid},
-    {"date_of_birth", &domain::ApplicantForm::date_of_birth},
-    {"sex", &domain::ApplicantForm::sex},
-    {"email", &domain::ApplicantForm::email},
-    {"mobile", &domain::ApplicantForm::mobile},
-    {"address", &domain::ApplicantForm::address},
-    {"library_code", &domain::ApplicantForm::library_code},
-    {"language", &domain::ApplicantForm::language},
-    {"smart_id_card", &domain::ApplicantForm::smart_id_card},
-    {"guardian_name", &domain::ApplicantForm::guardian_name},
-    {"guardian_relationship", &domain::ApplicantForm::guardian_relationship},
-    {"guardian_phone", &domain::ApplicantForm::guardian_phone},
-    {"guardian_accepts", &domain::ApplicantForm::guardian_accepts},
-};
-
 struct OpenedForm {
   domain::ApplicantForm form;
   std::string password_hash;
@@ -46,7 +26,7 @@ struct OpenedForm {
 
 Sealed seal_form(Sealer& sealer, const domain::ApplicantForm& form, const std::string& password_hash) {
   std::map<std::string, std::string> fields;
-  for (const auto& [name, member] : kFormFields) fields[name] = form.*member;
+  for (const auto& [name, member] : domain::applicant_form_fields()) fields[std::string(name)] = form.*member;
   fields["password_hash"] = password_hash;
   return sealer.seal(encode_fields(fields));
 }
@@ -58,7 +38,7 @@ OpenedForm open_form(Sealer& sealer, const ApplicationRecord& application) {
   // A form that cannot be opened was sealed under another server secret: a configuration fault, not input.
   if (!plain) throw std::runtime_error("application " + application.reference + ": sealed form cannot be opened");
   auto fields = decode_fields(*plain);
-  for (const auto& [name, member] : kFormFields) opened.form.*member = fields[name];
+  for (const auto& [name, member] : domain::applicant_form_fields()) opened.form.*member = fields[std::string(name)];
   opened.password_hash = fields["password_hash"];
   return opened;
 }
@@ -88,9 +68,7 @@ bool is_unique_violation(const StoreError& error) { return error.kind() == Store
 
 std::optional<domain::Library> completion_library(Repositories& repos, const std::string& code) {
   auto library = repos.libraries.by_code(code);
-  if (!library || library->kind == domain::LibraryKind::kMobile ||
-      library->kind == domain::LibraryKind::kSelfService)
-    return std::nullopt;
+  if (!library || !domain::completes_registrations(library->kind)) return std::nullopt;
   return library;
 }
 
@@ -107,11 +85,6 @@ std::string library_name(Repositories& repos, const std::string& code, domain::L
   return library ? library->name.in(language) : code;
 }
 
-domain::ReaderCategory category_for_age(int age) {
-  if (age < 12) return domain::ReaderCategory::kChild;
-  if (age < domain::kAdultAge) return domain::ReaderCategory::kYoungAdult;
-  return domain::ReaderCategory::kAdult;
-}
 
 // After a decision nothing personal is kept on the application: the reader's record holds what the library
 // needs, and the deletion records say what was destroyed.
@@ -122,10 +95,6 @@ void scrub(ApplicationRecord& application) {
   application.hkid_digest.clear();
 }
 
-void destroy_documents(Repositories& repos, const ApplicationRecord& application, Instant at,
-                       const std::string& decision, std::optional<long long> staff_id) {
-  repos.registrations.destroy_documents(application.id, at, decision, staff_id);
-}
 
 void tell_applicant(Repositories& repos, const Context& context, const domain::ApplicantForm& form,
                     domain::Language language, const std::string& kind, std::map<std::string, std::string> params) {
@@ -376,7 +345,7 @@ Outcome<Submitted> submit_application(const Context& context, RegistrationServic
           return;
         }
         const auto opened = open_form(services.sealer, *record);
-        const bool active_now = draft->type == RegistrationType::kEAccount && details->smart_id_card;
+        const bool active_now = domain::active_on_submission(draft->type, details->smart_id_card);
         NewReader reader;
         reader.card_number = account_number;
         reader.name = details->name_en;
@@ -519,7 +488,7 @@ Outcome<Done> approve_application(const Context& context, RegistrationServices& 
   return decide(context, application_id, [&](Repositories& repos, ApplicationRecord& record) -> Outcome<Done> {
     if (record.status != ApplicationStatus::kSubmitted) return failure(ErrorCode::kApplicationNotOpen);
     const auto form = open_form(services.sealer, record).form;
-    destroy_documents(repos, record, now, "approved", actor.staff_id);
+    repos.registrations.destroy_documents(record.id, now, "approved", actor.staff_id);
     record.decided_at = now;
     record.decided_by = actor.staff_id;
     record.decision = "approved";
@@ -551,7 +520,7 @@ Outcome<Done> reject_application(const Context& context, RegistrationServices& s
   return decide(context, application_id, [&](Repositories& repos, ApplicationRecord& record) -> Outcome<Done> {
     if (!domain::application_in_progress(record.status)) return failure(ErrorCode::kApplicationNotOpen);
     const auto form = open_form(services.sealer, record).form;
-    destroy_documents(repos, record, now, "rejected", actor.staff_id);
+    repos.registrations.destroy_documents(record.id, now, "rejected", actor.staff_id);
     if (record.reader_id && repos.registrations.withdraw_reader(*record.reader_id)) record.reader_id.reset();
     record.status = ApplicationStatus::kRejected;
     record.decided_at = now;
@@ -616,8 +585,7 @@ Outcome<Completed> complete_in_person(const Context& context, RegistrationServic
         result = failure(ErrorCode::kNotFound);
         return;
       }
-      if (record->type != RegistrationType::kLibraryCard || !domain::application_in_progress(record->status) ||
-          !record->reader_id) {
+      if (!domain::completable_in_person(record->type, record->status) || !record->reader_id) {
         result = failure(ErrorCode::kApplicationNotOpen);
         return;
       }
@@ -631,11 +599,11 @@ Outcome<Completed> complete_in_person(const Context& context, RegistrationServic
       }
       const auto form = open_form(services.sealer, *record).form;
       const auto born = parse_iso_date(form.date_of_birth);
-      const auto category = category_for_age(born ? domain::age_on(*born, today) : domain::kAdultAge);
+      const auto category = domain::reader_category_for_age(born ? domain::age_on(*born, today) : domain::kAdultAge);
       auto reader = repos.circulation.reader_by_id(*record->reader_id);
       const auto card_number = input.issue_card ? card : (reader ? reader->card_number : std::string());
       repos.registrations.complete_reader(*record->reader_id, card_number, category, issued);
-      destroy_documents(repos, *record, now, "completed", actor.staff_id);
+      repos.registrations.destroy_documents(record->id, now, "completed", actor.staff_id);
       record->status = ApplicationStatus::kCompleted;
       record->decided_at = now;
       record->decided_by = actor.staff_id;

@@ -101,12 +101,6 @@ struct NewReader {
   domain::Language language = domain::Language::kEnglish;
 };
 
-struct ReaderContact {
-  std::string email;
-  std::string mobile;
-  domain::Language language = domain::Language::kEnglish;
-};
-
 // My Setting.
 struct ReaderSettings {
   domain::Language language = domain::Language::kEnglish;
@@ -159,7 +153,6 @@ class RegistrationRepository {
   virtual std::optional<ReaderCredentials> reader_by_hkid(const std::string& hkid_digest) = 0;
   virtual std::optional<ReaderCredentials> reader_credentials(long long reader_id) = 0;
   virtual void set_reader_password(long long reader_id, const std::string& password_hash) = 0;
-  virtual std::optional<ReaderContact> reader_contact(long long reader_id) = 0;
   virtual std::optional<ReaderSettings> reader_settings(long long reader_id) = 0;
   virtual void save_reader_settings(long long reader_id, const ReaderSettings& settings) = 0;
   // Returned loans of readers who keep no history, returned before `before` and owing nothing, lose their
@@ -222,7 +215,7 @@ class OutboxRepository {
   // `soon`), "overdue" (due before `today`). Only readers who asked for that topic, and not told before.
   virtual std::vector<NoticeCandidate> notice_candidates(const std::string& kind, Date today, Date soon,
                                                          int limit) = 0;
-  // False when that notice was already recorded (by this or another node).
+  // False when that notice was already recorded (by this or another node, even at the same moment).
   virtual bool mark_notice_sent(const std::string& kind, const std::string& subject, Instant at) = 0;
   virtual ~OutboxRepository() = default;
   virtual long long enqueue(const OutboundMessage& message) = 0;

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "app/registration_ports.h"
+#include "app/registration.h"
 #include "core/text.h"
 
 namespace shelfmark::app {
@@ -168,7 +168,7 @@ Outcome<ReaderRecord> check_secret(const Context& context, const std::string& id
   const auto address_key = "reader-addr:" + context.tokens.digest(address);
   context.store.transact(Store::Mode::kRead, [&](Repositories& repos) {
     if (hkid) {
-      if (auto credentials = repos.registrations.reader_by_hkid(context.tokens.digest("hkid:" + hkid->normal))) {
+      if (auto credentials = repos.registrations.reader_by_hkid(hkid_digest(context, hkid.value()))) {
         found.reader = repos.circulation.reader_by_id(credentials->reader_id);
         found.password_hash = credentials->password_hash;
       }

@@ -135,6 +135,10 @@ bool application_in_progress(ApplicationStatus status) {
   return status == ApplicationStatus::kSubmitted || status == ApplicationStatus::kVerified;
 }
 
+bool completable_in_person(RegistrationType type, ApplicationStatus status) {
+  return type == RegistrationType::kLibraryCard && application_in_progress(status);
+}
+
 std::string_view rejection_reason_code(RejectionReason reason) { return code_of(kReasons, reason); }
 std::string_view rejection_reason_label(RejectionReason reason) { return label_of(kReasons, reason); }
 std::optional<RejectionReason> parse_rejection_reason(std::string_view code) { return parse_code(kReasons, code); }
@@ -194,6 +198,41 @@ std::optional<std::string> normalise_hk_mobile(std::string_view text) {
   else if (plus) return std::nullopt;  // a country code other than Hong Kong's
   if (digits.size() != 8 || digits[0] < '4') return std::nullopt;  // mobile numbers start with 4 to 9
   return digits;
+}
+
+bool completes_registrations(LibraryKind kind) {
+  return kind != LibraryKind::kMobile && kind != LibraryKind::kSelfService;
+}
+
+bool active_on_submission(RegistrationType type, bool smart_id_card) {
+  return type == RegistrationType::kEAccount && smart_id_card;
+}
+
+ReaderCategory reader_category_for_age(int age) {
+  if (age < 12) return ReaderCategory::kChild;
+  if (age < kAdultAge) return ReaderCategory::kYoungAdult;
+  return ReaderCategory::kAdult;
+}
+
+const std::vector<std::pair<std::string_view, ApplicantFormField>>& applicant_form_fields() {
+  static const std::vector<std::pair<std::string_view, ApplicantFormField>> kFields = {
+      {"name_en", &ApplicantForm::name_en},
+      {"name_zh", &ApplicantForm::name_zh},
+      {"hkid", &ApplicantForm::hkid},
+      {"date_of_birth", &ApplicantForm::date_of_birth},
+      {"sex", &ApplicantForm::sex},
+      {"email", &ApplicantForm::email},
+      {"mobile", &ApplicantForm::mobile},
+      {"address", &ApplicantForm::address},
+      {"library_code", &ApplicantForm::library_code},
+      {"language", &ApplicantForm::language},
+      {"smart_id_card", &ApplicantForm::smart_id_card},
+      {"guardian_name", &ApplicantForm::guardian_name},
+      {"guardian_relationship", &ApplicantForm::guardian_relationship},
+      {"guardian_phone", &ApplicantForm::guardian_phone},
+      {"guardian_accepts", &ApplicantForm::guardian_accepts},
+  };
+  return kFields;
 }
 
 bool valid_card_number(std::string_view text) { return text.size() >= 8 && text.size() <= 14 && all_digits(text); }

@@ -14,6 +14,7 @@
 #include "core/time.h"
 #include "domain/errors.h"
 #include "domain/library.h"
+#include "domain/policy.h"
 
 namespace shelfmark::domain {
 
@@ -43,6 +44,8 @@ std::string_view application_status_label(ApplicationStatus status);
 std::optional<ApplicationStatus> parse_application_status(std::string_view code);
 // Still waiting for someone to act: the HKID number is reserved for it, and its documents are kept.
 bool application_in_progress(ApplicationStatus status);
+// A Type B application still in progress can be completed at a counter.
+bool completable_in_person(RegistrationType type, ApplicationStatus status);
 
 enum class RejectionReason {
   kDocumentsUnreadable,
@@ -122,6 +125,21 @@ std::optional<FieldError> check_reader_password(std::string_view password, std::
 
 std::optional<std::string> normalise_email(std::string_view text);
 std::optional<std::string> normalise_hk_mobile(std::string_view text);  // "+852 9123-4567" -> "91234567"
+
+// Where a Type B application can be completed in person: a library with a counter (not a mobile library or a
+// self-service station).
+bool completes_registrations(LibraryKind kind);
+// A Type A applicant with a smart ID card can use the E-Account as soon as the application is submitted;
+// everyone else waits for staff.
+bool active_on_submission(RegistrationType type, bool smart_id_card);
+// The category of a full account, by age on the day it is completed.
+ReaderCategory reader_category_for_age(int age);
+// Applications waiting this many days or more stand out in the staff queue.
+inline constexpr int kApplicationWaitingTooLongDays = 5;
+
+// The form's fields by name, for code that moves the whole form (sealing it, reading it from a request).
+using ApplicantFormField = std::string ApplicantForm::*;
+const std::vector<std::pair<std::string_view, ApplicantFormField>>& applicant_form_fields();
 
 // Library card numbers issued at the counter (pre-printed cards): 8 to 14 digits.
 bool valid_card_number(std::string_view text);

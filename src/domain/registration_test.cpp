@@ -165,6 +165,23 @@ TEST(Registration, ReaderPasswords) {
   EXPECT_FALSE(check_reader_password("海闊天空 river walk", "A1234563"));
 }
 
+TEST(Registration, WhereAndWhenAnAccountWorks) {
+  EXPECT_TRUE(completes_registrations(LibraryKind::kDistrict));
+  EXPECT_FALSE(completes_registrations(LibraryKind::kMobile));
+  EXPECT_FALSE(completes_registrations(LibraryKind::kSelfService));
+  EXPECT_TRUE(active_on_submission(RegistrationType::kEAccount, true));
+  EXPECT_FALSE(active_on_submission(RegistrationType::kEAccount, false));
+  EXPECT_FALSE(active_on_submission(RegistrationType::kLibraryCard, true));
+  EXPECT_EQ(reader_category_for_age(11), ReaderCategory::kChild);
+  EXPECT_EQ(reader_category_for_age(12), ReaderCategory::kYoungAdult);
+  EXPECT_EQ(reader_category_for_age(17), ReaderCategory::kYoungAdult);
+  EXPECT_EQ(reader_category_for_age(18), ReaderCategory::kAdult);
+  EXPECT_EQ(applicant_form_fields().size(), 15u);
+  EXPECT_TRUE(completable_in_person(RegistrationType::kLibraryCard, ApplicationStatus::kVerified));
+  EXPECT_FALSE(completable_in_person(RegistrationType::kEAccount, ApplicationStatus::kSubmitted));
+  EXPECT_FALSE(completable_in_person(RegistrationType::kLibraryCard, ApplicationStatus::kCompleted));
+}
+
 TEST(Registration, CodesRoundTrip) {
   for (auto reason : all_rejection_reasons())
     EXPECT_EQ(parse_rejection_reason(rejection_reason_code(reason)), reason);

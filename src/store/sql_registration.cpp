@@ -220,12 +220,6 @@ class SqlRegistrations final : public app::RegistrationRepository {
   void set_reader_password(long long reader_id, const std::string& hash) override {
     c_.execute("UPDATE readers SET password_hash = ? WHERE id = ?", {hash, reader_id});
   }
-  std::optional<app::ReaderContact> reader_contact(long long reader_id) override {
-    auto rows = c_.query("SELECT email, mobile, language FROM readers WHERE id = ?", {reader_id});
-    if (rows.empty()) return std::nullopt;
-    return app::ReaderContact{rows[0].text(0), rows[0].text(1),
-                              domain::parse_language_code(rows[0].text(2)).value_or(domain::Language::kEnglish)};
-  }
   std::optional<app::ReaderSettings> reader_settings(long long reader_id) override {
     auto rows = c_.query(
         "SELECT language, notify_channel, notify_reservations, notify_due, notify_overdue, keep_history, email, "
@@ -446,7 +440,7 @@ class SqlOutbox final : public app::OutboxRepository {
     const std::string who = " AND rd.notify_channel <> 'none' AND ((rd.notify_channel = 'email' AND rd.email <> '') OR "
                             "(rd.notify_channel = 'sms' AND rd.mobile <> ''))";
     std::string sql;
-    Params params{kind};
+    Params params;  // in the order of the placeholders
     if (kind == "reservation_ready" || kind == "reservation_expiring") {
       sql = "SELECT 'reservation:' || r.id, " + reader_columns +
             ", COALESCE((SELECT title FROM items WHERE id = r.filled_item_id), ''), r.collect_by, l.name_en, "
@@ -468,8 +462,7 @@ class SqlOutbox final : public app::OutboxRepository {
     } else {
       return {};
     }
-    params.erase(params.begin());  // the kind goes last, for NOT EXISTS
-    params.emplace_back(kind);
+    params.emplace_back(kind);  // for NOT EXISTS
     params.emplace_back(static_cast<long long>(limit));
     std::vector<app::NoticeCandidate> out;
     for (const auto& row : c_.query(sql + " LIMIT ?", params)) {
@@ -490,10 +483,9 @@ class SqlOutbox final : public app::OutboxRepository {
   }
 
   bool mark_notice_sent(const std::string& kind, const std::string& subject, Instant at) override {
-    if (!c_.query("SELECT 1 FROM reader_notices_sent WHERE kind = ? AND subject = ?", {kind, subject}).empty())
-      return false;
-    c_.execute("INSERT INTO reader_notices_sent (kind, subject, sent_at) VALUES (?, ?, ?)", {kind, subject, unix_of(at)});
-    return true;
+    return c_.execute("INSERT INTO reader_notices_sent (kind, subject, sent_at) VALUES (?, ?, ?) ON CONFLICT DO "
+                      "NOTHING",
+                      {kind, subject, unix_of(at)}) == 1;
   }
 
   std::vector<app::OutboundMessage> to_recipient(const std::string& recipient) override {

@@ -54,6 +54,16 @@ class PageKit {
 };
 
 inline std::string lang_code(Language language) { return std::string(domain::language_code(language)); }
+// A positive number from a path segment or field; -1 for anything else.
+inline long long parse_id(std::string_view text) {
+  if (text.empty() || text.size() > 18) return -1;
+  long long value = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return -1;
+    value = value * 10 + (c - '0');
+  }
+  return value;
+}
 inline mustache::data list() { return mustache::data(mustache::data::type::list); }
 
 }  // namespace shelfmark::web

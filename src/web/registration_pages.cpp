@@ -12,15 +12,6 @@ using domain::ErrorCode;
 using domain::RegistrationType;
 using mustache::data;
 
-long long parse_number(std::string_view text) {
-  if (text.empty() || text.size() > 18) return -1;
-  long long value = 0;
-  for (char c : text) {
-    if (c < '0' || c > '9') return -1;
-    value = value * 10 + (c - '0');
-  }
-  return value;
-}
 
 std::string file_size(long long bytes) {
   if (bytes >= 1024 * 1024) return fmt::format("{:.1f} MB", bytes / (1024.0 * 1024.0));
@@ -57,25 +48,25 @@ void set_form(data& content, const domain::ApplicantForm& form) {
 
 domain::ApplicantForm form_from(const Request& request) {
   domain::ApplicantForm form;
-  form.name_en = request.form_value("name_en");
-  form.name_zh = request.form_value("name_zh");
-  form.hkid = request.form_value("hkid");
-  form.date_of_birth = request.form_value("date_of_birth");
-  form.sex = request.form_value("sex");
-  form.email = request.form_value("email");
-  form.mobile = request.form_value("mobile");
-  form.address = request.form_value("address");
-  form.library_code = request.form_value("library_code");
-  form.language = request.form_value("language");
-  form.smart_id_card = request.form_value("smart_id_card");
-  form.guardian_name = request.form_value("guardian_name");
-  form.guardian_relationship = request.form_value("guardian_relationship");
-  form.guardian_phone = request.form_value("guardian_phone");
-  form.guardian_accepts = request.form_value("guardian_accepts");
+  for (const auto& [name, member] : domain::applicant_form_fields()) form.*member = request.form_value(std::string(name));
   return form;
 }
 
 }  // namespace
+
+// The columns the queue and the counter search share.
+mustache::data RegistrationPages::summary_row(Language lang, const app::ApplicationSummary& entry) const {
+  const auto& record = entry.record;
+  data row;
+  row.set("id", std::to_string(record.id));
+  row.set("reference", record.reference);
+  row.set("name", record.name_en + (record.name_zh.empty() ? "" : " " + record.name_zh));
+  row.set("hkid", record.hkid_masked);
+  row.set("type", t(lang, domain::registration_type_label(record.type)));
+  row.set("status", t(lang, domain::application_status_label(record.status)));
+  row.set("library", entry.library_code);
+  return row;
+}
 
 std::string RegistrationPages::when(Language lang, Instant at) const {
   return format_date_time(kit_.translations(), lang, kit_.app_context().zone.to_local(at));
@@ -216,7 +207,7 @@ Response RegistrationPages::details_form(Page& p, const app::DraftView& draft, c
   auto libraries = list();
   const auto snapshot = kit_.network_snapshot();
   for (const auto& library : snapshot->libraries) {
-    if (library.kind == domain::LibraryKind::kMobile || library.kind == domain::LibraryKind::kSelfService) continue;
+    if (!domain::completes_registrations(library.kind)) continue;
     data option;
     option.set("code", library.code);
     option.set("name", library.name.in(p.lang));
@@ -320,7 +311,7 @@ Response RegistrationPages::review(Page& p, const app::DraftView& draft) {
     documents.push_back(row);
   }
   content.set("documents", documents);
-  content.set("active_at_once", draft.type == RegistrationType::kEAccount && draft.form.smart_id_card == "yes");
+  content.set("active_at_once", domain::active_on_submission(draft.type, draft.form.smart_id_card == "yes"));
   steps(p, content, 4, draft);
   return private_page(kit_.page(p, "register_review", t(p.lang, "Check and submit"), content));
 }
@@ -379,7 +370,7 @@ Response RegistrationPages::staff(Page& p, const std::vector<std::string_view>& 
   }
   if (parts.size() == 1) return post ? kit_.error_page(p, 405) : queue(p);
   if (parts.size() == 2 && parts[1] == "complete" && !post) return completion_search(p);
-  const auto id = parse_number(parts[1]);
+  const auto id = parse_id(parts[1]);
   if (id <= 0) return kit_.error_page(p, 404);
   if (parts.size() == 2 && !post) return application(p, id);
   if (parts.size() == 3 && post && (parts[2] == "approve" || parts[2] == "reject"))
@@ -389,7 +380,7 @@ Response RegistrationPages::staff(Page& p, const std::vector<std::string_view>& 
     return completion_form(p, id, {}, {}, 200);
   }
   if (parts.size() == 4 && parts[2] == "documents" && !post) {
-    const auto document_id = parse_number(parts[3]);
+    const auto document_id = parse_id(parts[3]);
     return document_id <= 0 ? kit_.error_page(p, 404) : document(p, id, document_id);
   }
   return kit_.error_page(p, 404);
@@ -405,7 +396,7 @@ Response RegistrationPages::queue(Page& p) {
   const auto snapshot = kit_.network_snapshot();
   for (const auto& library : snapshot->libraries)
     if (library.code == library_code) filter.library_id = library.id;
-  long long page_number = std::max(1LL, parse_number(request.query_value("page")));
+  long long page_number = std::max(1LL, parse_id(request.query_value("page")));
   page_number = std::min(page_number, 100000LL);
   filter.limit = 50;
   filter.offset = static_cast<int>((page_number - 1) * 50);
@@ -417,20 +408,13 @@ Response RegistrationPages::queue(Page& p) {
   const auto now = kit_.app_context().clock.now();
   for (const auto& entry : result->entries) {
     const auto& record = entry.record;
-    data row;
-    row.set("id", std::to_string(record.id));
-    row.set("reference", record.reference);
-    row.set("name", record.name_en + (record.name_zh.empty() ? "" : " " + record.name_zh));
-    row.set("hkid", record.hkid_masked);
-    row.set("type", t(p.lang, domain::registration_type_label(record.type)));
-    row.set("status", t(p.lang, domain::application_status_label(record.status)));
-    row.set("library", entry.library_code);
+    auto row = summary_row(p.lang, entry);
     row.set("documents", std::to_string(entry.documents));
     if (record.submitted_at) {
       row.set("submitted", when(p.lang, *record.submitted_at));
       const auto days = std::chrono::duration_cast<std::chrono::hours>(now - *record.submitted_at).count() / 24;
       row.set("waiting", tf(p.lang, "{days} days", {{"days", std::to_string(days)}}));
-      row.set("old", days >= 5);
+      row.set("old", days >= domain::kApplicationWaitingTooLongDays);
     }
     rows.push_back(row);
   }
@@ -459,7 +443,7 @@ Response RegistrationPages::queue(Page& p) {
   content.set("statuses", statuses);
   auto libraries = list();
   for (const auto& library : snapshot->libraries) {
-    if (library.kind == domain::LibraryKind::kMobile || library.kind == domain::LibraryKind::kSelfService) continue;
+    if (!domain::completes_registrations(library.kind)) continue;
     data option;
     option.set("code", library.code);
     option.set("name", library.name.in(p.lang));
@@ -534,8 +518,7 @@ Response RegistrationPages::application(Page& p, long long id, const std::vector
   content.set("can_decide", open && domain::role_allows(role, domain::Permission::kVerifyRegistrations));
   content.set("can_reject", domain::application_in_progress(record.status) &&
                                 domain::role_allows(role, domain::Permission::kVerifyRegistrations));
-  content.set("can_complete", record.type == RegistrationType::kLibraryCard &&
-                                  domain::application_in_progress(record.status) &&
+  content.set("can_complete", domain::completable_in_person(record.type, record.status) &&
                                   domain::role_allows(role, domain::Permission::kCompleteRegistrations));
   auto reasons = list();
   for (auto reason : domain::all_rejection_reasons()) {
@@ -594,17 +577,8 @@ Response RegistrationPages::completion_search(Page& p) {
   content.set("searched", !trim(query).empty());
   auto rows = list();
   for (const auto& entry : found.value()) {
-    const auto& record = entry.record;
-    data row;
-    row.set("id", std::to_string(record.id));
-    row.set("reference", record.reference);
-    row.set("name", record.name_en + (record.name_zh.empty() ? "" : " " + record.name_zh));
-    row.set("hkid", record.hkid_masked);
-    row.set("type", t(p.lang, domain::registration_type_label(record.type)));
-    row.set("status", t(p.lang, domain::application_status_label(record.status)));
-    row.set("library", entry.library_code);
-    row.set("completable",
-            record.type == RegistrationType::kLibraryCard && domain::application_in_progress(record.status));
+    auto row = summary_row(p.lang, entry);
+    row.set("completable", domain::completable_in_person(entry.record.type, entry.record.status));
     rows.push_back(row);
   }
   content.set("rows", rows);
@@ -621,8 +595,7 @@ Response RegistrationPages::completion_form(Page& p, long long id, const app::Co
   auto detail = app::application_detail(kit_.app_context(), *services_, p.session->actor(), id);
   if (!detail) return kit_.error_page(p, detail.error().code == ErrorCode::kPermissionDenied ? 403 : 404);
   const auto& record = detail->summary.record;
-  if (record.type != RegistrationType::kLibraryCard || !domain::application_in_progress(record.status))
-    return kit_.error_page(p, 404);
+  if (!domain::completable_in_person(record.type, record.status)) return kit_.error_page(p, 404);
   data content;
   content.set("id", std::to_string(id));
   content.set("reference", record.reference);

@@ -50,6 +50,7 @@ class RegistrationPages {
     return kit_.translations().format(lang, msgid, values);
   }
   std::string when(Language lang, Instant at) const;
+  mustache::data summary_row(Language lang, const app::ApplicationSummary& entry) const;
   std::string draft_cookie_name(const Request& request) const;
   Response to_step(Page& p, std::string_view step);
   void steps(Page& p, mustache::data& content, int current, const app::DraftView& draft);

@@ -134,12 +134,6 @@ std::string phone_digits(const std::string& phone) {
   return digits;
 }
 
-long long parse_id(const std::string& text) {
-  if (text.empty() || text.size() > 18) return -1;
-  for (char c : text)
-    if (c < '0' || c > '9') return -1;
-  return std::stoll(text);
-}
 
 int parse_page(const std::string& text) {
   const auto value = parse_id(text);

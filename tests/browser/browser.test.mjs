@@ -2,36 +2,21 @@
 // the staff flow publishes a notice that readers then see, pages fit a 360-px phone and work without JS.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { chromium } from 'playwright-core';
-import { AxeBuilder } from '@axe-core/playwright';
+import { launchChromium, checkAccessibility } from './chromium.mjs';
 import { startShelfmark } from './harness.mjs';
 
-const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
 let server;
 let browser;
 
 before(async () => {
   server = await startShelfmark();
-  browser = await chromium.launch({
-    executablePath: chromiumPath,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-      '--disable-sync', '--disable-dev-shm-usage'],
-    // Playwright gives every launch a fresh temporary profile (--user-data-dir) of its own.
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {
   await browser?.close();
   await server?.stop();
 });
-
-async function checkAccessibility(page, label) {
-  const results = await new AxeBuilder({ page })
-    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'])
-    .analyze();
-  const problems = results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')})`);
-  assert.deepEqual(problems, [], `${label}: accessibility violations`);
-}
 
 async function visit(page, path, { status = 200 } = {}) {
   const response = await page.goto(server.url + path);

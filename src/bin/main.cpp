@@ -433,7 +433,7 @@ int main(int argc, char** argv) {
   std::string username, role, display_name;
   bool password_stdin = false;
   add_staff->add_option("--username", username, "Login name: 3-32 of a-z 0-9 . - _")->required();
-  add_staff->add_option("--role", role, "administrator, editor, counter, verifier or cataloguer")->required();
+  add_staff->add_option("--role", role, "administrator, editor, counter, verifier, cataloguer or reference")->required();
   add_staff->add_option("--display-name", display_name, "Name shown on staff pages");
   add_staff->add_flag("--password-stdin", password_stdin, "Read the password from standard input (required)")
       ->required();

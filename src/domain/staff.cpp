@@ -19,6 +19,7 @@ constexpr RoleEntry kRoles[] = {
     {Role::kCounter, "counter", "Counter staff"},
     {Role::kVerifier, "verifier", "Registration verifier"},
     {Role::kCataloguer, "cataloguer", "Cataloguer"},
+    {Role::kReference, "reference", "Reference librarian"},
 };
 
 // The most common passwords in public breach corpora: those of 8 to 14 characters (readers' passwords may be
@@ -79,6 +80,14 @@ bool role_allows(Role role, Permission permission) {
       return role == Role::kAdministrator || role == Role::kVerifier;
     case Permission::kCompleteRegistrations:
       return role == Role::kAdministrator || role == Role::kVerifier || role == Role::kCounter;
+    case Permission::kManageActivities:
+    case Permission::kManageStudyRooms:
+      return role == Role::kAdministrator || role == Role::kEditor;
+    case Permission::kRunActivities:
+    case Permission::kCheckAdmissionCards:
+      return role == Role::kAdministrator || role == Role::kEditor || role == Role::kCounter;
+    case Permission::kAnswerEnquiries:
+      return role == Role::kAdministrator || role == Role::kReference;
   }
   return false;
 }

@@ -11,7 +11,7 @@
 
 namespace shelfmark::domain {
 
-enum class Role { kAdministrator, kEditor, kCounter, kVerifier, kCataloguer };
+enum class Role { kAdministrator, kEditor, kCounter, kVerifier, kCataloguer, kReference };
 enum class Permission {
   kViewStaffPages,   // every staff role
   kManageNotices,    // administrator, editor
@@ -22,9 +22,14 @@ enum class Permission {
   kCataloguing,      // administrator, cataloguer: catalogue records and their copies
   kVerifyRegistrations,    // administrator, verifier: the queue, applicants' documents, approve or reject
   kCompleteRegistrations,  // administrator, verifier, counter: Type B completion and temporary cards
+  kManageActivities,       // administrator, editor: publish and change extension activities
+  kRunActivities,          // administrator, editor, counter: enrolment lists, CSV export, attendance
+  kManageStudyRooms,       // administrator, editor: application periods, allocation, results
+  kCheckAdmissionCards,    // administrator, editor, counter: scan and check study room admission cards
+  kAnswerEnquiries,        // administrator, reference: Ask a Librarian queue, replies, FAQ
 };
 
-std::string_view role_code(Role role);   // "administrator", "editor", "counter", "verifier", "cataloguer"
+std::string_view role_code(Role role);   // "administrator", "editor", "counter", "verifier", "cataloguer", "reference"
 std::string_view role_label(Role role);  // English label, a gettext msgid
 std::optional<Role> parse_role(std::string_view code);
 bool role_allows(Role role, Permission permission);

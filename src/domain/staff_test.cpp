@@ -20,6 +20,17 @@ TEST(Staff, RolesHaveLeastPrivilege) {
   EXPECT_TRUE(role_allows(Role::kCounter, Permission::kCirculation));
   EXPECT_FALSE(role_allows(Role::kEditor, Permission::kCirculation));
   EXPECT_FALSE(role_allows(Role::kCataloguer, Permission::kCirculation));
+  EXPECT_TRUE(role_allows(Role::kEditor, Permission::kManageActivities));
+  EXPECT_FALSE(role_allows(Role::kCounter, Permission::kManageActivities));
+  EXPECT_TRUE(role_allows(Role::kCounter, Permission::kRunActivities));
+  EXPECT_FALSE(role_allows(Role::kReference, Permission::kRunActivities));
+  EXPECT_TRUE(role_allows(Role::kEditor, Permission::kManageStudyRooms));
+  EXPECT_FALSE(role_allows(Role::kCounter, Permission::kManageStudyRooms));
+  EXPECT_TRUE(role_allows(Role::kCounter, Permission::kCheckAdmissionCards));
+  EXPECT_TRUE(role_allows(Role::kReference, Permission::kAnswerEnquiries));
+  EXPECT_FALSE(role_allows(Role::kEditor, Permission::kAnswerEnquiries));
+  EXPECT_FALSE(role_allows(Role::kReference, Permission::kCirculation));
+  EXPECT_EQ(parse_role("reference"), Role::kReference);
   for (auto code : {"administrator", "editor", "counter", "verifier", "cataloguer"})
     EXPECT_EQ(role_code(*parse_role(code)), code);
   EXPECT_FALSE(parse_role("root"));

@@ -58,7 +58,7 @@ std::vector<std::string> every_msgid() {
   for (auto kind : domain::kAllLibraryKinds) ids.emplace_back(domain::library_kind_label(kind));
   for (auto facility : domain::all_facilities()) ids.emplace_back(domain::facility_label(facility));
   for (auto role : {domain::Role::kAdministrator, domain::Role::kEditor, domain::Role::kCounter,
-                    domain::Role::kVerifier, domain::Role::kCataloguer})
+                    domain::Role::kVerifier, domain::Role::kCataloguer, domain::Role::kReference})
     ids.emplace_back(domain::role_label(role));
   return ids;
 }

@@ -25,6 +25,15 @@ bool enqueue_message(Repositories& repos, Instant now, const Recipient& recipien
   return true;
 }
 
+bool notify_reader(Repositories& repos, Instant now, long long reader_id, const std::string& kind,
+                   const std::map<std::string, std::string>& params) {
+  const auto settings = repos.registrations.reader_settings(reader_id);
+  if (!settings || settings->channel == "none") return false;
+  const Recipient recipient = settings->channel == "sms" ? Recipient{"", settings->mobile}
+                                                         : Recipient{settings->email, ""};
+  return enqueue_message(repos, now, recipient, kind, settings->language, params);
+}
+
 int queue_reader_notices(const Context& context, const NoticePolicy& policy) {
   const auto now = context.clock.now();
   const auto today = context.zone.to_local(now).date;

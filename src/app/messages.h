@@ -26,6 +26,12 @@ struct Recipient {
 bool enqueue_message(Repositories& repos, Instant now, const Recipient& recipient, const std::string& kind,
                      domain::Language language, const std::map<std::string, std::string>& params);
 
+// A notice the reader is owed because of something they did or waited for (an enrolment, a place from a
+// waiting list): through the channel they chose in My Setting, and nothing when they chose none (the account
+// pages show it too). False when nothing was queued.
+bool notify_reader(Repositories& repos, Instant now, long long reader_id, const std::string& kind,
+                   const std::map<std::string, std::string>& params);
+
 struct ComposedMessage {
   std::string subject;
   std::string body;

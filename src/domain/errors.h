@@ -92,6 +92,22 @@ enum class ErrorCode {
   kCardNumberInvalid,
   kHkidDoesNotMatch,
   kStepMissing,
+  // Activities.
+  kInvalidDateTime,
+  kUrlInvalid,
+  kEndNotAfterStart,
+  kTitleInOneLanguage,
+  kRecordingNoEnrolment,
+  kEnrolmentClosesAfterStart,
+  kQuotaBelowEnrolled,
+  kActivityNotOpen,
+  kEnrolmentNotYetOpen,
+  kEnrolmentClosed,
+  kAlreadyEnrolled,
+  kActivityFull,
+  kActivityStarted,
+  kNotEnrolled,
+  kAttendanceTooEarly,
 };
 
 struct ErrorInfo {

@@ -8,6 +8,7 @@
 #include "core/text.h"
 #include "store/sql_catalogue.h"
 #include "store/sql_circulation.h"
+#include "store/sql_activities.h"
 #include "store/sql_registration.h"
 #include "store/sql_sip.h"
 
@@ -573,9 +574,10 @@ void SqlStore::transact(Mode mode, const std::function<void(app::Repositories&)>
       SqlCalendarFeeds calendar_feeds(*connection);
       auto registrations = registration_repository(*connection);
       auto outbox = outbox_repository(*connection);
+      auto activities = activity_repository(*connection);
       app::Repositories repos{libraries,    notices, staff, sessions,   failures,        audit,
                               *circulation, jobs,    *sip,  *catalogue, reader_sessions, calendar_feeds,
-                              *registrations, *outbox};
+                              *registrations, *outbox, *activities};
       work(repos);
       connection->commit();
       return;

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "app/activities.h"
 #include "app/circulation.h"
 #include "app/messages.h"
 #include "app/reader_account.h"
@@ -42,6 +43,10 @@ std::vector<JobDefinition> standard_jobs() {
       {"anonymise-loans", std::chrono::hours(1),
        [](const Context& context, NetworkCache&) {
          return fmt::format("{} returned loans anonymised", anonymise_returned_loans(context));
+       }},
+      {"forget-enrolments", std::chrono::hours(24),
+       [](const Context& context, NetworkCache&) {
+         return fmt::format("{} enrolments of activities over a year ago deleted", forget_old_enrolments(context));
        }},
   };
 }

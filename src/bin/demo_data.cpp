@@ -4,6 +4,7 @@
 #include <random>
 #include <stdexcept>
 
+#include "app/activity_ports.h"
 #include "app/self_service.h"
 #include "app/staff_auth.h"
 #include "security/sodium.h"
@@ -245,6 +246,45 @@ DemoReport load_demo_data(const app::Context& context) {
       notice.updated_at = now;
       repos.notices.insert(notice);
       ++report.notices;
+    }
+    // Activities of the coming weeks (one recording already viewable), at 'start'-'end' local on their day.
+    const auto at = [&](int offset_days, const json& time) {
+      const auto minute = parse_time_of_day(time.get<std::string>());
+      if (!minute) throw std::runtime_error("demo data: bad activity time " + time.dump());
+      return context.zone.to_instant({today + std::chrono::days(offset_days), *minute});
+    };
+    for (const auto& entry : network.at("activities")) {
+      domain::Activity activity;
+      activity.title = {entry.at("title_en"), entry.at("title_tc")};
+      activity.description = {entry.value("description_en", ""), entry.value("description_tc", "")};
+      const auto type = domain::parse_activity_type(entry.at("type").get<std::string>());
+      const auto audience = domain::parse_activity_audience(entry.at("audience").get<std::string>());
+      const auto language = domain::parse_delivery_language(entry.at("language").get<std::string>());
+      if (!type || !audience || !language) throw std::runtime_error("demo data: bad activity codes");
+      activity.type = *type;
+      activity.audience = *audience;
+      activity.delivery_language = *language;
+      if (!entry.at("library").is_null()) activity.library_id = library_id(entry.at("library"));
+      activity.venue = {entry.value("venue_en", ""), entry.value("venue_tc", "")};
+      activity.speaker = {entry.value("speaker_en", ""), entry.value("speaker_tc", "")};
+      activity.organiser = {entry.value("organiser_en", ""), entry.value("organiser_tc", "")};
+      activity.remarks = {entry.value("remarks_en", ""), entry.value("remarks_tc", "")};
+      activity.enquiry_phone = entry.value("phone", "");
+      if (activity.type == domain::ActivityType::kVideoRecording) {
+        activity.available_from = at(entry.at("available_offset_days"), entry.at("start"));
+        activity.video_url = entry.at("video_url");
+      } else {
+        activity.starts_at = at(entry.at("offset_days"), entry.at("start"));
+        activity.ends_at = at(entry.value("end_offset_days", entry.at("offset_days").get<int>()), entry.at("end"));
+      }
+      activity.enrolment_required = entry.at("enrol");
+      activity.quota = entry.value("quota", 0);
+      if (entry.contains("enrol_open_offset_days"))
+        activity.enrolment_opens_at = at(entry.at("enrol_open_offset_days"), json("09:00"));
+      activity.status = domain::ActivityStatus::kPublished;
+      activity.updated_at = now;
+      repos.activities.insert(activity, now);
+      ++report.activities;
     }
   });
   if (report.already_loaded) return report;

@@ -14,6 +14,7 @@ inline constexpr int kDemoReadersWithPin = 10;
 struct DemoReport {
   int libraries = 0;
   int notices = 0;
+  int activities = 0;
   int holidays = 0;
   int readers = 0;
   int items = 0;

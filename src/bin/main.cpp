@@ -13,6 +13,7 @@
 #include <map>
 #include <thread>
 
+#include "app/activities.h"
 #include "app/catalogue_search.h"
 #include "app/circulation.h"
 #include "app/jobs.h"
@@ -425,6 +426,9 @@ int main(int argc, char** argv) {
   auto* anonymise = jobs->add_subcommand("anonymise-loans",
                                          "Take readers who keep no reading history off their returned loans "
                                          "(serve also runs this hourly)");
+  auto* forget_enrolments = jobs->add_subcommand(
+      "forget-enrolments", "Delete enrolments in activities that ended over a year ago, keeping each activity's "
+                           "counts (serve also runs this daily)");
 
   auto* user = cli.add_subcommand("user", "Manage accounts");
   user->require_subcommand(1);
@@ -499,7 +503,7 @@ int main(int argc, char** argv) {
         std::cout << "Indexed " << app::reindex(*runtime.context, network, index) << " records for search.\n";
       }
       std::cout << "Loaded " << report.libraries << " libraries, " << report.holidays << " public holidays, "
-                << report.notices << " notices, " << report.readers << " readers, " << report.items << " items and "
+                << report.notices << " notices, " << report.activities << " activities, " << report.readers << " readers, " << report.items << " items and "
                 << report.loans << " loans.\n";
       if (report.readers_with_pin > 0)
         std::cout << "Demo readers 2100000000 to " << (2100000000LL + report.readers_with_pin - 1)
@@ -559,6 +563,12 @@ int main(int argc, char** argv) {
       auto runtime = open_runtime(common, 1);
       run_migrations(runtime);
       std::cout << "Anonymised " << app::anonymise_returned_loans(*runtime.context) << " returned loans.\n";
+      return 0;
+    }
+    if (forget_enrolments->parsed()) {
+      auto runtime = open_runtime(common, 1);
+      run_migrations(runtime);
+      std::cout << "Deleted " << app::forget_old_enrolments(*runtime.context) << " enrolments.\n";
       return 0;
     }
     if (end_ebooks->parsed()) {

@@ -6,6 +6,8 @@
 #include <string>
 #include <variant>
 
+#include "web/formats.h"
+
 namespace shelfmark::web {
 namespace {
 
@@ -26,7 +28,7 @@ TEST(Http, ParsesFormsWithRepeatedFields) {
   EXPECT_EQ(fields->count("libraries"), 2u);
   EXPECT_EQ(fields->find("title_en")->second, "Hi there");
   EXPECT_EQ(fields->find("bare")->second, "");
-  EXPECT_FALSE(parse_urlencoded("a=%FF%FE"));  // not UTF-8
+  EXPECT_FALSE(parse_urlencoded("a=%FF%FE"));             // not UTF-8
   EXPECT_TRUE(parse_urlencoded("a=%2&b=1")->count("b"));  // a malformed pair is skipped
 }
 
@@ -286,6 +288,33 @@ TEST(Multipart, ToleratesWhitespaceAfterDelimitersAndEmptyBodies) {
   const auto multipart = parsed(kType, file_part("f", "f", noisy) + closing(), MultipartLimits{});
   ASSERT_EQ(multipart.files.size(), 1u);
   EXPECT_EQ(multipart.files[0].bytes, noisy);
+}
+
+}  // namespace
+}  // namespace shelfmark::web
+
+namespace shelfmark::web {
+namespace {
+
+TEST(Formats, CsvCellsCannotRunFormulasAndAreAlwaysQuoted) {
+  EXPECT_EQ(csv_cell("=HYPERLINK(\"http://x\",\"y\")"), "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"");
+  EXPECT_EQ(csv_cell("+85291234567"), "\"'+85291234567\"");
+  EXPECT_EQ(csv_cell("-1"), "\"'-1\"");
+  EXPECT_EQ(csv_cell("@SUM(A1)"), "\"'@SUM(A1)\"");
+  EXPECT_EQ(csv_cell("\tcmd"), "\"'\tcmd\"");
+  EXPECT_EQ(csv_cell("陳大文, Chan"), "\"陳大文, Chan\"");
+  EXPECT_EQ(csv_cell(""), "\"\"");
+}
+
+TEST(Formats, IcalendarTextIsEscapedAndLongLinesFoldOutsideCharacters) {
+  EXPECT_EQ(ics_text("a,b;c\\d\ne\r"), "a\\,b\\;c\\\\d\\ne");
+  const auto folded = ics_line("SUMMARY:" + std::string(40, 'x') + "書籍裝訂工作坊書籍裝訂工作坊書籍裝訂工作坊");
+  std::size_t start = 0;
+  for (auto end = folded.find("\r\n"); end != std::string::npos; start = end + 2, end = folded.find("\r\n", start)) {
+    EXPECT_LE(end - start, 75u);
+    // No line starts with a UTF-8 continuation byte: characters are never cut.
+    if (start > 0) EXPECT_NE(static_cast<unsigned char>(folded[start + 1]) & 0xC0, 0x80);
+  }
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include <set>
 #include <sstream>
 
+#include "domain/activity.h"
 #include "domain/registration.h"
 #include "domain/staff.h"
 
@@ -60,6 +61,15 @@ std::vector<std::string> every_msgid() {
   for (auto role : {domain::Role::kAdministrator, domain::Role::kEditor, domain::Role::kCounter,
                     domain::Role::kVerifier, domain::Role::kCataloguer, domain::Role::kReference})
     ids.emplace_back(domain::role_label(role));
+  for (auto type : domain::kAllActivityTypes) ids.emplace_back(domain::activity_type_label(type));
+  for (auto audience : domain::kAllActivityAudiences) ids.emplace_back(domain::activity_audience_label(audience));
+  for (auto language : domain::kAllDeliveryLanguages) ids.emplace_back(domain::delivery_language_label(language));
+  for (auto status :
+       {domain::ActivityStatus::kDraft, domain::ActivityStatus::kPublished, domain::ActivityStatus::kCancelled})
+    ids.emplace_back(domain::activity_status_label(status));
+  for (auto status :
+       {domain::EnrolmentStatus::kConfirmed, domain::EnrolmentStatus::kWaitlisted, domain::EnrolmentStatus::kCancelled})
+    ids.emplace_back(domain::enrolment_status_label(status));
   return ids;
 }
 

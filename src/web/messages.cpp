@@ -20,14 +20,17 @@ std::optional<app::ComposedMessage> TranslatedMessages::compose(const app::Outbo
     subject = t("Your library registration {reference}");
     body = t("We have received your application {reference}.") + "\n\n";
     if (values["active"] == "yes")
-      body += t("Your E-Account is ready. Sign in with your identity card number and password at {sign_in}. Library "
-                "staff will check your document in the next few days and tell you the result.");
+      body +=
+          t("Your E-Account is ready. Sign in with your identity card number and password at {sign_in}. Library "
+            "staff will check your document in the next few days and tell you the result.");
     else if (values["type"] == "library_card")
-      body += t("To finish, please visit {library_name} within 30 days with your Hong Kong identity card and the "
-                "original proof of address. Quote the reference number above.");
+      body +=
+          t("To finish, please visit {library_name} within 30 days with your Hong Kong identity card and the "
+            "original proof of address. Quote the reference number above.");
     else
-      body += t("Library staff will check your document in the next few days. We will tell you when your E-Account "
-                "is ready.");
+      body +=
+          t("Library staff will check your document in the next few days. We will tell you when your E-Account "
+            "is ready.");
   } else if (message.kind == "registration_approved") {
     subject = t("Your library registration {reference}: documents checked");
     body = values["type"] == "library_card"
@@ -53,15 +56,15 @@ std::optional<app::ComposedMessage> TranslatedMessages::compose(const app::Outbo
     body += "\n\n" + t("You can sign in to My Account at {sign_in}. Your uploaded documents have been deleted.");
   } else if (message.kind == "registration_expired") {
     subject = t("Your library registration {reference} has expired");
-    body = t("Your application {reference} was not completed in time and has expired. Your uploaded documents have "
-             "been deleted. You may apply again at {site}.");
+    body =
+        t("Your application {reference} was not completed in time and has expired. Your uploaded documents have "
+          "been deleted. You may apply again at {site}.");
   } else if (message.kind == "password_reset") {
     values["link"] = site_url_ + "/" + code + "/login/reset?token=" + values["token"];
     subject = t("Choose a new password for your library account");
     body = t("Someone, probably you, asked to choose a new password for your library account. Follow this link "
              "within {minutes} minutes; it works once:") +
-           "\n\n" + values["link"] + "\n\n" +
-           t("If you did not ask, ignore this email: your password stays as it is.");
+           "\n\n" + values["link"] + "\n\n" + t("If you did not ask, ignore this email: your password stays as it is.");
   } else if (message.kind == "reservation_ready" || message.kind == "reservation_expiring" ||
              message.kind == "due_soon" || message.kind == "overdue") {
     if (const auto date = parse_iso_date(values["date"])) values["date"] = format_date(translator_, lang, *date);
@@ -70,25 +73,67 @@ std::optional<app::ComposedMessage> TranslatedMessages::compose(const app::Outbo
       body = t("{title} is waiting for you at {library}. Please collect it by {date}, with your library card.");
     } else if (message.kind == "reservation_expiring") {
       subject = t("Last day to collect: {title}");
-      body = t("Today, {date}, is the last day to collect {title} at {library}. After today it goes to the next "
-               "reader.");
+      body =
+          t("Today, {date}, is the last day to collect {title} at {library}. After today it goes to the next "
+            "reader.");
     } else if (message.kind == "due_soon") {
       subject = t("Due on {date}: {title}");
-      body = t("{title} is due back on {date}. You can renew it in My Account at {sign_in} unless another reader "
-               "has reserved it.");
+      body =
+          t("{title} is due back on {date}. You can renew it in My Account at {sign_in} unless another reader "
+            "has reserved it.");
     } else {
       subject = t("Overdue: {title}");
-      body = t("{title} was due back on {date}. Please return or renew it soon: a fine is charged for each day "
-               "it is late. My Account: {sign_in}");
+      body =
+          t("{title} was due back on {date}. Please return or renew it soon: a fine is charged for each day "
+            "it is late. My Account: {sign_in}");
     }
   } else if (message.kind == "contact_changed") {
     subject = t("Your library account's contact details were changed");
-    body = t("The email address, mobile number or address of your library account was changed just now. If this "
-             "was not you, ask any library for help at once.");
+    body =
+        t("The email address, mobile number or address of your library account was changed just now. If this "
+          "was not you, ask any library for help at once.");
   } else if (message.kind == "password_changed") {
     subject = t("Your library account's password was changed");
-    body = t("The password of your library account was changed just now. If this was not you, ask any library "
-             "for help at once, or choose a new password at {site}.");
+    body =
+        t("The password of your library account was changed just now. If this was not you, ask any library "
+          "for help at once, or choose a new password at {site}.");
+  } else if (message.kind.starts_with("activity_")) {
+    // Titles and places come in both languages; one given in one language only is used for both.
+    const auto pick = [&](const std::string& key) {
+      const auto& wanted = values[key + (lang == domain::Language::kEnglish ? "_en" : "_tc")];
+      return wanted.empty() ? values[key + (lang == domain::Language::kEnglish ? "_tc" : "_en")] : wanted;
+    };
+    values["title"] = pick("title");
+    const auto venue = pick("venue");
+    const auto library = pick("library");
+    values["place"] = library.empty() ? venue : venue.empty() ? library : library + ", " + venue;
+    if (const auto starts = parse_local_date_time(values["starts"]))
+      values["when"] = format_date_time(translator_, lang, *starts);
+    values["link"] = site_url_ + "/" + code + "/activities/" + values["activity"];
+    const std::string details =
+        values["when"].empty()
+            ? std::string()
+            : t("When: {when}") + "\n" + (values["place"].empty() ? std::string() : t("Where: {place}") + "\n");
+    if (message.kind == "activity_enrolled") {
+      subject = t("Enrolled: {title}");
+      body = t("You have a place at {title}.") + "\n\n" + details + "\n" +
+             t("If you cannot come, please cancel at {link} so that another reader can have the place.");
+    } else if (message.kind == "activity_waitlisted") {
+      subject = t("Waiting list: {title}");
+      body = t("The places at {title} are taken; you are number {position} on the waiting list. If a place frees "
+               "before the activity starts, it is yours and we will tell you.") +
+             "\n\n" + details;
+    } else if (message.kind == "activity_place_offered") {
+      subject = t("You have a place: {title}");
+      body = t("A place at {title} has freed and it is now yours.") + "\n\n" + details + "\n" +
+             t("If you cannot come, please cancel at {link} so that the next reader can have it.");
+    } else if (message.kind == "activity_cancelled") {
+      subject = t("Cancelled: {title}");
+      body = t("We are sorry: {title} has been cancelled. Your enrolment has ended; there is nothing you need to do.") +
+             "\n\n" + details;
+    } else {
+      return std::nullopt;
+    }
   } else {
     return std::nullopt;
   }

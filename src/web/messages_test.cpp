@@ -11,13 +11,30 @@ namespace {
 TEST(Messages, EveryKindIsComposedInBothLanguagesWithNothingLeftUnfilled) {
   Translator translator;
   TranslatedMessages composer(translator, "https://library.example.hk");
-  const std::map<std::string, std::string> values{
-      {"reference", "R7K4M-9Q2T"}, {"name", "CHAN, Tai Man"}, {"type", "library_card"}, {"active", "no"},
-      {"library_name", "Central"}, {"reason", "details_do_not_match"}, {"card", "2100000001"},
-      {"token", "abc"}, {"minutes", "30"}, {"title", "Book"}, {"date", "2026-11-25"}, {"library", "Central"}};
-  for (const char* kind : {"registration_received", "registration_approved", "registration_rejected",
-                           "registration_completed", "registration_expired", "password_reset", "password_changed",
-                           "contact_changed", "reservation_ready", "reservation_expiring", "due_soon", "overdue"}) {
+  const std::map<std::string, std::string> values{{"reference", "R7K4M-9Q2T"},
+                                                  {"name", "CHAN, Tai Man"},
+                                                  {"type", "library_card"},
+                                                  {"active", "no"},
+                                                  {"library_name", "Central"},
+                                                  {"reason", "details_do_not_match"},
+                                                  {"card", "2100000001"},
+                                                  {"token", "abc"},
+                                                  {"minutes", "30"},
+                                                  {"title", "Book"},
+                                                  {"date", "2026-11-25"},
+                                                  {"library", "Central"},
+                                                  {"activity", "7"},
+                                                  {"title_en", "Bookbinding"},
+                                                  {"title_tc", "書籍裝訂"},
+                                                  {"venue_en", "Room 1"},
+                                                  {"library_tc", "中央圖書館"},
+                                                  {"starts", "2026-12-05T14:30"},
+                                                  {"position", "2"}};
+  for (const char* kind :
+       {"registration_received", "registration_approved", "registration_rejected", "registration_completed",
+        "registration_expired", "password_reset", "password_changed", "contact_changed", "reservation_ready",
+        "reservation_expiring", "due_soon", "overdue", "activity_enrolled", "activity_waitlisted",
+        "activity_place_offered", "activity_cancelled"}) {
     for (auto language : {domain::Language::kEnglish, domain::Language::kTraditionalChinese}) {
       app::OutboundMessage message;
       message.kind = kind;
@@ -35,6 +52,29 @@ TEST(Messages, EveryKindIsComposedInBothLanguagesWithNothingLeftUnfilled) {
   app::OutboundMessage unknown;
   unknown.kind = "no_such_kind";
   EXPECT_FALSE(composer.compose(unknown));
+}
+
+TEST(Messages, AnActivityMessageIsInTheReadersLanguageWithTheOtherAsFallback) {
+  Translator translator;
+  TranslatedMessages composer(translator, "https://library.example.hk");
+  app::OutboundMessage message;
+  message.kind = "activity_place_offered";
+  message.language = domain::Language::kTraditionalChinese;
+  message.params = encode_fields({{"activity", "7"},
+                                  {"title_en", "Bookbinding"},
+                                  {"title_tc", "書籍裝訂"},
+                                  {"venue_en", "Activity Room"},
+                                  {"library_en", "Central Library"},
+                                  {"library_tc", "中央圖書館"},
+                                  {"starts", "2026-12-05T14:30"}});
+  const auto zh = composer.compose(message);
+  EXPECT_NE(zh->subject.find("書籍裝訂"), std::string::npos) << zh->subject;
+  EXPECT_NE(zh->body.find("中央圖書館, Activity Room"), std::string::npos) << zh->body;  // no Chinese venue given
+  EXPECT_NE(zh->body.find("https://library.example.hk/tc/activities/7"), std::string::npos);
+  message.language = domain::Language::kEnglish;
+  const auto en = composer.compose(message);
+  EXPECT_NE(en->subject.find("Bookbinding"), std::string::npos);
+  EXPECT_NE(en->body.find("Central Library, Activity Room"), std::string::npos) << en->body;
 }
 
 TEST(Messages, AResetLinkCarriesTheTokenAndTheLanguage) {

@@ -17,8 +17,10 @@
 #include "marc/marc_writer.h"
 #include "security/sodium.h"
 #include "web/i18n.h"
+#include "web/formats.h"
 #include "web/metrics.h"
 #include "web/page_kit.h"
+#include "web/activity_pages.h"
 #include "web/registration_pages.h"
 
 namespace shelfmark::resources::templates {
@@ -163,7 +165,8 @@ struct Site::Impl final : PageKit {
       : context(context_in),
         config(std::move(config_in)),
         extra_metrics(std::move(extra)),
-        registration(*this, config.registration) {}
+        registration(*this, config.registration),
+        activities(*this) {}
 
   const app::Context& context;
   SiteConfig config;
@@ -173,6 +176,7 @@ struct Site::Impl final : PageKit {
   app::BannerCache banners;
   Metrics metrics;
   RegistrationPages registration;
+  ActivityPages activities;
 
   using Page = web::Page;
 
@@ -711,6 +715,8 @@ struct Site::Impl final : PageKit {
     content.set("can_catalogue", domain::role_allows(role, domain::Permission::kCataloguing));
     content.set("can_verify", domain::role_allows(role, domain::Permission::kVerifyRegistrations));
     content.set("can_complete", domain::role_allows(role, domain::Permission::kCompleteRegistrations));
+    content.set("can_activities", domain::role_allows(role, domain::Permission::kManageActivities) ||
+                                      domain::role_allows(role, domain::Permission::kRunActivities));
     add_flash(p.lang, content, p.request);
     return page(p, "staff_home", t(p.lang, "Staff pages"), content);
   }
@@ -2175,6 +2181,8 @@ struct Site::Impl final : PageKit {
     data content;
     content.set("csrf", sign_in_csrf(p));
     content.set("card", card);
+    const auto next = return_path(p, p.request.method == "POST" ? p.request.form_value("next") : p.request.query_value("next"));
+    if (!next.empty()) content.set("next", next);
     if (p.request.query_value("reset") == "1")
       content.set("flash", t(p.lang, "Your password has been changed. Sign in with the new one."));
     if (failure) add_failure(p.lang, content, *failure);
@@ -2182,6 +2190,18 @@ struct Site::Impl final : PageKit {
     auto response = page(p, "reader_login", t(p.lang, "Sign in to My Account"), content, status);
     response.set_header("Cache-Control", "no-store");
     return response;
+  }
+
+  // Where to go after signing in: a page of this site in this language (an activity to enrol in), never
+  // another site ("//evil.example", "/\\evil.example").
+  static std::string return_path(const Page& p, const std::string& next) {
+    const auto prefix = "/" + lang_code(p.lang) + "/";
+    if (next.size() > 300 || !next.starts_with(prefix) || next.find("//") != std::string::npos ||
+        next.find('\\') != std::string::npos)
+      return "";
+    for (unsigned char c : next)
+      if (c < 0x21 || c == 0x7f) return "";
+    return next;
   }
 
   Response reader_login(Page& p) {
@@ -2200,7 +2220,8 @@ struct Site::Impl final : PageKit {
       const int status = result.error().code == ErrorCode::kTooManyAttempts ? 429 : 422;
       return reader_login_form(p, card, result.error(), status);
     }
-    auto response = redirect("/" + lang_code(p.lang) + "/account");
+    const auto next = return_path(p, p.request.form_value("next"));
+    auto response = redirect(next.empty() ? "/" + lang_code(p.lang) + "/account" : next);
     response.route = "/{lang}/login";
     response.headers.emplace_back(
         "Set-Cookie", reader_cookie_name(p.request) + "=" + result->session_token + cookie_attributes(p.request));
@@ -2517,16 +2538,6 @@ struct Site::Impl final : PageKit {
     return response;
   }
 
-  // A spreadsheet must not run what a reader's data contains: a cell starting with = + - @ (or a tab or
-  // carriage return) is prefixed with an apostrophe, as OWASP advises against CSV injection.
-  static std::string csv_cell(const std::string& text) {
-    std::string cell = text;
-    if (!cell.empty() && std::string("=+-@\t\r").find(cell.front()) != std::string::npos) cell.insert(0, "'");
-    std::string quoted = "\"";
-    for (char c : cell) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return quoted + "\"";
-  }
-
   Response account_data(Page& p, bool json) {
     auto data_of = app::reader_data(context, p.reader->reader.id);
     if (!data_of) return error_page(p, 404);
@@ -2609,34 +2620,6 @@ struct Site::Impl final : PageKit {
     response.set_header("Content-Type", "text/csv; charset=utf-8");
     response.set_header("Content-Disposition", "attachment; filename=\"my-library-data.csv\"");
     return response;
-  }
-
-  // iCalendar (RFC 5545) text: backslash, semicolon, comma and line breaks escaped.
-  static std::string ics_text(const std::string& text) {
-    std::string out;
-    for (char c : text) {
-      if (c == '\\' || c == ';' || c == ',') out += '\\';
-      if (c == '\n') {
-        out += "\\n";
-        continue;
-      }
-      if (c == '\r') continue;
-      out += c;
-    }
-    return out;
-  }
-  // Lines longer than 75 octets are folded (CRLF and a space), never inside a UTF-8 character.
-  static std::string ics_line(const std::string& line) {
-    std::string out;
-    std::size_t start = 0, limit = 75;
-    while (line.size() - start > limit) {
-      auto cut = start + limit;
-      while (cut > start && (static_cast<unsigned char>(line[cut]) & 0xC0) == 0x80) --cut;
-      out += line.substr(start, cut - start) + "\r\n ";
-      start = cut;
-      limit = 74;  // the leading space counts
-    }
-    return out + line.substr(start) + "\r\n";
   }
 
   Response calendar_feed(const Request& request, const std::string& file) {
@@ -3121,6 +3104,7 @@ struct Site::Impl final : PageKit {
       if (parts.size() == 2 && parts[1] == "waive" && post) return staff_counter_payment(p, true);
     }
     if (parts[0] == "registrations" || parts[0] == "temporary-card") return registration.staff(p, parts);
+    if (parts[0] == "activities") return activities.staff(p, parts);
     if (parts[0] == "returns" && parts.size() == 1) return staff_returns(p);
     if (parts[0] == "hold-shelf" && parts.size() == 1 && !post) return staff_hold_shelf(p);
     if (parts[0] == "fine-suspensions") {
@@ -3240,7 +3224,8 @@ struct Site::Impl final : PageKit {
       return registration.applicant(p, std::vector<std::string_view>(parts.begin() + 1, parts.end()));
     const bool post = request.method == "POST";
     const bool for_readers =
-        parts[0] == "account" || parts[0] == "logout" || (parts[0] == "records" && parts.size() == 3 && post);
+        parts[0] == "account" || parts[0] == "logout" || (parts[0] == "records" && parts.size() == 3 && post) ||
+        (parts[0] == "activities" && post);
     if (for_readers) {
       if (!p.reader) {
         if (post) return error_page(p, 419);  // signed out meanwhile: the form has expired
@@ -3256,7 +3241,11 @@ struct Site::Impl final : PageKit {
       if (parts[0] == "account" && parts.size() == 1 && !post) return account(p);
       if (parts[0] == "account" && parts.size() == 2 && !post && (parts[1] == "data.json" || parts[1] == "data.csv"))
         return account_data(p, parts[1] == "data.json");
+      if (parts[0] == "account" && parts.size() == 2 && !post && parts[1] == "information")
+        return activities.my_information(p);
       if (parts[0] == "account" && parts.size() == 2 && post) return account_post(p, std::string(parts[1]));
+      if (parts[0] == "activities" && post)
+        return activities.reader_post(p, std::vector<std::string_view>(parts.begin() + 1, parts.end()));
       if (parts[0] == "records" && parts.size() == 3 && post) {
         const auto id = parse_id(std::string(parts[1]));
         return id <= 0 ? error_page(p, 404) : record_post(p, id, std::string(parts[2]));
@@ -3273,6 +3262,8 @@ struct Site::Impl final : PageKit {
       if (parts.size() == 1) return notices(p);
       if (parts.size() == 2) return notice(p, std::string(parts[1]));
     }
+    if (parts[0] == "activities")
+      return activities.public_pages(p, std::vector<std::string_view>(parts.begin() + 1, parts.end()));
     if (parts[0] == "search" && parts.size() == 1) return search_page(p);
     if (parts[0] == "search" && parts.size() == 2 && parts[1] == "export") return search_export(p);
     if (parts[0] == "records" && parts.size() == 2) return record_page(p, std::string(parts[1]));

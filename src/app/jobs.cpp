@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "app/circulation.h"
+#include "app/enquiries.h"
 #include "app/messages.h"
 #include "app/reader_account.h"
 
@@ -42,6 +43,10 @@ std::vector<JobDefinition> standard_jobs() {
       {"anonymise-loans", std::chrono::hours(1),
        [](const Context& context, NetworkCache&) {
          return fmt::format("{} returned loans anonymised", anonymise_returned_loans(context));
+       }},
+      {"anonymise-enquiries", std::chrono::hours(24),
+       [](const Context& context, NetworkCache&) {
+         return fmt::format("{} closed enquiries anonymised", anonymise_enquiries(context, {}));
        }},
   };
 }

@@ -424,6 +424,7 @@ class CatalogueRepository {
 
 class RegistrationRepository;  // registration_ports.h
 class OutboxRepository;        // registration_ports.h
+class EnquiryRepository;       // enquiry_ports.h
 
 struct Repositories {
   LibraryRepository& libraries;
@@ -440,6 +441,7 @@ struct Repositories {
   CalendarFeedRepository& calendar_feeds;
   RegistrationRepository& registrations;
   OutboxRepository& outbox;
+  EnquiryRepository& enquiries;
 };
 
 // Runs work in one transaction: commits when it returns, rolls back when it throws. Busy and serialization

@@ -92,6 +92,16 @@ enum class ErrorCode {
   kCardNumberInvalid,
   kHkidDoesNotMatch,
   kStepMissing,
+  // Ask a Librarian.
+  kTooShort,
+  kTooManyEnquiries,
+  kTooManyEnquiriesForEmail,
+  kEnquiryClaimedByAnother,
+  kEnquiryNotClaimed,
+  kEnquiryAlreadyAnswered,
+  kEnquiryClosed,
+  kSameLibrary,
+  kFaqLanguageRequired,
 };
 
 struct ErrorInfo {

@@ -2,6 +2,7 @@
 
 #include "core/text.h"
 #include "core/time.h"
+#include "domain/enquiry.h"
 #include "domain/registration.h"
 
 namespace shelfmark::web {
@@ -89,6 +90,18 @@ std::optional<app::ComposedMessage> TranslatedMessages::compose(const app::Outbo
     subject = t("Your library account's password was changed");
     body = t("The password of your library account was changed just now. If this was not you, ask any library "
              "for help at once, or choose a new password at {site}.");
+  } else if (message.kind == "enquiry_received") {
+    if (const auto topic = domain::parse_enquiry_subject(values["subject"]))
+      values["subject_label"] = translator_.translate(lang, domain::enquiry_subject_label(*topic));
+    subject = t("Your enquiry {reference} to Ask a Librarian");
+    body = t("Thank you for your enquiry ({subject_label}). Your reference number is {reference}; please quote it if "
+             "you write to us about this enquiry.") +
+           "\n\n" + t("A librarian will reply by email, usually within {hours} hours.");
+  } else if (message.kind == "enquiry_reply") {
+    subject = t("Reply to your enquiry {reference}");
+    body = t("A librarian has replied to your enquiry {reference}:") + "\n\n" + values["reply"] + "\n\n" +
+           (values["reader"] == "yes" ? t("You can also read the reply in My Account at {site}account/enquiries.")
+                                      : t("If you have a further question, please send a new enquiry at {site}ask."));
   } else {
     return std::nullopt;
   }

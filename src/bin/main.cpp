@@ -437,6 +437,10 @@ int main(int argc, char** argv) {
   auto* anonymise = jobs->add_subcommand("anonymise-loans",
                                          "Take readers who keep no reading history off their returned loans "
                                          "(serve also runs this hourly)");
+  auto* anonymise_enquiries = jobs->add_subcommand(
+      "anonymise-enquiries",
+      "Remove non-readers' names and email addresses from Ask a Librarian enquiries closed more than 90 days ago "
+      "(serve also runs this daily)");
 
   auto* user = cli.add_subcommand("user", "Manage accounts");
   user->require_subcommand(1);
@@ -565,6 +569,12 @@ int main(int argc, char** argv) {
       auto runtime = open_runtime(common, 1);
       run_migrations(runtime);
       std::cout << "Queued " << app::queue_reader_notices(*runtime.context, {}) << " notices.\n";
+      return 0;
+    }
+    if (anonymise_enquiries->parsed()) {
+      auto runtime = open_runtime(common, 1);
+      run_migrations(runtime);
+      std::cout << "Anonymised " << app::anonymise_enquiries(*runtime.context, {}) << " closed enquiries.\n";
       return 0;
     }
     if (anonymise->parsed()) {

@@ -307,3 +307,13 @@ test('rate limits: per email address per day on this server, per network address
     await limited.stop();
   }
 });
+
+test('the anonymising job runs from the command line too, and leaves recent enquiries alone', async () => {
+  const output = execFileSync(binary, [...server.common, 'jobs', 'anonymise-enquiries'], { encoding: 'utf8' });
+  assert.match(output, /^Anonymised 0 closed enquiries\.$/m, 'the enquiries closed in these tests are recent');
+  const one = await staffClient('ref.one');
+  const closed = await one.request('/en/staff/enquiries?status=closed');
+  const id = /href="\/en\/staff\/enquiries\/(\d+)"/.exec(closed.text_)[1];
+  const page = await one.request(`/en/staff/enquiries/${id}`);
+  assert.match(page.text_, /Replies go to<\/dt><dd>[^<]+@example\.com/, 'the email is still there');
+});

@@ -4,7 +4,8 @@
 CREATE TABLE enquiries (
   id @ID@,
   reference TEXT NOT NULL UNIQUE,
-  reader_id BIGINT REFERENCES readers (id),
+  -- A reader deleted (a registration withdrawn) leaves the enquiry without an enquirer.
+  reader_id BIGINT REFERENCES readers (id) ON DELETE SET NULL,
   name TEXT NOT NULL DEFAULT '',
   email TEXT NOT NULL DEFAULT '',
   subject TEXT NOT NULL CHECK (subject IN ('library_services', 'borrowing', 'reference', 'hong_kong_studies',

@@ -351,6 +351,20 @@ TEST_P(Enquiries, ClosedNonReaderEnquiriesLoseNameAndEmailAfterTheRetentionPerio
             0);
 }
 
+TEST_P(Enquiries, AReaderWithdrawnByRegistrationLeavesTheEnquiryWithoutAnEnquirer) {
+  auto sent = send_enquiry(*context, settings, {"", "", "other", "en", "", "Is my application approved yet?"},
+                           readers[0], "10.0.0.1");
+  ASSERT_TRUE(sent);
+  bool deleted = false;
+  store->transact(Store::Mode::kWrite,
+                  [&](Repositories& repos) { deleted = repos.registrations.withdraw_reader(readers[0]); });
+  EXPECT_TRUE(deleted);
+  auto stored = record(sent->id);
+  EXPECT_FALSE(stored.reader_id);
+  EXPECT_EQ(stored.question, "Is my application approved yet?");
+  EXPECT_TRUE(reader_enquiries(*context, readers[0]).empty());
+}
+
 SHELFMARK_ON_BOTH_BACKENDS(Enquiries);
 
 }  // namespace

@@ -2535,6 +2535,7 @@ struct Site::Impl final : PageKit {
     auto data_of = app::reader_data(context, p.reader->reader.id);
     if (!data_of) return error_page(p, 404);
     const auto& d = *data_of;
+    const auto enquiries = app::reader_enquiries(context, p.reader->reader.id);
     const auto snapshot = network_snapshot();
     auto when = [&](Instant at) {
       const auto local = context.zone.to_local(at);
@@ -2580,6 +2581,16 @@ struct Site::Impl final : PageKit {
                                    {"amount", domain::format_money(c.amount)},
                                    {"outstanding", domain::format_money(c.outstanding)},
                                    {"charged_at", when(c.created_at)}});
+      body["enquiries"] = nlohmann::json::array();
+      for (const auto& e : enquiries) {
+        auto replies = nlohmann::json::array();
+        for (const auto& reply : e.replies) replies.push_back({{"at", when(reply.at)}, {"text", reply.body}});
+        body["enquiries"].push_back({{"reference", e.record.reference},
+                                     {"subject", std::string(domain::enquiry_subject_code(e.record.subject))},
+                                     {"question", e.record.question},
+                                     {"sent_at", when(e.record.submitted_at)},
+                                     {"replies", replies}});
+      }
       response.body = body.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
       response.set_header("Content-Type", "application/json; charset=utf-8");
       response.set_header("Content-Disposition", "attachment; filename=\"my-library-data.json\"");
@@ -2609,6 +2620,12 @@ struct Site::Impl final : PageKit {
     for (const auto& c : d.charges)
       line({"charge", c.kind, c.title, "", when(c.created_at), "", "outstanding " + domain::format_money(c.outstanding),
             domain::format_money(c.amount)});
+    for (const auto& e : enquiries) {
+      line({"enquiry", e.record.reference, e.record.question, library_code(e.record.library_id.value_or(0)),
+            when(e.record.submitted_at), "", std::string(domain::enquiry_status_code(e.record.status)), ""});
+      for (const auto& reply : e.replies)
+        line({"enquiry_reply", e.record.reference, reply.body, "", when(reply.at), "", "", ""});
+    }
     response.body = std::move(csv);
     response.set_header("Content-Type", "text/csv; charset=utf-8");
     response.set_header("Content-Disposition", "attachment; filename=\"my-library-data.csv\"");

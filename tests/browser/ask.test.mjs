@@ -251,6 +251,15 @@ test('a reader asks signed in, reads the reply in My Account; another reader see
   }
   mine = await alice.request('/tc/account/enquiries');
   assert.match(mine.text_, new RegExp(reference));
+  // The enquiries are part of the reader's data, and only of theirs.
+  const data = JSON.parse((await alice.request('/en/account/data.json')).text_);
+  assert.equal(data.enquiries.length, 1);
+  assert.equal(data.enquiries[0].reference, reference);
+  assert.match(data.enquiries[0].replies[0].text, /Each child needs a card/);
+  const csv = (await alice.request('/en/account/data.csv')).text_;
+  assert.match(csv, new RegExp(`"enquiry_reply","${reference}","Each child needs a card`));
+  assert.equal(JSON.parse((await bob.request('/en/account/data.json')).text_).enquiries.length, 0);
+  assert.doesNotMatch((await bob.request('/en/account/data.csv')).text_, new RegExp(reference));
 });
 
 test('every staff route needs the permission to answer enquiries; readers\' pages need a reader', async () => {

@@ -152,7 +152,13 @@ Response AskPages::send(Page& p) {
 }
 
 Response AskPages::faq(Page& p) {
-  const auto query = std::string(trim(p.request.query_value("q"))).substr(0, 200);
+  auto query = std::string(trim(p.request.query_value("q")));
+  if (query.size() > 200) {
+    // Cut at a character boundary: half a UTF-8 sequence is not text to any database.
+    std::size_t cut = 200;
+    while (cut > 0 && (static_cast<unsigned char>(query[cut]) & 0xC0) == 0x80) --cut;
+    query.resize(cut);
+  }
   data content;
   content.set("q", query);
   auto entries = list();

@@ -198,6 +198,12 @@ test('a good answer becomes an anonymised FAQ entry that the public can search, 
   assert.match(page, /How long can I keep a DVD\?/);
   page = await fetch(`${server.url}/tc/ask/faq?q=${encodeURIComponent('影碟')}`).then((r) => r.text());
   assert.match(page, /影碟可以借多久？/);
+  // A very long search in Chinese is cut at a character boundary, never in the middle of one.
+  const long = await fetch(`${server.url}/tc/ask/faq?q=${encodeURIComponent('影碟'.repeat(150))}`);
+  assert.equal(long.status, 200);
+  const shownBack = /id="q"[^>]*value="([^"]*)"/.exec(await long.text())[1];
+  assert.doesNotMatch(shownBack, /\uFFFD/, 'no broken character');
+  assert.equal(Buffer.byteLength(shownBack), 198);
   page = await fetch(`${server.url}/en/ask/faq?q=${encodeURIComponent('no such words here')}`).then((r) => r.text());
   assert.match(page, /No questions match your search/);
 

@@ -337,13 +337,14 @@ Response AskPages::enquiry(Page& p, long long id, const std::optional<domain::Fa
   content.set("question_lang", record.language == Language::kEnglish ? "en" : "zh-Hant-HK");
   if (record.reader_id) content.set("reader_name", record.reader_name);
   content.set("name", record.name);
-  content.set("contact_email", detail->contact_email);
   content.set("anonymised", record.anonymised_at.has_value());
   content.set("question", paragraphs(record.question));
   const bool mine = record.claimed_by == actor.staff_id;
-  content.set("claimed_by", record.status == EnquiryStatus::kClaimed || record.status == EnquiryStatus::kAnswered
-                                ? record.claimed_by_name
-                                : std::string());
+  // Mustache treats an empty string as true: set only what is there.
+  if ((record.status == EnquiryStatus::kClaimed || record.status == EnquiryStatus::kAnswered) &&
+      !record.claimed_by_name.empty())
+    content.set("claimed_by", record.claimed_by_name);
+  if (!detail->contact_email.empty()) content.set("contact_email", detail->contact_email);
   content.set("claimed_by_me", mine);
   content.set("can_claim",
               !domain::can_claim(record.status, mine) && !(mine && record.status == EnquiryStatus::kClaimed));
@@ -384,6 +385,7 @@ Response AskPages::enquiry(Page& p, long long id, const std::optional<domain::Fa
     item.set("has_body", !event.body.empty());
     events.push_back(item);
   }
+  content.set("has_events", !events.is_empty_list());
   content.set("events", events);
   const auto done = p.request.query_value("done");
   if (done == "claim") content.set("flash", t(p.lang, "You are now handling this enquiry."));
@@ -460,8 +462,8 @@ Response AskPages::faq_list(Page& p) {
   for (const auto& entry : entries.value()) {
     data item;
     item.set("id", std::to_string(entry.id));
-    item.set("question_en", entry.question_en);
-    item.set("question_tc", entry.question_tc);
+    if (!entry.question_en.empty()) item.set("question_en", entry.question_en);
+    if (!entry.question_tc.empty()) item.set("question_tc", entry.question_tc);
     item.set("published", entry.published);
     item.set("updated", when(p.lang, entry.updated_at));
     items.push_back(item);

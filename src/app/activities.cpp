@@ -174,7 +174,7 @@ MyInformation my_information(const Context& context, long long reader_id) {
   MyInformation info;
   const auto now = context.clock.now();
   context.store.transact(Store::Mode::kRead, [&](Repositories& repos) {
-    for (auto& [enrolment, activity] : repos.activities.enrolments_of_reader(reader_id)) {
+    for (auto& [enrolment, activity] : repos.activities.enrolments_of_reader(reader_id, false)) {
       if (activity.ends_at && *activity.ends_at + std::chrono::days(30) < now) continue;
       ReaderEnrolment state{enrolment.status, 0};
       if (enrolment.status == EnrolmentStatus::kWaitlisted)
@@ -193,6 +193,14 @@ MyInformation my_information(const Context& context, long long reader_id) {
         }
   });
   return info;
+}
+
+std::vector<std::pair<EnrolmentRecord, Activity>> reader_enrolment_history(const Context& context,
+                                                                         long long reader_id) {
+  std::vector<std::pair<EnrolmentRecord, Activity>> result;
+  context.store.transact(Store::Mode::kRead,
+                         [&](Repositories& repos) { result = repos.activities.enrolments_of_reader(reader_id, true); });
+  return result;
 }
 
 ActivityPage staff_activities(const Context& context, const Actor& actor, int page, int per_page) {

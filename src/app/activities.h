@@ -57,6 +57,9 @@ struct MyInformation {
   std::vector<LibraryNews> library_news;  // current notices of the libraries the reader uses, newest first
 };
 MyInformation my_information(const Context& context, long long reader_id);
+// Every enrolment the library still holds about the reader, cancelled ones included (their data download).
+std::vector<std::pair<EnrolmentRecord, domain::Activity>> reader_enrolment_history(const Context& context,
+                                                                                  long long reader_id);
 
 // ----- staff -----
 

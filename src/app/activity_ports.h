@@ -75,8 +75,10 @@ class ActivityRepository {
   virtual std::vector<EnrolmentListRow> enrolment_list(long long activity_id, bool with_cancelled) = 0;
   virtual void set_attendance(long long enrolment_id, std::optional<bool> attended, long long staff_id, Instant at) = 0;
 
-  // The reader's confirmed and waiting enrolments with their activities, soonest first.
-  virtual std::vector<std::pair<EnrolmentRecord, domain::Activity>> enrolments_of_reader(long long reader_id) = 0;
+  // The reader's confirmed and waiting enrolments (and cancelled ones when asked) with their activities, soonest
+  // first.
+  virtual std::vector<std::pair<EnrolmentRecord, domain::Activity>> enrolments_of_reader(long long reader_id,
+                                                                                         bool with_cancelled) = 0;
   // Libraries the reader uses: where they borrowed since `since`, collect reservations, and go to activities.
   virtual std::vector<long long> libraries_used_by(long long reader_id, Instant since) = 0;
   // Enrolments in activities that ended before `before` are deleted (the activity keeps its counts of

@@ -4,6 +4,7 @@
 
 #include "app/activities.h"
 #include "app/circulation.h"
+#include "app/enquiries.h"
 #include "app/messages.h"
 #include "app/reader_account.h"
 
@@ -47,6 +48,10 @@ std::vector<JobDefinition> standard_jobs() {
       {"forget-enrolments", std::chrono::hours(24),
        [](const Context& context, NetworkCache&) {
          return fmt::format("{} enrolments of activities over a year ago deleted", forget_old_enrolments(context));
+       }},
+      {"anonymise-enquiries", std::chrono::hours(24),
+       [](const Context& context, NetworkCache&) {
+         return fmt::format("{} closed enquiries anonymised", anonymise_enquiries(context, {}));
        }},
   };
 }

@@ -425,6 +425,7 @@ class CatalogueRepository {
 class RegistrationRepository;  // registration_ports.h
 class OutboxRepository;        // registration_ports.h
 class ActivityRepository;      // activity_ports.h
+class EnquiryRepository;       // enquiry_ports.h
 
 struct Repositories {
   LibraryRepository& libraries;
@@ -442,6 +443,7 @@ struct Repositories {
   RegistrationRepository& registrations;
   OutboxRepository& outbox;
   ActivityRepository& activities;
+  EnquiryRepository& enquiries;
 };
 
 // Runs work in one transaction: commits when it returns, rolls back when it throws. Busy and serialization

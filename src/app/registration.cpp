@@ -626,6 +626,66 @@ Outcome<Completed> complete_in_person(const Context& context, RegistrationServic
   return std::move(*result);
 }
 
+Outcome<Replaced> replace_lost_card(const Context& context, const Actor& actor, const std::string& lost_card_number,
+                                   const ReplacementInput& input) {
+  if (!may_complete(actor)) return failure(ErrorCode::kPermissionDenied);
+  const auto now = context.clock.now();
+  const auto today = context.zone.to_local(now).date;
+  std::vector<FieldError> errors;
+  const auto card = std::string(trim(input.card_number));
+  std::optional<domain::Hkid> smart_id;
+  std::optional<Date> issued;
+  if (input.smart_id) {
+    if (auto hkid = domain::parse_hkid(input.smart_id_number)) smart_id = hkid.value();
+    else errors.push_back({"smart_id_number", hkid.error().code, {}});
+    issued = parse_iso_date(trim(input.smart_id_issue_date));
+    if (!issued || *issued > today) errors.push_back({"smart_id_issue_date", ErrorCode::kInvalidDate, {}});
+  } else if (!domain::valid_card_number(card)) {
+    errors.push_back({"card_number", ErrorCode::kCardNumberInvalid, {}});
+  }
+  if (!errors.empty()) return invalid(std::move(errors));
+  std::optional<Outcome<Replaced>> result;
+  try {
+    context.store.transact(Store::Mode::kWrite, [&](Repositories& repos) {
+      const auto reader = repos.circulation.reader_by_card(std::string(trim(lost_card_number)));
+      if (!reader) {
+        result = failure(ErrorCode::kNotFound);
+        return;
+      }
+      if (reader->status != domain::ReaderStatus::kCardReportedLost) {
+        result = failure(ErrorCode::kCardNotReportedLost);
+        return;
+      }
+      Replaced replaced{reader->card_number, {}};
+      if (smart_id) {
+        const auto holder = repos.registrations.reader_by_hkid(hkid_digest(context, *smart_id));
+        if (!holder || holder->reader_id != reader->id) {
+          result = invalid({{"smart_id_number", ErrorCode::kHkidDoesNotMatch, {}}});
+          return;
+        }
+      } else {
+        if (repos.circulation.reader_by_card(card)) {
+          result = invalid({{"card_number", ErrorCode::kCardNumberTaken, {}}});
+          return;
+        }
+        replaced = {card, domain::replacement_card_fee(reader->category)};
+        repos.circulation.add_charge({reader->id, std::nullopt, "replacement_card", replaced.fee,
+                                      "{\"old_card\":\"" + reader->card_number.substr(reader->card_number.size() - 4) +
+                                          "\"}",
+                                      now});
+      }
+      repos.registrations.complete_reader(reader->id, replaced.card_number, reader->category, issued);
+      repos.audit.record({now, actor.staff_id, "reader.card_replaced", "reader:" + std::to_string(reader->id),
+                          input.smart_id ? "smart_id" : "fee=" + domain::format_money(replaced.fee)});
+      result = replaced;
+    });
+  } catch (const StoreError& error) {
+    if (!is_unique_violation(error)) throw;
+    return invalid({{"card_number", ErrorCode::kCardNumberTaken, {}}});
+  }
+  return std::move(*result);
+}
+
 Outcome<ReaderRecord> issue_temporary_card(const Context& context, const Actor& actor,
                                            const TemporaryCardInput& input) {
   if (!may_complete(actor)) return failure(ErrorCode::kPermissionDenied);

@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "app/activity_ports.h"
+#include "app/enquiry_ports.h"
 #include "app/self_service.h"
 #include "app/staff_auth.h"
 #include "security/sodium.h"
@@ -162,6 +163,65 @@ void load_demo_circulation(const app::Context& context, DemoReport& report,
   });
 }
 
+// Ask a Librarian: a few published questions and answers, and two enquiries waiting (one overdue), so that
+// the FAQ and the staff queue have something to show.
+void load_demo_enquiries(const app::Context& context, const std::map<std::string, long long>& library_ids) {
+  const auto now = context.clock.now();
+  context.store.transact(app::Store::Mode::kWrite, [&](app::Repositories& repos) {
+    struct Faq {
+      const char* question_en;
+      const char* answer_en;
+      const char* question_tc;
+      const char* answer_tc;
+    };
+    const Faq faqs[] = {
+        {"How many times can I renew a book?",
+         "You can renew a book up to five times, online in My Account or at any library, unless another reader has "
+         "reserved it.",
+         "一本書可以續借多少次？", "除非已有其他讀者預約，每本書最多可續借五次，可在「我的帳戶」或任何圖書館辦理。"},
+        {"Where can I find old maps of Hong Kong?",
+         "The Hong Kong Collection at the Central Library keeps maps from the nineteenth century onwards. Ask at "
+         "the enquiry counter on the tenth floor.",
+         "哪裏可以找到香港的舊地圖？", "中央圖書館的香港資料特藏收藏十九世紀以來的地圖，請到十樓參考諮詢櫃枱查詢。"},
+        {"Can I read e-newspapers at home?",
+         "Yes: sign in with your library card or E-Account to read e-newspapers and other e-resources from home.",
+         "我可以在家閱讀電子報章嗎？", "可以。以圖書證或電子帳戶登入，即可在家使用電子報章及其他電子資源。"},
+    };
+    for (const auto& faq : faqs) {
+      app::FaqEntry entry;
+      entry.question_en = faq.question_en;
+      entry.answer_en = faq.answer_en;
+      entry.question_tc = faq.question_tc;
+      entry.answer_tc = faq.answer_tc;
+      entry.created_at = now;
+      entry.updated_at = now;
+      repos.enquiries.insert_faq(entry);
+    }
+    const auto central = library_ids.find("CL");
+    app::EnquiryRecord overdue;
+    overdue.reference = "QDEMO-0001";
+    overdue.name = "Demo Enquirer";
+    overdue.email = "enquirer@example.invalid";
+    overdue.subject = domain::EnquirySubject::kHongKongStudies;
+    overdue.language = domain::Language::kTraditionalChinese;
+    overdue.question = "請問有沒有關於九龍城寨歷史的書籍或照片？";
+    if (central != library_ids.end()) overdue.library_id = central->second;
+    overdue.submitted_at = now - std::chrono::hours(24 * 4);
+    overdue.updated_at = overdue.submitted_at;
+    repos.enquiries.insert(overdue);
+    app::EnquiryRecord fresh;
+    fresh.reference = "QDEMO-0002";
+    fresh.name = "Demo Visitor";
+    fresh.email = "visitor@example.invalid";
+    fresh.subject = domain::EnquirySubject::kBorrowing;
+    fresh.language = domain::Language::kEnglish;
+    fresh.question = "Can a visitor from overseas borrow books with a temporary card?";
+    fresh.submitted_at = now - std::chrono::hours(3);
+    fresh.updated_at = fresh.submitted_at;
+    repos.enquiries.insert(fresh);
+  });
+}
+
 }  // namespace
 
 DemoReport load_demo_data(const app::Context& context) {
@@ -294,6 +354,7 @@ DemoReport load_demo_data(const app::Context& context) {
       for (const auto& library : repos.libraries.all()) ids[library.code] = library.id;
     });
     load_demo_circulation(context, report, ids);
+    load_demo_enquiries(context, ids);
     // PINs for self-service machines: the first demo readers' PIN is the last 4 digits of their card. Only a
     // few, because each PIN costs one argon2id hash.
     for (int i = 0; i < kDemoReadersWithPin; ++i) {

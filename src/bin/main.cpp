@@ -19,6 +19,7 @@
 #include "app/jobs.h"
 #include "app/messages.h"
 #include "app/reader_account.h"
+#include "app/enquiries.h"
 #include "app/registration.h"
 #include "app/self_service.h"
 #include "app/staff_auth.h"
@@ -371,6 +372,17 @@ int main(int argc, char** argv) {
       ->envname("SHELFMARK_REGISTRATION_STARTS_PER_HOUR")
       ->check(CLI::Range(1, 100000))
       ->capture_default_str();
+  app::EnquirySettings enquiry_settings;
+  serve->add_option("--enquiries-per-address-per-hour", enquiry_settings.per_address_per_hour,
+                    "Ask a Librarian enquiries one network address may send in an hour")
+      ->envname("SHELFMARK_ENQUIRIES_PER_ADDRESS_PER_HOUR")
+      ->check(CLI::Range(1, 100000))
+      ->capture_default_str();
+  serve->add_option("--enquiries-per-email-per-day", enquiry_settings.per_email_per_day,
+                    "Ask a Librarian enquiries one email address (or signed-in reader) may send in a day")
+      ->envname("SHELFMARK_ENQUIRIES_PER_EMAIL_PER_DAY")
+      ->check(CLI::Range(1, 100000))
+      ->capture_default_str();
 
   auto* migrate = cli.add_subcommand("migrate", "Apply pending database migrations and exit");
 
@@ -429,6 +441,10 @@ int main(int argc, char** argv) {
   auto* forget_enrolments = jobs->add_subcommand(
       "forget-enrolments", "Delete enrolments in activities that ended over a year ago, keeping each activity's "
                            "counts (serve also runs this daily)");
+  auto* anonymise_enquiries = jobs->add_subcommand(
+      "anonymise-enquiries",
+      "Remove non-readers' names and email addresses from Ask a Librarian enquiries closed more than 90 days ago "
+      "(serve also runs this daily)");
 
   auto* user = cli.add_subcommand("user", "Manage accounts");
   user->require_subcommand(1);
@@ -559,6 +575,12 @@ int main(int argc, char** argv) {
       std::cout << "Queued " << app::queue_reader_notices(*runtime.context, {}) << " notices.\n";
       return 0;
     }
+    if (anonymise_enquiries->parsed()) {
+      auto runtime = open_runtime(common, 1);
+      run_migrations(runtime);
+      std::cout << "Anonymised " << app::anonymise_enquiries(*runtime.context, {}) << " closed enquiries.\n";
+      return 0;
+    }
     if (anonymise->parsed()) {
       auto runtime = open_runtime(common, 1);
       run_migrations(runtime);
@@ -666,6 +688,7 @@ int main(int argc, char** argv) {
                         }});
       web::SiteConfig config;
       config.registration = &registration;
+      config.enquiries = enquiry_settings;
       config.trust_proxy = trust_proxy;
       config.session_policy.idle_timeout = std::chrono::minutes(idle_minutes);
       search::XapianIndex search_index(common.search_index);

@@ -149,6 +149,23 @@ const std::vector<ErrorInfo>& all_errors() {
       {ErrorCode::kNotEnrolled, "not_enrolled", "You are not enrolled in this activity."},
       {ErrorCode::kAttendanceTooEarly, "attendance_too_early",
        "Attendance can be marked from an hour before the activity starts."},
+      {ErrorCode::kCardNotReportedLost, "card_not_reported_lost",
+       "This card has not been reported lost, so it cannot be replaced. Report it lost first."},
+      {ErrorCode::kTooShort, "too_short", "This is too short: at least {min} characters."},
+      {ErrorCode::kTooManyEnquiries, "too_many_enquiries",
+       "Too many enquiries have been sent from your network in the last hour. Please try again later, or ask at "
+       "any library."},
+      {ErrorCode::kTooManyEnquiriesForEmail, "too_many_enquiries_for_email",
+       "Too many enquiries have been sent for this email address today. Please try again tomorrow, or ask at any "
+       "library."},
+      {ErrorCode::kEnquiryClaimedByAnother, "enquiry_claimed_by_another",
+       "Another member of staff is handling this enquiry."},
+      {ErrorCode::kEnquiryNotClaimed, "enquiry_not_claimed", "Please claim this enquiry before replying."},
+      {ErrorCode::kEnquiryAlreadyAnswered, "enquiry_already_answered", "This enquiry has already been answered."},
+      {ErrorCode::kEnquiryClosed, "enquiry_closed", "This enquiry is closed."},
+      {ErrorCode::kSameLibrary, "same_library", "Please choose a different library from the current one."},
+      {ErrorCode::kFaqLanguageRequired, "faq_language_required",
+       "Please write the question and answer in English, in Chinese, or in both."},
   };
   return kErrors;
 }

@@ -108,6 +108,17 @@ enum class ErrorCode {
   kActivityStarted,
   kNotEnrolled,
   kAttendanceTooEarly,
+  kCardNotReportedLost,
+  // Ask a Librarian.
+  kTooShort,
+  kTooManyEnquiries,
+  kTooManyEnquiriesForEmail,
+  kEnquiryClaimedByAnother,
+  kEnquiryNotClaimed,
+  kEnquiryAlreadyAnswered,
+  kEnquiryClosed,
+  kSameLibrary,
+  kFaqLanguageRequired,
 };
 
 struct ErrorInfo {

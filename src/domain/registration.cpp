@@ -235,6 +235,11 @@ const std::vector<std::pair<std::string_view, ApplicantFormField>>& applicant_fo
   return kFields;
 }
 
+Money replacement_card_fee(ReaderCategory category) {
+  const bool under_18 = category == ReaderCategory::kChild || category == ReaderCategory::kYoungAdult;
+  return Money{under_18 ? 1700 : 3300};
+}
+
 bool valid_card_number(std::string_view text) { return text.size() >= 8 && text.size() <= 14 && all_digits(text); }
 
 int age_on(Date date_of_birth, Date day) {

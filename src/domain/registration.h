@@ -144,4 +144,8 @@ const std::vector<std::pair<std::string_view, ApplicantFormField>>& applicant_fo
 // Library card numbers issued at the counter (pre-printed cards): 8 to 14 digits.
 bool valid_card_number(std::string_view text);
 
+// A new library card for one reported lost: HK$33, or HK$17 for a reader under 18 (a child or young adult).
+// A smart identity card is the Immigration Department's: registering its replacement for library use is free.
+Money replacement_card_fee(ReaderCategory category);
+
 }  // namespace shelfmark::domain

@@ -197,3 +197,14 @@ TEST(Registration, CodesRoundTrip) {
 
 }  // namespace
 }  // namespace shelfmark::domain
+
+namespace shelfmark::domain {
+namespace {
+TEST(Registration, ReplacementCardFeeIsLowerUnder18) {
+  EXPECT_EQ(replacement_card_fee(ReaderCategory::kAdult).cents, 3300);
+  EXPECT_EQ(replacement_card_fee(ReaderCategory::kTemporary).cents, 3300);
+  EXPECT_EQ(replacement_card_fee(ReaderCategory::kYoungAdult).cents, 1700);
+  EXPECT_EQ(replacement_card_fee(ReaderCategory::kChild).cents, 1700);
+}
+}  // namespace
+}  // namespace shelfmark::domain

@@ -639,8 +639,10 @@ TEST_P(Circulation, EachDueJobRunsOnceAmongManyNodes) {
   clock->set(clock->now() + std::chrono::minutes(6));
   EXPECT_EQ(run_due_jobs(*context, network, jobs).size(), 1u);
   // The standard jobs run against the real use cases.
+  // Every standard job is due at first, so each runs once (features add jobs: count them, not a number).
   auto standard = run_due_jobs(*context, network, standard_jobs());
-  ASSERT_EQ(standard.size(), 4u);
+  ASSERT_EQ(standard.size(), standard_jobs().size());
+  ASSERT_GE(standard.size(), 5u);
   for (const auto& run : standard) EXPECT_TRUE(run.ok) << run.name << ": " << run.summary;
 }
 

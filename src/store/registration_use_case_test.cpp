@@ -309,6 +309,67 @@ TEST_P(Registration, TypeBIsCompletedAtTheCounter) {
   EXPECT_EQ(complete_in_person(*context, services, counter, id, input).error().code, ErrorCode::kApplicationNotOpen);
 }
 
+TEST_P(Registration, ALostCardIsReplacedAtTheCounterWithItsFeeOrTheNewSmartIdFree) {
+  // A Type B reader with a smart ID card and a library card, as the counter completes them.
+  const auto token = ready_draft(domain::RegistrationType::kLibraryCard);
+  ASSERT_TRUE(submit_application(*context, services, token, "10.0.0.1"));
+  const auto id = find_for_completion(*context, counter, "A1234563")->at(0).record.id;
+  CompletionInput completion{true, "A1234563", "2020-01-01", true, "2199000001"};
+  ASSERT_TRUE(complete_in_person(*context, services, counter, id, completion));
+  store->transact(Store::Mode::kWrite, [&](Repositories& repos) {
+    repos.circulation.insert_reader({0, "2100000077", "Young Reader", domain::ReaderCategory::kYoungAdult,
+                                     domain::ReaderStatus::kActive, std::nullopt},
+                                    clock->now());
+  });
+
+  ReplacementInput card{false, "2199000002", "", ""};
+  EXPECT_EQ(replace_lost_card(*context, counter, "2199000001", card).error().code, ErrorCode::kCardNotReportedLost);
+  ASSERT_TRUE(report_card_lost(*context, "2199000001", std::nullopt));
+  EXPECT_EQ(replace_lost_card(*context, Actor{1, domain::Role::kCataloguer}, "2199000001", card).error().code,
+            ErrorCode::kPermissionDenied);
+  EXPECT_EQ(replace_lost_card(*context, counter, "2100009999", card).error().code, ErrorCode::kNotFound);
+  card.card_number = "12";
+  EXPECT_EQ(replace_lost_card(*context, counter, "2199000001", card).error().fields.at(0).code,
+            ErrorCode::kCardNumberInvalid);
+  card.card_number = "2100000077";
+  EXPECT_EQ(replace_lost_card(*context, counter, "2199000001", card).error().fields.at(0).code,
+            ErrorCode::kCardNumberTaken);
+
+  // The smart ID card: the number must be the reader's own; no fee; the card number stays.
+  ReplacementInput smart{true, "", "G123456(A)", "2026-11-01"};
+  EXPECT_EQ(replace_lost_card(*context, counter, "2199000001", smart).error().fields.at(0).code,
+            ErrorCode::kHkidDoesNotMatch);
+  smart.smart_id_number = "A123456(3)";
+  smart.smart_id_issue_date = "2099-01-01";
+  EXPECT_EQ(replace_lost_card(*context, counter, "2199000001", smart).error().fields.at(0).field, "smart_id_issue_date");
+  smart.smart_id_issue_date = "2026-11-01";
+  auto replaced = replace_lost_card(*context, counter, "2199000001", smart);
+  ASSERT_TRUE(replaced);
+  EXPECT_EQ(replaced->card_number, "2199000001");
+  EXPECT_EQ(replaced->fee.cents, 0);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM readers WHERE smart_id_issued_on = '2026-11-01' AND status = 'active'"), 1);
+
+  // A library card: the old number stops working, the fee is charged (HK$33, HK$17 under 18).
+  ASSERT_TRUE(report_card_lost(*context, "2199000001", std::nullopt));
+  card.card_number = "2199000002";
+  replaced = replace_lost_card(*context, counter, "2199000001", card);
+  ASSERT_TRUE(replaced);
+  EXPECT_EQ(replaced->fee.cents, 3300);
+  ASSERT_TRUE(report_card_lost(*context, "2100000077", std::nullopt));
+  card.card_number = "2199000003";
+  EXPECT_EQ(replace_lost_card(*context, counter, "2100000077", card)->fee.cents, 1700);
+  std::optional<ReaderRecord> old_card, new_card;
+  store->transact(Store::Mode::kRead, [&](Repositories& repos) {
+    old_card = repos.circulation.reader_by_card("2199000001");
+    new_card = repos.circulation.reader_by_card("2199000002");
+  });
+  EXPECT_FALSE(old_card);
+  ASSERT_TRUE(new_card);
+  EXPECT_EQ(new_card->status, domain::ReaderStatus::kActive);
+  EXPECT_EQ(count("SELECT SUM(amount_cents) FROM charges WHERE kind = 'replacement_card'"), 5000);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM audit_log WHERE action = 'reader.card_replaced'"), 3);
+}
+
 TEST_P(Registration, TemporaryCardsAtTheCounterOnly) {
   TemporaryCardInput input{"SMITH, Jane", "2198000001", "2027-02-28", "jane@example.org", "", "Hotel, Central", "en"};
   EXPECT_EQ(issue_temporary_card(*context, Actor{1, domain::Role::kCataloguer}, input).error().code,

@@ -292,12 +292,14 @@ class SqlActivities final : public app::ActivityRepository {
          enrolment_id});
   }
 
-  std::vector<std::pair<app::EnrolmentRecord, Activity>> enrolments_of_reader(long long reader_id) override {
+  std::vector<std::pair<app::EnrolmentRecord, Activity>> enrolments_of_reader(long long reader_id,
+                                                                              bool with_cancelled) override {
     std::vector<std::pair<app::EnrolmentRecord, Activity>> result;
     for (const auto& row : c_.query(std::string("SELECT ") + kActivityColumns + ", " + kEnrolmentColumns +
                                         " FROM activity_enrolments e JOIN activities a ON a.id = e.activity_id "
-                                        "WHERE e.reader_id = ? AND e.status IN ('confirmed', 'waitlisted') "
-                                        "ORDER BY a.sort_at, a.id",
+                                        "WHERE e.reader_id = ?" +
+                                        (with_cancelled ? "" : " AND e.status IN ('confirmed', 'waitlisted')") +
+                                        " ORDER BY a.sort_at, a.id, e.id",
                                     {reader_id}))
       result.emplace_back(enrolment_from(row, kActivityColumnCount), activity_from(row));
     return result;

@@ -10,6 +10,7 @@
 #include "store/sql_circulation.h"
 #include "store/sql_activities.h"
 #include "store/sql_registration.h"
+#include "store/sql_enquiries.h"
 #include "store/sql_sip.h"
 
 namespace shelfmark::store {
@@ -575,9 +576,10 @@ void SqlStore::transact(Mode mode, const std::function<void(app::Repositories&)>
       auto registrations = registration_repository(*connection);
       auto outbox = outbox_repository(*connection);
       auto activities = activity_repository(*connection);
+      auto enquiries = enquiry_repository(*connection);
       app::Repositories repos{libraries,    notices, staff, sessions,   failures,        audit,
                               *circulation, jobs,    *sip,  *catalogue, reader_sessions, calendar_feeds,
-                              *registrations, *outbox, *activities};
+                              *registrations, *outbox, *activities, *enquiries};
       work(repos);
       connection->commit();
       return;

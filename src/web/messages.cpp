@@ -2,6 +2,7 @@
 
 #include "core/text.h"
 #include "core/time.h"
+#include "domain/enquiry.h"
 #include "domain/registration.h"
 
 namespace shelfmark::web {
@@ -134,6 +135,18 @@ std::optional<app::ComposedMessage> TranslatedMessages::compose(const app::Outbo
     } else {
       return std::nullopt;
     }
+  } else if (message.kind == "enquiry_received") {
+    if (const auto topic = domain::parse_enquiry_subject(values["subject"]))
+      values["subject_label"] = translator_.translate(lang, domain::enquiry_subject_label(*topic));
+    subject = t("Your enquiry {reference} to Ask a Librarian");
+    body = t("Thank you for your enquiry ({subject_label}). Your reference number is {reference}; please quote it if "
+             "you write to us about this enquiry.") +
+           "\n\n" + t("A librarian will reply by email, usually within {hours} hours.");
+  } else if (message.kind == "enquiry_reply") {
+    subject = t("Reply to your enquiry {reference}");
+    body = t("A librarian has replied to your enquiry {reference}:") + "\n\n" + values["reply"] + "\n\n" +
+           (values["reader"] == "yes" ? t("You can also read the reply in My Account at {site}account/enquiries.")
+                                      : t("If you have a further question, please send a new enquiry at {site}ask."));
   } else {
     return std::nullopt;
   }

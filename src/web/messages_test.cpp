@@ -88,5 +88,41 @@ TEST(Messages, AResetLinkCarriesTheTokenAndTheLanguage) {
             std::string::npos);
 }
 
+// Ask a Librarian's acknowledgement and reply, in both languages; the reply is passed on as written, even
+// with braces in it.
+TEST(Messages, EnquiryAcknowledgementAndReplyInBothLanguages) {
+  Translator translator;
+  TranslatedMessages composer(translator, "https://library.example.hk");
+  for (auto language : {domain::Language::kEnglish, domain::Language::kTraditionalChinese}) {
+    for (const char* kind : {"enquiry_received", "enquiry_reply"}) {
+      for (const char* reader : {"yes", "no"}) {
+        app::OutboundMessage message;
+        message.kind = kind;
+        message.language = language;
+        message.params = encode_fields({{"reference", "Q7K4M-9Q2T"},
+                                        {"subject", "hong_kong_studies"},
+                                        {"hours", "72"},
+                                        {"reader", reader},
+                                        {"reply", "See {the} map room."}});
+        const auto composed = composer.compose(message);
+        ASSERT_TRUE(composed) << kind;
+        EXPECT_NE(composed->subject.find("Q7K4M-9Q2T"), std::string::npos) << kind;
+        const std::string rest = std::string(kind) == "enquiry_reply"
+                                     ? composed->body.substr(composed->body.find("See {the} map room.") + 19)
+                                     : composed->body;
+        EXPECT_EQ(rest.find('{'), std::string::npos) << kind << ": " << composed->body;
+        if (std::string(kind) == "enquiry_received") {
+          EXPECT_NE(composed->body.find(language == domain::Language::kEnglish ? "Hong Kong studies" : "香港研究"),
+                    std::string::npos)
+              << composed->body;
+        } else {
+          EXPECT_NE(composed->body.find(std::string(reader) == "yes" ? "/account/enquiries" : "/ask"),
+                    std::string::npos);
+        }
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace shelfmark::web

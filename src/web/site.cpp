@@ -22,6 +22,7 @@
 #include "web/page_kit.h"
 #include "web/activity_pages.h"
 #include "web/registration_pages.h"
+#include "web/ask_pages.h"
 
 namespace shelfmark::resources::templates {
 std::optional<std::string_view> find(std::string_view name);
@@ -166,7 +167,8 @@ struct Site::Impl final : PageKit {
         config(std::move(config_in)),
         extra_metrics(std::move(extra)),
         registration(*this, config.registration),
-        activities(*this) {}
+        activities(*this),
+        ask(*this, config.enquiries) {}
 
   const app::Context& context;
   SiteConfig config;
@@ -177,6 +179,7 @@ struct Site::Impl final : PageKit {
   Metrics metrics;
   RegistrationPages registration;
   ActivityPages activities;
+  AskPages ask;
 
   using Page = web::Page;
 
@@ -717,6 +720,7 @@ struct Site::Impl final : PageKit {
     content.set("can_complete", domain::role_allows(role, domain::Permission::kCompleteRegistrations));
     content.set("can_activities", domain::role_allows(role, domain::Permission::kManageActivities) ||
                                       domain::role_allows(role, domain::Permission::kRunActivities));
+    content.set("can_answer", domain::role_allows(role, domain::Permission::kAnswerEnquiries));
     add_flash(p.lang, content, p.request);
     return page(p, "staff_home", t(p.lang, "Staff pages"), content);
   }
@@ -988,6 +992,9 @@ struct Site::Impl final : PageKit {
     content.set("library_options", library_options(lang, *network, library));
     content.set("library_code", library ? library->code : std::string());
     content.set("request_id", context.tokens.random_token());
+    if (p.request.query_value("replaced") == "1")
+      content.set("outcome_ok", t(lang, "The card is replaced and the account works again. A fee, if any, is shown "
+                                        "under charges; the old card no longer works."));
     auto card = p.request.form_value("card");
     if (card.empty()) card = p.request.query_value("card");
     card = std::string(trim(card));
@@ -1020,6 +1027,11 @@ struct Site::Impl final : PageKit {
         content.set("loans", rows);
         content.set("has_loans", !loans.empty());
         content.set("can_report_lost", reader.status != domain::ReaderStatus::kCardReportedLost);
+        if (reader.status == domain::ReaderStatus::kCardReportedLost &&
+            domain::role_allows(p.session->user.role, domain::Permission::kCompleteRegistrations)) {
+          content.set("can_replace", true);
+          content.set("replacement_fee", domain::format_money(domain::replacement_card_fee(reader.category)));
+        }
         content.set("has_calendar", app::has_calendar_feed(context, reader.id));
         auto lines = app::reader_charges(context, card);
         auto charge_rows = list();
@@ -2542,6 +2554,8 @@ struct Site::Impl final : PageKit {
     auto data_of = app::reader_data(context, p.reader->reader.id);
     if (!data_of) return error_page(p, 404);
     const auto& d = *data_of;
+    const auto enquiries = app::reader_enquiries(context, p.reader->reader.id);
+    const auto enrolments = app::reader_enrolment_history(context, p.reader->reader.id);
     const auto snapshot = network_snapshot();
     auto when = [&](Instant at) {
       const auto local = context.zone.to_local(at);
@@ -2587,6 +2601,25 @@ struct Site::Impl final : PageKit {
                                    {"amount", domain::format_money(c.amount)},
                                    {"outstanding", domain::format_money(c.outstanding)},
                                    {"charged_at", when(c.created_at)}});
+      body["enquiries"] = nlohmann::json::array();
+      for (const auto& e : enquiries) {
+        auto replies = nlohmann::json::array();
+        for (const auto& reply : e.replies) replies.push_back({{"at", when(reply.at)}, {"text", reply.body}});
+        body["enquiries"].push_back({{"reference", e.record.reference},
+                                     {"subject", std::string(domain::enquiry_subject_code(e.record.subject))},
+                                     {"question", e.record.question},
+                                     {"sent_at", when(e.record.submitted_at)},
+                                     {"replies", replies}});
+      }
+      body["activity_enrolments"] = nlohmann::json::array();
+      for (const auto& [enrolment, activity] : enrolments)
+        body["activity_enrolments"].push_back(
+            {{"activity", activity.title.en.empty() ? activity.title.tc : activity.title.en},
+             {"library", library_code(activity.library_id.value_or(0))},
+             {"starts_at", activity.starts_at ? when(*activity.starts_at) : ""},
+             {"status", std::string(domain::enrolment_status_code(enrolment.status))},
+             {"enrolled_at", when(enrolment.enrolled_at)},
+             {"attended", enrolment.attended ? (*enrolment.attended ? "yes" : "no") : ""}});
       response.body = body.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
       response.set_header("Content-Type", "application/json; charset=utf-8");
       response.set_header("Content-Disposition", "attachment; filename=\"my-library-data.json\"");
@@ -2616,6 +2649,17 @@ struct Site::Impl final : PageKit {
     for (const auto& c : d.charges)
       line({"charge", c.kind, c.title, "", when(c.created_at), "", "outstanding " + domain::format_money(c.outstanding),
             domain::format_money(c.amount)});
+    for (const auto& e : enquiries) {
+      line({"enquiry", e.record.reference, e.record.question, library_code(e.record.library_id.value_or(0)),
+            when(e.record.submitted_at), "", std::string(domain::enquiry_status_code(e.record.status)), ""});
+      for (const auto& reply : e.replies)
+        line({"enquiry_reply", e.record.reference, reply.body, "", when(reply.at), "", "", ""});
+    }
+    for (const auto& [enrolment, activity] : enrolments)
+      line({"activity_enrolment", std::to_string(activity.id), activity.title.en.empty() ? activity.title.tc : activity.title.en,
+            library_code(activity.library_id.value_or(0)), when(enrolment.enrolled_at),
+            activity.starts_at ? when(*activity.starts_at) : "", std::string(domain::enrolment_status_code(enrolment.status)),
+            ""});
     response.body = std::move(csv);
     response.set_header("Content-Type", "text/csv; charset=utf-8");
     response.set_header("Content-Disposition", "attachment; filename=\"my-library-data.csv\"");
@@ -2776,6 +2820,33 @@ struct Site::Impl final : PageKit {
       content.set("not_found", t(p.lang, "No reader has this card number."));
     auto response = staff_counter(p, content);
     response.route = "/{lang}/staff/counter/card-lost";
+    return response;
+  }
+
+  // A lost card replaced: a new library card (fee charged) or the reader's new smart ID card (free). The
+  // identity card number is never shown back; what else was typed is kept on an error.
+  Response staff_replace_card(Page& p) {
+    if (!domain::role_allows(p.session->user.role, domain::Permission::kCompleteRegistrations))
+      return error_page(p, 403);
+    const auto& r = p.request;
+    app::ReplacementInput input{r.form_value("kind") == "smart_id", r.form_value("card_number"),
+                                r.form_value("smart_id_number"), r.form_value("smart_id_issue_date")};
+    auto result = app::replace_lost_card(context, p.session->actor(), r.form_value("card"), input);
+    if (!result) {
+      if (result.error().code == ErrorCode::kPermissionDenied) return error_page(p, 403);
+      data content;
+      add_failure(p.lang, content, result.error());
+      content.set("replace_smart_id", input.smart_id);
+      content.set("replace_card_number", input.card_number);
+      content.set("replace_issue_date", input.smart_id_issue_date);
+      auto response = staff_counter(p, content);
+      response.route = "/{lang}/staff/counter/replace-card";
+      response.status = 422;
+      return response;
+    }
+    auto response = redirect("/" + lang_code(p.lang) + "/staff/counter?library=" + percent_encode(r.form_value("library")) +
+                             "&card=" + percent_encode(result->card_number) + "&replaced=1");
+    response.route = "/{lang}/staff/counter/replace-card";
     return response;
   }
 
@@ -3098,6 +3169,7 @@ struct Site::Impl final : PageKit {
       if (parts.size() == 2 && parts[1] == "checkout" && post) return staff_counter_checkout(p);
       if (parts.size() == 2 && parts[1] == "renew-all" && post) return staff_counter_renew_all(p);
       if (parts.size() == 2 && parts[1] == "card-lost" && post) return staff_card_lost(p);
+      if (parts.size() == 2 && parts[1] == "replace-card" && post) return staff_replace_card(p);
       if (parts.size() == 2 && parts[1] == "reserve" && post) return staff_counter_reserve(p, false);
       if (parts.size() == 2 && parts[1] == "cancel-reservation" && post) return staff_counter_reserve(p, true);
       if (parts.size() == 2 && parts[1] == "pay" && post) return staff_counter_payment(p, false);
@@ -3105,6 +3177,7 @@ struct Site::Impl final : PageKit {
     }
     if (parts[0] == "registrations" || parts[0] == "temporary-card") return registration.staff(p, parts);
     if (parts[0] == "activities") return activities.staff(p, parts);
+    if (parts[0] == "enquiries" || parts[0] == "faq") return ask.staff(p, parts);
     if (parts[0] == "returns" && parts.size() == 1) return staff_returns(p);
     if (parts[0] == "hold-shelf" && parts.size() == 1 && !post) return staff_hold_shelf(p);
     if (parts[0] == "fine-suspensions") {
@@ -3222,6 +3295,7 @@ struct Site::Impl final : PageKit {
     if (parts[0] == "login" && parts.size() == 2 && parts[1] == "reset") return reset_password(p);
     if (parts[0] == "register")
       return registration.applicant(p, std::vector<std::string_view>(parts.begin() + 1, parts.end()));
+    if (parts[0] == "ask") return ask.visitor(p, std::vector<std::string_view>(parts.begin() + 1, parts.end()));
     const bool post = request.method == "POST";
     const bool for_readers =
         parts[0] == "account" || parts[0] == "logout" || (parts[0] == "records" && parts.size() == 3 && post) ||
@@ -3239,6 +3313,7 @@ struct Site::Impl final : PageKit {
       }
       if (parts[0] == "logout" && parts.size() == 1) return post ? reader_logout(p) : error_page(p, 405);
       if (parts[0] == "account" && parts.size() == 1 && !post) return account(p);
+      if (parts[0] == "account" && parts.size() == 2 && parts[1] == "enquiries" && !post) return ask.account(p);
       if (parts[0] == "account" && parts.size() == 2 && !post && (parts[1] == "data.json" || parts[1] == "data.csv"))
         return account_data(p, parts[1] == "data.json");
       if (parts[0] == "account" && parts.size() == 2 && !post && parts[1] == "information")

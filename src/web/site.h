@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 
+#include "app/enquiries.h"
 #include "app/ports.h"
 #include "app/reader_account.h"
 #include "app/registration.h"
@@ -27,6 +28,8 @@ struct SiteConfig {
   app::SearchIndex* search = nullptr;
   // Online registration's sealer, image cleaner and settings; without them the registration pages are absent.
   app::RegistrationServices* registration = nullptr;
+  // Ask a Librarian's rate limits and retention.
+  app::EnquirySettings enquiries;
 };
 
 class Site {

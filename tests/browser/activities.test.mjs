@@ -140,6 +140,12 @@ test('readers enrol, join the waiting list, move up when a place frees, and see 
   page = await first.request('/en/account/information');
   assert.match(page.text_, /You have not enrolled in any activity/);
   assert.doesNotMatch(page.text_, /Bookbinding/);
+  // Each reader's data download holds their own enrolments, cancelled ones too, and nobody else's.
+  const mine = JSON.parse((await first.request('/en/account/data.json')).text_).activity_enrolments;
+  assert.deepEqual(mine.map((e) => [e.activity, e.status]), [['Workshop: Bookbinding for Beginners', 'cancelled']]);
+  const theirs = JSON.parse((await third.request('/en/account/data.json')).text_).activity_enrolments;
+  assert.deepEqual(theirs.map((e) => e.status), ['confirmed']);
+  assert.match((await third.request('/en/account/data.csv')).text_, /"activity_enrolment","\d+","Workshop: Bookbinding for Beginners","KLN"/);
 
   // Without a session, or with a forged token, nothing happens.
   response = await new Client(server.url).request(`${path}/enrol`, { method: 'POST', form: { csrf: 'x' } });

@@ -616,3 +616,40 @@ test('reader B can never reach reader A\'s loans, reservations, settings, data o
   assert.doesNotMatch(data.text_, /2100000006/);
   assert.equal((await b.request('/en/account/renew', { method: 'POST', form: { csrf: a.csrf, all: '1' } })).status, 403);
 });
+
+test('a card reported lost is replaced at the counter: the fee is charged and the old number stops working', async () => {
+  const client = new Client(server.url);
+  await client.login('admin', server.password);
+  let page = await client.request('/en/staff/counter?library=CL&card=2100000030');
+  assert.doesNotMatch(page.text_, /Replace the lost card/, 'only a card reported lost can be replaced');
+  let response = await client.request('/en/staff/counter/card-lost',
+    { method: 'POST', form: { csrf: client.csrfFrom(page.text_), library: 'CL', card: '2100000030' } });
+  assert.match(response.text_, /Replace the lost card/);
+  assert.match(response.text_, /New library card \(HK\$(33|17)\.00\)/);
+  const csrf = client.csrfFrom(response.text_);
+  response = await client.request('/en/staff/counter/replace-card',
+    { method: 'POST', form: { csrf, library: 'CL', card: '2100000030', kind: 'card', card_number: '12' } });
+  assert.equal(response.status, 422);
+  assert.match(response.text_, /id="card_number-error">A library card number has 8 to 14 digits/);
+  assert.match(response.text_, /id="card_number"[^>]*value="12"/, 'what was typed is kept');
+  response = await client.request('/en/staff/counter/replace-card',
+    { method: 'POST', form: { csrf, library: 'CL', card: '2100000030', kind: 'smart_id', smart_id_number: 'A123456(3)', smart_id_issue_date: '2026-01-01' } });
+  assert.equal(response.status, 422, 'a demo reader has no smart ID card registered');
+  assert.match(response.text_, /does not match/);
+  assert.doesNotMatch(response.text_, /A123456/, 'the identity card number is not shown back');
+  response = await client.request('/en/staff/counter/replace-card',
+    { method: 'POST', form: { csrf, library: 'CL', card: '2100000030', kind: 'card', card_number: '2199555001' } });
+  assert.equal(response.status, 303);
+  assert.match(response.headers.get('location'), /card=2199555001&replaced=1$/);
+  page = await client.request(response.headers.get('location'));
+  assert.match(page.text_, /The card is replaced and the account works again/);
+  assert.match(page.text_, /Replacement card/);
+  assert.doesNotMatch(page.text_, /Replace the lost card/);
+  page = await client.request('/en/staff/counter?library=CL&card=2100000030');
+  assert.match(page.text_, /No reader has this card number/);
+  // Replacing again is refused: the new card is not reported lost.
+  response = await client.request('/en/staff/counter/replace-card',
+    { method: 'POST', form: { csrf, library: 'CL', card: '2199555001', kind: 'card', card_number: '2199555002' } });
+  assert.equal(response.status, 422);
+  assert.match(response.text_, /has not been reported lost/);
+});

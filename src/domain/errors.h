@@ -92,6 +92,17 @@ enum class ErrorCode {
   kCardNumberInvalid,
   kHkidDoesNotMatch,
   kStepMissing,
+  // Students' study room admission cards.
+  kStudyWindowInvalid,
+  kStudyCardsValidBeforeClose,
+  kStudySessionRequired,
+  kStudySessionsOverlap,
+  kStudyApplicationsClosed,
+  kStudyAlreadyApplied,
+  kStudyCannotWithdraw,
+  kStudyDeadlineNotPassed,
+  kStudyAlreadyPublished,
+  kStudyNotAllocated,
 };
 
 struct ErrorInfo {

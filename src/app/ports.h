@@ -424,6 +424,7 @@ class CatalogueRepository {
 
 class RegistrationRepository;  // registration_ports.h
 class OutboxRepository;        // registration_ports.h
+class StudyRoomRepository;     // study_room_ports.h
 
 struct Repositories {
   LibraryRepository& libraries;
@@ -440,6 +441,7 @@ struct Repositories {
   CalendarFeedRepository& calendar_feeds;
   RegistrationRepository& registrations;
   OutboxRepository& outbox;
+  StudyRoomRepository& study_rooms;
 };
 
 // Runs work in one transaction: commits when it returns, rolls back when it throws. Busy and serialization

@@ -9,6 +9,7 @@
 #include "store/sql_catalogue.h"
 #include "store/sql_circulation.h"
 #include "store/sql_registration.h"
+#include "store/sql_study_room.h"
 #include "store/sql_sip.h"
 
 namespace shelfmark::store {
@@ -573,9 +574,10 @@ void SqlStore::transact(Mode mode, const std::function<void(app::Repositories&)>
       SqlCalendarFeeds calendar_feeds(*connection);
       auto registrations = registration_repository(*connection);
       auto outbox = outbox_repository(*connection);
+      auto study_rooms = study_room_repository(*connection);
       app::Repositories repos{libraries,    notices, staff, sessions,   failures,        audit,
                               *circulation, jobs,    *sip,  *catalogue, reader_sessions, calendar_feeds,
-                              *registrations, *outbox};
+                              *registrations, *outbox, *study_rooms};
       work(repos);
       connection->commit();
       return;

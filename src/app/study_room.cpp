@@ -61,7 +61,8 @@ void tell_applicant(Repositories& repos, Instant now, const StudyPeriodRecord& p
 
 void issue_card(const Context& context, Repositories& repos, const StudyPeriodRecord& period,
                 StudyApplicationRecord& application) {
-  application.card_number = domain::study_card_number(period.id, application.session, application.draw_position.value_or(0));
+  application.card_number =
+      domain::study_card_number(period.id, application.session, application.draw_position.value_or(0));
   repos.study_rooms.set_card(application.id, application.card_number,
                              context.tokens.digest(card_token(context, application.card_number)));
 }
@@ -94,7 +95,8 @@ Outcome<long long> open_study_period(const Context& context, const Actor& actor,
     period.priority = details->priority;
     period.sessions = details->sessions;
     const auto id = repos.study_rooms.insert_period(period, context.clock.now(), actor.staff_id);
-    repos.audit.record({context.clock.now(), actor.staff_id, "study_room.open", "study_period:" + std::to_string(id), ""});
+    repos.audit.record(
+        {context.clock.now(), actor.staff_id, "study_room.open", "study_period:" + std::to_string(id), ""});
     result = id;
   });
   return std::move(*result);
@@ -157,7 +159,8 @@ Outcome<std::string> run_study_allocation(const Context& context, const Actor& a
       // A re-run starts from everyone who applied: places given up under the last draw count again.
       applicants.push_back({a.id, a.session, a.exam_candidate});
     }
-    for (const auto& allocation : domain::allocate_study_places(applicants, period->places, period->priority, drawn_seed))
+    for (const auto& allocation :
+         domain::allocate_study_places(applicants, period->places, period->priority, drawn_seed))
       repos.study_rooms.set_result(allocation.application_id,
                                    allocation.successful ? StudyOutcome::kSuccessful : StudyOutcome::kWaiting,
                                    allocation.draw_position, allocation.priority);
@@ -243,35 +246,35 @@ Outcome<long long> apply_for_study_room(const Context& context, long long reader
                                         const domain::StudyApplicationForm& form) {
   std::optional<Outcome<long long>> result;
   try {
-  context.store.transact(Store::Mode::kWrite, [&](Repositories& repos) {
-    const auto period = repos.study_rooms.period(period_id);
-    if (!period) {
-      result = failure(ErrorCode::kNotFound);
-      return;
-    }
-    if (!domain::study_applications_open(local_now(context), period->opens_at, period->closes_at)) {
-      result = failure(ErrorCode::kStudyApplicationsClosed);
-      return;
-    }
-    auto details = domain::validate_study_application(form, static_cast<int>(period->sessions.size()));
-    if (!details) {
-      result = details.error();
-      return;
-    }
-    if (repos.study_rooms.active_application(period_id, reader_id)) {
-      result = failure(ErrorCode::kStudyAlreadyApplied);
-      return;
-    }
-    StudyApplicationRecord application;
-    application.period_id = period_id;
-    application.reader_id = reader_id;
-    application.session = details->session;
-    application.exam_candidate = details->exam_candidate;
-    application.private_candidate = details->private_candidate;
-    application.school_name = details->school_name;
-    application.applied_at = context.clock.now();
-    result = repos.study_rooms.insert_application(application);
-  });
+    context.store.transact(Store::Mode::kWrite, [&](Repositories& repos) {
+      const auto period = repos.study_rooms.period(period_id);
+      if (!period) {
+        result = failure(ErrorCode::kNotFound);
+        return;
+      }
+      if (!domain::study_applications_open(local_now(context), period->opens_at, period->closes_at)) {
+        result = failure(ErrorCode::kStudyApplicationsClosed);
+        return;
+      }
+      auto details = domain::validate_study_application(form, static_cast<int>(period->sessions.size()));
+      if (!details) {
+        result = details.error();
+        return;
+      }
+      if (repos.study_rooms.active_application(period_id, reader_id)) {
+        result = failure(ErrorCode::kStudyAlreadyApplied);
+        return;
+      }
+      StudyApplicationRecord application;
+      application.period_id = period_id;
+      application.reader_id = reader_id;
+      application.session = details->session;
+      application.exam_candidate = details->exam_candidate;
+      application.private_candidate = details->private_candidate;
+      application.school_name = details->school_name;
+      application.applied_at = context.clock.now();
+      result = repos.study_rooms.insert_application(application);
+    });
   } catch (const StoreError& error) {
     // Another submission by the same reader won the race: the unique index refused this one.
     if (error.kind() != StoreError::Kind::kUniqueViolation) throw;

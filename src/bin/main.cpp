@@ -656,6 +656,7 @@ int main(int argc, char** argv) {
                         }});
       web::SiteConfig config;
       config.registration = &registration;
+      config.public_url = public_url.empty() ? "http://" + listen : public_url;
       config.trust_proxy = trust_proxy;
       config.session_policy.idle_timeout = std::chrono::minutes(idle_minutes);
       search::XapianIndex search_index(common.search_index);

@@ -24,9 +24,7 @@ constexpr CodeRow<StudyOutcome> kOutcomes[] = {
     {StudyOutcome::kWithdrawn, "withdrawn", "Withdrawn"},
 };
 
-std::string session_field(int index, const char* part) {
-  return "session" + std::to_string(index + 1) + "_" + part;
-}
+std::string session_field(int index, const char* part) { return "session" + std::to_string(index + 1) + "_" + part; }
 
 // Reads one time field: empty -> nullopt without error (the caller decides whether it is required).
 std::optional<MinuteOfDay> read_time(std::vector<FieldError>& errors, const std::string& field, std::string_view text) {
@@ -40,9 +38,8 @@ std::optional<MinuteOfDay> read_time(std::vector<FieldError>& errors, const std:
 }  // namespace
 
 std::string study_session_times(const StudySession& session, bool weekend_or_holiday) {
-  return weekend_or_holiday
-             ? format_time_of_day(session.weekend_start) + "-" + format_time_of_day(session.weekend_end)
-             : format_time_of_day(session.weekday_start) + "-" + format_time_of_day(session.weekday_end);
+  return weekend_or_holiday ? format_time_of_day(session.weekend_start) + "-" + format_time_of_day(session.weekend_end)
+                            : format_time_of_day(session.weekday_start) + "-" + format_time_of_day(session.weekday_end);
 }
 
 std::string_view priority_rule_code(PriorityRule rule) { return code_of(kPriorityRules, rule); }
@@ -99,8 +96,10 @@ Outcome<StudyPeriodDetails> validate_study_period(const StudyPeriodForm& form) {
     int places = 0;
     bool digits = places_text.size() <= 4;
     for (char c : places_text) {
-      if (c < '0' || c > '9') digits = false;
-      else places = places * 10 + (c - '0');
+      if (c < '0' || c > '9')
+        digits = false;
+      else
+        places = places * 10 + (c - '0');
     }
     if (!digits || places < 1 || places > kMaxStudyPlaces)
       errors.push_back({"places", ErrorCode::kNumberOutOfRange, range});
@@ -154,7 +153,8 @@ Outcome<StudyPeriodDetails> validate_study_period(const StudyPeriodForm& form) {
         {static_cast<int>(details.sessions.size()) + 1, *times[0], *times[1], *times[2], *times[3]});
   }
   bool any_session_field_error = false;
-  for (const auto& error : errors) any_session_field_error = any_session_field_error || error.field.rfind("session", 0) == 0;
+  for (const auto& error : errors)
+    any_session_field_error = any_session_field_error || error.field.rfind("session", 0) == 0;
   if (details.sessions.empty() && !any_session_field_error)
     errors.push_back({session_field(0, "weekday_start"), ErrorCode::kStudySessionRequired, {}});
 
@@ -166,8 +166,8 @@ Outcome<StudyPeriodDetails> validate_study_period(const StudyPeriodForm& form) {
   return details;
 }
 
-StudyPeriodPhase study_period_phase(LocalDateTime now, LocalDateTime opens_at, LocalDateTime closes_at,
-                                    bool allocated, bool published) {
+StudyPeriodPhase study_period_phase(LocalDateTime now, LocalDateTime opens_at, LocalDateTime closes_at, bool allocated,
+                                    bool published) {
   if (published) return StudyPeriodPhase::kPublished;
   if (allocated) return StudyPeriodPhase::kAllocated;
   if (now < opens_at) return StudyPeriodPhase::kNotYetOpen;
@@ -177,11 +177,16 @@ StudyPeriodPhase study_period_phase(LocalDateTime now, LocalDateTime opens_at, L
 
 std::string_view study_period_phase_label(StudyPeriodPhase phase) {
   switch (phase) {
-    case StudyPeriodPhase::kNotYetOpen: return "Not yet open";
-    case StudyPeriodPhase::kOpen: return "Open for applications";
-    case StudyPeriodPhase::kClosed: return "Closed: waiting for the allocation";
-    case StudyPeriodPhase::kAllocated: return "Allocated: results not yet published";
-    case StudyPeriodPhase::kPublished: return "Results published";
+    case StudyPeriodPhase::kNotYetOpen:
+      return "Not yet open";
+    case StudyPeriodPhase::kOpen:
+      return "Open for applications";
+    case StudyPeriodPhase::kClosed:
+      return "Closed: waiting for the allocation";
+    case StudyPeriodPhase::kAllocated:
+      return "Allocated: results not yet published";
+    case StudyPeriodPhase::kPublished:
+      return "Results published";
   }
   return "";
 }
@@ -246,9 +251,12 @@ std::optional<std::uint64_t> parse_draw_seed(std::string_view text) {
   std::uint64_t seed = 0;
   for (char c : text) {
     int digit = 0;
-    if (c >= '0' && c <= '9') digit = c - '0';
-    else if (c >= 'a' && c <= 'f') digit = c - 'a' + 10;
-    else return std::nullopt;
+    if (c >= '0' && c <= '9')
+      digit = c - '0';
+    else if (c >= 'a' && c <= 'f')
+      digit = c - 'a' + 10;
+    else
+      return std::nullopt;
     seed = (seed << 4) | static_cast<std::uint64_t>(digit);
   }
   return seed;
@@ -289,7 +297,9 @@ std::string study_card_number(long long period_id, int session, int draw_positio
   return text;
 }
 
-bool study_card_valid_on(Date day, Date valid_from, Date valid_until) { return valid_from <= day && day <= valid_until; }
+bool study_card_valid_on(Date day, Date valid_from, Date valid_until) {
+  return valid_from <= day && day <= valid_until;
+}
 
 std::string mask_reader_card(std::string_view card_number) {
   if (card_number.size() <= 4) return std::string(card_number.size(), '*');

@@ -40,8 +40,8 @@ struct StudyPeriodForm {
   std::string title_en;
   std::string title_tc;
   std::string library_code;
-  std::string opens_at;   // "2027-02-10T09:00" (local)
-  std::string closes_at;  // "2027-02-24T17:00"
+  std::string opens_at;     // "2027-02-10T09:00" (local)
+  std::string closes_at;    // "2027-02-24T17:00"
   std::string valid_from;   // "2027-03-01"
   std::string valid_until;  // "2027-05-31"
   std::string places;       // per session
@@ -75,8 +75,8 @@ Outcome<StudyPeriodDetails> validate_study_period(const StudyPeriodForm& form);
 
 // Where a period stands at a moment (local time), from its stored facts.
 enum class StudyPeriodPhase { kNotYetOpen, kOpen, kClosed, kAllocated, kPublished };
-StudyPeriodPhase study_period_phase(LocalDateTime now, LocalDateTime opens_at, LocalDateTime closes_at,
-                                    bool allocated, bool published);
+StudyPeriodPhase study_period_phase(LocalDateTime now, LocalDateTime opens_at, LocalDateTime closes_at, bool allocated,
+                                    bool published);
 std::string_view study_period_phase_label(StudyPeriodPhase phase);  // a gettext msgid
 
 // ----- applications -----

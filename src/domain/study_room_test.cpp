@@ -19,9 +19,8 @@ StudyPeriodForm good_form() {
   f.valid_until = "2027-05-31";
   f.places = "40";
   f.priority = "exam_candidates_first";
-  const char* times[3][4] = {{"08:00", "12:30", "08:00", "12:30"},
-                             {"12:45", "17:15", "12:45", "17:15"},
-                             {"17:30", "22:00", "17:30", "21:30"}};
+  const char* times[3][4] = {
+      {"08:00", "12:30", "08:00", "12:30"}, {"12:45", "17:15", "12:45", "17:15"}, {"17:30", "22:00", "17:30", "21:30"}};
   for (int i = 0; i < 3; ++i) {
     f.weekday_start[i] = times[i][0];
     f.weekday_end[i] = times[i][1];
@@ -33,7 +32,8 @@ StudyPeriodForm good_form() {
 
 std::set<std::string> error_fields(const Outcome<StudyPeriodDetails>& outcome) {
   std::set<std::string> fields;
-  for (const auto& error : outcome.error().fields) fields.insert(error.field + ":" + std::string(error_info(error.code).name));
+  for (const auto& error : outcome.error().fields)
+    fields.insert(error.field + ":" + std::string(error_info(error.code).name));
   return fields;
 }
 
@@ -65,23 +65,25 @@ TEST(StudyPeriod, NamesEveryBadField) {
 
 TEST(StudyPeriod, WindowValidityAndSessionOrder) {
   auto f = good_form();
-  f.closes_at = "2027-02-10T09:00";    // not after opening
-  f.valid_until = "2027-02-28";         // before valid_from
-  f.weekday_start[1] = "12:00";         // overlaps session 1 (ends 12:30)
-  f.weekend_end[2] = "17:00";           // ends before it starts
+  f.closes_at = "2027-02-10T09:00";  // not after opening
+  f.valid_until = "2027-02-28";      // before valid_from
+  f.weekday_start[1] = "12:00";      // overlaps session 1 (ends 12:30)
+  f.weekend_end[2] = "17:00";        // ends before it starts
   EXPECT_EQ(error_fields(validate_study_period(f)),
             (std::set<std::string>{"closes_at:study_window_invalid", "valid_until:date_range_invalid",
                                    "session2_weekday_start:study_sessions_overlap",
                                    "session3_weekend_end:time_range_invalid"}));
   f = good_form();
   f.valid_from = "2027-02-24";  // the day applications close: results could not be out
-  EXPECT_EQ(error_fields(validate_study_period(f)), (std::set<std::string>{"valid_from:study_cards_valid_before_close"}));
+  EXPECT_EQ(error_fields(validate_study_period(f)),
+            (std::set<std::string>{"valid_from:study_cards_valid_before_close"}));
 }
 
 TEST(StudyPeriod, NeedsAtLeastOneSessionAndSkipsBlankRows) {
   auto f = good_form();
   for (int i = 0; i < 3; ++i) f.weekday_start[i] = f.weekday_end[i] = f.weekend_start[i] = f.weekend_end[i] = "";
-  EXPECT_EQ(error_fields(validate_study_period(f)), (std::set<std::string>{"session1_weekday_start:study_session_required"}));
+  EXPECT_EQ(error_fields(validate_study_period(f)),
+            (std::set<std::string>{"session1_weekday_start:study_session_required"}));
   f = good_form();
   f.weekday_start[1] = f.weekday_end[1] = f.weekend_start[1] = f.weekend_end[1] = "";
   const auto outcome = validate_study_period(f);
@@ -131,12 +133,12 @@ TEST(StudyApplication, OneSessionAndTheCandidateFacts) {
   const auto fields = [](const StudyApplicationForm& form, int sessions) {
     std::set<std::string> out;
     const auto outcome = validate_study_application(form, sessions);
-    for (const auto& e : outcome.error().fields)
-      out.insert(e.field + ":" + std::string(error_info(e.code).name));
+    for (const auto& e : outcome.error().fields) out.insert(e.field + ":" + std::string(error_info(e.code).name));
     return out;
   };
   EXPECT_EQ(fields({"", "", "", ""}, 3), (std::set<std::string>{"session:required", "exam_candidate:required"}));
-  EXPECT_EQ(fields({"3", "yes", "", ""}, 2), (std::set<std::string>{"session:invalid_choice", "candidate_type:required"}));
+  EXPECT_EQ(fields({"3", "yes", "", ""}, 2),
+            (std::set<std::string>{"session:invalid_choice", "candidate_type:required"}));
   EXPECT_EQ(fields({"1", "yes", "school", ""}, 3), (std::set<std::string>{"school_name:required"}));
   EXPECT_EQ(fields({"1", "maybe", "", ""}, 3), (std::set<std::string>{"exam_candidate:invalid_choice"}));
   EXPECT_EQ(fields({"1", "yes", "school", std::string(121, 'x')}, 3), (std::set<std::string>{"school_name:too_long"}));

@@ -85,8 +85,8 @@ class SqlStudyRooms final : public app::StudyRoomRepository {
               "RETURNING id",
               {p.library_id, p.title_en, p.title_tc, format_local_date_time(p.opens_at),
                format_local_date_time(p.closes_at), format_iso_date(p.valid_from), format_iso_date(p.valid_until),
-               static_cast<long long>(p.places), std::string(domain::priority_rule_code(p.priority)),
-               unix_seconds(at), staff_id})
+               static_cast<long long>(p.places), std::string(domain::priority_rule_code(p.priority)), unix_seconds(at),
+               staff_id})
             .at(0)
             .integer(0);
     for (const auto& s : p.sessions)
@@ -142,8 +142,9 @@ class SqlStudyRooms final : public app::StudyRoomRepository {
                 {period_id});
   }
   std::vector<app::StudyApplicationRecord> applications_of_reader(long long reader_id) override {
-    return many(std::string("SELECT ") + kApplicationColumns + " WHERE a.reader_id = ? ORDER BY a.applied_at DESC, a.id DESC",
-                {reader_id});
+    return many(
+        std::string("SELECT ") + kApplicationColumns + " WHERE a.reader_id = ? ORDER BY a.applied_at DESC, a.id DESC",
+        {reader_id});
   }
   void withdraw(long long application_id, Instant at) override {
     c_.execute("UPDATE study_room_applications SET outcome = 'withdrawn', withdrawn_at = ? WHERE id = ?",
@@ -151,11 +152,10 @@ class SqlStudyRooms final : public app::StudyRoomRepository {
   }
   void set_result(long long application_id, StudyOutcome outcome, std::optional<int> draw_position,
                   bool in_priority_group) override {
-    c_.execute(
-        "UPDATE study_room_applications SET outcome = ?, draw_position = ?, in_priority_group = ? WHERE id = ?",
-        {std::string(domain::study_outcome_code(outcome)),
-         draw_position ? Value(static_cast<long long>(*draw_position)) : Value(nullptr),
-         in_priority_group ? 1LL : 0LL, application_id});
+    c_.execute("UPDATE study_room_applications SET outcome = ?, draw_position = ?, in_priority_group = ? WHERE id = ?",
+               {std::string(domain::study_outcome_code(outcome)),
+                draw_position ? Value(static_cast<long long>(*draw_position)) : Value(nullptr),
+                in_priority_group ? 1LL : 0LL, application_id});
   }
   void set_card(long long application_id, const std::string& card_number, const std::string& token_digest) override {
     c_.execute("UPDATE study_room_applications SET card_number = ?, card_token_digest = ? WHERE id = ?",
@@ -181,10 +181,10 @@ class SqlStudyRooms final : public app::StudyRoomRepository {
  private:
   std::vector<domain::StudySession> sessions(long long period_id) {
     std::vector<domain::StudySession> out;
-    for (const auto& row : c_.query(
-             "SELECT number, weekday_start, weekday_end, weekend_start, weekend_end FROM study_room_sessions "
-             "WHERE period_id = ? ORDER BY number",
-             {period_id}))
+    for (const auto& row :
+         c_.query("SELECT number, weekday_start, weekday_end, weekend_start, weekend_end FROM study_room_sessions "
+                  "WHERE period_id = ? ORDER BY number",
+                  {period_id}))
       out.push_back({static_cast<int>(row.integer(0)), minute_from(row.text(1)), minute_from(row.text(2)),
                      minute_from(row.text(3)), minute_from(row.text(4))});
     return out;

@@ -31,7 +31,8 @@ class StudyRoom : public BackendTest {
       library.address = {"x", "x"};
       repos.libraries.insert(library);
       manager.staff_id = repos.staff.insert({0, "editor", "Editor", domain::Role::kEditor, false}, "x", clock->now());
-      counter.staff_id = repos.staff.insert({0, "counter", "Counter", domain::Role::kCounter, false}, "x", clock->now());
+      counter.staff_id =
+          repos.staff.insert({0, "counter", "Counter", domain::Role::kCounter, false}, "x", clock->now());
       for (int i = 1; i <= 6; ++i) {
         readers.push_back(repos.circulation.insert_reader(
             {0, "2100000000" + std::to_string(i), "Reader " + std::to_string(i), domain::ReaderCategory::kAdult,
@@ -47,8 +48,10 @@ class StudyRoom : public BackendTest {
 
   void at(const char* local) {
     const auto instant = zone->to_instant(*parse_local_date_time(local));
-    if (clock) clock->set(instant);
-    else clock = std::make_unique<FixedClock>(instant);
+    if (clock)
+      clock->set(instant);
+    else
+      clock = std::make_unique<FixedClock>(instant);
   }
 
   domain::StudyPeriodForm form(const std::string& places = "2") {
@@ -131,7 +134,8 @@ TEST_P(StudyRoom, OneApplicationPerReaderAndPeriodAndWithdrawal) {
   at("2027-02-24T17:00");
   EXPECT_EQ(apply_for_study_room(*context, readers[2], id, {"1", "no", "", ""}).error().code,
             ErrorCode::kStudyApplicationsClosed);
-  EXPECT_EQ(withdraw_study_application(*context, readers[0], again.value()).error().code, ErrorCode::kStudyCannotWithdraw);
+  EXPECT_EQ(withdraw_study_application(*context, readers[0], again.value()).error().code,
+            ErrorCode::kStudyCannotWithdraw);
   at("2027-02-01T10:00");
   EXPECT_EQ(apply_for_study_room(*context, readers[2], id, {"1", "no", "", ""}).error().code,
             ErrorCode::kStudyApplicationsClosed);
@@ -149,8 +153,10 @@ TEST_P(StudyRoom, SimultaneousApplicationsMakeOne) {
   for (int i = 0; i < 20; ++i)
     threads.emplace_back([&, i] {
       const auto result = apply_for_study_room(*context, readers[0], id, {std::to_string(1 + i % 2), "no", "", ""});
-      if (result) ++accepted;
-      else if (result.error().code == ErrorCode::kStudyAlreadyApplied) ++refused;
+      if (result)
+        ++accepted;
+      else if (result.error().code == ErrorCode::kStudyAlreadyApplied)
+        ++refused;
     });
   for (auto& thread : threads) thread.join();
   EXPECT_EQ(accepted.load(), 1);
@@ -168,7 +174,8 @@ TEST_P(StudyRoom, AllocationRerunPublicationCardsAndMessages) {
   // Session 1: readers 1-4, reader 4 a private exam candidate; session 2: reader 5 alone.
   for (int i = 0; i < 4; ++i)
     applications.push_back(
-        apply_for_study_room(*context, readers[i], id, {"1", i == 3 ? "yes" : "no", i == 3 ? "private" : "", ""}).value());
+        apply_for_study_room(*context, readers[i], id, {"1", i == 3 ? "yes" : "no", i == 3 ? "private" : "", ""})
+            .value());
   applications.push_back(apply_for_study_room(*context, readers[4], id, {"2", "no", "", ""}).value());
 
   EXPECT_EQ(run_study_allocation(*context, manager, id).error().code, ErrorCode::kStudyDeadlineNotPassed);

@@ -89,6 +89,26 @@ std::optional<app::ComposedMessage> TranslatedMessages::compose(const app::Outbo
     subject = t("Your library account's password was changed");
     body = t("The password of your library account was changed just now. If this was not you, ask any library "
              "for help at once, or choose a new password at {site}.");
+  } else if (message.kind == "study_room_successful" || message.kind == "study_room_offered" ||
+             message.kind == "study_room_waiting") {
+    for (const char* key : {"valid_from", "valid_until"})
+      if (const auto date = parse_iso_date(values[key])) values[key] = format_date(translator_, lang, *date, false);
+    values["account"] = site_url_ + "/" + code + "/account/study-room";
+    subject = t("Study room admission card: {period}");
+    if (message.kind == "study_room_waiting") {
+      body = t("We are sorry: there was no place for you in session {session} at {library} in the draw for "
+               "{period}. You are number {position} on the waiting list; we will tell you if a place becomes free.");
+    } else {
+      body = (message.kind == "study_room_offered"
+                  ? t("A place has become free and is offered to you: session {session} ({weekday_times}; weekends "
+                      "and public holidays {weekend_times}) at {library}, for {period}.")
+                  : t("Your application was successful: session {session} ({weekday_times}; weekends and public "
+                      "holidays {weekend_times}) at {library}, for {period}.")) +
+             "\n\n" +
+             t("Your admission card {card} is valid from {valid_from} to {valid_until}. Print it, or show it on your "
+               "phone, from {account}.");
+    }
+    body += "\n\n" + t("Your study room applications: {account}");
   } else {
     return std::nullopt;
   }

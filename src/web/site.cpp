@@ -20,6 +20,7 @@
 #include "web/metrics.h"
 #include "web/page_kit.h"
 #include "web/registration_pages.h"
+#include "web/study_room_pages.h"
 
 namespace shelfmark::resources::templates {
 std::optional<std::string_view> find(std::string_view name);
@@ -163,7 +164,8 @@ struct Site::Impl final : PageKit {
       : context(context_in),
         config(std::move(config_in)),
         extra_metrics(std::move(extra)),
-        registration(*this, config.registration) {}
+        registration(*this, config.registration),
+        study_room(*this, config.public_url) {}
 
   const app::Context& context;
   SiteConfig config;
@@ -173,6 +175,7 @@ struct Site::Impl final : PageKit {
   app::BannerCache banners;
   Metrics metrics;
   RegistrationPages registration;
+  StudyRoomPages study_room;
 
   using Page = web::Page;
 
@@ -708,6 +711,7 @@ struct Site::Impl final : PageKit {
     content.set("can_libraries", domain::role_allows(role, domain::Permission::kManageLibraries));
     content.set("can_circulate", domain::role_allows(role, domain::Permission::kCirculation));
     content.set("can_policies", domain::role_allows(role, domain::Permission::kManagePolicies));
+    content.set("can_study_rooms", domain::role_allows(role, domain::Permission::kManageStudyRooms));
     content.set("can_catalogue", domain::role_allows(role, domain::Permission::kCataloguing));
     content.set("can_verify", domain::role_allows(role, domain::Permission::kVerifyRegistrations));
     content.set("can_complete", domain::role_allows(role, domain::Permission::kCompleteRegistrations));
@@ -3121,6 +3125,7 @@ struct Site::Impl final : PageKit {
       if (parts.size() == 2 && parts[1] == "waive" && post) return staff_counter_payment(p, true);
     }
     if (parts[0] == "registrations" || parts[0] == "temporary-card") return registration.staff(p, parts);
+    if (parts[0] == "study-room") return study_room.staff(p, parts);
     if (parts[0] == "returns" && parts.size() == 1) return staff_returns(p);
     if (parts[0] == "hold-shelf" && parts.size() == 1 && !post) return staff_hold_shelf(p);
     if (parts[0] == "fine-suspensions") {
@@ -3238,6 +3243,8 @@ struct Site::Impl final : PageKit {
     if (parts[0] == "login" && parts.size() == 2 && parts[1] == "reset") return reset_password(p);
     if (parts[0] == "register")
       return registration.applicant(p, std::vector<std::string_view>(parts.begin() + 1, parts.end()));
+    if (parts[0] == "study-room")
+      return study_room.reader(p, std::vector<std::string_view>(parts.begin() + 1, parts.end()));
     const bool post = request.method == "POST";
     const bool for_readers =
         parts[0] == "account" || parts[0] == "logout" || (parts[0] == "records" && parts.size() == 3 && post);
@@ -3254,6 +3261,7 @@ struct Site::Impl final : PageKit {
       }
       if (parts[0] == "logout" && parts.size() == 1) return post ? reader_logout(p) : error_page(p, 405);
       if (parts[0] == "account" && parts.size() == 1 && !post) return account(p);
+      if (parts[0] == "account" && parts.size() >= 2 && parts[1] == "study-room") return study_room.account(p, parts);
       if (parts[0] == "account" && parts.size() == 2 && !post && (parts[1] == "data.json" || parts[1] == "data.csv"))
         return account_data(p, parts[1] == "data.json");
       if (parts[0] == "account" && parts.size() == 2 && post) return account_post(p, std::string(parts[1]));

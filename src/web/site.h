@@ -27,6 +27,9 @@ struct SiteConfig {
   app::SearchIndex* search = nullptr;
   // Online registration's sealer, image cleaner and settings; without them the registration pages are absent.
   app::RegistrationServices* registration = nullptr;
+  // The site's address as readers see it ("https://library.example.hk"), for links printed on paper (the QR
+  // code on study room admission cards). Empty: only the path is encoded.
+  std::string public_url;
 };
 
 class Site {

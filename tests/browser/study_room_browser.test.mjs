@@ -83,14 +83,16 @@ test('staff open a period in both languages, errors first, accessible throughout
 });
 
 test('a reader applies in both languages, and without JavaScript, with errors shown first', async () => {
-  for (const [lang, card, javaScriptEnabled] of [['en', '2100000008', true], ['tc', '2100000009', false]]) {
+  // axe runs inside the page, so the check is made with JavaScript on; the third run shows the form works without it.
+  for (const [lang, card, javaScriptEnabled] of [['en', '2100000008', true], ['tc', '2100000009', true], ['tc', '2100000006', false]]) {
     const page = await readerPage(lang, card, { javaScriptEnabled });
+    const check = (label) => (javaScriptEnabled ? checkAccessibility(page, label) : Promise.resolve());
     await page.goto(`${server.url}/${lang}/study-room`);
-    await checkAccessibility(page, `${lang} study room`);
+    await check(`${lang} study room`);
     const form = page.locator(`form:has(input[name=exam_candidate])`).filter({ has: page.locator('button') }).first();
     await Promise.all([page.waitForNavigation(), form.locator('button[type=submit]').click()]);
     assert.ok(await page.locator('.error-summary li').count() >= 2);
-    await checkAccessibility(page, `${lang} study room with errors`);
+    await check(`${lang} study room with errors`);
     const retry = page.locator(`form:has(input[name=exam_candidate])`).first();
     await retry.locator('input[name=session]').first().check();
     await retry.locator('input[name=exam_candidate][value=yes]').check();
@@ -99,9 +101,9 @@ test('a reader applies in both languages, and without JavaScript, with errors sh
     await Promise.all([page.waitForNavigation(), retry.locator('button[type=submit]').click()]);
     assert.match(page.url(), /\/study-room\?done=applied$/);
     assert.equal(await page.locator('.flash').count(), 1);
-    await checkAccessibility(page, `${lang} study room applied`);
+    await check(`${lang} study room applied`);
     await page.goto(`${server.url}/${lang}/account/study-room`);
-    await checkAccessibility(page, `${lang} account study room`);
+    await check(`${lang} account study room`);
     await page.context().close();
   }
 });

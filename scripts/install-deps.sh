@@ -13,6 +13,7 @@ apt_packages=(
   nlohmann-json3-dev libfmt-dev libspdlog-dev libcli11-dev libkainjow-mustache-dev
   libpng-dev libjpeg-dev libturbojpeg0-dev libcurl4-openssl-dev python3-aiosmtpd
   libgtest-dev libgmock-dev libbenchmark-dev
+  libqrencode-dev  # QR codes on study room admission cards, as inline SVG (docs/study-room.md)
   tzdata curl procps openssl
   chromium fonts-noto-cjk wrk nginx-light python3
   idzebra-2.0  # the search benchmark's comparison engine (zebraidx, zebrasrv)

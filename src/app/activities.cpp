@@ -111,7 +111,10 @@ Outcome<ReaderEnrolment> enrol(const Context& context, long long reader_id, long
       }
       const bool already = repos.activities.active_enrolment(activity_id, reader_id).has_value();
       const int waiting = repos.activities.waiting_count(activity_id);
-      auto decision = domain::decide_enrolment(*activity, now, reader->status, already, waiting);
+      auto status = reader->status;
+      if (reader->expires_on && *reader->expires_on < context.zone.to_local(now).date)
+        status = domain::ReaderStatus::kExpired;
+      auto decision = domain::decide_enrolment(*activity, now, status, already, waiting);
       if (!decision) {
         outcome = decision.error();
         return;
@@ -124,9 +127,9 @@ Outcome<ReaderEnrolment> enrol(const Context& context, long long reader_id, long
         result.waiting_position = repos.activities.waiting_position(activity_id, id);
       auto params = activity_params(context, repos, *activity);
       if (result.waiting_position) params["position"] = std::to_string(result.waiting_position);
-      notify_reader(repos, now, reader_id,
-                    decision.value() == EnrolmentStatus::kConfirmed ? "activity_enrolled" : "activity_waitlisted",
-                    params);
+      result.told = notify_reader(
+          repos, now, reader_id,
+          decision.value() == EnrolmentStatus::kConfirmed ? "activity_enrolled" : "activity_waitlisted", params);
       repos.audit.record({now, std::nullopt, "activity.enrol", "activity:" + std::to_string(activity_id),
                           std::string(domain::enrolment_status_code(decision.value()))});
       outcome = result;
@@ -170,6 +173,18 @@ Outcome<domain::Done> cancel_enrolment(const Context& context, long long reader_
   return *outcome;
 }
 
+void release_enrolments_of_reader(const Context& context, Repositories& repos, long long reader_id, Instant now) {
+  for (const auto& [enrolment, listed] : repos.activities.enrolments_of_reader(reader_id, false)) {
+    auto activity = repos.activities.lock(listed.id);
+    if (!activity) continue;
+    repos.activities.set_enrolment_status(enrolment.id, EnrolmentStatus::kCancelled, now);
+    if (enrolment.status != EnrolmentStatus::kConfirmed) continue;
+    activity->places_taken = std::max(0, activity->places_taken - 1);
+    repos.activities.set_places_taken(activity->id, activity->places_taken);
+    offer_places(context, repos, *activity, now);
+  }
+}
+
 MyInformation my_information(const Context& context, long long reader_id) {
   MyInformation info;
   const auto now = context.clock.now();
@@ -196,7 +211,7 @@ MyInformation my_information(const Context& context, long long reader_id) {
 }
 
 std::vector<std::pair<EnrolmentRecord, Activity>> reader_enrolment_history(const Context& context,
-                                                                         long long reader_id) {
+                                                                           long long reader_id) {
   std::vector<std::pair<EnrolmentRecord, Activity>> result;
   context.store.transact(Store::Mode::kRead,
                          [&](Repositories& repos) { result = repos.activities.enrolments_of_reader(reader_id, true); });
@@ -259,6 +274,7 @@ Outcome<long long> save_activity(const Context& context, const Actor& actor, std
       return context.zone.to_instant(*local);
     };
     const auto was_status = activity.status;
+    const Activity before = activity;
     activity.title = draft->title;
     activity.description = draft->description;
     activity.type = draft->type;
@@ -283,7 +299,7 @@ Outcome<long long> save_activity(const Context& context, const Actor& actor, std
     if (draft->enrolment_required)
       if (auto error = domain::check_quota_change(draft->quota, activity.places_taken)) errors.push_back(*error);
     if (id && was_status != domain::ActivityStatus::kDraft && draft->status == domain::ActivityStatus::kDraft)
-      errors.push_back({"status", ErrorCode::kInvalidChoice, {}});  // the public has seen it: cancel instead
+      errors.push_back({"status", ErrorCode::kPublishedNotDraft, {}});
     if (!errors.empty()) {
       outcome = domain::invalid(std::move(errors));
       return;
@@ -299,15 +315,21 @@ Outcome<long long> save_activity(const Context& context, const Actor& actor, std
       }
       saved_id = *id;
       if (activity.status == domain::ActivityStatus::kCancelled && was_status != domain::ActivityStatus::kCancelled) {
-        // Everyone holding or waiting for a place is told, and their enrolment ends with the activity.
+        // Everyone holding or waiting for a place is told. Their enrolments stay as they were, so My Information
+        // shows the activity marked cancelled (and, should it be restored, nobody has lost a place).
         const auto params = activity_params(context, repos, activity);
-        for (const auto& row : repos.activities.enrolment_list(saved_id, false)) {
-          repos.activities.set_enrolment_status(row.enrolment.id, EnrolmentStatus::kCancelled, now);
+        for (const auto& row : repos.activities.enrolment_list(saved_id, false))
           notify_reader(repos, now, row.enrolment.reader_id, "activity_cancelled", params);
-        }
-        repos.activities.set_places_taken(saved_id, 0);
       } else {
         offer_places(context, repos, activity, now);  // a raised quota goes to the waiting list
+        // A new time or place is told to everyone enrolled, so that their plans and calendars follow.
+        if (activity.status == domain::ActivityStatus::kPublished && was_status == domain::ActivityStatus::kPublished &&
+            (activity.starts_at != before.starts_at || activity.ends_at != before.ends_at ||
+             activity.library_id != before.library_id || !(activity.venue == before.venue))) {
+          const auto params = activity_params(context, repos, activity);
+          for (const auto& row : repos.activities.enrolment_list(saved_id, false))
+            notify_reader(repos, now, row.enrolment.reader_id, "activity_changed", params);
+        }
       }
     } else {
       saved_id = repos.activities.insert(activity, now);

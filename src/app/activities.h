@@ -35,6 +35,7 @@ std::optional<domain::Activity> public_activity(const Context& context, long lon
 struct ReaderEnrolment {
   domain::EnrolmentStatus status = domain::EnrolmentStatus::kConfirmed;
   int waiting_position = 0;  // 1 = next to get a place
+  bool told = false;         // a confirmation was queued (not when the reader chose no notices)
 };
 std::optional<ReaderEnrolment> reader_enrolment(const Context& context, long long activity_id, long long reader_id);
 // A place, or a place on the waiting list when the places are taken. Exactly one of several readers racing for
@@ -80,6 +81,10 @@ domain::Outcome<EnrolmentList> enrolment_list(const Context& context, const Acto
 // activities are refused as a whole.
 domain::Outcome<int> mark_attendance(const Context& context, const Actor& actor, long long activity_id,
                                      const std::map<long long, std::optional<bool>>& attendance);
+
+// An account that is withdrawn (its registration rejected or expired) gives up its places at once, in the
+// caller's transaction: each goes to the first on the waiting list, as when a reader cancels.
+void release_enrolments_of_reader(const Context& context, Repositories& repos, long long reader_id, Instant now);
 
 // ----- jobs -----
 

@@ -55,4 +55,18 @@ class MailTransport {
   virtual SendOutcome send(const OutgoingEmail& email) = 0;
 };
 
+// A text message to a mobile phone, handed to the operator's SMS gateway.
+struct OutgoingSms {
+  std::string to;         // the mobile number as the reader gave it (8 digits in Hong Kong, or +country...)
+  std::string text;       // UTF-8
+  std::string reference;  // unique per message ("outbox-42"), so a gateway can drop a repeat
+};
+
+// Thread safety: implementations may be shared by all threads.
+class SmsTransport {
+ public:
+  virtual ~SmsTransport() = default;
+  virtual SendOutcome send(const OutgoingSms& sms) = 0;
+};
+
 }  // namespace shelfmark::app

@@ -1,5 +1,7 @@
 #include "app/messages.h"
 
+#include <functional>
+
 #include "core/text.h"
 
 namespace shelfmark::app {
@@ -64,23 +66,23 @@ int queue_reader_notices(const Context& context, const NoticePolicy& policy) {
   return queued;
 }
 
-DeliveryReport deliver_email(const Context& context, MessageComposer& composer, MailTransport& transport,
-                             const DeliveryPolicy& policy) {
+namespace {
+
+// Delivery of one channel: due messages are composed and handed to `send` outside any transaction (a slow
+// server must not hold database locks), then marked sent, retried with back-off, or failed and audited.
+DeliveryReport deliver(const Context& context, const std::string& channel, MessageComposer& composer,
+                       const DeliveryPolicy& policy,
+                       const std::function<SendOutcome(const OutboundMessage&, const ComposedMessage&)>& send) {
   DeliveryReport report;
   std::vector<OutboundMessage> due;
   context.store.transact(Store::Mode::kRead, [&](Repositories& repos) {
-    due = repos.outbox.due("email", context.clock.now(), policy.batch);
+    due = repos.outbox.due(channel, context.clock.now(), policy.batch);
   });
   for (const auto& message : due) {
-    // Sending happens outside any transaction: a slow mail server must not hold database locks.
     const auto composed = composer.compose(message);
-    SendOutcome outcome;
-    if (!composed) {
-      outcome = {SendOutcome::Kind::kPermanentFailure, "no text for message kind " + message.kind};
-    } else {
-      outcome = transport.send(OutgoingEmail{message.recipient, composed->subject, composed->body,
-                                             "outbox-" + std::to_string(message.id) + "@" + policy.message_id_domain});
-    }
+    const SendOutcome outcome = composed ? send(message, *composed)
+                                         : SendOutcome{SendOutcome::Kind::kPermanentFailure,
+                                                       "no text for message kind " + message.kind};
     const auto now = context.clock.now();
     context.store.transact(Store::Mode::kWrite, [&](Repositories& repos) {
       if (outcome.kind == SendOutcome::Kind::kSent) {
@@ -102,6 +104,23 @@ DeliveryReport deliver_email(const Context& context, MessageComposer& composer, 
     report.scrubbed = repos.outbox.scrub(context.clock.now() - policy.keep_text_for);
   });
   return report;
+}
+
+}  // namespace
+
+DeliveryReport deliver_email(const Context& context, MessageComposer& composer, MailTransport& transport,
+                             const DeliveryPolicy& policy) {
+  return deliver(context, "email", composer, policy, [&](const OutboundMessage& message, const ComposedMessage& text) {
+    return transport.send(OutgoingEmail{message.recipient, text.subject, text.body,
+                                        "outbox-" + std::to_string(message.id) + "@" + policy.message_id_domain});
+  });
+}
+
+DeliveryReport deliver_sms(const Context& context, MessageComposer& composer, SmsTransport& transport,
+                           const DeliveryPolicy& policy) {
+  return deliver(context, "sms", composer, policy, [&](const OutboundMessage& message, const ComposedMessage& text) {
+    return transport.send(OutgoingSms{message.recipient, text.body, "outbox-" + std::to_string(message.id)});
+  });
 }
 
 }  // namespace shelfmark::app

@@ -68,5 +68,9 @@ int queue_reader_notices(const Context& context, const NoticePolicy& policy);
 
 DeliveryReport deliver_email(const Context& context, MessageComposer& composer, MailTransport& transport,
                              const DeliveryPolicy& policy);
+// The same for messages whose channel is SMS (readers and applicants without an email address, or who chose
+// SMS in My Setting): the message's text, without its subject line, through the SMS gateway.
+DeliveryReport deliver_sms(const Context& context, MessageComposer& composer, SmsTransport& transport,
+                           const DeliveryPolicy& policy);
 
 }  // namespace shelfmark::app

@@ -426,6 +426,7 @@ class RegistrationRepository;  // registration_ports.h
 class OutboxRepository;        // registration_ports.h
 class ActivityRepository;      // activity_ports.h
 class EnquiryRepository;       // enquiry_ports.h
+class StudyRoomRepository;     // study_room_ports.h
 
 struct Repositories {
   LibraryRepository& libraries;
@@ -444,6 +445,7 @@ struct Repositories {
   OutboxRepository& outbox;
   ActivityRepository& activities;
   EnquiryRepository& enquiries;
+  StudyRoomRepository& study_rooms;
 };
 
 // Runs work in one transaction: commits when it returns, rolls back when it throws. Busy and serialization

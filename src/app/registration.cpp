@@ -4,6 +4,7 @@
 #include <cctype>
 #include <stdexcept>
 
+#include "app/activities.h"
 #include "app/messages.h"
 #include "core/text.h"
 
@@ -521,6 +522,7 @@ Outcome<Done> reject_application(const Context& context, RegistrationServices& s
     if (!domain::application_in_progress(record.status)) return failure(ErrorCode::kApplicationNotOpen);
     const auto form = open_form(services.sealer, record).form;
     repos.registrations.destroy_documents(record.id, now, "rejected", actor.staff_id);
+    if (record.reader_id) release_enrolments_of_reader(context, repos, *record.reader_id, now);
     if (record.reader_id && repos.registrations.withdraw_reader(*record.reader_id)) record.reader_id.reset();
     record.status = ApplicationStatus::kRejected;
     record.decided_at = now;
@@ -757,6 +759,7 @@ ExpiryResult expire_applications(const Context& context, RegistrationServices& s
         const bool draft = record->status == ApplicationStatus::kDraft;
         const auto form = open_form(services.sealer, *record).form;
         expired.documents += repos.registrations.destroy_documents(id, now, "expired", std::nullopt);
+        if (record->reader_id) release_enrolments_of_reader(context, repos, *record->reader_id, now);
         if (record->reader_id && repos.registrations.withdraw_reader(*record->reader_id)) record->reader_id.reset();
         record->status = ApplicationStatus::kExpired;
         record->decided_at = now;

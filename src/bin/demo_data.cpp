@@ -8,6 +8,7 @@
 #include "app/enquiry_ports.h"
 #include "app/self_service.h"
 #include "app/staff_auth.h"
+#include "app/study_room.h"
 #include "security/sodium.h"
 
 namespace shelfmark::resources::demo {
@@ -224,6 +225,68 @@ void load_demo_enquiries(const app::Context& context, const std::map<std::string
 
 }  // namespace
 
+// Study room periods: at the Central Library with its results published (the first demo readers applied,
+// drawn with a fixed seed so that the demo is the same every time: reader 2100000000 has a card, 2100000003
+// is on the waiting list); at Tsuen Wan closed and waiting for the draw; at Kowloon open for applications.
+static void load_demo_study_rooms(const app::Context& context) {
+  const auto now = context.clock.now();
+  const auto today = context.zone.to_local(now).date;
+  const auto day = [&](int offset) { return format_iso_date(today + std::chrono::days(offset)); };
+  const auto moment = [&](int offset, const char* time) { return day(offset) + "T" + time; };
+  app::Actor admin{0, domain::Role::kAdministrator};
+  context.store.transact(app::Store::Mode::kRead, [&](app::Repositories& repos) {
+    for (const auto& staff : repos.staff.all())
+      if (staff.role == domain::Role::kAdministrator) admin.staff_id = staff.id;
+  });
+  const auto open = [&](const char* code, const char* en, const char* tc, int opens, int closes, int from, int until) {
+    domain::StudyPeriodForm f;
+    f.title_en = en;
+    f.title_tc = tc;
+    f.library_code = code;
+    f.opens_at = moment(opens, "09:00");
+    f.closes_at = moment(closes, "17:00");
+    f.valid_from = day(from);
+    f.valid_until = day(until);
+    f.places = "2";
+    f.priority = "exam_candidates_first";
+    const char* times[3][4] = {{"08:00", "12:30", "08:00", "12:30"},
+                               {"12:45", "17:15", "12:45", "17:15"},
+                               {"17:30", "22:00", "17:30", "21:30"}};
+    for (int i = 0; i < 3; ++i) {
+      f.weekday_start[i] = times[i][0];
+      f.weekday_end[i] = times[i][1];
+      f.weekend_start[i] = times[i][2];
+      f.weekend_end[i] = times[i][3];
+    }
+    return app::open_study_period(context, admin, f);
+  };
+  // Applications of periods whose window has closed are stored as they were made then.
+  const auto applications = [&](long long period_id, int readers) {
+    context.store.transact(app::Store::Mode::kWrite, [&](app::Repositories& repos) {
+      for (int i = 0; i < readers; ++i) {
+        const auto reader = repos.circulation.reader_by_card("2" + std::to_string(100000000 + i));
+        if (!reader) continue;
+        app::StudyApplicationRecord application;
+        application.period_id = period_id;
+        application.reader_id = reader->id;
+        application.session = 1 + i % 3;
+        application.exam_candidate = i % 2 == 0;
+        application.school_name = application.exam_candidate ? "Queen's College 皇仁書院" : "";
+        application.applied_at = now - std::chrono::days(20 - i);
+        repos.study_rooms.insert_application(application);
+      }
+    });
+  };
+  if (const auto published = open("CL", "Study room, HKDSE season", "自修室（中學文憑試期間）", -30, -5, -3, 60)) {
+    applications(published.value(), 8);
+    app::run_study_allocation(context, admin, published.value(), 0x5eed00005eed0001ULL);
+    app::publish_study_results(context, admin, published.value());
+  }
+  if (const auto closed = open("TW", "Study room, mock examinations", "自修室（模擬試期間）", -14, -1, 3, 45))
+    applications(closed.value(), 6);
+  open("KLN", "Study room, summer", "自修室（暑期）", -2, 12, 20, 110);
+}
+
 DemoReport load_demo_data(const app::Context& context) {
   const auto text = resources::demo::find("network.json");
   if (!text) throw std::logic_error("demo network missing from the binary");
@@ -372,6 +435,7 @@ DemoReport load_demo_data(const app::Context& context) {
     if (!created) throw std::runtime_error("demo data: could not create the demo administrator");
     report.admin_password = password;
   }
+  load_demo_study_rooms(context);
   return report;
 }
 

@@ -29,6 +29,7 @@
 #include "bin/import_marc.h"
 #include "bin/settings.h"
 #include "imaging/image_sanitizer.h"
+#include "mail/sms_command.h"
 #include "mail/smtp_transport.h"
 #include "search/xapian_index.h"
 #include "security/sodium.h"
@@ -355,6 +356,11 @@ int main(int argc, char** argv) {
       ->envname("SHELFMARK_SMTP_USERNAME");
   serve->add_flag("--smtp-starttls", smtp.require_starttls, "Require STARTTLS on smtp:// connections")
       ->envname("SHELFMARK_SMTP_STARTTLS");
+  std::string sms_command;
+  serve->add_option("--sms-command", sms_command,
+                    "Program that sends a text message: called with the mobile number and a reference, the text on "
+                    "standard input; exit 0 sent, 75 try later (without it, SMS messages wait in the outbox)")
+      ->envname("SHELFMARK_SMS_COMMAND");
   smtp.from_name = "Hong Kong Public Libraries";
   app::RegistrationSettings registration_settings;
   int draft_hours = 48, completion_days = 30;
@@ -679,6 +685,15 @@ int main(int argc, char** argv) {
                         return fmt::format("{} drafts and {} applications expired, {} documents destroyed",
                                            expired.drafts, expired.applications, expired.documents);
                       }});
+      std::optional<mail::CommandSmsTransport> sms;
+      if (!sms_command.empty()) sms.emplace(sms_command);
+      if (sms)
+        jobs.push_back({"send-sms", std::chrono::seconds(15),
+                        [&messages, &sms](const app::Context& context, app::NetworkCache&) {
+                          const auto report = app::deliver_sms(context, messages, *sms, {});
+                          return fmt::format("{} sent, {} to retry, {} failed", report.sent, report.retried,
+                                             report.failed);
+                        }});
       if (transport)
         jobs.push_back({"send-email", std::chrono::seconds(15),
                         [&messages, &transport](const app::Context& context, app::NetworkCache&) {
@@ -689,6 +704,7 @@ int main(int argc, char** argv) {
       web::SiteConfig config;
       config.registration = &registration;
       config.enquiries = enquiry_settings;
+      config.public_url = public_url.empty() ? "http://" + listen : public_url;
       config.trust_proxy = trust_proxy;
       config.session_policy.idle_timeout = std::chrono::minutes(idle_minutes);
       search::XapianIndex search_index(common.search_index);

@@ -205,14 +205,19 @@ Outcome<EnrolmentStatus> decide_enrolment(const Activity& activity, Instant now,
     return failure(ErrorCode::kEnrolmentNotYetOpen);
   const auto closes = enrolment_closes_at(activity);
   if (closes && now >= *closes) return failure(ErrorCode::kEnrolmentClosed);
-  // A lost card is a lost card, not a lost reader: they may still take part.
+  // As for borrowing: a card reported lost is replaced at a counter first (reporting a loss must not be a way
+  // round a suspension), and an account past its expiry date is expired whatever its status says.
   if (reader_status == ReaderStatus::kExpired) return failure(ErrorCode::kReaderExpired);
-  if (reader_status != ReaderStatus::kActive && reader_status != ReaderStatus::kCardReportedLost)
-    return failure(ErrorCode::kReaderNotActive);
+  if (reader_status == ReaderStatus::kCardReportedLost) return failure(ErrorCode::kCardReportedLost);
+  if (reader_status != ReaderStatus::kActive) return failure(ErrorCode::kReaderNotActive);
   if (already_enrolled) return failure(ErrorCode::kAlreadyEnrolled);
   if (activity.places_taken < activity.quota) return EnrolmentStatus::kConfirmed;
   if (waiting < waiting_list_limit(activity.quota)) return EnrolmentStatus::kWaitlisted;
   return failure(ErrorCode::kActivityFull);
+}
+
+bool enrolment_full(const Activity& activity) {
+  return activity.places_taken >= activity.quota && activity.waiting >= waiting_list_limit(activity.quota);
 }
 
 std::optional<ErrorCode> check_cancellation(const Activity& activity, Instant now) {

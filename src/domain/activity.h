@@ -69,6 +69,7 @@ struct Activity {
   std::optional<Instant> enrolment_closes_at;  // none: when it starts
   ActivityStatus status = ActivityStatus::kDraft;
   int places_taken = 0;  // confirmed enrolments, kept with the activity so that taking one is one row update
+  int waiting = 0;       // on the waiting list (read with the activity; not stored)
   Instant updated_at;
   long long version = 1;
 };
@@ -133,10 +134,13 @@ int waiting_list_limit(int quota);
 
 // Whether a reader may enrol now, and on what footing: a place while places_taken < quota, else a place on
 // the waiting list while it has room. Refusals: kActivityNotOpen (a draft or cancelled activity, or one
-// that needs no enrolment), kEnrolmentNotYetOpen {date}, kEnrolmentClosed, kReaderNotActive /
-// kReaderExpired, kAlreadyEnrolled, kActivityFull.
+// that needs no enrolment), kEnrolmentNotYetOpen, kEnrolmentClosed, kReaderNotActive / kReaderExpired /
+// kCardReportedLost, kAlreadyEnrolled, kActivityFull. `reader_status` is kExpired for an account past its
+// expiry date.
 Outcome<EnrolmentStatus> decide_enrolment(const Activity& activity, Instant now, ReaderStatus reader_status,
                                           bool already_enrolled, int waiting);
+// Places taken and the waiting list full as well: nobody more can even wait.
+bool enrolment_full(const Activity& activity);
 // A reader may cancel until the activity starts (afterwards the place is used or lost).
 std::optional<ErrorCode> check_cancellation(const Activity& activity, Instant now);
 // How many readers on the waiting list get a place now: places freed before the start are offered in

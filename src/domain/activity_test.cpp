@@ -173,7 +173,8 @@ TEST(Enrolment, WindowStatusAndDuplicatesAreRefusedWithTheirReasons) {
   EXPECT_EQ(decide_enrolment(a, now, ReaderStatus::kActive, true, 0).error().code, ErrorCode::kAlreadyEnrolled);
   EXPECT_EQ(decide_enrolment(a, now, ReaderStatus::kSuspended, false, 0).error().code, ErrorCode::kReaderNotActive);
   EXPECT_EQ(decide_enrolment(a, now, ReaderStatus::kExpired, false, 0).error().code, ErrorCode::kReaderExpired);
-  EXPECT_TRUE(decide_enrolment(a, now, ReaderStatus::kCardReportedLost, false, 0));
+  EXPECT_EQ(decide_enrolment(a, now, ReaderStatus::kCardReportedLost, false, 0).error().code,
+            ErrorCode::kCardReportedLost);
   EXPECT_EQ(decide_enrolment(a, at(kStart), ReaderStatus::kActive, false, 0).error().code, ErrorCode::kEnrolmentClosed);
   a.enrolment_closes_at = at(kStart - 3600);
   EXPECT_EQ(decide_enrolment(a, at(kStart - 3600), ReaderStatus::kActive, false, 0).error().code,
@@ -201,6 +202,16 @@ TEST(Enrolment, FreedPlacesGoToTheWaitingListUntilTheStart) {
   EXPECT_EQ(check_cancellation(a, at(kStart)), ErrorCode::kActivityStarted);
   EXPECT_TRUE(check_quota_change(4, 4) == std::nullopt);
   EXPECT_EQ(check_quota_change(3, 4)->code, ErrorCode::kQuotaBelowEnrolled);
+}
+
+TEST(Enrolment, FullMeansPlacesAndWaitingListBothTaken) {
+  auto a = workshop(2, 1);
+  EXPECT_FALSE(enrolment_full(a));
+  a.places_taken = 2;
+  a.waiting = 4;
+  EXPECT_FALSE(enrolment_full(a));
+  a.waiting = 5;
+  EXPECT_TRUE(enrolment_full(a));
 }
 
 TEST(Enrolment, AttendanceFromAnHourBeforeTheStart) {

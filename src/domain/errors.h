@@ -109,6 +109,7 @@ enum class ErrorCode {
   kNotEnrolled,
   kAttendanceTooEarly,
   kCardNotReportedLost,
+  kPublishedNotDraft,
   // Ask a Librarian.
   kTooShort,
   kTooManyEnquiries,
@@ -119,6 +120,17 @@ enum class ErrorCode {
   kEnquiryClosed,
   kSameLibrary,
   kFaqLanguageRequired,
+  // Students' study room admission cards.
+  kStudyWindowInvalid,
+  kStudyCardsValidBeforeClose,
+  kStudySessionRequired,
+  kStudySessionsOverlap,
+  kStudyApplicationsClosed,
+  kStudyAlreadyApplied,
+  kStudyCannotWithdraw,
+  kStudyDeadlineNotPassed,
+  kStudyAlreadyPublished,
+  kStudyNotAllocated,
 };
 
 struct ErrorInfo {

@@ -128,7 +128,9 @@ TEST_P(Activities, PublishedActivitiesAreListedAndFilteredDraftsAndEndedOnesAreN
 
 TEST_P(Activities, PlacesThenTheWaitingListThenFullAndEachReaderIsTold) {
   const auto id = publish(workshop("2"));
-  EXPECT_EQ(enrol(*context, readers[0], id)->status, EnrolmentStatus::kConfirmed);
+  const auto first = enrol(*context, readers[0], id);
+  EXPECT_EQ(first->status, EnrolmentStatus::kConfirmed);
+  EXPECT_TRUE(first->told);
   EXPECT_EQ(enrol(*context, readers[0], id).error().code, ErrorCode::kAlreadyEnrolled);
   EXPECT_EQ(enrol(*context, readers[2], id)->status, EnrolmentStatus::kConfirmed);
   for (int i = 3; i < 8; ++i) {
@@ -172,7 +174,9 @@ TEST_P(Activities, AFreedPlaceGoesToTheFirstOnTheWaitingList) {
 
 TEST_P(Activities, ReadersWhoChoseNoNoticesAreNotSentOne) {
   const auto id = publish(workshop("5"));
-  ASSERT_TRUE(enrol(*context, readers[1], id));  // channel "none"
+  const auto enrolled = enrol(*context, readers[1], id);  // channel "none"
+  ASSERT_TRUE(enrolled);
+  EXPECT_FALSE(enrolled->told);
   EXPECT_EQ(count("SELECT COUNT(*) FROM outbound_messages"), 0);
 }
 
@@ -244,7 +248,7 @@ TEST_P(Activities, StaffChangesKeepPromisesAndTellReaders) {
   input.status = "cancelled";
   ASSERT_TRUE(save_activity(*context, editor, id, version, input));
   EXPECT_EQ(count("SELECT COUNT(*) FROM outbound_messages WHERE kind = 'activity_cancelled'"), 3);
-  EXPECT_EQ(count("SELECT COUNT(*) FROM activity_enrolments WHERE status <> 'cancelled'"), 0);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM activity_enrolments WHERE status <> 'cancelled'"), 3);  // kept, shown cancelled
   EXPECT_EQ(enrol(*context, readers[4], id).error().code, ErrorCode::kActivityNotOpen);
   EXPECT_EQ(count("SELECT COUNT(*) FROM audit_log WHERE action LIKE 'activity.%'"), 6);  // saves refused are not
 }
@@ -313,6 +317,39 @@ TEST_P(Activities, EnrolmentsAreForgottenAYearAfterTheActivityWithItsCountsKept)
   EXPECT_EQ(forget_old_enrolments(*context), 2);
   EXPECT_EQ(count("SELECT COUNT(*) FROM activity_enrolments"), 0);
   EXPECT_EQ(count("SELECT enrolled_count * 10 + attended_count FROM activities"), 21);
+}
+
+TEST_P(Activities, ExpiredAccountsAndLostCardsCannotEnrol) {
+  const auto id = publish(workshop("5"));
+  long long expired = 0;
+  store->transact(Store::Mode::kWrite, [&](Repositories& repos) {
+    expired = repos.circulation.insert_reader({0, "R900", "Expired", domain::ReaderCategory::kTemporary,
+                                               domain::ReaderStatus::kActive, *parse_iso_date("2026-11-22")},
+                                              clock->now());
+    repos.circulation.set_reader_status(readers[3], domain::ReaderStatus::kCardReportedLost);
+  });
+  EXPECT_EQ(enrol(*context, expired, id).error().code, ErrorCode::kReaderExpired);
+  EXPECT_EQ(enrol(*context, readers[3], id).error().code, ErrorCode::kCardReportedLost);
+  EXPECT_EQ(stored(id).places_taken, 0);
+}
+
+TEST_P(Activities, ANewTimeOrPlaceIsToldAndAWithdrawnAccountGivesUpItsPlace) {
+  auto input = workshop("1");
+  const auto id = publish(input);
+  ASSERT_TRUE(enrol(*context, readers[0], id));
+  ASSERT_TRUE(enrol(*context, readers[2], id));  // waiting
+  input.remarks_en = "Bring scissors";
+  ASSERT_TRUE(save_activity(*context, editor, id, stored(id).version, input));
+  EXPECT_EQ(count("SELECT COUNT(*) FROM outbound_messages WHERE kind = 'activity_changed'"), 0);  // not time or place
+  input.starts_at = "2026-12-05T15:00";
+  ASSERT_TRUE(save_activity(*context, editor, id, stored(id).version, input));
+  EXPECT_EQ(count("SELECT COUNT(*) FROM outbound_messages WHERE kind = 'activity_changed'"), 2);
+  store->transact(Store::Mode::kWrite, [&](Repositories& repos) {
+    release_enrolments_of_reader(*context, repos, readers[0], clock->now());
+  });
+  EXPECT_EQ(reader_enrolment(*context, id, readers[2])->status, EnrolmentStatus::kConfirmed);
+  EXPECT_FALSE(reader_enrolment(*context, id, readers[0]));
+  EXPECT_EQ(stored(id).places_taken, 1);
 }
 
 SHELFMARK_ON_BOTH_BACKENDS(Activities);

@@ -697,8 +697,24 @@ TEST_P(Registration, OutboxSendsOnceRetriesWithBackOffAndThenReports) {
   EXPECT_EQ(count("SELECT COUNT(*) FROM audit_log WHERE action = 'message.failed'"), 1);
   EXPECT_EQ(count("SELECT COUNT(*) FROM outbound_messages WHERE channel = 'sms' AND sent_at IS NULL"), 1);
 
+  // The text message went nowhere by email; the SMS gateway sends it, once.
+  class RecordingSms final : public SmsTransport {
+   public:
+    SendOutcome send(const OutgoingSms& sms) override {
+      sent.push_back(sms);
+      return {SendOutcome::Kind::kSent, ""};
+    }
+    std::vector<OutgoingSms> sent;
+  } sms;
+  EXPECT_EQ(deliver_sms(*context, composer, sms, policy).sent, 1);
+  ASSERT_EQ(sms.sent.size(), 1u);
+  EXPECT_EQ(sms.sent[0].to, "91234567");
+  EXPECT_EQ(sms.sent[0].reference.rfind("outbox-", 0), 0u);
+  EXPECT_EQ(deliver_sms(*context, composer, sms, policy).sent, 0);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM outbound_messages WHERE channel = 'sms' AND sent_at IS NULL"), 0);
+
   clock->set(clock->now() + std::chrono::days(31));
-  EXPECT_EQ(deliver_email(*context, composer, transport, policy).scrubbed, 2);
+  EXPECT_EQ(deliver_email(*context, composer, transport, policy).scrubbed, 3);
   EXPECT_EQ(count("SELECT COUNT(*) FROM outbound_messages WHERE recipient = 'a@example.com'"), 0);
 }
 

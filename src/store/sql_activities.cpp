@@ -23,8 +23,9 @@ constexpr const char* kActivityColumns =
     "a.available_from, a.video_url, a.library_id, a.venue_en, a.venue_tc, a.speaker_en, a.speaker_tc, "
     "a.organiser_en, a.organiser_tc, a.remarks_en, a.remarks_tc, a.delivery_language, a.enquiry_phone, "
     "a.enrolment_required, a.quota, a.enrolment_opens_at, a.enrolment_closes_at, a.status, a.places_taken, "
-    "a.updated_at, a.version";
-constexpr std::size_t kActivityColumnCount = 30;
+    "a.updated_at, a.version, "
+    "(SELECT COUNT(*) FROM activity_enrolments w WHERE w.activity_id = a.id AND w.status = 'waitlisted')";
+constexpr std::size_t kActivityColumnCount = 31;
 
 Activity activity_from(const Row& row) {
   Activity a;
@@ -52,6 +53,7 @@ Activity activity_from(const Row& row) {
   a.places_taken = static_cast<int>(row.integer(27));
   a.updated_at = instant_from_unix(row.integer(28));
   a.version = row.integer(29);
+  a.waiting = static_cast<int>(row.integer(30));
   return a;
 }
 
@@ -157,7 +159,8 @@ class SqlActivities final : public app::ActivityRepository {
     paged.emplace_back(static_cast<long long>(filter.limit));
     paged.emplace_back(static_cast<long long>(filter.offset));
     for (const auto& row : c_.query(std::string("SELECT ") + kActivityColumns + " FROM activities a" + where +
-                                        " ORDER BY a.sort_at, a.id LIMIT ? OFFSET ?",
+                                        " ORDER BY CASE WHEN a.type = 'video_recording' THEN 1 ELSE 0 END, "
+                                        "a.sort_at, a.id LIMIT ? OFFSET ?",
                                     paged))
       page.activities.push_back(activity_from(row));
     return page;

@@ -282,8 +282,10 @@ class SqlRegistrations final : public app::RegistrationRepository {
     c_.execute("DELETE FROM password_resets WHERE reader_id = ?", {reader_id});
     const bool has_history =
         !c_.query("SELECT 1 FROM loans WHERE reader_id = ? UNION ALL SELECT 1 FROM charges WHERE reader_id = ? "
-                  "UNION ALL SELECT 1 FROM reservations WHERE reader_id = ? LIMIT 1",
-                  {reader_id, reader_id, reader_id})
+                  "UNION ALL SELECT 1 FROM reservations WHERE reader_id = ? UNION ALL SELECT 1 FROM "
+                  "activity_enrolments WHERE reader_id = ? UNION ALL SELECT 1 FROM study_room_applications WHERE "
+                  "reader_id = ? LIMIT 1",
+                  {reader_id, reader_id, reader_id, reader_id, reader_id})
              .empty();
     if (has_history) {
       c_.execute("UPDATE readers SET status = 'suspended', hkid_digest = NULL, password_hash = NULL WHERE id = ?",

@@ -11,6 +11,7 @@
 #include "store/sql_activities.h"
 #include "store/sql_registration.h"
 #include "store/sql_enquiries.h"
+#include "store/sql_study_room.h"
 #include "store/sql_sip.h"
 
 namespace shelfmark::store {
@@ -577,9 +578,10 @@ void SqlStore::transact(Mode mode, const std::function<void(app::Repositories&)>
       auto outbox = outbox_repository(*connection);
       auto activities = activity_repository(*connection);
       auto enquiries = enquiry_repository(*connection);
+      auto study_rooms = study_room_repository(*connection);
       app::Repositories repos{libraries,    notices, staff, sessions,   failures,        audit,
                               *circulation, jobs,    *sip,  *catalogue, reader_sessions, calendar_feeds,
-                              *registrations, *outbox, *activities, *enquiries};
+                              *registrations, *outbox, *activities, *enquiries, *study_rooms};
       work(repos);
       connection->commit();
       return;

@@ -81,6 +81,8 @@ data ActivityPages::summary(Language lang, const domain::Activity& a) const {
   else if (a.places_taken < a.quota)
     places = tf(lang, "{count} of {quota} places left",
                 {{"count", format_count(a.quota - a.places_taken)}, {"quota", format_count(a.quota)}});
+  else if (domain::enrolment_full(a))
+    places = t(lang, "Full, and the waiting list too");
   else
     places = t(lang, "Full: you may join the waiting list");
   row.set("places", places);
@@ -247,11 +249,13 @@ Response ActivityPages::detail(Page& p, long long id, data content, int status) 
   if (a.enrolment_required && a.status == ActivityStatus::kPublished) {
     data enrolment;
     const auto closes = domain::enrolment_closes_at(a);
-    if (closes) enrolment.set("closes", format_date_time(kit_.translations(), lang, context.zone.to_local(*closes)));
+    if (closes && now < *closes)
+      enrolment.set("closes", format_date_time(kit_.translations(), lang, context.zone.to_local(*closes)));
     if (a.enrolment_opens_at && now < *a.enrolment_opens_at)
       enrolment.set("opens", format_date_time(kit_.translations(), lang, context.zone.to_local(*a.enrolment_opens_at)));
     const bool open = (!a.enrolment_opens_at || now >= *a.enrolment_opens_at) && (!closes || now < *closes);
     enrolment.set("open", open);
+    if (closes && now >= *closes) enrolment.set("closed", true);
     const auto path = "/" + lang_code(lang) + "/activities/" + std::to_string(a.id);
     enrolment.set("action", path);
     if (p.reader) {
@@ -263,11 +267,13 @@ Response ActivityPages::detail(Page& p, long long id, data content, int status) 
                                     "You are number {position} on the waiting list. If a place frees before "
                                     "the activity starts, it is yours and we will tell you.",
                                     {{"position", format_count(mine->waiting_position)}}));
-      } else if (open) {
+      } else if (open && !domain::enrolment_full(a)) {
         enrolment.set("can_enrol", true);
         enrolment.set("enrol_label", a.places_taken < a.quota ? t(lang, "Enrol") : t(lang, "Join the waiting list"));
       }
-      enrolment.set("can_cancel", mine.has_value() && !domain::check_cancellation(a, now));
+      if (mine && !domain::check_cancellation(a, now))
+        enrolment.set("cancel_label", mine->status == EnrolmentStatus::kConfirmed ? t(lang, "Cancel my enrolment")
+                                                                                  : t(lang, "Leave the waiting list"));
     } else if (open) {
       enrolment.set("sign_in", "/" + lang_code(lang) + "/login?next=" + percent_encode(path));
     }
@@ -320,6 +326,7 @@ Response ActivityPages::reader_post(Page& p, const std::vector<std::string_view>
   const auto lang = p.lang;
   const auto& context = kit_.app_context();
   const auto path = "/" + lang_code(lang) + "/activities/" + std::to_string(id);
+  p.switch_path = path;  // the other language shows the activity, not this form's address
   data content;
   if (parts[1] == "enrol") {
     auto enrolled = app::enrol(context, p.reader->reader.id, id);
@@ -328,15 +335,18 @@ Response ActivityPages::reader_post(Page& p, const std::vector<std::string_view>
       kit_.add_failure(lang, content, enrolled.error());
       return detail(p, id, std::move(content), 422);
     }
-    content.set("outcome_ok",
-                enrolled->status == EnrolmentStatus::kConfirmed
-                    ? t(lang,
-                        "You are enrolled. We have sent you a confirmation; the activity is also listed under "
-                        "My Information in your account.")
-                    : tf(lang,
-                         "The places are taken, so you are on the waiting list, number {position}. If a place "
-                         "frees before the activity starts, it is yours and we will tell you.",
-                         {{"position", format_count(enrolled->waiting_position)}}));
+    std::string outcome =
+        enrolled->status == EnrolmentStatus::kConfirmed
+            ? t(lang, "You are enrolled. The activity is listed under My Information in your account.")
+            : tf(lang,
+                 "The places are taken, so you are on the waiting list, number {position}. If a place frees "
+                 "before the activity starts, it is yours.",
+                 {{"position", format_count(enrolled->waiting_position)}});
+    outcome += " " + (enrolled->told ? t(lang, "We have sent you a message to confirm it.")
+                                     : t(lang,
+                                         "No message is sent (you chose no notices in My Setting, or we have "
+                                         "no email address or mobile number for you): please note it down."));
+    content.set("outcome_ok", outcome);
   } else {
     auto cancelled = app::cancel_enrolment(context, p.reader->reader.id, id);
     if (!cancelled) {
@@ -445,6 +455,16 @@ Response ActivityPages::staff_list(Page& p) {
   content.set("activities", rows);
   content.set("has_activities", !result.activities.empty());
   content.set("manage", manage);
+  const long long pages = std::max<long long>(1, (result.total + 49) / 50);
+  if (pages > 1) {
+    data pager;
+    pager.set("page", format_count(page_number));
+    pager.set("pages", format_count(pages));
+    const auto base = "/" + lang_code(lang) + "/staff/activities?page=";
+    if (page_number > 1) pager.set("previous", base + std::to_string(page_number - 1));
+    if (page_number < pages) pager.set("next", base + std::to_string(page_number + 1));
+    content.set("pager", pager);
+  }
   if (p.request.query_value("saved") == "1") content.set("flash", t(lang, "Your changes have been saved."));
   return kit_.page(p, "staff_activities", t(lang, "Activities"), content);
 }
@@ -686,6 +706,7 @@ Response ActivityPages::staff_attendance(Page& p, long long id) {
     if (code == ErrorCode::kNotFound) return kit_.error_page(p, 404);
     data content;
     kit_.add_failure(p.lang, content, marked.error());
+    p.switch_path = "/" + lang_code(p.lang) + "/staff/activities/" + std::to_string(id) + "/enrolments";
     return staff_enrolments(p, id, std::move(content), 422);
   }
   auto response = redirect("/" + lang_code(p.lang) + "/staff/activities/" + std::to_string(id) + "/enrolments?saved=1");

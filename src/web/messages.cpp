@@ -128,6 +128,10 @@ std::optional<app::ComposedMessage> TranslatedMessages::compose(const app::Outbo
       subject = t("You have a place: {title}");
       body = t("A place at {title} has freed and it is now yours.") + "\n\n" + details + "\n" +
              t("If you cannot come, please cancel at {link} so that the next reader can have it.");
+    } else if (message.kind == "activity_changed") {
+      subject = t("Changed: {title}");
+      body = t("The time or place of {title}, which you are enrolled in, has changed. It is now:") + "\n\n" + details +
+             "\n" + t("If you can no longer come, please cancel at {link} so that another reader can have the place.");
     } else if (message.kind == "activity_cancelled") {
       subject = t("Cancelled: {title}");
       body = t("We are sorry: {title} has been cancelled. Your enrolment has ended; there is nothing you need to do.") +
@@ -147,6 +151,26 @@ std::optional<app::ComposedMessage> TranslatedMessages::compose(const app::Outbo
     body = t("A librarian has replied to your enquiry {reference}:") + "\n\n" + values["reply"] + "\n\n" +
            (values["reader"] == "yes" ? t("You can also read the reply in My Account at {site}account/enquiries.")
                                       : t("If you have a further question, please send a new enquiry at {site}ask."));
+  } else if (message.kind == "study_room_successful" || message.kind == "study_room_offered" ||
+             message.kind == "study_room_waiting") {
+    for (const char* key : {"valid_from", "valid_until"})
+      if (const auto date = parse_iso_date(values[key])) values[key] = format_date(translator_, lang, *date, false);
+    values["account"] = site_url_ + "/" + code + "/account/study-room";
+    subject = t("Study room admission card: {period}");
+    if (message.kind == "study_room_waiting") {
+      body = t("We are sorry: there was no place for you in session {session} at {library} in the draw for "
+               "{period}. You are number {position} on the waiting list; we will tell you if a place becomes free.");
+    } else {
+      body = (message.kind == "study_room_offered"
+                  ? t("A place has become free and is offered to you: session {session} ({weekday_times}; weekends "
+                      "and public holidays {weekend_times}) at {library}, for {period}.")
+                  : t("Your application was successful: session {session} ({weekday_times}; weekends and public "
+                      "holidays {weekend_times}) at {library}, for {period}.")) +
+             "\n\n" +
+             t("Your admission card {card} is valid from {valid_from} to {valid_until}. Print it, or show it on your "
+               "phone, from {account}.");
+    }
+    body += "\n\n" + t("Your study room applications: {account}");
   } else {
     return std::nullopt;
   }

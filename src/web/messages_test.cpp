@@ -34,7 +34,7 @@ TEST(Messages, EveryKindIsComposedInBothLanguagesWithNothingLeftUnfilled) {
        {"registration_received", "registration_approved", "registration_rejected", "registration_completed",
         "registration_expired", "password_reset", "password_changed", "contact_changed", "reservation_ready",
         "reservation_expiring", "due_soon", "overdue", "activity_enrolled", "activity_waitlisted",
-        "activity_place_offered", "activity_cancelled"}) {
+        "activity_place_offered", "activity_cancelled", "activity_changed"}) {
     for (auto language : {domain::Language::kEnglish, domain::Language::kTraditionalChinese}) {
       app::OutboundMessage message;
       message.kind = kind;

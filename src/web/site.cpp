@@ -23,6 +23,7 @@
 #include "web/activity_pages.h"
 #include "web/registration_pages.h"
 #include "web/ask_pages.h"
+#include "web/study_room_pages.h"
 
 namespace shelfmark::resources::templates {
 std::optional<std::string_view> find(std::string_view name);
@@ -168,7 +169,8 @@ struct Site::Impl final : PageKit {
         extra_metrics(std::move(extra)),
         registration(*this, config.registration),
         activities(*this),
-        ask(*this, config.enquiries) {}
+        ask(*this, config.enquiries),
+        study_room(*this, config.public_url) {}
 
   const app::Context& context;
   SiteConfig config;
@@ -180,6 +182,7 @@ struct Site::Impl final : PageKit {
   RegistrationPages registration;
   ActivityPages activities;
   AskPages ask;
+  StudyRoomPages study_room;
 
   using Page = web::Page;
 
@@ -715,6 +718,7 @@ struct Site::Impl final : PageKit {
     content.set("can_libraries", domain::role_allows(role, domain::Permission::kManageLibraries));
     content.set("can_circulate", domain::role_allows(role, domain::Permission::kCirculation));
     content.set("can_policies", domain::role_allows(role, domain::Permission::kManagePolicies));
+    content.set("can_study_rooms", domain::role_allows(role, domain::Permission::kManageStudyRooms));
     content.set("can_catalogue", domain::role_allows(role, domain::Permission::kCataloguing));
     content.set("can_verify", domain::role_allows(role, domain::Permission::kVerifyRegistrations));
     content.set("can_complete", domain::role_allows(role, domain::Permission::kCompleteRegistrations));
@@ -3178,6 +3182,7 @@ struct Site::Impl final : PageKit {
     if (parts[0] == "registrations" || parts[0] == "temporary-card") return registration.staff(p, parts);
     if (parts[0] == "activities") return activities.staff(p, parts);
     if (parts[0] == "enquiries" || parts[0] == "faq") return ask.staff(p, parts);
+    if (parts[0] == "study-room") return study_room.staff(p, parts);
     if (parts[0] == "returns" && parts.size() == 1) return staff_returns(p);
     if (parts[0] == "hold-shelf" && parts.size() == 1 && !post) return staff_hold_shelf(p);
     if (parts[0] == "fine-suspensions") {
@@ -3296,6 +3301,8 @@ struct Site::Impl final : PageKit {
     if (parts[0] == "register")
       return registration.applicant(p, std::vector<std::string_view>(parts.begin() + 1, parts.end()));
     if (parts[0] == "ask") return ask.visitor(p, std::vector<std::string_view>(parts.begin() + 1, parts.end()));
+    if (parts[0] == "study-room")
+      return study_room.reader(p, std::vector<std::string_view>(parts.begin() + 1, parts.end()));
     const bool post = request.method == "POST";
     const bool for_readers =
         parts[0] == "account" || parts[0] == "logout" || (parts[0] == "records" && parts.size() == 3 && post) ||
@@ -3303,7 +3310,7 @@ struct Site::Impl final : PageKit {
     if (for_readers) {
       if (!p.reader) {
         if (post) return error_page(p, 419);  // signed out meanwhile: the form has expired
-        auto response = redirect("/" + lang_code(p.lang) + "/login");
+        auto response = redirect("/" + lang_code(p.lang) + "/login?next=" + percent_encode(request.path));
         response.route = "/{lang}/account/*";
         return response;
       }
@@ -3314,6 +3321,7 @@ struct Site::Impl final : PageKit {
       if (parts[0] == "logout" && parts.size() == 1) return post ? reader_logout(p) : error_page(p, 405);
       if (parts[0] == "account" && parts.size() == 1 && !post) return account(p);
       if (parts[0] == "account" && parts.size() == 2 && parts[1] == "enquiries" && !post) return ask.account(p);
+      if (parts[0] == "account" && parts.size() >= 2 && parts[1] == "study-room") return study_room.account(p, parts);
       if (parts[0] == "account" && parts.size() == 2 && !post && (parts[1] == "data.json" || parts[1] == "data.csv"))
         return account_data(p, parts[1] == "data.json");
       if (parts[0] == "account" && parts.size() == 2 && !post && parts[1] == "information")

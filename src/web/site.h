@@ -30,6 +30,9 @@ struct SiteConfig {
   app::RegistrationServices* registration = nullptr;
   // Ask a Librarian's rate limits and retention.
   app::EnquirySettings enquiries;
+  // The site's address as readers see it ("https://library.example.hk"), for links printed on paper (the QR
+  // code on study room admission cards). Empty: only the path is encoded.
+  std::string public_url;
 };
 
 class Site {

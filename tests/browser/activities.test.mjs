@@ -109,7 +109,9 @@ test('readers enrol, join the waiting list, move up when a place frees, and see 
   let page = await first.request(path);
   let response = await first.request(`${path}/enrol`, { method: 'POST', form: { csrf: first.csrfFrom(page.text_) } });
   assert.equal(response.status, 200);
-  assert.match(response.text_, /You are enrolled/);
+  assert.match(response.text_, /You are enrolled\. The activity is listed under My Information/);
+  assert.match(response.text_, /No message is sent \(you chose no notices in My Setting, or we have no email address/,
+    'the demo reader has no email address, and the page says so');
   assert.match(response.text_, /1 of 2 places left/);
   response = await first.request(`${path}/enrol`, { method: 'POST', form: { csrf: first.csrfFrom(page.text_) } });
   assert.equal(response.status, 422);

@@ -288,7 +288,7 @@ test('every staff route needs the permission to answer enquiries; readers\' page
   assert.equal((await admin.request('/en/staff/enquiries/999999')).status, 404);
   const signedOut = await new Client(server.url).request('/en/account/enquiries');
   assert.equal(signedOut.status, 303);
-  assert.equal(signedOut.headers.get('location'), '/en/login');
+  assert.equal(signedOut.headers.get('location'), '/en/login?next=%2Fen%2Faccount%2Fenquiries');
   // The public pages are public.
   for (const path of ['/en/ask', '/tc/ask', '/en/ask/faq', '/tc/ask/faq'])
     assert.equal((await fetch(server.url + path)).status, 200, path);

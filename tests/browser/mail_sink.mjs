@@ -1,5 +1,5 @@
 // A real SMTP server for tests (Debian's python3-aiosmtpd) writing each message into a Maildir, and the
-// decoding of what it received. The same as registration.test.mjs's, shared for Ask a Librarian's tests.
+// decoding of what it received, shared by the tests that check emails.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { createConnection } from 'node:net';

@@ -7,6 +7,7 @@
 #include "app/enquiries.h"
 #include "app/messages.h"
 #include "app/reader_account.h"
+#include "app/study_room.h"
 
 namespace shelfmark::app {
 namespace {
@@ -48,6 +49,11 @@ std::vector<JobDefinition> standard_jobs() {
       {"forget-enrolments", std::chrono::hours(24),
        [](const Context& context, NetworkCache&) {
          return fmt::format("{} enrolments of activities over a year ago deleted", forget_old_enrolments(context));
+       }},
+      {"forget-study-applications", std::chrono::hours(24),
+       [](const Context& context, NetworkCache&) {
+         return fmt::format("{} study room applications of cards expired over a year ago deleted",
+                            forget_old_study_applications(context));
        }},
       {"anonymise-enquiries", std::chrono::hours(24),
        [](const Context& context, NetworkCache&) {

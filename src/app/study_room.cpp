@@ -355,4 +355,13 @@ Outcome<AdmissionCardCheck> check_admission_card(const Context& context, const A
   return std::move(*result);
 }
 
+int forget_old_study_applications(const Context& context, std::chrono::days keep_for) {
+  const auto today = context.zone.to_local(context.clock.now()).date;
+  int forgotten = 0;
+  context.store.transact(Store::Mode::kWrite, [&](Repositories& repos) {
+    forgotten = repos.study_rooms.forget_applications(today - keep_for);
+  });
+  return forgotten;
+}
+
 }  // namespace shelfmark::app

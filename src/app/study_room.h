@@ -79,4 +79,8 @@ struct AdmissionCardCheck {
 domain::Outcome<AdmissionCardCheck> check_admission_card(const Context& context, const Actor& actor,
                                                          const std::string& token);
 
+// The job forget-study-applications: applications are deleted a year (`keep_for`) after their period's cards
+// expired, the period keeping only counts. Returns how many were deleted.
+int forget_old_study_applications(const Context& context, std::chrono::days keep_for = std::chrono::days(365));
+
 }  // namespace shelfmark::app

@@ -72,6 +72,9 @@ class StudyRoomRepository {
   // False when it was already published (by someone else at the same moment).
   virtual bool publish(long long period_id, Instant at, long long staff_id) = 0;
   virtual std::optional<StudyApplicationRecord> by_card_token(const std::string& token_digest) = 0;
+  // Applications of periods whose cards expired before `valid_until_before` are deleted; each period keeps how
+  // many applied and how many had a place. Returns how many applications were deleted.
+  virtual int forget_applications(Date valid_until_before) = 0;
 };
 
 }  // namespace shelfmark::app

@@ -23,6 +23,7 @@
 #include "app/registration.h"
 #include "app/self_service.h"
 #include "app/staff_auth.h"
+#include "app/study_room.h"
 #include "bin/demo_catalogue.h"
 #include "bin/demo_data.h"
 #include "bin/export_marc.h"
@@ -444,6 +445,9 @@ int main(int argc, char** argv) {
   auto* anonymise = jobs->add_subcommand("anonymise-loans",
                                          "Take readers who keep no reading history off their returned loans "
                                          "(serve also runs this hourly)");
+  auto* forget_study = jobs->add_subcommand(
+      "forget-study-applications", "Delete study room applications a year after their cards expired, keeping "
+                                   "each period's counts (serve also runs this daily)");
   auto* forget_enrolments = jobs->add_subcommand(
       "forget-enrolments", "Delete enrolments in activities that ended over a year ago, keeping each activity's "
                            "counts (serve also runs this daily)");
@@ -591,6 +595,12 @@ int main(int argc, char** argv) {
       auto runtime = open_runtime(common, 1);
       run_migrations(runtime);
       std::cout << "Anonymised " << app::anonymise_returned_loans(*runtime.context) << " returned loans.\n";
+      return 0;
+    }
+    if (forget_study->parsed()) {
+      auto runtime = open_runtime(common, 1);
+      run_migrations(runtime);
+      std::cout << "Deleted " << app::forget_old_study_applications(*runtime.context) << " study room applications.\n";
       return 0;
     }
     if (forget_enrolments->parsed()) {

@@ -174,6 +174,21 @@ class SqlStudyRooms final : public app::StudyRoomRepository {
                "NULL AND allocated_at IS NOT NULL",
                {unix_seconds(at), staff_id, period_id}) == 1;
   }
+  int forget_applications(Date valid_until_before) override {
+    const auto cutoff = format_iso_date(valid_until_before);
+    c_.execute(
+        "UPDATE study_room_periods SET "
+        "applications_count = (SELECT COUNT(*) FROM study_room_applications a WHERE a.period_id = "
+        "study_room_periods.id AND a.outcome <> 'withdrawn'), "
+        "successful_count = (SELECT COUNT(*) FROM study_room_applications a WHERE a.period_id = "
+        "study_room_periods.id AND a.outcome = 'successful') "
+        "WHERE valid_until < ? AND applications_count IS NULL",
+        {cutoff});
+    return static_cast<int>(
+        c_.execute("DELETE FROM study_room_applications WHERE period_id IN (SELECT id FROM study_room_periods WHERE "
+                   "valid_until < ?)",
+                   {cutoff}));
+  }
   std::optional<app::StudyApplicationRecord> by_card_token(const std::string& token_digest) override {
     return one(std::string("SELECT ") + kApplicationColumns + " WHERE a.card_token_digest = ?", {token_digest});
   }

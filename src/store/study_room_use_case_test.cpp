@@ -293,6 +293,24 @@ TEST_P(StudyRoom, ADeclinedPlaceGoesToTheFirstOnTheWaitingList) {
   EXPECT_EQ(messages.back().kind, "study_room_offered");
 }
 
+TEST_P(StudyRoom, ApplicationsAreForgottenAYearAfterTheCardsExpireWithCountsKept) {
+  const auto id = open_period("1");
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(apply_for_study_room(*context, readers[i], id, {"1", "no", "", ""}));
+  at("2027-02-25T09:00");
+  ASSERT_TRUE(run_study_allocation(*context, manager, id, 1));
+  ASSERT_TRUE(publish_study_results(*context, manager, id));
+  at("2028-05-30T09:00");  // cards valid until 2027-05-31: not yet a year
+  EXPECT_EQ(forget_old_study_applications(*context), 0);
+  at("2028-06-01T09:00");
+  EXPECT_EQ(forget_old_study_applications(*context), 3);
+  EXPECT_TRUE(reader_study_applications(*context, readers[0]).empty());
+  auto connection = database->acquire();
+  const auto counts = connection->query("SELECT applications_count, successful_count FROM study_room_periods");
+  EXPECT_EQ(counts.at(0).integer(0), 3);
+  EXPECT_EQ(counts.at(0).integer(1), 1);
+  EXPECT_EQ(forget_old_study_applications(*context), 0);
+}
+
 SHELFMARK_ON_BOTH_BACKENDS(StudyRoom);
 
 }  // namespace

@@ -88,6 +88,13 @@ std::optional<Instant> enrolment_closes_at(const Activity& activity) {
   return activity.enrolment_closes_at ? activity.enrolment_closes_at : activity.starts_at;
 }
 
+EnrolmentWindow enrolment_window(const Activity& activity, Instant now) {
+  if (activity.enrolment_opens_at && now < *activity.enrolment_opens_at) return EnrolmentWindow::kNotYetOpen;
+  const auto closes = enrolment_closes_at(activity);
+  if (closes && now >= *closes) return EnrolmentWindow::kClosed;
+  return EnrolmentWindow::kOpen;
+}
+
 bool video_link_visible(const Activity& activity, Instant now) {
   return is_recording(activity) && activity.status == ActivityStatus::kPublished && activity.available_from &&
          *activity.available_from <= now && !activity.video_url.empty();
@@ -201,10 +208,14 @@ Outcome<EnrolmentStatus> decide_enrolment(const Activity& activity, Instant now,
                                           bool already_enrolled, int waiting) {
   if (activity.status != ActivityStatus::kPublished || !activity.enrolment_required || is_recording(activity))
     return failure(ErrorCode::kActivityNotOpen);
-  if (activity.enrolment_opens_at && now < *activity.enrolment_opens_at)
-    return failure(ErrorCode::kEnrolmentNotYetOpen);
-  const auto closes = enrolment_closes_at(activity);
-  if (closes && now >= *closes) return failure(ErrorCode::kEnrolmentClosed);
+  switch (enrolment_window(activity, now)) {
+    case EnrolmentWindow::kNotYetOpen:
+      return failure(ErrorCode::kEnrolmentNotYetOpen);
+    case EnrolmentWindow::kClosed:
+      return failure(ErrorCode::kEnrolmentClosed);
+    case EnrolmentWindow::kOpen:
+      break;
+  }
   // As for borrowing: a card reported lost is replaced at a counter first (reporting a loss must not be a way
   // round a suspension), and an account past its expiry date is expired whatever its status says.
   if (reader_status == ReaderStatus::kExpired) return failure(ErrorCode::kReaderExpired);

@@ -77,6 +77,9 @@ struct Activity {
 bool is_recording(const Activity& activity);
 // When enrolment closes: the stated time, else the start.
 std::optional<Instant> enrolment_closes_at(const Activity& activity);
+// Enrolment is open from its opening time (else publication) until it closes (else the start).
+enum class EnrolmentWindow { kNotYetOpen, kOpen, kClosed };
+EnrolmentWindow enrolment_window(const Activity& activity, Instant now);
 // The link of a recording is shown from its viewing time only.
 bool video_link_visible(const Activity& activity, Instant now);
 // Over: an event that has ended. Recordings stay on the list.

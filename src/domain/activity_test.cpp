@@ -204,6 +204,17 @@ TEST(Enrolment, FreedPlacesGoToTheWaitingListUntilTheStart) {
   EXPECT_EQ(check_quota_change(3, 4)->code, ErrorCode::kQuotaBelowEnrolled);
 }
 
+TEST(Enrolment, TheWindowRunsFromOpeningOrPublicationToClosingOrTheStart) {
+  auto a = workshop(10, 0);
+  EXPECT_EQ(enrolment_window(a, at(kStart - 999999)), EnrolmentWindow::kOpen);
+  EXPECT_EQ(enrolment_window(a, at(kStart)), EnrolmentWindow::kClosed);
+  a.enrolment_opens_at = at(kStart - 7200);
+  a.enrolment_closes_at = at(kStart - 3600);
+  EXPECT_EQ(enrolment_window(a, at(kStart - 7201)), EnrolmentWindow::kNotYetOpen);
+  EXPECT_EQ(enrolment_window(a, at(kStart - 7200)), EnrolmentWindow::kOpen);
+  EXPECT_EQ(enrolment_window(a, at(kStart - 3600)), EnrolmentWindow::kClosed);
+}
+
 TEST(Enrolment, FullMeansPlacesAndWaitingListBothTaken) {
   auto a = workshop(2, 1);
   EXPECT_FALSE(enrolment_full(a));

@@ -2,16 +2,13 @@
 
 #include <stdexcept>
 
+#include "store/sql_values.h"
+
 namespace shelfmark::store {
 namespace {
 
 using domain::Activity;
 
-Value optional_unix(const std::optional<Instant>& at) { return at ? Value(unix_seconds(*at)) : Value(nullptr); }
-std::optional<Instant> optional_instant(const Row& row, std::size_t i) {
-  if (row.is_null(i)) return std::nullopt;
-  return instant_from_unix(row.integer(i));
-}
 template <class T>
 T must(std::optional<T> value, const std::string& what, const std::string& text) {
   if (!value) throw app::StoreError(app::StoreError::Kind::kOther, "unknown " + what + " " + text);
@@ -90,7 +87,7 @@ Params fields_of(const Activity& a) {
           optional_unix(a.ends_at),
           optional_unix(a.available_from),
           a.video_url,
-          a.library_id ? Value(*a.library_id) : Value(nullptr),
+          optional_id(a.library_id),
           a.venue.en,
           a.venue.tc,
           a.speaker.en,

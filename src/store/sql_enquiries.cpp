@@ -1,17 +1,10 @@
 #include "store/sql_enquiries.h"
 
 #include "core/text.h"
+#include "store/sql_values.h"
 
 namespace shelfmark::store {
 namespace {
-
-long long unix_of(Instant instant) { return unix_seconds(instant); }
-Value optional_unix(const std::optional<Instant>& at) { return at ? Value(unix_of(*at)) : Value(nullptr); }
-Value optional_id(const std::optional<long long>& id) { return id ? Value(*id) : Value(nullptr); }
-std::optional<Instant> optional_instant(const Row& row, std::size_t i) {
-  if (row.is_null(i)) return std::nullopt;
-  return instant_from_unix(row.integer(i));
-}
 
 constexpr const char* kEnquiryColumns =
     "e.id, e.reference, e.reader_id, e.name, e.email, e.subject, e.language, e.question, e.library_id, e.status, "

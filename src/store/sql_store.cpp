@@ -10,6 +10,7 @@
 #include "store/sql_circulation.h"
 #include "store/sql_activities.h"
 #include "store/sql_registration.h"
+#include "store/sql_values.h"
 #include "store/sql_enquiries.h"
 #include "store/sql_study_room.h"
 #include "store/sql_sip.h"
@@ -20,7 +21,6 @@ namespace {
 using app::StoreError;
 using domain::Library;
 
-long long unix_of(Instant instant) { return unix_seconds(instant); }
 
 std::string join_facilities(const std::vector<domain::Facility>& facilities) {
   std::string out;

@@ -1,5 +1,6 @@
 #include "store/sql_study_room.h"
 
+#include "store/sql_values.h"
 namespace shelfmark::store {
 namespace {
 
@@ -14,10 +15,6 @@ MinuteOfDay minute_from(const std::string& text) {
   const auto value = parse_time_of_day(text);
   if (!value) throw app::StoreError(app::StoreError::Kind::kOther, "malformed time " + text);
   return *value;
-}
-std::optional<Instant> optional_instant(const Row& row, std::size_t i) {
-  if (row.is_null(i)) return std::nullopt;
-  return instant_from_unix(row.integer(i));
 }
 
 constexpr const char* kPeriodColumns =

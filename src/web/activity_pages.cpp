@@ -17,6 +17,7 @@ using domain::ErrorCode;
 using mustache::data;
 
 constexpr int kPerPage = 20;
+constexpr int kStaffPerPage = 50;
 
 // A text given in one language only is shown in that language to everyone.
 const std::string& either(const domain::Localized& text, Language lang) {
@@ -27,6 +28,34 @@ const std::string& either(const domain::Localized& text, Language lang) {
 int parse_page_number(const std::string& text) {
   const auto value = parse_id(text);
   return value < 1 || value > 100000 ? 1 : static_cast<int>(value);
+}
+
+// The <option>s of a code table (types, audiences, districts ...), labelled in the page's language.
+template <class Range, class CodeOf, class LabelOf>
+data code_options(const Translator& translator, Language lang, const Range& all, CodeOf code_of, LabelOf label_of,
+                  std::string_view selected_code) {
+  auto options = web::list();
+  for (auto value : all) {
+    data option;
+    option.set("code", std::string(code_of(value)));
+    option.set("label", translator.translate(lang, label_of(value)));
+    option.set("selected", code_of(value) == selected_code);
+    options.push_back(option);
+  }
+  return options;
+}
+
+// Previous / next links for page `page` of `total` rows; `base` ends in "page=" and `suffix` carries the
+// other query parameters. False (no pager) when everything fits on one page.
+data pager_of(long long page, long long total, int per_page, const std::string& base, const std::string& suffix) {
+  const long long pages = std::max<long long>(1, (total + per_page - 1) / per_page);
+  if (pages <= 1) return data(false);
+  data pager;
+  pager.set("page", format_count(page));
+  pager.set("pages", format_count(pages));
+  if (page > 1) pager.set("previous", base + std::to_string(page - 1) + suffix);
+  if (page < pages) pager.set("next", base + std::to_string(page + 1) + suffix);
+  return pager;
 }
 
 std::string ics_time(Instant at) {
@@ -166,33 +195,19 @@ Response ActivityPages::list(Page& p) {
     library_options.push_back(option);
   }
   content.set("library_options", library_options);
-  auto district_options = web::list();
-  for (auto district : domain::all_districts()) {
-    data option;
-    option.set("code", std::string(domain::district_code(district)));
-    option.set("label", t(lang, domain::district_label(district)));
-    option.set("selected", filter.district == district);
-    district_options.push_back(option);
-  }
-  content.set("district_options", district_options);
-  auto type_options = web::list();
-  for (auto type : domain::kAllActivityTypes) {
-    data option;
-    option.set("code", std::string(domain::activity_type_code(type)));
-    option.set("label", t(lang, domain::activity_type_label(type)));
-    option.set("selected", filter.type == type);
-    type_options.push_back(option);
-  }
-  content.set("type_options", type_options);
-  auto audience_options = web::list();
-  for (auto audience : domain::kAllActivityAudiences) {
-    data option;
-    option.set("code", std::string(domain::activity_audience_code(audience)));
-    option.set("label", t(lang, domain::activity_audience_label(audience)));
-    option.set("selected", filter.audience == audience);
-    audience_options.push_back(option);
-  }
-  content.set("audience_options", audience_options);
+  const auto& translator = kit_.translations();
+  const auto code_or_none = [](const auto& value, auto code_of) {
+    return value ? std::string(code_of(*value)) : std::string();
+  };
+  content.set("district_options",
+              code_options(translator, lang, domain::all_districts(), domain::district_code, domain::district_label,
+                           code_or_none(filter.district, domain::district_code)));
+  content.set("type_options",
+              code_options(translator, lang, domain::kAllActivityTypes, domain::activity_type_code,
+                           domain::activity_type_label, code_or_none(filter.type, domain::activity_type_code)));
+  content.set("audience_options", code_options(translator, lang, domain::kAllActivityAudiences,
+                                               domain::activity_audience_code, domain::activity_audience_label,
+                                               code_or_none(filter.audience, domain::activity_audience_code)));
 
   // The pager keeps the filters.
   std::string query;
@@ -200,16 +215,8 @@ Response ActivityPages::list(Page& p) {
     const auto value = request.query_value(name);
     if (!value.empty()) query += std::string("&") + name + "=" + percent_encode(value);
   }
-  const long long pages = std::max<long long>(1, (result.total + kPerPage - 1) / kPerPage);
-  if (pages > 1) {
-    data pager;
-    pager.set("page", format_count(filter.page));
-    pager.set("pages", format_count(pages));
-    const auto base = "/" + lang_code(lang) + "/activities?page=";
-    if (filter.page > 1) pager.set("previous", base + std::to_string(filter.page - 1) + query);
-    if (filter.page < pages) pager.set("next", base + std::to_string(filter.page + 1) + query);
-    content.set("pager", pager);
-  }
+  content.set("pager",
+              pager_of(filter.page, result.total, kPerPage, "/" + lang_code(lang) + "/activities?page=", query));
   return kit_.page(p, "activities", t(lang, "Activities"), content);
 }
 
@@ -248,14 +255,14 @@ Response ActivityPages::detail(Page& p, long long id, data content, int status) 
 
   if (a.enrolment_required && a.status == ActivityStatus::kPublished) {
     data enrolment;
+    const auto window = domain::enrolment_window(a, now);
+    const bool open = window == domain::EnrolmentWindow::kOpen;
     const auto closes = domain::enrolment_closes_at(a);
-    if (closes && now < *closes)
-      enrolment.set("closes", format_date_time(kit_.translations(), lang, context.zone.to_local(*closes)));
-    if (a.enrolment_opens_at && now < *a.enrolment_opens_at)
+    if (window == domain::EnrolmentWindow::kNotYetOpen)
       enrolment.set("opens", format_date_time(kit_.translations(), lang, context.zone.to_local(*a.enrolment_opens_at)));
-    const bool open = (!a.enrolment_opens_at || now >= *a.enrolment_opens_at) && (!closes || now < *closes);
-    enrolment.set("open", open);
-    if (closes && now >= *closes) enrolment.set("closed", true);
+    if (window != domain::EnrolmentWindow::kClosed && closes)
+      enrolment.set("closes", format_date_time(kit_.translations(), lang, context.zone.to_local(*closes)));
+    if (window == domain::EnrolmentWindow::kClosed) enrolment.set("closed", true);
     const auto path = "/" + lang_code(lang) + "/activities/" + std::to_string(a.id);
     enrolment.set("action", path);
     if (p.reader) {
@@ -442,7 +449,7 @@ Response ActivityPages::staff_list(Page& p) {
   if (!manage && !domain::role_allows(actor.role, domain::Permission::kRunActivities)) return kit_.error_page(p, 403);
   const auto lang = p.lang;
   const int page_number = parse_page_number(p.request.query_value("page"));
-  const auto result = app::staff_activities(kit_.app_context(), actor, page_number, 50);
+  const auto result = app::staff_activities(kit_.app_context(), actor, page_number, kStaffPerPage);
   data content;
   auto rows = web::list();
   for (const auto& activity : result.activities) {
@@ -455,16 +462,8 @@ Response ActivityPages::staff_list(Page& p) {
   content.set("activities", rows);
   content.set("has_activities", !result.activities.empty());
   content.set("manage", manage);
-  const long long pages = std::max<long long>(1, (result.total + 49) / 50);
-  if (pages > 1) {
-    data pager;
-    pager.set("page", format_count(page_number));
-    pager.set("pages", format_count(pages));
-    const auto base = "/" + lang_code(lang) + "/staff/activities?page=";
-    if (page_number > 1) pager.set("previous", base + std::to_string(page_number - 1));
-    if (page_number < pages) pager.set("next", base + std::to_string(page_number + 1));
-    content.set("pager", pager);
-  }
+  content.set("pager", pager_of(page_number, result.total, kStaffPerPage,
+                                "/" + lang_code(lang) + "/staff/activities?page=", ""));
   if (p.request.query_value("saved") == "1") content.set("flash", t(lang, "Your changes have been saved."));
   return kit_.page(p, "staff_activities", t(lang, "Activities"), content);
 }
@@ -536,15 +535,7 @@ Response ActivityPages::staff_form(Page& p, std::optional<long long> id, const d
     content.set(key, *value);
   content.set("enrolment_required", in.enrolment_required);
   const auto options = [&](const auto& all, auto code_of, auto label_of, const std::string& selected) {
-    auto result = web::list();
-    for (auto value : all) {
-      data option;
-      option.set("code", std::string(code_of(value)));
-      option.set("label", t(lang, label_of(value)));
-      option.set("selected", code_of(value) == selected);
-      result.push_back(option);
-    }
-    return result;
+    return code_options(kit_.translations(), lang, all, code_of, label_of, selected);
   };
   content.set("type_options",
               options(domain::kAllActivityTypes, domain::activity_type_code, domain::activity_type_label, in.type));

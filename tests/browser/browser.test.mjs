@@ -248,6 +248,27 @@ test('the counter lends and takes back with a barcode scanner, and says why it r
   await context.close();
 });
 
+test('a card reported lost is replaced at the counter, accessibly, in both languages', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await logIn(page);
+  for (const [lang, card, replacement] of [['en', '2100000040', '2199444001'], ['tc', '2100000041', '2199444002']]) {
+    await page.goto(`${server.url}/${lang}/staff/counter?library=CL&card=${card}`);
+    await Promise.all([page.waitForNavigation(), page.locator('form[action$="/card-lost"] button').click()]);
+    await checkAccessibility(page, `${lang} counter with a card reported lost`);
+    await page.locator('#card_number').fill('12');
+    await Promise.all([page.waitForNavigation(), page.locator('form[action$="/replace-card"] button[type=submit]').click()]);
+    assert.equal(await page.locator('#card_number-error').count(), 1);
+    await checkAccessibility(page, `${lang} replacement refused`);
+    await page.locator('#card_number').fill(replacement);
+    await Promise.all([page.waitForNavigation(), page.locator('form[action$="/replace-card"] button[type=submit]').click()]);
+    assert.match(page.url(), new RegExp(`card=${replacement}&replaced=1$`));
+    assert.equal(await page.locator('.outcome-ok').count(), 1);
+    await checkAccessibility(page, `${lang} card replaced`);
+  }
+  await context.close();
+});
+
 test('pages fit a 360-pixel phone screen', async () => {
   const context = await browser.newContext({ viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, isMobile: true });
   const page = await context.newPage();

@@ -38,7 +38,7 @@ const domain::StudySession* find_session(const StudyPeriodRecord& period, int nu
   return nullptr;
 }
 
-// The outcome message to one applicant, in the language of their settings.
+// The outcome message to one applicant, in the language of their settings (which also picks the titles).
 void tell_applicant(Repositories& repos, Instant now, const StudyPeriodRecord& period,
                     const StudyApplicationRecord& application, const std::string& kind) {
   const auto settings = repos.registrations.reader_settings(application.reader_id);
@@ -56,7 +56,8 @@ void tell_applicant(Repositories& repos, Instant now, const StudyPeriodRecord& p
       {"card", application.card_number},
       {"position", application.draw_position ? std::to_string(*application.draw_position - period.places) : ""},
   };
-  enqueue_message(repos, now, Recipient{settings->email, settings->mobile}, kind, settings->language, params);
+  // Through the channel the reader chose in My Setting, as for every notice about something they applied for.
+  notify_reader(repos, now, application.reader_id, kind, params);
 }
 
 void issue_card(const Context& context, Repositories& repos, const StudyPeriodRecord& period,

@@ -16,7 +16,13 @@
 // something (Zebra folds neither Traditional and Simplified Chinese nor accents; Shelfmark does).
 //
 //   search_bench [--records N] [--seconds S] [--clients 1,32] [--work-dir DIR] [--keep] [--skip-zebra]
-//                [--skip-http] [--shelfmark PATH] [--zebra-config DIR]
+//                [--skip-http] [--shelfmark PATH] [--zebra-config DIR] [--reuse] [--reindex] [--only LABEL]
+//
+// --reuse (with --work-dir) keeps what an earlier run with the same --records built there (the database, the
+// Xapian index, Zebra's register), so that a change to the search can be measured in minutes instead of the
+// 20 a million records take to build; --reindex rebuilds the Xapian index even then (after a change to
+// what is indexed). --only runs just the queries of the mix whose text contains LABEL (to profile one,
+// say under `perf record`).
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -74,6 +80,9 @@ struct Options {
   bool keep = false;
   bool skip_zebra = false;
   bool skip_http = false;
+  bool reuse = false;
+  bool reindex = false;
+  std::string only;
   std::string shelfmark;
   std::string zebra_config = SHELFMARK_BENCH_ZEBRA_DIR;
 };
@@ -471,6 +480,12 @@ int main(int argc, char** argv) {
       options.skip_zebra = true;
     else if (name == "--skip-http")
       options.skip_http = true;
+    else if (name == "--reuse")
+      options.reuse = true;
+    else if (name == "--reindex")
+      options.reindex = true;
+    else if (name == "--only")
+      options.only = value();
     else if (name == "--shelfmark")
       options.shelfmark = value();
     else if (name == "--zebra-config")
@@ -490,16 +505,36 @@ int main(int argc, char** argv) {
   const fs::path work = own_dir
                             ? fs::temp_directory_path() / ("shelfmark-search-bench-" + security::random_bytes_hex(4))
                             : fs::path(options.work_dir);
-  fs::remove_all(work / "shelfmark.db");
-  fs::remove_all(work / "shelfmark.db-wal");
-  fs::remove_all(work / "shelfmark.db-shm");
-  fs::remove_all(work / "xapian");
-  fs::remove_all(work / "zebra");
+  // What an earlier run built in this directory: "records isbn zebra" in built.txt, written at the end of a
+  // complete build.
+  const auto built_file = work / "built.txt";
+  std::string built_isbn;
+  bool reuse = false, zebra_built = false;
+  if (options.reuse && !own_dir) {
+    std::ifstream in(built_file);
+    long long built_records = 0;
+    int zebra_flag = 0;
+    if (in >> built_records >> built_isbn >> zebra_flag && built_records == options.records) {
+      reuse = true;
+      zebra_built = zebra_flag == 1;
+    }
+  }
+  if (!reuse) {
+    fs::remove_all(built_file);
+    fs::remove_all(work / "shelfmark.db");
+    fs::remove_all(work / "shelfmark.db-wal");
+    fs::remove_all(work / "shelfmark.db-shm");
+    fs::remove_all(work / "xapian");
+    fs::remove_all(work / "zebra");
+  } else if (options.reindex) {
+    fs::remove_all(work / "xapian");
+  }
   fs::create_directories(work);
   std::printf(
       "Search benchmark: %lld generated records, %.0f s per run, %u cores shared by clients and servers; "
-      "work directory %s.\n",
-      options.records, options.seconds, std::thread::hardware_concurrency(), work.c_str());
+      "work directory %s%s.\n",
+      options.records, options.seconds, std::thread::hardware_concurrency(), work.c_str(),
+      reuse ? " (reusing its database and indexes)" : "");
   std::fflush(stdout);
 
   // ---- Shelfmark: the demo network, the generated catalogue imported, then indexed ----
@@ -513,61 +548,69 @@ int main(int argc, char** argv) {
   auto zone = TimeZone::load("Asia/Hong_Kong");
   SystemClock clock;
   app::Context context{store, clock, *zone, hasher, tokens};
-  bin::load_demo_data(context);
 
-  bin::DemoCatalogueOptions generate;
-  generate.records = static_cast<std::size_t>(options.records);
-  generate.seed = 2026;
-  store.transact(app::Store::Mode::kRead, [&](app::Repositories& repos) {
-    for (const auto& library : repos.libraries.all())
-      if (library.kind != domain::LibraryKind::kMobile && library.kind != domain::LibraryKind::kSelfService)
-        generate.library_codes.push_back(library.code);
-  });
+  std::string isbn = built_isbn, title_phrase = "secret life";
+  double import_seconds = 0;
   auto started = Steady::now();
-  auto catalogue = bin::generate_demo_catalogue(generate);
-  std::printf("  generated %zu records (%zu libraries) in %.1f s\n", catalogue.size(), generate.library_codes.size(),
-              since(started));
-  std::fflush(stdout);
-
-  // A generated record's ISBN, and a two-word phrase of an English title, for the field queries.
-  std::string isbn, title_phrase = "secret life";
-  for (const auto& field : catalogue[catalogue.size() / 2].fields)
-    if (field.tag == "020")
-      for (const auto& subfield : field.subfields)
-        if (subfield.code == 'a') isbn = subfield.value;
-  const auto queries = query_mix(isbn, title_phrase);
-  const int query_count = static_cast<int>(queries.size());
-
-  started = Steady::now();
-  constexpr std::size_t kBatch = 1000;
-  long long items = 0;
-  for (std::size_t start = 0; start < catalogue.size(); start += kBatch) {
-    const std::vector<domain::MarcRecord> batch(
-        catalogue.begin() + static_cast<std::ptrdiff_t>(start),
-        catalogue.begin() + static_cast<std::ptrdiff_t>(std::min(catalogue.size(), start + kBatch)));
-    items += app::import_records(context, batch).items_added;
-    if ((start + kBatch) % 100000 == 0)
-      std::fprintf(stderr, "  ... imported %zu records, %.0f a second\n", start + kBatch,
-                   static_cast<double>(start + kBatch) / since(started));
-  }
-  const double import_seconds = since(started);
-  std::printf("  imported into SQLite through app::import_records: %.1f s, %.0f records/s (%lld copies)\n",
-              import_seconds, static_cast<double>(catalogue.size()) / import_seconds, items);
-  std::fflush(stdout);
-
-  // Zebra gets the same records, as one MARCXML collection (its DOM filter reads MARCXML, as Koha feeds it).
   const auto zebra_dir = work / "zebra";
-  if (!options.skip_zebra) {
-    fs::create_directories(zebra_dir / "register");
-    fs::create_directories(zebra_dir / "lock");
-    fs::create_directories(zebra_dir / "tmp");
-    std::ofstream out(zebra_dir / "records.xml", std::ios::binary);
-    out << marc::marcxml_collection_begin();
-    for (const auto& record : catalogue) out << marc::to_marcxml(record) << '\n';
-    out << marc::marcxml_collection_end();
+  if (!reuse) {
+    bin::load_demo_data(context);
+    bin::DemoCatalogueOptions generate;
+    generate.records = static_cast<std::size_t>(options.records);
+    generate.seed = 2026;
+    store.transact(app::Store::Mode::kRead, [&](app::Repositories& repos) {
+      for (const auto& library : repos.libraries.all())
+        if (library.kind != domain::LibraryKind::kMobile && library.kind != domain::LibraryKind::kSelfService)
+          generate.library_codes.push_back(library.code);
+    });
+    auto catalogue = bin::generate_demo_catalogue(generate);
+    std::printf("  generated %zu records (%zu libraries) in %.1f s\n", catalogue.size(), generate.library_codes.size(),
+                since(started));
+    std::fflush(stdout);
+
+    // A generated record's ISBN, for the field queries.
+    for (const auto& field : catalogue[catalogue.size() / 2].fields)
+      if (field.tag == "020")
+        for (const auto& subfield : field.subfields)
+          if (subfield.code == 'a') isbn = subfield.value;
+
+    started = Steady::now();
+    constexpr std::size_t kBatch = 1000;
+    long long items = 0;
+    for (std::size_t start = 0; start < catalogue.size(); start += kBatch) {
+      const std::vector<domain::MarcRecord> batch(
+          catalogue.begin() + static_cast<std::ptrdiff_t>(start),
+          catalogue.begin() + static_cast<std::ptrdiff_t>(std::min(catalogue.size(), start + kBatch)));
+      items += app::import_records(context, batch).items_added;
+      if ((start + kBatch) % 100000 == 0)
+        std::fprintf(stderr, "  ... imported %zu records, %.0f a second\n", start + kBatch,
+                     static_cast<double>(start + kBatch) / since(started));
+    }
+    import_seconds = since(started);
+    std::printf("  imported into SQLite through app::import_records: %.1f s, %.0f records/s (%lld copies)\n",
+                import_seconds, static_cast<double>(catalogue.size()) / import_seconds, items);
+    std::fflush(stdout);
+
+    // Zebra gets the same records, as one MARCXML collection (its DOM filter reads MARCXML, as Koha feeds it).
+    if (!options.skip_zebra) {
+      fs::create_directories(zebra_dir / "register");
+      fs::create_directories(zebra_dir / "lock");
+      fs::create_directories(zebra_dir / "tmp");
+      std::ofstream out(zebra_dir / "records.xml", std::ios::binary);
+      out << marc::marcxml_collection_begin();
+      for (const auto& record : catalogue) out << marc::to_marcxml(record) << '\n';
+      out << marc::marcxml_collection_end();
+    }
   }
-  catalogue.clear();
-  catalogue.shrink_to_fit();
+  auto queries = query_mix(isbn, title_phrase);
+  if (!options.only.empty()) {
+    std::erase_if(queries, [&](const BenchQuery& query) { return query.text.find(options.only) == std::string::npos; });
+    if (queries.empty()) {
+      std::fprintf(stderr, "no query of the mix contains %s\n", options.only.c_str());
+      return 2;
+    }
+  }
+  const int query_count = static_cast<int>(queries.size());
 
   std::vector<Row> rows;
   std::vector<std::pair<std::string, double>> build_rates;
@@ -578,18 +621,20 @@ int main(int argc, char** argv) {
   {
     search::XapianIndex index(index_dir);
     app::NetworkCache network;
-    started = Steady::now();
-    long long reported = 0;
-    indexed = app::reindex(context, network, index, [&](long long done, long long) {
-      if (done - reported < 100000) return;
-      reported = done;
-      std::fprintf(stderr, "  ... indexed %lld records, %.0f a second\n", done,
-                   static_cast<double>(done) / since(started));
-    });
-    index_seconds = since(started);
-    std::printf("  Shelfmark index build (app::reindex into Xapian): %lld records in %.1f s, %.0f records/s\n", indexed,
-                index_seconds, static_cast<double>(indexed) / index_seconds);
-    std::fflush(stdout);
+    if (index.document_count() == 0) {
+      started = Steady::now();
+      long long reported = 0;
+      indexed = app::reindex(context, network, index, [&](long long done, long long) {
+        if (done - reported < 100000) return;
+        reported = done;
+        std::fprintf(stderr, "  ... indexed %lld records, %.0f a second\n", done,
+                     static_cast<double>(done) / since(started));
+      });
+      index_seconds = since(started);
+      std::printf("  Shelfmark index build (app::reindex into Xapian): %lld records in %.1f s, %.0f records/s\n",
+                  indexed, index_seconds, static_cast<double>(indexed) / index_seconds);
+      std::fflush(stdout);
+    }
 
     // Through the app layer.
     int with_hits = 0;
@@ -610,7 +655,7 @@ int main(int argc, char** argv) {
         app::search_catalogue(context, index, asked);
         return true;
       });
-      rows.push_back({"Shelfmark app layer", run, with_hits, query_count});
+      rows.push_back({"Shelfmark app layer", run, with_hits, query_count});  // no search cache
     }
     // The index alone (Xapian: matching, the first 20 ids, facet counts), to show where the app layer's time
     // goes; the rest is reading the 20 records, their copies and availability from the database.
@@ -627,13 +672,18 @@ int main(int argc, char** argv) {
     }
   }
 
-  // Through HTTP: the real server on the same database and index.
-  if (!options.skip_http) {
+  // Through HTTP: the real server on the same database and index, first with its search cache off (every
+  // query is matched again, as the app layer and index rows above), then as it runs by default (answers
+  // kept while the index does not change: after the first round, the mix is answered from the cache).
+  auto http_rows = [&](const std::string& label, const std::vector<std::string>& extra) {
     const int port = free_port();
-    const auto pid = start_process({options.shelfmark, "--database", database_url, "--secret-file", secret_file,
-                                    "--search-index", index_dir, "--log-level", "warn", "serve", "--listen",
-                                    "127.0.0.1:" + std::to_string(port), "--threads", "2", "--no-jobs"},
-                                   "", (work / "server.log").string());
+    std::vector<std::string> argv = {options.shelfmark, "--database",  database_url,
+                                     "--secret-file",   secret_file,   "--search-index",
+                                     index_dir,         "--log-level", "warn",
+                                     "serve",           "--listen",    "127.0.0.1:" + std::to_string(port),
+                                     "--threads",       "2",           "--no-jobs"};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    const auto pid = start_process(argv, "", (work / "server.log").string());
     bool up = false;
     for (int i = 0; i < 600 && !up; ++i) {
       HttpClient probe(port);
@@ -646,27 +696,31 @@ int main(int argc, char** argv) {
                    (work / "server.log").c_str());
       kill(pid, SIGTERM);
       wait_process(pid);
-    } else {
-      int with_hits = 0;
-      HttpClient probe(port);
-      for (const auto& query : queries) {
-        std::string body;
-        if (probe.get(search_path("/api/v1/search", query), &body) == 200) {
-          const auto at = body.find("\"total\":");
-          if (at != std::string::npos && std::atoll(body.c_str() + at + 8) > 0) ++with_hits;
-        }
-      }
-      for (const int clients : options.clients) {
-        std::vector<std::unique_ptr<HttpClient>> connections;
-        for (int c = 0; c < clients; ++c) connections.push_back(std::make_unique<HttpClient>(port));
-        const auto run = run_clients(clients, options.seconds, queries.size(), [&](int c, std::size_t n) {
-          std::string body;
-          return connections[static_cast<std::size_t>(c)]->get(search_path("/en/search", queries[n]), &body) == 200;
-        });
-        rows.push_back({"Shelfmark HTTP /en/search", run, with_hits, query_count});
-      }
-      stop_process(pid);
+      return;
     }
+    int with_hits = 0;
+    HttpClient probe(port);
+    for (const auto& query : queries) {
+      std::string body;
+      if (probe.get(search_path("/api/v1/search", query), &body) == 200) {
+        const auto at = body.find("\"total\":");
+        if (at != std::string::npos && std::atoll(body.c_str() + at + 8) > 0) ++with_hits;
+      }
+    }
+    for (const int clients : options.clients) {
+      std::vector<std::unique_ptr<HttpClient>> connections;
+      for (int c = 0; c < clients; ++c) connections.push_back(std::make_unique<HttpClient>(port));
+      const auto run = run_clients(clients, options.seconds, queries.size(), [&](int c, std::size_t n) {
+        std::string body;
+        return connections[static_cast<std::size_t>(c)]->get(search_path("/en/search", queries[n]), &body) == 200;
+      });
+      rows.push_back({label, run, with_hits, query_count});
+    }
+    stop_process(pid);
+  };
+  if (!options.skip_http) {
+    http_rows("Shelfmark HTTP, no cache", {"--search-cache-entries", "0"});
+    http_rows("Shelfmark HTTP /en/search", {});
   }
 
   // ---- Zebra ----
@@ -684,19 +738,26 @@ int main(int argc, char** argv) {
       config.replace(at, 11, absolute);
     std::ofstream(zebra_dir / "zebra.cfg") << config;
     const auto log = (zebra_dir / "zebra.log").string();
-    started = Steady::now();
-    int status = run_process({"zebraidx", "-c", "zebra.cfg", "-v", "warn", "init"}, zebra_dir.string(), log);
-    if (status == 0)
-      status =
-          run_process({"zebraidx", "-c", "zebra.cfg", "-v", "warn", "update", "records.xml"}, zebra_dir.string(), log);
-    const double zebra_seconds = since(started);
+    int status = 0;
+    if (!zebra_built) {
+      started = Steady::now();
+      status = run_process({"zebraidx", "-c", "zebra.cfg", "-v", "warn", "init"}, zebra_dir.string(), log);
+      if (status == 0)
+        status = run_process({"zebraidx", "-c", "zebra.cfg", "-v", "warn", "update", "records.xml"}, zebra_dir.string(),
+                             log);
+      const double zebra_seconds = since(started);
+      if (status == 0) {
+        zebra_built = true;
+        std::printf(
+            "  Zebra index build (zebraidx update of the MARCXML file): %lld records in %.1f s, %.0f records/s\n",
+            options.records, zebra_seconds, static_cast<double>(options.records) / zebra_seconds);
+        std::fflush(stdout);
+        build_rates.emplace_back("Zebra zebraidx", static_cast<double>(options.records) / zebra_seconds);
+      }
+    }
     if (status != 0) {
       std::fprintf(stderr, "zebraidx failed (%d): see %s\n", status, log.c_str());
     } else {
-      std::printf("  Zebra index build (zebraidx update of the MARCXML file): %lld records in %.1f s, %.0f records/s\n",
-                  options.records, zebra_seconds, static_cast<double>(options.records) / zebra_seconds);
-      std::fflush(stdout);
-      build_rates.emplace_back("Zebra zebraidx", static_cast<double>(options.records) / zebra_seconds);
       const int port = free_port();
       const auto pid = start_process(
           {"zebrasrv", "-c", "zebra.cfg", "-v", "warn", "-l", "zebrasrv.log", "tcp:127.0.0.1:" + std::to_string(port)},
@@ -741,13 +802,21 @@ int main(int argc, char** argv) {
               "p95 ms", "p99 ms", "with hits");
   std::printf("|------------------------------|---------|-----------|---------|---------|---------|--------------|\n");
   for (const auto& row : rows) print_row(row);
-  std::printf(
-      "\nIndex build: Shelfmark %.0f records/s (app::reindex, from the database; the SQLite import before it "
-      "ran at %.0f records/s)",
-      static_cast<double>(indexed) / index_seconds, static_cast<double>(options.records) / import_seconds);
+  if (index_seconds > 0 && import_seconds > 0) {
+    std::printf(
+        "\nIndex build: Shelfmark %.0f records/s (app::reindex, from the database; the SQLite import before it "
+        "ran at %.0f records/s)",
+        static_cast<double>(indexed) / index_seconds, static_cast<double>(options.records) / import_seconds);
+  } else if (index_seconds > 0) {
+    std::printf("\nIndex build: Shelfmark %.0f records/s (app::reindex, from the database)",
+                static_cast<double>(indexed) / index_seconds);
+  } else {
+    std::printf("\nIndex build: not measured (reused from an earlier run)");
+  }
   for (const auto& [name, rate] : build_rates)
     std::printf("; %s %.0f records/s (from a MARCXML file)", name.c_str(), rate);
   std::printf(".\n");
+  if (!own_dir) std::ofstream(built_file) << options.records << ' ' << isbn << ' ' << (zebra_built ? 1 : 0) << '\n';
   // The median of each query with one client (app layer and Zebra), beside its hit counts.
   auto median = [&](const std::string& path, std::size_t n) {
     for (const auto& row : rows)

@@ -1,6 +1,8 @@
 #include "app/catalogue_search.h"
 
 #include <algorithm>
+#include <charconv>
+#include <map>
 #include <set>
 
 namespace shelfmark::app {
@@ -35,7 +37,101 @@ void refresh(Repositories& repos, const NetworkSnapshot& network, SearchIndex& i
   }
 }
 
+// A list entry is "L1" then fields as netstrings ("<length>:<bytes>"), a list as its count then its items.
+constexpr std::string_view kListEntryVersion = "L1";
+
+void put(std::string& out, std::string_view text) {
+  out += std::to_string(text.size());
+  out += ':';
+  out += text;
+}
+
+void put_list(std::string& out, const std::vector<std::string>& items) {
+  put(out, std::to_string(items.size()));
+  for (const auto& item : items) put(out, item);
+}
+
+class EntryReader {
+ public:
+  explicit EntryReader(std::string_view text) : text_(text) {}
+  bool next(std::string& out) {
+    const auto colon = text_.find(':');
+    if (colon == std::string_view::npos || colon == 0 || colon > 9) return false;
+    std::size_t length = 0;
+    const auto [end, error] = std::from_chars(text_.data(), text_.data() + colon, length);
+    if (error != std::errc() || end != text_.data() + colon || length > text_.size() - colon - 1) return false;
+    out.assign(text_.substr(colon + 1, length));
+    text_.remove_prefix(colon + 1 + length);
+    return true;
+  }
+  bool count(std::size_t& out) {
+    std::string text;
+    if (!next(text) || text.empty() || text.size() > 6) return false;
+    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), out);
+    return error == std::errc() && end == text.data() + text.size();
+  }
+  bool list(std::vector<std::string>& out) {
+    std::size_t items = 0;
+    if (!count(items)) return false;
+    out.resize(items);
+    for (auto& item : out)
+      if (!next(item)) return false;
+    return true;
+  }
+  bool done() const { return text_.empty(); }
+
+ private:
+  std::string_view text_;
+};
+
 }  // namespace
+
+std::string encode_list_entry(const domain::Bibliographic& f) {
+  std::string out(kListEntryVersion);
+  put(out, f.control_number);
+  put(out, f.title.text);
+  put(out, f.title.vernacular);
+  put(out, std::to_string(f.authors.size()));
+  for (const auto& author : f.authors) {
+    put(out, author.text);
+    put(out, author.vernacular);
+  }
+  put(out, f.year ? std::to_string(*f.year) : std::string());
+  put(out, domain::format_code(f.format));
+  put(out, domain::audience_code(f.audience));
+  put(out, f.language);
+  put_list(out, f.isbns);
+  put_list(out, f.issns);
+  return out;
+}
+
+std::optional<domain::Bibliographic> decode_list_entry(std::string_view entry) {
+  if (entry.substr(0, kListEntryVersion.size()) != kListEntryVersion) return std::nullopt;
+  EntryReader in(entry.substr(kListEntryVersion.size()));
+  domain::Bibliographic f;
+  std::size_t authors = 0;
+  std::string year, format, audience;
+  if (!in.next(f.control_number) || !in.next(f.title.text) || !in.next(f.title.vernacular) || !in.count(authors))
+    return std::nullopt;
+  f.authors.resize(authors);
+  for (auto& author : f.authors)
+    if (!in.next(author.text) || !in.next(author.vernacular)) return std::nullopt;
+  if (!in.next(year) || !in.next(format) || !in.next(audience) || !in.next(f.language) || !in.list(f.isbns) ||
+      !in.list(f.issns) || !in.done())
+    return std::nullopt;
+  if (!year.empty()) {
+    int value = 0;
+    const auto [end, error] = std::from_chars(year.data(), year.data() + year.size(), value);
+    if (error != std::errc() || end != year.data() + year.size()) return std::nullopt;
+    f.year = value;
+  }
+  const auto parsed_format = domain::parse_format(format);
+  const auto parsed_audience = domain::parse_audience(audience);
+  if (!parsed_format || !parsed_audience) return std::nullopt;
+  f.format = *parsed_format;
+  f.audience = *parsed_audience;
+  return f;
+}
 
 SearchDocument search_document(const BibRecord& record, const std::vector<CatalogueItem>& items,
                                const NetworkSnapshot& network) {
@@ -67,6 +163,7 @@ SearchDocument search_document(const BibRecord& record, const std::vector<Catalo
     if (const auto* library = network.find(at)) available.insert(library->code);
   }
   d.available_at.assign(available.begin(), available.end());
+  d.list_entry = encode_list_entry(f);
   return d;
 }
 
@@ -144,25 +241,42 @@ int follow_changes(const Context& context, NetworkCache& network, SearchIndex& i
 CatalogueSearch search_catalogue(const Context& context, SearchIndex& index, const SearchQuery& query) {
   CatalogueSearch search;
   search.results = index.search(query);
-  if (search.results.record_ids.empty()) return search;
+  const auto& ids = search.results.record_ids;
+  if (ids.empty()) return search;
+  // What the list shows comes with the results from the index; what is on the shelf is read now, for the
+  // page's records at once (two queries, whatever the page size).
+  std::vector<std::optional<domain::Bibliographic>> listed(ids.size());
+  for (std::size_t i = 0; i < ids.size() && i < search.results.list_entries.size(); ++i)
+    listed[i] = decode_list_entry(search.results.list_entries[i]);
   context.store.transact(Store::Mode::kRead, [&](Repositories& repos) {
     search.records.clear();
-    for (const auto id : search.results.record_ids) {
-      auto record = repos.catalogue.record_by_id(id);
-      if (!record) continue;
+    std::map<long long, std::vector<CatalogueItem>> items_by_record;
+    std::vector<long long> on_loan;
+    for (auto& item : repos.catalogue.items_of_records(ids)) {
+      if (item.status == domain::ItemStatus::kOnLoan) on_loan.push_back(item.id);
+      items_by_record[item.record_id].push_back(std::move(item));
+    }
+    const auto due_dates =
+        on_loan.empty() ? std::map<long long, Date>() : repos.circulation.due_dates_of_items(on_loan);
+    for (std::size_t i = 0; i < ids.size(); ++i) {
       RecordSummary summary;
-      summary.id = id;
-      summary.fields = std::move(record->fields);
+      summary.id = ids[i];
+      if (listed[i]) {
+        summary.fields = std::move(*listed[i]);
+      } else if (auto record = repos.catalogue.record_by_id(ids[i])) {
+        summary.fields = std::move(record->fields);  // an index entry from before list entries were kept
+      } else {
+        continue;  // deleted since it was indexed
+      }
       std::set<long long> libraries;
-      for (const auto& item : repos.catalogue.items_of_record(id)) {
+      for (const auto& item : items_by_record[ids[i]]) {
         if (!lendable_copy(item)) continue;
         ++summary.copies;
         if (item.status == domain::ItemStatus::kAvailable) {
           ++summary.available;
           libraries.insert(item.current_library_id.value_or(item.home_library_id));
-        } else if (item.status == domain::ItemStatus::kOnLoan) {
-          if (auto loan = repos.circulation.open_loan_of_item(item.id))
-            if (!summary.next_due || loan->due_on < *summary.next_due) summary.next_due = loan->due_on;
+        } else if (auto due = due_dates.find(item.id); due != due_dates.end()) {
+          if (!summary.next_due || due->second < *summary.next_due) summary.next_due = due->second;
         }
       }
       summary.available_library_ids.assign(libraries.begin(), libraries.end());

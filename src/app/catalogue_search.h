@@ -7,6 +7,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "app/directory.h"
@@ -18,6 +19,13 @@ namespace shelfmark::app {
 // What the index holds of a record: its fields, and the libraries with a copy on the shelf now.
 SearchDocument search_document(const BibRecord& record, const std::vector<CatalogueItem>& items,
                                const NetworkSnapshot& network);
+
+// The fields a result list shows (titles, authors, year, format, language, ISBNs, ISSNs), in a compact
+// form the index keeps for each record, and back. decode_list_entry gives nothing for text that is not an
+// entry of this version (an index written by an older release), and the record is then read from the
+// database instead.
+std::string encode_list_entry(const domain::Bibliographic& fields);
+std::optional<domain::Bibliographic> decode_list_entry(std::string_view entry);
 
 // Rebuilds the index from every record; `progress(done, total)` is called now and then.
 long long reindex(const Context& context, NetworkCache& network, SearchIndex& index,

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -263,6 +264,8 @@ class CirculationRepository {
   // Every reservation of the reader, active or ended, newest first.
   virtual std::vector<ReservationRecord> reservations_of_reader(long long reader_id) = 0;
   virtual std::optional<LoanRecord> open_loan_of_item(long long item_id) = 0;
+  // item id -> due date of its open loan, for those of these items that are on loan.
+  virtual std::map<long long, Date> due_dates_of_items(const std::vector<long long>& item_ids) = 0;
   // Throws StoreError(kUniqueViolation) when the item already has an open loan.
   virtual long long insert_loan(const LoanRecord& loan) = 0;
   // False when the loan was already closed (a concurrent return).
@@ -407,6 +410,8 @@ class CatalogueRepository {
   virtual std::vector<BibRecord> records_after(long long after_id, int limit) = 0;
   virtual long long record_count() = 0;
   virtual std::vector<CatalogueItem> items_of_record(long long record_id) = 0;
+  // The copies of all these records, by record then id (a page of search results reads them at once).
+  virtual std::vector<CatalogueItem> items_of_records(const std::vector<long long>& record_ids) = 0;
   virtual std::optional<CatalogueItem> item_by_id(long long id) = 0;
   virtual std::optional<CatalogueItem> item_by_barcode(const std::string& barcode) = 0;
   // The copies with any of these barcodes (an import checks a whole batch at once).

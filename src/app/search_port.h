@@ -29,6 +29,9 @@ struct SearchDocument {
   std::string audience;  // domain::audience_code
   std::optional<int> year;
   std::vector<std::string> available_at;  // codes of libraries with a copy on the shelf now
+  // What a result list shows of the record (app::encode_list_entry), kept in the index and handed back with
+  // each result, so that a page of results needs no record read from the database.
+  std::string list_entry;
 };
 
 enum class SearchSort { kRelevance, kNewest, kTitle, kAuthor };
@@ -50,6 +53,7 @@ struct FacetCount {
 struct SearchResults {
   long long total = 0;  // an estimate beyond the first pages, as search engines give
   std::vector<long long> record_ids;
+  std::vector<std::string> list_entries;  // beside record_ids: each one's list_entry (empty if it has none)
   std::map<std::string, std::vector<FacetCount>> facets;  // most frequent first
   std::string suggestion;                                 // a corrected query when the words look mistyped
   // The query had syntax that could not be read (an unbalanced quote, a stray operator): it was searched as

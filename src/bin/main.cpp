@@ -391,6 +391,22 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 100000))
       ->capture_default_str();
 
+  search::SearchCacheOptions search_cache{2000, std::chrono::seconds(5)};
+  int search_cache_seconds = 5;
+  serve
+      ->add_option("--search-cache-entries", search_cache.entries,
+                   "Search answers kept for repeated searches, about 10 KB each (0: none)")
+      ->envname("SHELFMARK_SEARCH_CACHE_ENTRIES")
+      ->check(CLI::Range(0, 1000000))
+      ->capture_default_str();
+  serve
+      ->add_option("--search-cache-seconds", search_cache_seconds,
+                   "How long a kept answer may be reused after the index has changed (0: only while it has not; "
+                   "copies on the shelf are always read anew)")
+      ->envname("SHELFMARK_SEARCH_CACHE_SECONDS")
+      ->check(CLI::Range(0, 3600))
+      ->capture_default_str();
+
   auto* migrate = cli.add_subcommand("migrate", "Apply pending database migrations and exit");
 
   auto* import_marc = cli.add_subcommand(
@@ -717,7 +733,8 @@ int main(int argc, char** argv) {
       config.public_url = public_url.empty() ? "http://" + listen : public_url;
       config.trust_proxy = trust_proxy;
       config.session_policy.idle_timeout = std::chrono::minutes(idle_minutes);
-      search::XapianIndex search_index(common.search_index);
+      search_cache.stale_for = std::chrono::seconds(search_cache_seconds);
+      search::XapianIndex search_index(common.search_index, search_cache);
       config.search = &search_index;
       SearchFollower follower(*runtime.context, search_index);
       auto* database = runtime.database.get();

@@ -5,10 +5,13 @@
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
+#include <list>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <regex>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include "search/folding.h"
@@ -26,51 +29,71 @@ constexpr const char* kCallNumber = "XC";
 constexpr const char* kIsbn = "XI";
 constexpr const char* kId = "Q";
 
-enum Slot : Xapian::valueno {
-  kYearSort = 0,
-  kTitleSort,
-  kAuthorSort,
-  kFormat,
-  kLanguage,
-  kAudience,
-  kLibraries,
-  kYear
-};
+// Value slots. Slots 3 to 7 held one facet each in index format 1; they are no longer written.
+enum Slot : Xapian::valueno { kYearSort = 0, kTitleSort = 1, kAuthorSort = 2, kFacets = 8 };
 
-const std::map<std::string, std::pair<const char*, Slot>>& facet_fields() {
-  static const std::map<std::string, std::pair<const char*, Slot>> kFields = {
-      {"format", {"XF", kFormat}},     {"language", {"XL", kLanguage}}, {"audience", {"XU", kAudience}},
-      {"library", {"XB", kLibraries}}, {"year", {"XY", kYear}},
+// What this release writes. An index of another format is emptied when opened, and `serve` then rebuilds
+// it from the database (as it does an empty one). 2: all facet values in one slot, list entries in the data.
+constexpr const char* kIndexFormat = "2";
+
+// Each facet: its filter term prefix, and the letter that marks its values in the kFacets slot.
+struct FacetField {
+  const char* prefix;
+  char letter;
+};
+const std::map<std::string, FacetField>& facet_fields() {
+  static const std::map<std::string, FacetField> kFields = {
+      {"format", {"XF", 'F'}},  {"language", {"XL", 'L'}}, {"audience", {"XU", 'U'}},
+      {"library", {"XB", 'B'}}, {"year", {"XY", 'Y'}},
   };
   return kFields;
 }
 
 // Facet counts are exact up to this many matches and scaled from this sample beyond. Every match in the
-// sample is read to count it, so this bounds a broad query's cost: at 20,000 a one-word query on a
-// million records took about 40 ms on 2 cores (bench/search_bench); 2,000 keeps the facets' proportions.
+// sample is read to count it, so this bounds a broad query's cost: the sample of 2,000 takes about 1 ms at
+// a million records on 2 cores (bench/search_bench), and keeps the facets' proportions.
 constexpr Xapian::doccount kFacetSample = 2000;
 constexpr char kListSeparator = '\x1f';
 
-// Counts each of the values packed into one slot (a record available at several libraries counts once
-// for each library).
-class MultiValueCountSpy final : public Xapian::MatchSpy {
+// Counts the facet values of the first `sample` matches the ranked pass considers. Xapian walks the posting
+// lists in document id order and calls match spies on every candidate, which for a one-word query on a
+// million records is 100,000 documents: counting them all cost more than the matching itself. The spy
+// counts the first `sample` and then only returns, so the ranked pass pays for the sample and no more.
+// Document ids follow the order records were indexed in, so the sample is spread evenly over the matches
+// when they are; its last document id tells how far through the index it reached (the total estimate).
+class FacetSampleSpy final : public Xapian::MatchSpy {
  public:
-  explicit MultiValueCountSpy(Xapian::valueno slot) : slot_(slot) {}
+  explicit FacetSampleSpy(Xapian::doccount sample) : sample_(sample) {
+    for (const auto& [name, field] : facet_fields())
+      by_letter_[static_cast<unsigned char>(field.letter)] = &counts_[name];
+  }
   void operator()(const Xapian::Document& document, double) override {
-    const auto packed = document.get_value(slot_);
+    if (seen_ >= sample_) return;
+    ++seen_;
+    last_docid_ = document.get_docid();
+    // All of a record's facet values are in one slot (one value stream to read, not five): letter and
+    // value, separated by kListSeparator. A record on the shelf at several libraries counts for each.
+    const auto packed = document.get_value(kFacets);
     std::size_t start = 0;
     while (start < packed.size()) {
       auto end = packed.find(kListSeparator, start);
       if (end == std::string::npos) end = packed.size();
-      if (end > start) ++counts_[packed.substr(start, end - start)];
+      if (end > start + 1)
+        if (auto* counts = by_letter_[static_cast<unsigned char>(packed[start])])
+          ++(*counts)[packed.substr(start + 1, end - start - 1)];
       start = end + 1;
     }
   }
-  const std::map<std::string, Xapian::doccount>& counts() const { return counts_; }
+  Xapian::doccount seen() const { return seen_; }
+  Xapian::docid last_docid() const { return last_docid_; }
+  const std::map<std::string, std::map<std::string, Xapian::doccount>>& counts() const { return counts_; }
 
  private:
-  Xapian::valueno slot_;
-  std::map<std::string, Xapian::doccount> counts_;
+  Xapian::doccount sample_;
+  Xapian::doccount seen_ = 0;
+  Xapian::docid last_docid_ = 0;
+  std::map<std::string, std::map<std::string, Xapian::doccount>> counts_;
+  std::map<std::string, Xapian::doccount>* by_letter_[256] = {};
 };
 
 std::string id_term(long long record_id) { return kId + std::to_string(record_id); }
@@ -96,11 +119,161 @@ std::vector<app::FacetCount> sorted_counts(const std::map<std::string, Xapian::d
   return out;
 }
 
+// How many records match. Exact when Xapian knows it (its bounds meet) or when the sample saw every
+// match; otherwise from how far through the index the sample had to go to see its matches, which is close
+// when matches are spread over the index (within 3% on the benchmark's one-word queries, where Xapian's
+// own estimate for a phrase or a Chinese word was off by up to 20 times).
+long long estimate_total(const Xapian::MSet& mset, const FacetSampleSpy& sample, Xapian::docid last_docid) {
+  const auto lower = mset.get_matches_lower_bound();
+  const auto upper = mset.get_matches_upper_bound();
+  if (lower == upper) return lower;
+  if (sample.seen() < kFacetSample || sample.last_docid() == 0) return std::max(lower, sample.seen());
+  const double reached = static_cast<double>(sample.last_docid()) / std::max<Xapian::docid>(last_docid, 1);
+  const auto estimate = static_cast<long long>(sample.seen() / reached + 0.5);
+  return std::clamp<long long>(estimate, lower, upper);
+}
+
+// The code points of a term after its prefix (Xapian prefixes are capital ASCII letters), or nothing when a
+// code point is not CJK.
+std::optional<std::vector<std::string>> cjk_characters(const std::string& term) {
+  std::size_t at = 0;
+  while (at < term.size() && term[at] >= 'A' && term[at] <= 'Z') ++at;
+  std::vector<std::string> characters;
+  while (at < term.size()) {
+    const auto lead = static_cast<unsigned char>(term[at]);
+    const std::size_t length = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+    // Three- and four-byte UTF-8 starts at U+0800; CJK (from U+2E80) and Hangul syllables are in them, Latin
+    // letters with accents are not.
+    if (length < 3 || at + length > term.size()) return std::nullopt;
+    characters.push_back(term.substr(at, length));
+    at += length;
+  }
+  if (characters.empty()) return std::nullopt;
+  return characters;
+}
+
+// Xapian 1.4's parser turns a Chinese word of n characters into an AND of its characters and its pairs
+// (香港 -> 香 AND 香港 AND 港). The index holds both for every text, so a record with the pair has the
+// characters too: the characters add nothing to what matches, yet their posting lists are the longest of
+// all and every one of them is walked. This drops each single character that a pair beside it in the same
+// AND contains. A character alone (城) stays. The operators that take no parameter are walked into (OR,
+// AND NOT, FILTER ...); others, a phrase with its window say, are left as they are.
+Xapian::Query without_covered_characters(const Xapian::Query& query) {
+  using Q = Xapian::Query;
+  const auto type = query.get_type();
+  const auto count = query.get_num_subqueries();
+  const bool walked = type == Q::OP_AND || type == Q::OP_OR || type == Q::OP_AND_NOT || type == Q::OP_XOR ||
+                      type == Q::OP_AND_MAYBE || type == Q::OP_FILTER || type == Q::OP_SYNONYM || type == Q::OP_MAX;
+  if (count == 0 || !walked) return query;
+  std::vector<Xapian::Query> children;
+  for (std::size_t i = 0; i < count; ++i) children.push_back(without_covered_characters(query.get_subquery(i)));
+  if (type != Xapian::Query::OP_AND) return Xapian::Query(type, children.begin(), children.end());
+  std::vector<std::pair<std::string, std::string>> pairs;  // (prefix, character) of every pair's characters
+  auto prefix_of = [](const std::string& term) {
+    std::size_t at = 0;
+    while (at < term.size() && term[at] >= 'A' && term[at] <= 'Z') ++at;
+    return term.substr(0, at);
+  };
+  for (const auto& child : children) {
+    if (child.get_type() != Xapian::Query::LEAF_TERM) continue;
+    const auto term = *child.get_terms_begin();
+    if (auto characters = cjk_characters(term); characters && characters->size() == 2)
+      for (const auto& character : *characters) pairs.emplace_back(prefix_of(term), character);
+  }
+  if (pairs.empty()) return Xapian::Query(Xapian::Query::OP_AND, children.begin(), children.end());
+  std::vector<Xapian::Query> kept;
+  for (auto& child : children) {
+    if (child.get_type() == Xapian::Query::LEAF_TERM) {
+      const auto term = *child.get_terms_begin();
+      if (auto characters = cjk_characters(term); characters && characters->size() == 1) {
+        const std::pair<std::string, std::string> single{prefix_of(term), characters->front()};
+        if (std::find(pairs.begin(), pairs.end(), single) != pairs.end()) continue;
+      }
+    }
+    kept.push_back(std::move(child));
+  }
+  return kept.size() == 1 ? kept.front() : Xapian::Query(Xapian::Query::OP_AND, kept.begin(), kept.end());
+}
+
 }  // namespace
 
 app::SearchResults run_search(Xapian::Database& db, const app::SearchQuery& request);
 
+// The search answers kept for reuse: least recently used first out.
+class AnswerCache {
+ public:
+  using Clock = std::chrono::steady_clock;
+  explicit AnswerCache(SearchCacheOptions options) : options_(options) {}
+
+  static std::string key_of(const app::SearchQuery& query) {
+    std::string key = query.text;
+    key += '\0';
+    key += std::to_string(static_cast<int>(query.sort)) + ',' + std::to_string(query.offset) + ',' +
+           std::to_string(query.limit);
+    for (const auto& [name, values] : query.filters) {
+      key += '\0' + name;
+      for (const auto& value : values) key += '\x1f' + value;
+    }
+    return key;
+  }
+
+  std::optional<app::SearchResults> find(const std::string& key, Xapian::rev revision) {
+    if (options_.entries == 0) return std::nullopt;
+    std::lock_guard lock(mutex_);
+    auto it = entries_.find(key);
+    if (it == entries_.end()) {
+      ++counts_.misses;
+      return std::nullopt;
+    }
+    auto& entry = *it->second;
+    if (entry.revision != revision && Clock::now() - entry.computed_at > options_.stale_for) {
+      order_.erase(it->second);
+      entries_.erase(it);
+      ++counts_.misses;
+      return std::nullopt;
+    }
+    order_.splice(order_.begin(), order_, it->second);
+    ++counts_.hits;
+    return entry.results;
+  }
+
+  void keep(const std::string& key, Xapian::rev revision, const app::SearchResults& results) {
+    if (options_.entries == 0) return;
+    std::lock_guard lock(mutex_);
+    if (auto it = entries_.find(key); it != entries_.end()) {
+      order_.erase(it->second);
+      entries_.erase(it);
+    }
+    order_.push_front({key, revision, Clock::now(), results});
+    entries_[key] = order_.begin();
+    while (entries_.size() > options_.entries) {
+      entries_.erase(order_.back().key);
+      order_.pop_back();
+    }
+  }
+
+  XapianIndex::CacheCounts counts() const {
+    std::lock_guard lock(mutex_);
+    return counts_;
+  }
+
+ private:
+  struct Entry {
+    std::string key;
+    Xapian::rev revision;
+    Clock::time_point computed_at;
+    app::SearchResults results;
+  };
+  SearchCacheOptions options_;
+  mutable std::mutex mutex_;
+  std::list<Entry> order_;  // most recently used first
+  std::unordered_map<std::string, std::list<Entry>::iterator> entries_;
+  XapianIndex::CacheCounts counts_;
+};
+
 struct XapianIndex::Impl {
+  explicit Impl(SearchCacheOptions cache_options) : cache(cache_options) {}
+  AnswerCache cache;
   std::string directory;
   std::mutex write_mutex;
   std::unique_ptr<Xapian::WritableDatabase> writer;
@@ -132,11 +305,18 @@ struct XapianIndex::Impl {
   }
 };
 
-XapianIndex::XapianIndex(std::string directory) : impl_(std::make_unique<Impl>()) {
+XapianIndex::XapianIndex(std::string directory, SearchCacheOptions cache) : impl_(std::make_unique<Impl>(cache)) {
   impl_->directory = std::move(directory);
   std::filesystem::create_directories(impl_->directory);
-  // Make sure a database exists, so that readers can open it before anything was written.
+  // Make sure a database exists, so that readers can open it before anything was written; empty one of
+  // another format (it is rebuilt from the database, as an empty one is).
   std::lock_guard lock(impl_->write_mutex);
+  auto& db = impl_->writable();
+  if (db.get_doccount() > 0 && db.get_metadata("index_format") != kIndexFormat) {
+    impl_->writer.reset();
+    impl_->writer = std::make_unique<Xapian::WritableDatabase>(impl_->directory, Xapian::DB_CREATE_OR_OVERWRITE);
+  }
+  impl_->writable().set_metadata("index_format", kIndexFormat);
   impl_->writable().commit();
 }
 
@@ -175,30 +355,30 @@ void XapianIndex::replace(const app::SearchDocument& d) {
   }
   for (const auto& isbn : d.isbns) document.add_boolean_term(kIsbn + digits_of_isbn(isbn));
   for (const auto& issn : d.issns) document.add_boolean_term(kIsbn + digits_of_isbn(issn));
+  // Each facet value is a filter term, and goes into the one slot the facet counts read.
   const auto& facets = facet_fields();
+  std::string packed;
   auto facet = [&](const std::string& name, const std::string& value) {
-    if (!value.empty()) document.add_boolean_term(facets.at(name).first + value);
+    if (value.empty()) return;
+    const auto& field = facets.at(name);
+    document.add_boolean_term(field.prefix + value);
+    if (!packed.empty()) packed += kListSeparator;
+    packed += field.letter;
+    packed += value;
   };
   facet("format", d.format);
   facet("language", d.language);
   facet("audience", d.audience);
   if (d.year) facet("year", std::to_string(*d.year));
-  std::string libraries;
-  for (const auto& code : d.available_at) {
-    facet("library", code);
-    libraries += (libraries.empty() ? "" : std::string(1, kListSeparator)) + code;
-  }
+  for (const auto& code : d.available_at) facet("library", code);
+  document.add_value(kFacets, packed);
   document.add_value(kYearSort, Xapian::sortable_serialise(d.year.value_or(0)));
   document.add_value(kTitleSort, lower_ascii(fold(d.title.empty() ? d.title_vernacular : d.title)));
   document.add_value(kAuthorSort, lower_ascii(fold(d.authors.empty() ? std::string() : d.authors.front())));
-  document.add_value(kFormat, d.format);
-  document.add_value(kLanguage, d.language);
-  document.add_value(kAudience, d.audience);
-  document.add_value(kLibraries, libraries);
-  document.add_value(kYear, d.year ? std::to_string(*d.year) : std::string());
   const auto id = id_term(d.record_id);
   document.add_boolean_term(id);
-  document.set_data(std::to_string(d.record_id));
+  // The record id, then what the result list shows of it.
+  document.set_data(std::to_string(d.record_id) + '\n' + d.list_entry);
   db.replace_document(id, document);
 }
 
@@ -240,13 +420,22 @@ long long XapianIndex::document_count() {
   return count;
 }
 
+XapianIndex::CacheCounts XapianIndex::cache_counts() const { return impl_->cache.counts(); }
+
 app::SearchResults XapianIndex::search(const app::SearchQuery& request) {
+  const auto key = AnswerCache::key_of(request);
   // A reader that falls two commits behind a busy writer gets DatabaseModifiedError: reopen and try again.
   for (int attempt = 1;; ++attempt) {
     auto reader = impl_->take_reader();
     try {
+      const auto revision = reader->get_revision();
+      if (auto kept = impl_->cache.find(key, revision)) {
+        impl_->give_back(std::move(reader));
+        return std::move(*kept);
+      }
       auto results = run_search(*reader, request);
       impl_->give_back(std::move(reader));
+      impl_->cache.keep(key, revision, results);
       return results;
     } catch (const Xapian::DatabaseModifiedError&) {
       if (attempt >= 20) throw;
@@ -326,6 +515,7 @@ app::SearchResults run_search(Xapian::Database& db, const app::SearchQuery& requ
     }
   }
   if (!isbn_query.empty()) query = query.empty() ? isbn_query : Xapian::Query(Xapian::Query::OP_AND, query, isbn_query);
+  if (!query.empty()) query = without_covered_characters(query);
   if (query.empty()) {
     // Nothing typed: browse everything (narrowed by the filters). Only punctuation: nothing to look for.
     if (!blank) {
@@ -341,7 +531,7 @@ app::SearchResults run_search(Xapian::Database& db, const app::SearchQuery& requ
     auto field = facets.find(name);
     if (field == facets.end() || values.empty()) continue;
     std::vector<Xapian::Query> alternatives;
-    for (const auto& value : values) alternatives.emplace_back(field->second.first + value);
+    for (const auto& value : values) alternatives.emplace_back(field->second.prefix + value);
     query = Xapian::Query(Xapian::Query::OP_FILTER, query,
                           Xapian::Query(Xapian::Query::OP_OR, alternatives.begin(), alternatives.end()));
   }
@@ -361,29 +551,26 @@ app::SearchResults run_search(Xapian::Database& db, const app::SearchQuery& requ
       enquire.set_sort_by_value_then_relevance(kAuthorSort, false);
       break;
   }
-  std::map<std::string, std::unique_ptr<Xapian::ValueCountMatchSpy>> single;
-  for (const auto& [name, field] : facets) {
-    if (field.second == kLibraries) continue;
-    single[name] = std::make_unique<Xapian::ValueCountMatchSpy>(field.second);
-    enquire.add_matchspy(single[name].get());
-  }
-  MultiValueCountSpy libraries(kLibraries);
-  enquire.add_matchspy(&libraries);
+  // BM25 without length normalisation (b = 0; Xapian's defaults otherwise): catalogue records are short and
+  // alike in length, the field weights at indexing already put the title first, and without it Xapian need
+  // not read each candidate's length, which halved the time of a broad query at a million records.
+  enquire.set_weighting_scheme(Xapian::BM25Weight(1, 0, 1, 0, 0.5));
+  FacetSampleSpy facets_spy(kFacetSample);
+  enquire.add_matchspy(&facets_spy);
   const auto offset = static_cast<Xapian::doccount>(std::max(0, request.offset));
   const auto limit = static_cast<Xapian::doccount>(std::clamp(request.limit, 1, 100));
   const auto mset = enquire.get_mset(offset, limit, std::min(db.get_doccount(), kFacetSample));
-  results.total = mset.get_matches_estimated();
-  for (auto it = mset.begin(); it != mset.end(); ++it)
-    results.record_ids.push_back(std::stoll(it.get_document().get_data()));
-  // Beyond the sample the counts are scaled up to the estimated total.
-  const auto seen = single.begin()->second->get_total();
-  const double scale = seen > 0 && results.total > static_cast<long long>(seen) ? double(results.total) / seen : 1.0;
-  for (const auto& [name, spy] : single) {
-    std::map<std::string, Xapian::doccount> counts;
-    for (auto it = spy->values_begin(); it != spy->values_end(); ++it) counts[*it] = it.get_termfreq();
-    results.facets[name] = sorted_counts(counts, scale);
+  const auto seen = facets_spy.seen();
+  results.total = estimate_total(mset, facets_spy, db.get_lastdocid());
+  for (auto it = mset.begin(); it != mset.end(); ++it) {
+    const auto data = it.get_document().get_data();
+    const auto newline = data.find('\n');
+    results.record_ids.push_back(std::stoll(data.substr(0, newline)));
+    results.list_entries.push_back(newline == std::string::npos ? std::string() : data.substr(newline + 1));
   }
-  results.facets["library"] = sorted_counts(libraries.counts(), scale);
+  // Beyond the sample the counts are scaled up to the estimated total.
+  const double scale = seen > 0 && results.total > static_cast<long long>(seen) ? double(results.total) / seen : 1.0;
+  for (const auto& [name, counts] : facets_spy.counts()) results.facets[name] = sorted_counts(counts, scale);
   return results;
 }
 

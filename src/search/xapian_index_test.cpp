@@ -1,6 +1,7 @@
 #include "search/xapian_index.h"
 
 #include <gtest/gtest.h>
+#include <xapian.h>
 
 #include <filesystem>
 #include <random>
@@ -183,6 +184,160 @@ TEST_F(Index, ConcurrentReadersWhileWriting) {
   }
   for (auto& reader : readers) reader.join();
   EXPECT_EQ(failures.load(), 0);
+}
+
+TEST_F(Index, ChineseWordsMatchTheirPairsNotScatteredCharacters) {
+  // 香 and 港 both in the title, but apart: a search for 香港 must not find it (the query keeps the pair
+  // and drops the single characters the pair implies).
+  add(7, "香江故事", "", {}, {}, "book", "chi", 2000, {}, {}, {"港口"});
+  add(8, "香港之夜", "", {}, {}, "book", "chi", 2001, {});
+  index->commit({45, 7});
+  EXPECT_EQ(ids("香港"), Ids({8}));
+  EXPECT_EQ(ids("香", app::SearchSort::kNewest), Ids({8, 7}));
+  EXPECT_EQ(ids("港", app::SearchSort::kNewest), Ids({8, 7}));
+  EXPECT_EQ(ids("香港 NOT 夜"), Ids());
+  EXPECT_EQ(ids("故事 OR 之夜", app::SearchSort::kNewest), Ids({8, 7}));
+  EXPECT_EQ(ids("title:香港"), Ids({8}));
+  EXPECT_EQ(ids("\"香港之夜\""), Ids({8}));
+}
+
+TEST_F(Index, ResultsCarryTheirListEntries) {
+  app::SearchDocument d;
+  d.record_id = 9;
+  d.title = "Listed";
+  d.list_entry = std::string("L1 any bytes\n\x1f with a newline", 31);
+  index->replace(d);
+  index->commit({46, 7});
+  app::SearchQuery query;
+  query.text = "listed";
+  const auto found = index->search(query);
+  ASSERT_EQ(found.record_ids, Ids({9}));
+  ASSERT_EQ(found.list_entries.size(), 1u);
+  EXPECT_EQ(found.list_entries[0], d.list_entry);
+}
+
+// Answers are kept while the index stays at their revision; a commit makes the next search look again
+// (unless a staleness allowance says otherwise), and the least recently used answer goes first.
+TEST(IndexCache, ReusesAnswersUntilTheIndexChanges) {
+  const auto directory =
+      std::filesystem::temp_directory_path() / ("shelfmark-index-cache-" + std::to_string(std::random_device{}()));
+  auto add = [](XapianIndex& index, long long id, const std::string& title) {
+    app::SearchDocument d;
+    d.record_id = id;
+    d.title = title;
+    index.replace(d);
+  };
+  auto search = [](XapianIndex& index, const std::string& text, int offset = 0) {
+    app::SearchQuery query;
+    query.text = text;
+    query.offset = offset;
+    return index.search(query).record_ids;
+  };
+  {
+    XapianIndex index(directory.string(), {2, std::chrono::milliseconds(0)});
+    add(index, 1, "harbour lights");
+    index.commit({1, 0});
+    EXPECT_EQ(search(index, "harbour"), Ids({1}));
+    EXPECT_EQ(search(index, "harbour"), Ids({1}));
+    EXPECT_EQ(index.cache_counts().hits, 1);
+    EXPECT_EQ(search(index, "harbour", 1), Ids());  // another page is another answer
+    EXPECT_EQ(index.cache_counts().misses, 2);
+    add(index, 2, "harbour walks");
+    index.commit({2, 0});
+    EXPECT_EQ(search(index, "harbour").size(), 2u);  // the index moved on: looked again
+    EXPECT_EQ(index.cache_counts().hits, 1);
+    EXPECT_EQ(search(index, "lights"), Ids({1}));
+    EXPECT_EQ(search(index, "walks"), Ids({2}));  // three answers for two places: "harbour" went
+    EXPECT_EQ(search(index, "harbour").size(), 2u);
+    EXPECT_EQ(index.cache_counts().hits, 1);
+    EXPECT_EQ(search(index, "walks"), Ids({2}));
+    EXPECT_EQ(index.cache_counts().hits, 2);
+  }
+  {
+    XapianIndex index(directory.string(), {10, std::chrono::hours(1)});
+    EXPECT_EQ(search(index, "harbour").size(), 2u);
+    add(index, 3, "harbour boats");
+    index.commit({3, 0});
+    // Allowed to be an hour stale: the answer from before the commit is still given.
+    EXPECT_EQ(search(index, "harbour").size(), 2u);
+    EXPECT_EQ(search(index, "boats"), Ids({3}));
+  }
+  {
+    XapianIndex index(directory.string());  // no cache
+    EXPECT_EQ(search(index, "harbour").size(), 3u);
+    EXPECT_EQ(search(index, "harbour").size(), 3u);
+    EXPECT_EQ(index.cache_counts().hits, 0);
+  }
+  std::filesystem::remove_all(directory);
+}
+
+// Past the facet sample (2,000 matches) the total and the facet counts are estimated from the sample;
+// up to it they are exact.
+TEST(IndexEstimates, TotalsAndFacetsPastTheSampleStayClose) {
+  const auto directory =
+      std::filesystem::temp_directory_path() / ("shelfmark-index-estimates-" + std::to_string(std::random_device{}()));
+  {
+    XapianIndex index(directory.string());
+    for (int id = 1; id <= 9000; ++id) {
+      app::SearchDocument d;
+      d.record_id = id;
+      d.title = id % 3 == 0 ? "common third" : "common";
+      if (id % 901 == 0) d.title += " rare";
+      d.format = id % 4 == 0 ? "ebook" : "book";
+      d.language = "eng";
+      d.audience = "adult";
+      index.replace(d);
+    }
+    index.commit({1, 0});
+    app::SearchQuery query;
+    query.text = "third";  // 3,000 matches
+    auto third = index.search(query);
+    EXPECT_NEAR(static_cast<double>(third.total), 3000, 150);
+    long long ebooks = 0, books = 0;
+    for (const auto& facet : third.facets["format"]) (facet.value == "ebook" ? ebooks : books) = facet.count;
+    EXPECT_NEAR(static_cast<double>(ebooks), 750, 75);
+    EXPECT_NEAR(static_cast<double>(books), 2250, 150);
+    query.text = "rare";  // 9 matches: counted exactly
+    auto rare = index.search(query);
+    EXPECT_EQ(rare.total, 9);
+    long long rare_books = 0;
+    for (const auto& facet : rare.facets["format"])
+      if (facet.value == "book") rare_books = facet.count;
+    EXPECT_EQ(rare_books, 7);  // 901 * k is an e-book for k = 4 and 8
+    query.text = "common";     // one word: Xapian knows the exact number
+    EXPECT_EQ(index.search(query).total, 9000);
+  }
+  std::filesystem::remove_all(directory);
+}
+
+// An index written by a release with another format is emptied when opened; `serve` rebuilds an empty one.
+TEST(IndexFormat, AnIndexOfAnotherFormatIsEmptiedForARebuild) {
+  const auto directory =
+      std::filesystem::temp_directory_path() / ("shelfmark-index-format-" + std::to_string(std::random_device{}()));
+  {
+    Xapian::WritableDatabase old(directory.string(), Xapian::DB_CREATE_OR_OPEN);
+    Xapian::Document document;
+    document.add_boolean_term("Q1");
+    document.set_data("1");
+    old.replace_document("Q1", document);
+    old.set_metadata("catalogue_position", "12");
+    old.commit();
+  }
+  {
+    XapianIndex index(directory.string());
+    EXPECT_EQ(index.document_count(), 0);
+    EXPECT_EQ(index.marks(), app::IndexMarks{});
+    app::SearchDocument d;
+    d.record_id = 2;
+    d.title = "kept";
+    index.replace(d);
+    index.commit({13, 0});
+  }
+  {
+    XapianIndex reopened(directory.string());  // its own format: kept
+    EXPECT_EQ(reopened.document_count(), 1);
+  }
+  std::filesystem::remove_all(directory);
 }
 
 }  // namespace

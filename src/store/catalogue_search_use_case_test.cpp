@@ -173,6 +173,88 @@ TEST_P(CatalogueSearchTest, FindsTheSharedRecordsInEveryScript) {
   EXPECT_EQ(find("societe").results.total, accented);
 }
 
+// A page of results is built from the index's list entries and two reads of copies and loans, not from
+// each record: the list shows what the record page shows, and the availability is read now.
+TEST_P(CatalogueSearchTest, ResultListComesFromListEntriesWithLiveAvailability) {
+  reindex(*context, network, *index);
+  std::optional<BibRecord> pride;
+  store->transact(Store::Mode::kRead,
+                  [&](Repositories& repos) { pride = repos.catalogue.record_by_control_number("T1"); });
+  ASSERT_TRUE(pride);
+  SearchQuery query;
+  query.text = "pride";
+  const auto raw = index->search(query);
+  ASSERT_EQ(raw.list_entries.size(), 1u);
+  const auto listed = decode_list_entry(raw.list_entries[0]);
+  ASSERT_TRUE(listed);
+  EXPECT_EQ(listed->title, pride->fields.title);
+  EXPECT_EQ(listed->authors, pride->fields.authors);
+  EXPECT_EQ(listed->year, pride->fields.year);
+  EXPECT_EQ(listed->format, pride->fields.format);
+  EXPECT_EQ(listed->language, "eng");
+
+  long long central = 0;
+  store->transact(Store::Mode::kRead, [&](Repositories& repos) { central = network.get(repos)->find("CL")->id; });
+  ASSERT_TRUE(check_out(*context, network, {"R1000", "B1", central, Channel::kCounter, "", std::nullopt}));
+  // Not yet followed: the list entry is the index's, the copies are read now.
+  auto found = find("pride");
+  ASSERT_EQ(found.records.size(), 1u);
+  EXPECT_EQ(found.records[0].fields.title.vernacular, "傲慢與偏見");
+  EXPECT_EQ(found.records[0].copies, 2);
+  EXPECT_EQ(found.records[0].available, 1);
+  ASSERT_TRUE(check_out(*context, network, {"R1000", "B2", central, Channel::kCounter, "", std::nullopt}));
+  found = find("pride");
+  EXPECT_EQ(found.records[0].available, 0);
+  EXPECT_EQ(format_iso_date(*found.records[0].next_due), "2026-12-07");
+
+  // The store reads copies of many records and due dates of many items at once, on both backends.
+  store->transact(Store::Mode::kRead, [&](Repositories& repos) {
+    const auto red = repos.catalogue.record_by_control_number("T2");
+    const auto items = repos.catalogue.items_of_records({red->id, pride->id});
+    ASSERT_EQ(items.size(), 3u);
+    EXPECT_EQ(items[0].record_id, std::min(red->id, pride->id));
+    std::vector<long long> item_ids;
+    for (const auto& item : items) item_ids.push_back(item.id);
+    const auto due = repos.circulation.due_dates_of_items(item_ids);
+    EXPECT_EQ(due.size(), 2u);
+    for (const auto& [item, date] : due) EXPECT_EQ(format_iso_date(date), "2026-12-07");
+    EXPECT_TRUE(repos.catalogue.items_of_records({}).empty());
+  });
+}
+
+TEST(ListEntry, RoundTripsAndRefusesWhatIsNotOne) {
+  domain::Bibliographic f;
+  f.control_number = "C1";
+  f.title = {"Title: with colons 1:2", "標題"};
+  f.authors = {{"Austen, Jane", ""}, {"", "曹雪芹"}};
+  f.year = 1813;
+  f.format = domain::Format::kEBook;
+  f.audience = domain::Audience::kChildren;
+  f.language = "eng";
+  f.isbns = {"9780141439518", "014143951X"};
+  f.issns = {"1234-5679"};
+  const auto entry = encode_list_entry(f);
+  const auto back = decode_list_entry(entry);
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->control_number, f.control_number);
+  EXPECT_EQ(back->title, f.title);
+  EXPECT_EQ(back->authors, f.authors);
+  EXPECT_EQ(back->year, f.year);
+  EXPECT_EQ(back->format, f.format);
+  EXPECT_EQ(back->audience, f.audience);
+  EXPECT_EQ(back->language, f.language);
+  EXPECT_EQ(back->isbns, f.isbns);
+  EXPECT_EQ(back->issns, f.issns);
+  domain::Bibliographic empty;
+  EXPECT_EQ(decode_list_entry(encode_list_entry(empty))->year, std::nullopt);
+  // Older index entries (none), another version, and every cut of a real entry are refused, not misread.
+  EXPECT_FALSE(decode_list_entry(""));
+  EXPECT_FALSE(decode_list_entry("L2" + entry.substr(2)));
+  EXPECT_FALSE(decode_list_entry(entry + "1:x"));
+  for (std::size_t cut = 0; cut < entry.size(); ++cut) EXPECT_FALSE(decode_list_entry(entry.substr(0, cut))) << cut;
+  EXPECT_FALSE(decode_list_entry("L199999999999:x"));
+}
+
 SHELFMARK_ON_BOTH_BACKENDS(CatalogueSearchTest);
 
 }  // namespace

@@ -5,6 +5,7 @@
 
 #include "marc/marc_reader.h"
 #include "marc/marc_writer.h"
+#include "store/sql_values.h"
 
 namespace shelfmark::store {
 namespace {
@@ -99,6 +100,15 @@ class SqlCatalogue final : public app::CatalogueRepository {
     return items_where("record_id = ? ORDER BY id", {record_id});
   }
 
+  std::vector<CatalogueItem> items_of_records(const std::vector<long long>& record_ids) override {
+    std::vector<CatalogueItem> out;
+    for_each_in_list(record_ids, [&](const std::string& marks, const Params& params) {
+      auto found = items_where("record_id IN (" + marks + ") ORDER BY record_id, id", params);
+      out.insert(out.end(), std::make_move_iterator(found.begin()), std::make_move_iterator(found.end()));
+    });
+    return out;
+  }
+
   std::optional<CatalogueItem> item_by_id(long long id) override {
     auto found = items_where("id = ?", {id});
     if (found.empty()) return std::nullopt;
@@ -113,18 +123,10 @@ class SqlCatalogue final : public app::CatalogueRepository {
 
   std::vector<CatalogueItem> items_by_barcodes(const std::vector<std::string>& barcodes) override {
     std::vector<CatalogueItem> out;
-    constexpr std::size_t kPerQuery = 500;
-    for (std::size_t from = 0; from < barcodes.size(); from += kPerQuery) {
-      const auto to = std::min(barcodes.size(), from + kPerQuery);
-      std::string marks;
-      Params params;
-      for (std::size_t i = from; i < to; ++i) {
-        marks += marks.empty() ? "?" : ", ?";
-        params.push_back(barcodes[i]);
-      }
+    for_each_in_list(barcodes, [&](const std::string& marks, const Params& params) {
       auto found = items_where("barcode IN (" + marks + ")", params);
       out.insert(out.end(), std::make_move_iterator(found.begin()), std::make_move_iterator(found.end()));
-    }
+    });
     return out;
   }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/text.h"
+#include "store/sql_values.h"
 
 namespace shelfmark::store {
 namespace {
@@ -148,6 +149,16 @@ class SqlCirculation final : public app::CirculationRepository {
     auto loans = loans_where("l.item_id = ? AND l.returned_at IS NULL", {item_id});
     if (loans.empty()) return std::nullopt;
     return loans.front();
+  }
+
+  std::map<long long, Date> due_dates_of_items(const std::vector<long long>& item_ids) override {
+    std::map<long long, Date> out;
+    for_each_in_list(item_ids, [&](const std::string& marks, const Params& params) {
+      for (const auto& row : c_.query(
+               "SELECT item_id, due_on FROM loans WHERE item_id IN (" + marks + ") AND returned_at IS NULL", params))
+        out[row.integer(0)] = row.date(1);
+    });
+    return out;
   }
 
   long long insert_loan(const app::LoanRecord& loan) override {

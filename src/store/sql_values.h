@@ -2,7 +2,11 @@
 // stored as Unix seconds (BIGINT) and an absent value as NULL.
 #pragma once
 
+#include <algorithm>
+#include <functional>
 #include <optional>
+#include <string>
+#include <vector>
 
 #include "core/time.h"
 #include "store/database.h"
@@ -15,6 +19,25 @@ inline Value optional_id(const std::optional<long long>& id) { return id ? Value
 inline std::optional<Instant> optional_instant(const Row& row, std::size_t i) {
   if (row.is_null(i)) return std::nullopt;
   return instant_from_unix(row.integer(i));
+}
+
+// Runs `query(marks, params)` for the values in slices of at most 500, `marks` being "?, ?, ..." for an
+// IN list and `params` the slice's values: one statement per slice instead of one per value, within the
+// parameter limits of both backends.
+template <class T>
+void for_each_in_list(const std::vector<T>& values,
+                      const std::function<void(const std::string& marks, const Params& params)>& query) {
+  constexpr std::size_t kPerQuery = 500;
+  for (std::size_t from = 0; from < values.size(); from += kPerQuery) {
+    const auto to = std::min(values.size(), from + kPerQuery);
+    std::string marks;
+    Params params;
+    for (std::size_t i = from; i < to; ++i) {
+      marks += marks.empty() ? "?" : ", ?";
+      params.push_back(values[i]);
+    }
+    query(marks, params);
+  }
 }
 
 }  // namespace shelfmark::store

@@ -415,6 +415,8 @@ Outcome<CheckInResult> check_in(const Context& context, NetworkCache& network, c
         }
         result.routing =
             route_item(repos, *item, here->id, context.zone.to_local(now).date, snapshot->policies.limits, now);
+        // A return has its loan event, which search follows; a copy arriving from transit has none.
+        if (!result.was_on_loan) repos.catalogue.note_copy_moved(item->id, now);
         return result;
       },
       unexpected_race<CheckInResult>);
@@ -615,8 +617,10 @@ Outcome<ReservationRecord> own_reservation(Repositories& repos, const std::strin
 void release_item(Repositories& repos, const domain::ReaderLimits& limits, const ReservationRecord& ended, Date today,
                   Instant now) {
   if (!ended.filled_item_id || ended.status != domain::ReservationStatus::kReady) return;
-  if (auto item = repos.circulation.item_by_id(*ended.filled_item_id))
+  if (auto item = repos.circulation.item_by_id(*ended.filled_item_id)) {
     route_item(repos, *item, ended.pickup_library_id, today, limits, now);
+    repos.catalogue.note_copy_moved(item->id, now);  // back on the shelf, perhaps: no loan event says so
+  }
 }
 
 }  // namespace

@@ -422,6 +422,9 @@ class CatalogueRepository {
   // Barcode, home library, type, collection, call number and price. False when the stored version is not
   // `expected_version`. Appends a change. Throws StoreError(kUniqueViolation) when the barcode is taken.
   virtual bool update_item(const CatalogueItem& item, long long expected_version, Instant at) = 0;
+  // Appends a change for the record of this copy (if it has one): a copy went back on a shelf or left one
+  // without a loan event (a transit arriving, a hold shelf released), so search sees where it is now.
+  virtual void note_copy_moved(long long item_id, Instant at) = 0;
   // The change feed after `position`, oldest first. A record appears once per transaction that changed it
   // or its copies.
   virtual std::vector<CatalogueChange> changes_since(long long position, int limit) = 0;

@@ -129,6 +129,29 @@ TEST_P(CatalogueSearchTest, FollowsLendingAndRecordChanges) {
   EXPECT_EQ(find("stone").records.size(), 1u);
 }
 
+// A copy that reaches a shelf without a loan event (arriving from transit) is followed all the same.
+TEST_P(CatalogueSearchTest, FollowsCopiesArrivingFromTransit) {
+  reindex(*context, network, *index);
+  long long central = 0, kowloon_tong = 0;
+  store->transact(Store::Mode::kRead, [&](Repositories& repos) {
+    central = network.get(repos)->find("CL")->id;
+    kowloon_tong = network.get(repos)->find("KT")->id;
+  });
+  // B2 belongs to KT; lent and returned at CL, it travels home.
+  ASSERT_TRUE(check_out(*context, network, {"R1000", "B2", central, Channel::kCounter, "", std::nullopt}));
+  const auto returned = check_in(*context, network, {"B2", central, Channel::kCounter, std::nullopt, ""});
+  ASSERT_TRUE(returned);
+  EXPECT_EQ(returned->routing.routing, domain::Routing::kTransit);
+  follow_changes(*context, network, *index);
+  EXPECT_TRUE(find("pride", {{"library", {"KT"}}}).records.empty());
+  // It arrives at KT: no loan, no loan event.
+  const auto arrived = check_in(*context, network, {"B2", kowloon_tong, Channel::kCounter, std::nullopt, ""});
+  ASSERT_TRUE(arrived);
+  EXPECT_FALSE(arrived->was_on_loan);
+  EXPECT_EQ(follow_changes(*context, network, *index), 1);
+  EXPECT_EQ(find("pride", {{"library", {"KT"}}}).records.size(), 1u);
+}
+
 TEST_P(CatalogueSearchTest, RecordPageListsCopiesWithStatus) {
   long long central = 0;
   store->transact(Store::Mode::kRead, [&](Repositories& repos) { central = network.get(repos)->find("CL")->id; });

@@ -161,6 +161,13 @@ class SqlCatalogue final : public app::CatalogueRepository {
     return true;
   }
 
+  void note_copy_moved(long long item_id, Instant at) override {
+    const auto record = c_.query("SELECT record_id FROM items WHERE id = ?", {item_id});
+    if (record.empty() || record[0].is_null(0)) return;
+    lock_feed();
+    append_change(record[0].integer(0), unix_seconds(at));
+  }
+
   std::vector<app::CatalogueChange> changes_since(long long position, int limit) override {
     std::vector<app::CatalogueChange> out;
     for (const auto& row :

@@ -79,21 +79,27 @@ class FacetSampleSpy final : public Xapian::MatchSpy {
       auto end = packed.find(kListSeparator, start);
       if (end == std::string::npos) end = packed.size();
       if (end > start + 1)
-        if (auto* counts = by_letter_[static_cast<unsigned char>(packed[start])])
-          ++(*counts)[packed.substr(start + 1, end - start - 1)];
+        if (auto* counts = by_letter_[static_cast<unsigned char>(packed[start])]) {
+          // Looked up without a copy; a value is copied only the first time it is seen.
+          const std::string_view value(packed.data() + start + 1, end - start - 1);
+          auto found = counts->find(value);
+          if (found == counts->end()) found = counts->emplace(std::string(value), 0).first;
+          ++found->second;
+        }
       start = end + 1;
     }
   }
   Xapian::doccount seen() const { return seen_; }
   Xapian::docid last_docid() const { return last_docid_; }
-  const std::map<std::string, std::map<std::string, Xapian::doccount>>& counts() const { return counts_; }
+  using Counts = std::map<std::string, Xapian::doccount, std::less<>>;
+  const std::map<std::string, Counts>& counts() const { return counts_; }
 
  private:
   Xapian::doccount sample_;
   Xapian::doccount seen_ = 0;
   Xapian::docid last_docid_ = 0;
-  std::map<std::string, std::map<std::string, Xapian::doccount>> counts_;
-  std::map<std::string, Xapian::doccount>* by_letter_[256] = {};
+  std::map<std::string, Counts> counts_;
+  Counts* by_letter_[256] = {};
 };
 
 std::string id_term(long long record_id) { return kId + std::to_string(record_id); }
@@ -111,7 +117,8 @@ std::string digits_of_isbn(const std::string& text) {
   return digits;
 }
 
-std::vector<app::FacetCount> sorted_counts(const std::map<std::string, Xapian::doccount>& counts, double scale) {
+std::vector<app::FacetCount> sorted_counts(const std::map<std::string, Xapian::doccount, std::less<>>& counts,
+                                           double scale) {
   std::vector<app::FacetCount> out;
   for (const auto& [value, count] : counts)
     if (!value.empty()) out.push_back({value, static_cast<long long>(count * scale + 0.5)});

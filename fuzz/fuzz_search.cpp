@@ -1,4 +1,5 @@
-// What readers type into the search box: any bytes, any syntax. Never crash, never throw.
+// What readers type into the search box: any bytes, any syntax. Never crash, never throw. And the list
+// entries the index hands back (app::decode_list_entry): whatever it reads, it writes back the same.
 #include <unistd.h>
 
 #include <cstddef>
@@ -8,6 +9,7 @@
 #include <memory>
 #include <string>
 
+#include "app/catalogue_search.h"
 #include "search/folding.h"
 #include "search/xapian_index.h"
 
@@ -49,5 +51,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   query.sort = static_cast<shelfmark::app::SearchSort>(size % 4);
   if (size % 3 == 0) query.filters["format"] = {input.substr(0, 8)};
   index().search(query);
+  if (const auto entry = shelfmark::app::decode_list_entry(input)) {
+    const auto again = shelfmark::app::decode_list_entry(shelfmark::app::encode_list_entry(*entry));
+    if (!again || !(*again == *entry)) std::abort();
+  }
   return 0;
 }

@@ -205,7 +205,7 @@ TEST_F(Index, ResultsCarryTheirListEntries) {
   app::SearchDocument d;
   d.record_id = 9;
   d.title = "Listed";
-  d.list_entry = std::string("L1 any bytes\n\x1f with a newline", 31);
+  d.list_entry = std::string("L1 any bytes\n") + '\x1f' + " with a newline";
   index->replace(d);
   index->commit({46, 7});
   app::SearchQuery query;

@@ -64,11 +64,13 @@ class EntryReader {
     text_.remove_prefix(colon + 1 + length);
     return true;
   }
+  // A list's length: each item takes at least two bytes ("0:"), so a length the rest could not hold is
+  // refused before anything is allocated for it.
   bool count(std::size_t& out) {
     std::string text;
     if (!next(text) || text.empty() || text.size() > 6) return false;
     const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), out);
-    return error == std::errc() && end == text.data() + text.size();
+    return error == std::errc() && end == text.data() + text.size() && out <= text_.size() / 2;
   }
   bool list(std::vector<std::string>& out) {
     std::size_t items = 0;

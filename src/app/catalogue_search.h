@@ -46,7 +46,9 @@ struct RecordSummary {
 
 struct CatalogueSearch {
   SearchResults results;
-  std::vector<RecordSummary> records;  // in the order of results.record_ids (records deleted since: left out)
+  // In the order of results.record_ids. What each shows of its record is the index's list entry (as of the
+  // last follower pass, or a kept answer); its copies are read from the database for each page.
+  std::vector<RecordSummary> records;
 };
 CatalogueSearch search_catalogue(const Context& context, SearchIndex& index, const SearchQuery& query);
 

@@ -412,11 +412,14 @@ Outcome<CheckInResult> check_in(const Context& context, NetworkCache& network, c
                 {loan->reader_id, loan->id, "overdue", fine.amount, explanation_json(fine), now});
             result.fine = fine.amount;
           }
+        } else {
+          // A return has its loan event, which search follows; a copy arriving from transit has none, so the
+          // catalogue feed says it moved. Before the copy's row is written: every writer takes the feed's
+          // lock before the rows it changes.
+          repos.catalogue.note_copy_moved(item->id, now);
         }
         result.routing =
             route_item(repos, *item, here->id, context.zone.to_local(now).date, snapshot->policies.limits, now);
-        // A return has its loan event, which search follows; a copy arriving from transit has none.
-        if (!result.was_on_loan) repos.catalogue.note_copy_moved(item->id, now);
         return result;
       },
       unexpected_race<CheckInResult>);
@@ -618,8 +621,8 @@ void release_item(Repositories& repos, const domain::ReaderLimits& limits, const
                   Instant now) {
   if (!ended.filled_item_id || ended.status != domain::ReservationStatus::kReady) return;
   if (auto item = repos.circulation.item_by_id(*ended.filled_item_id)) {
-    route_item(repos, *item, ended.pickup_library_id, today, limits, now);
     repos.catalogue.note_copy_moved(item->id, now);  // back on the shelf, perhaps: no loan event says so
+    route_item(repos, *item, ended.pickup_library_id, today, limits, now);
   }
 }
 

@@ -401,8 +401,8 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   serve
       ->add_option("--search-cache-seconds", search_cache_seconds,
-                   "How long a kept answer may be reused after the index has changed (0: only while it has not; "
-                   "copies on the shelf are always read anew)")
+                   "How old a kept answer may be when the index has changed since it was computed (0: only while "
+                   "the index has not changed; each result's copies on the shelf are always read anew)")
       ->envname("SHELFMARK_SEARCH_CACHE_SECONDS")
       ->check(CLI::Range(0, 3600))
       ->capture_default_str();

@@ -10,6 +10,8 @@
 #include <mutex>
 #include <optional>
 #include <regex>
+#include <string>
+#include <string_view>
 #include <thread>
 #include <unordered_map>
 #include <vector>
@@ -127,21 +129,36 @@ std::vector<app::FacetCount> sorted_counts(const std::map<std::string, Xapian::d
 }
 
 // How many records match. Exact when Xapian knows it (its bounds meet) or when the sample saw every
-// match; otherwise from how far through the index the sample had to go to see its matches, which is close
-// when matches are spread over the index (within 3% on the benchmark's one-word queries, where Xapian's
-// own estimate for a phrase or a Chinese word was off by up to 20 times).
-long long estimate_total(const Xapian::MSet& mset, const FacetSampleSpy& sample, Xapian::docid last_docid) {
+// match; otherwise from how far through the index's document ids the sample had to go to see its
+// matches, which is close when matches are spread over the index (within 3% on the benchmark's one-word
+// queries, where Xapian's own estimate for a phrase or a Chinese word was off by up to 20 times). Records
+// indexed together (one import of Chinese records, say) have neighbouring ids, and their totals come out
+// too high (never beyond Xapian's upper bound). The range starts at the first live id: a rebuild deletes
+// every document and adds them again with new ids, above the old ones.
+long long estimate_total(const Xapian::MSet& mset, const FacetSampleSpy& sample, Xapian::docid first_docid,
+                         Xapian::docid last_docid) {
   const auto lower = mset.get_matches_lower_bound();
   const auto upper = mset.get_matches_upper_bound();
   if (lower == upper) return lower;
-  if (sample.seen() < kFacetSample || sample.last_docid() == 0) return std::max(lower, sample.seen());
-  const double reached = static_cast<double>(sample.last_docid()) / std::max<Xapian::docid>(last_docid, 1);
+  if (sample.seen() < kFacetSample || sample.last_docid() < first_docid || last_docid < first_docid)
+    return std::max(lower, sample.seen());
+  const double reached =
+      static_cast<double>(sample.last_docid() - first_docid + 1) / static_cast<double>(last_docid - first_docid + 1);
   const auto estimate = static_cast<long long>(sample.seen() / reached + 0.5);
   return std::clamp<long long>(estimate, lower, upper);
 }
 
-// The code points of a term after its prefix (Xapian prefixes are capital ASCII letters), or nothing when a
-// code point is not CJK.
+// Whether Xapian 1.4 indexes this code point as CJK (characters and pairs, not words): its ranges, from
+// its cjk-tokenizer (CJK radicals to the CJK unified ideographs, Hangul syllables, compatibility forms,
+// the supplementary ideographs). Thai or Devanagari are 3-byte UTF-8 too, but indexed as words.
+bool is_cjk(char32_t c) {
+  return (c >= 0x2E80 && c <= 0x9FFF) || (c >= 0xA700 && c <= 0xA71F) || (c >= 0xAC00 && c <= 0xD7AF) ||
+         (c >= 0xF900 && c <= 0xFAFF) || (c >= 0xFE30 && c <= 0xFE4F) || (c >= 0xFF00 && c <= 0xFFEF) ||
+         (c >= 0x20000 && c <= 0x2A6DF) || (c >= 0x2F800 && c <= 0x2FA1F);
+}
+
+// The characters of a term after its prefix (Xapian prefixes are capital ASCII letters), or nothing when
+// one of them is not CJK.
 std::optional<std::vector<std::string>> cjk_characters(const std::string& term) {
   std::size_t at = 0;
   while (at < term.size() && term[at] >= 'A' && term[at] <= 'Z') ++at;
@@ -149,9 +166,10 @@ std::optional<std::vector<std::string>> cjk_characters(const std::string& term) 
   while (at < term.size()) {
     const auto lead = static_cast<unsigned char>(term[at]);
     const std::size_t length = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
-    // Three- and four-byte UTF-8 starts at U+0800; CJK (from U+2E80) and Hangul syllables are in them, Latin
-    // letters with accents are not.
-    if (length < 3 || at + length > term.size()) return std::nullopt;
+    if (length < 3 || at + length > term.size()) return std::nullopt;  // CJK starts at U+2E80: 3 bytes or 4
+    char32_t code = lead & (length == 3 ? 0x0F : 0x07);
+    for (std::size_t i = 1; i < length; ++i) code = (code << 6) | (static_cast<unsigned char>(term[at + i]) & 0x3F);
+    if (!is_cjk(code)) return std::nullopt;
     characters.push_back(term.substr(at, length));
     at += length;
   }
@@ -212,14 +230,21 @@ class AnswerCache {
   using Clock = std::chrono::steady_clock;
   explicit AnswerCache(SearchCacheOptions options) : options_(options) {}
 
+  // Every part is length-prefixed, so that no text or filter value can make two different queries one key.
   static std::string key_of(const app::SearchQuery& query) {
-    std::string key = query.text;
-    key += '\0';
-    key += std::to_string(static_cast<int>(query.sort)) + ',' + std::to_string(query.offset) + ',' +
-           std::to_string(query.limit);
+    std::string key;
+    auto part = [&](std::string_view text) {
+      key += std::to_string(text.size());
+      key += ':';
+      key += text;
+    };
+    part(query.text);
+    part(std::to_string(static_cast<int>(query.sort)) + ',' + std::to_string(query.offset) + ',' +
+         std::to_string(query.limit));
     for (const auto& [name, values] : query.filters) {
-      key += '\0' + name;
-      for (const auto& value : values) key += '\x1f' + value;
+      part(name);
+      part(std::to_string(values.size()));
+      for (const auto& value : values) part(value);
     }
     return key;
   }
@@ -248,6 +273,7 @@ class AnswerCache {
     if (options_.entries == 0) return;
     std::lock_guard lock(mutex_);
     if (auto it = entries_.find(key); it != entries_.end()) {
+      if (it->second->revision > revision) return;  // computed meanwhile on a newer revision: keep that one
       order_.erase(it->second);
       entries_.erase(it);
     }
@@ -568,7 +594,8 @@ app::SearchResults run_search(Xapian::Database& db, const app::SearchQuery& requ
   const auto limit = static_cast<Xapian::doccount>(std::clamp(request.limit, 1, 100));
   const auto mset = enquire.get_mset(offset, limit, std::min(db.get_doccount(), kFacetSample));
   const auto seen = facets_spy.seen();
-  results.total = estimate_total(mset, facets_spy, db.get_lastdocid());
+  const auto all = db.postlist_begin("");  // the first live document id
+  results.total = estimate_total(mset, facets_spy, all == db.postlist_end("") ? 1 : *all, db.get_lastdocid());
   for (auto it = mset.begin(); it != mset.end(); ++it) {
     const auto data = it.get_document().get_data();
     const auto newline = data.find('\n');

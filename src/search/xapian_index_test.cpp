@@ -199,6 +199,11 @@ TEST_F(Index, ChineseWordsMatchTheirPairsNotScatteredCharacters) {
   EXPECT_EQ(ids("故事 OR 之夜", app::SearchSort::kNewest), Ids({8, 7}));
   EXPECT_EQ(ids("title:香港"), Ids({8}));
   EXPECT_EQ(ids("\"香港之夜\""), Ids({8}));
+  // Thai is three-byte UTF-8 as well, but indexed as words: nothing is dropped from its queries.
+  add(10, "กข", "", {}, {}, "book", "tha", 2002, {});
+  index->commit({45, 8});
+  EXPECT_EQ(ids("กข"), Ids({10}));
+  EXPECT_EQ(ids("ก กข"), Ids());
 }
 
 TEST_F(Index, ResultsCarryTheirListEntries) {
@@ -254,6 +259,25 @@ TEST(IndexCache, ReusesAnswersUntilTheIndexChanges) {
     EXPECT_EQ(index.cache_counts().hits, 2);
   }
   {
+    // A filter value cannot pass for two: "book<US>ebook" is one value, found nowhere, and "book" or
+    // "ebook" is another question with its own answer.
+    XapianIndex index(directory.string(), {10, std::chrono::milliseconds(0)});
+    app::SearchDocument d;
+    d.record_id = 5;
+    d.title = "filtered";
+    d.format = "book";
+    index.replace(d);
+    index.commit({4, 0});
+    app::SearchQuery glued;
+    glued.text = "filtered";
+    glued.filters["format"] = {std::string("book\x1f") + "ebook"};
+    EXPECT_TRUE(index.search(glued).record_ids.empty());
+    app::SearchQuery either = glued;
+    either.filters["format"] = {"book", "ebook"};
+    EXPECT_EQ(index.search(either).record_ids, Ids({5}));
+    EXPECT_EQ(index.cache_counts().hits, 0);
+  }
+  {
     XapianIndex index(directory.string(), {10, std::chrono::hours(1)});
     EXPECT_EQ(search(index, "harbour").size(), 2u);
     add(index, 3, "harbour boats");
@@ -306,6 +330,17 @@ TEST(IndexEstimates, TotalsAndFacetsPastTheSampleStayClose) {
     EXPECT_EQ(rare_books, 7);  // 901 * k is an e-book for k = 4 and 8
     query.text = "common";     // one word: Xapian knows the exact number
     EXPECT_EQ(index.search(query).total, 9000);
+    // Rebuilt: every document deleted and added again, with ids above the old ones. The estimate follows.
+    index.remove_all();
+    for (int id = 1; id <= 9000; ++id) {
+      app::SearchDocument d;
+      d.record_id = id;
+      d.title = id % 3 == 0 ? "common third" : "common";
+      index.replace(d);
+    }
+    index.commit({2, 0});
+    query.text = "third";
+    EXPECT_NEAR(static_cast<double>(index.search(query).total), 3000, 150);
   }
   std::filesystem::remove_all(directory);
 }

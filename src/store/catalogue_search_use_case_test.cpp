@@ -276,6 +276,8 @@ TEST(ListEntry, RoundTripsAndRefusesWhatIsNotOne) {
   EXPECT_FALSE(decode_list_entry(entry + "1:x"));
   for (std::size_t cut = 0; cut < entry.size(); ++cut) EXPECT_FALSE(decode_list_entry(entry.substr(0, cut))) << cut;
   EXPECT_FALSE(decode_list_entry("L199999999999:x"));
+  // A list longer than what is left of the entry is refused before anything is made for it.
+  EXPECT_FALSE(decode_list_entry("L10:0:0:6:999999"));
 }
 
 SHELFMARK_ON_BOTH_BACKENDS(CatalogueSearchTest);

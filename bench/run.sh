@@ -8,7 +8,8 @@
 # benchmark (bench/sip2_bench.cpp, SIP2_ARGS). Last the search benchmark (bench/search_bench.cpp): a generated
 # catalogue of 1,000,000 records indexed and queried by Shelfmark (app layer and HTTP) and by Zebra side by
 # side; at that size it takes about 20 minutes on 2 cores and 13 GB of disk in $TMPDIR (SEARCH_ARGS to
-# change, for example "--records 100000 --seconds 5", or "--skip-zebra").
+# change, for example "--records 100000 --seconds 5", or "--skip-zebra"; "--work-dir DIR --reuse" keeps
+# what was built there for the next run, and "--reindex" rebuilds only the Xapian index).
 set -euo pipefail
 BIN=${1:-build/src/bin/shelfmark}
 DURATION=${DURATION:-10s}

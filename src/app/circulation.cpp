@@ -730,7 +730,7 @@ Outcome<domain::Done> report_card_lost(const Context& context, const std::string
     auto reader = repos.circulation.reader_by_card(card_number);
     found = reader.has_value();
     if (!reader || reader->status == domain::ReaderStatus::kCardReportedLost) return;
-    repos.circulation.set_reader_status(reader->id, domain::ReaderStatus::kCardReportedLost);
+    repos.circulation.mark_card_lost(reader->id);
     repos.audit.record({now, staff_id, "reader.card_lost", "reader:" + std::to_string(reader->id), ""});
   });
   if (!found) return not_found("card");

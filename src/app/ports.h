@@ -254,6 +254,10 @@ class CirculationRepository {
   virtual std::optional<ReaderRecord> reader_by_id(long long id) = 0;
   virtual long long insert_reader(const ReaderRecord& reader, Instant created_at) = 0;
   virtual void set_reader_status(long long reader_id, domain::ReaderStatus status) = 0;
+  // Blocks the account as card_reported_lost, keeping the status it had (a suspension, say) for
+  // restore_status_after_card_lost, which gives it back (active when none was kept).
+  virtual void mark_card_lost(long long reader_id) = 0;
+  virtual domain::ReaderStatus restore_status_after_card_lost(long long reader_id) = 0;
   virtual std::optional<ItemRecord> item_by_barcode(const std::string& barcode) = 0;
   virtual long long insert_item(const ItemRecord& item) = 0;
   virtual void set_item_location(long long item_id, domain::ItemStatus status, std::optional<long long> current_library,

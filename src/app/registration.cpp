@@ -677,6 +677,8 @@ Outcome<Replaced> replace_lost_card(const Context& context, const Actor& actor, 
                                       now});
       }
       repos.registrations.complete_reader(reader->id, replaced.card_number, reader->category, issued);
+      // The account goes back to what it was before the loss: a suspended reader stays suspended.
+      replaced.status = repos.circulation.restore_status_after_card_lost(reader->id);
       repos.audit.record({now, actor.staff_id, "reader.card_replaced", "reader:" + std::to_string(reader->id),
                           input.smart_id ? "smart_id" : "fee=" + domain::format_money(replaced.fee)});
       result = replaced;

@@ -156,6 +156,8 @@ struct ReplacementInput {
 struct Replaced {
   std::string card_number;  // the reader's card number now
   domain::Money fee;        // charged to the reader; zero for a smart ID card
+  // The account's status now: what it was before the card was reported lost (active, or suspended ...).
+  domain::ReaderStatus status = domain::ReaderStatus::kActive;
 };
 domain::Outcome<Replaced> replace_lost_card(const Context& context, const Actor& actor,
                                             const std::string& lost_card_number, const ReplacementInput& input);

@@ -368,6 +368,23 @@ TEST_P(Registration, ALostCardIsReplacedAtTheCounterWithItsFeeOrTheNewSmartIdFre
   EXPECT_EQ(new_card->status, domain::ReaderStatus::kActive);
   EXPECT_EQ(count("SELECT SUM(amount_cents) FROM charges WHERE kind = 'replacement_card'"), 5000);
   EXPECT_EQ(count("SELECT COUNT(*) FROM audit_log WHERE action = 'reader.card_replaced'"), 3);
+
+  // A suspended reader who loses a card is blocked as lost, and stays suspended once it is replaced:
+  // replacing a card does not lift a suspension.
+  store->transact(Store::Mode::kWrite, [&](Repositories& repos) {
+    repos.circulation.set_reader_status(new_card->id, domain::ReaderStatus::kSuspended);
+  });
+  ASSERT_TRUE(report_card_lost(*context, "2199000002", std::nullopt));
+  ASSERT_TRUE(report_card_lost(*context, "2199000002", std::nullopt));  // twice: the suspension is still kept
+  EXPECT_EQ(count("SELECT COUNT(*) FROM readers WHERE card_number = '2199000002' AND status = 'card_reported_lost'"),
+            1);
+  card.card_number = "2199000004";
+  replaced = replace_lost_card(*context, counter, "2199000002", card);
+  ASSERT_TRUE(replaced);
+  EXPECT_EQ(replaced->status, domain::ReaderStatus::kSuspended);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM readers WHERE card_number = '2199000004' AND status = 'suspended' AND "
+                  "status_before_card_lost IS NULL"),
+            1);
 }
 
 TEST_P(Registration, TemporaryCardsAtTheCounterOnly) {

@@ -98,6 +98,23 @@ class SqlCirculation final : public app::CirculationRepository {
         .integer(0);
   }
 
+  void mark_card_lost(long long reader_id) override {
+    c_.execute(
+        "UPDATE readers SET status_before_card_lost = status, status = 'card_reported_lost' WHERE id = ? AND status "
+        "<> 'card_reported_lost'",
+        {reader_id});
+  }
+
+  domain::ReaderStatus restore_status_after_card_lost(long long reader_id) override {
+    c_.execute(
+        "UPDATE readers SET status = COALESCE(status_before_card_lost, 'active'), status_before_card_lost = NULL "
+        "WHERE id = ?",
+        {reader_id});
+    const auto rows = c_.query("SELECT status FROM readers WHERE id = ?", {reader_id});
+    if (rows.empty()) throw StoreError(StoreError::Kind::kOther, "no reader " + std::to_string(reader_id));
+    return domain::parse_reader_status(rows[0].text(0)).value_or(domain::ReaderStatus::kActive);
+  }
+
   void set_reader_status(long long reader_id, domain::ReaderStatus status) override {
     c_.execute("UPDATE readers SET status = ? WHERE id = ?",
                {std::string(domain::reader_status_code(status)), reader_id});

@@ -997,8 +997,10 @@ struct Site::Impl final : PageKit {
     content.set("library_code", library ? library->code : std::string());
     content.set("request_id", context.tokens.random_token());
     if (p.request.query_value("replaced") == "1")
-      content.set("outcome_ok", t(lang, "The card is replaced and the account works again. A fee, if any, is shown "
-                                        "under charges; the old card no longer works."));
+      content.set("outcome_ok", t(lang,
+                                  "The card is replaced and the old card no longer works. The account is as "
+                                  "it was before the loss (its status is below); a fee, if any, is shown "
+                                  "under charges."));
     auto card = p.request.form_value("card");
     if (card.empty()) card = p.request.query_value("card");
     card = std::string(trim(card));

@@ -642,7 +642,7 @@ test('a card reported lost is replaced at the counter: the fee is charged and th
   assert.equal(response.status, 303);
   assert.match(response.headers.get('location'), /card=2199555001&replaced=1$/);
   page = await client.request(response.headers.get('location'));
-  assert.match(page.text_, /The card is replaced and the account works again/);
+  assert.match(page.text_, /The card is replaced and the old card no longer works/);
   assert.match(page.text_, /Replacement card/);
   assert.doesNotMatch(page.text_, /Replace the lost card/);
   page = await client.request('/en/staff/counter?library=CL&card=2100000030');

@@ -55,6 +55,12 @@ std::vector<JobDefinition> standard_jobs() {
          return fmt::format("{} study room applications of cards expired over a year ago deleted",
                             forget_old_study_applications(context));
        }},
+      {"forget-request-records", std::chrono::hours(24),
+       [](const Context& context, NetworkCache&) {
+         const auto forgotten = forget_request_records(context);
+         return fmt::format("{} retry keys over 30 days old and {} failed sign-ins over 2 days old deleted",
+                            forgotten.retry_keys, forgotten.sign_in_failures);
+       }},
       {"anonymise-enquiries", std::chrono::hours(24),
        [](const Context& context, NetworkCache&) {
          return fmt::format("{} closed enquiries anonymised", anonymise_enquiries(context, {}));

@@ -147,6 +147,8 @@ class AuthFailureRepository {
   virtual std::vector<Instant> since(const std::string& key, Instant since) = 0;
   virtual void record(const std::string& key, Instant at) = 0;
   virtual void clear(const std::string& key) = 0;
+  // Deletes the failures recorded before `before`, of every key; returns how many.
+  virtual long long forget_before(Instant before) = 0;
 };
 
 // Background jobs run inside `serve` on whichever node claims them first: a claim is a lease that ends by
@@ -334,6 +336,8 @@ class CirculationRepository {
   // Throws StoreError(kUniqueViolation) when the key was stored meanwhile.
   virtual void save_idempotent_result(const std::string& key, const std::string& operation, const std::string& result,
                                       Instant at) = 0;
+  // Deletes the stored results of requests made before `before`; returns how many.
+  virtual long long forget_idempotent_results_before(Instant before) = 0;
 };
 
 // SIP2 terminal accounts (self-check machines, stations, book drops) and readers' PINs.

@@ -414,6 +414,16 @@ Outcome<domain::Done> change_reader_contact(const Context& context, long long re
   return domain::Done{};
 }
 
+ForgottenRequestRecords forget_request_records(const Context& context) {
+  const auto now = context.clock.now();
+  ForgottenRequestRecords forgotten;
+  context.store.transact(Store::Mode::kWrite, [&](Repositories& repos) {
+    forgotten.retry_keys = repos.circulation.forget_idempotent_results_before(now - kRetryKeyDays);
+    forgotten.sign_in_failures = repos.auth_failures.forget_before(now - kSignInFailureDays);
+  });
+  return forgotten;
+}
+
 int anonymise_returned_loans(const Context& context) {
   int anonymised = 0;
   context.store.transact(Store::Mode::kWrite, [&](Repositories& repos) {

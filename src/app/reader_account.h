@@ -147,4 +147,15 @@ domain::Outcome<domain::Done> change_reader_contact(const Context& context, long
 // (once nothing is owed on them). Returns how many.
 int anonymise_returned_loans(const Context& context);
 
+// The job: stored results of retried requests (idempotency keys) are kept 30 days, long enough for a
+// self-check machine's offline transactions to be sent again; failed sign-in records 2 days (the longest
+// window a limit looks back over is a day). Neither says anything a reader would miss.
+struct ForgottenRequestRecords {
+  long long retry_keys = 0;
+  long long sign_in_failures = 0;
+};
+inline constexpr auto kRetryKeyDays = std::chrono::days(30);
+inline constexpr auto kSignInFailureDays = std::chrono::days(2);
+ForgottenRequestRecords forget_request_records(const Context& context);
+
 }  // namespace shelfmark::app

@@ -467,6 +467,10 @@ int main(int argc, char** argv) {
   auto* forget_enrolments = jobs->add_subcommand(
       "forget-enrolments", "Delete enrolments in activities that ended over a year ago, keeping each activity's "
                            "counts (serve also runs this daily)");
+  auto* forget_requests =
+      jobs->add_subcommand("forget-request-records",
+                           "Delete stored results of retried requests after 30 days and failed sign-in "
+                           "records after 2 days (serve also runs this daily)");
   auto* anonymise_enquiries = jobs->add_subcommand(
       "anonymise-enquiries",
       "Remove non-readers' names and email addresses from Ask a Librarian enquiries closed more than 90 days ago "
@@ -599,6 +603,14 @@ int main(int argc, char** argv) {
       auto runtime = open_runtime(common, 1);
       run_migrations(runtime);
       std::cout << "Queued " << app::queue_reader_notices(*runtime.context, {}) << " notices.\n";
+      return 0;
+    }
+    if (forget_requests->parsed()) {
+      auto runtime = open_runtime(common, 1);
+      run_migrations(runtime);
+      const auto forgotten = app::forget_request_records(*runtime.context);
+      std::cout << "Deleted " << forgotten.retry_keys << " retry keys and " << forgotten.sign_in_failures
+                << " failed sign-in records.\n";
       return 0;
     }
     if (anonymise_enquiries->parsed()) {

@@ -79,6 +79,28 @@ TEST_P(ReaderAccount, WrongPinsAreThrottled) {
   EXPECT_EQ(reader_log_in(*context, "R1", "2468", "10.0.0.9").error().code, ErrorCode::kTooManyAttempts);
 }
 
+// Retry keys are kept 30 days and failed sign-ins 2 days; a retried request within its month is still
+// answered from its key.
+TEST_P(ReaderAccount, RequestRecordsAreForgottenAfterTheirTime) {
+  const auto now = clock->now();
+  store->transact(Store::Mode::kWrite, [&](Repositories& repos) {
+    repos.circulation.save_idempotent_result("old", "check_out", "{}", now - std::chrono::days(31));
+    repos.circulation.save_idempotent_result("recent", "check_out", "{}", now - std::chrono::days(29));
+    repos.auth_failures.record("someone", now - std::chrono::days(3));
+    repos.auth_failures.record("someone-else", now - std::chrono::hours(20));
+  });
+  const auto forgotten = forget_request_records(*context);
+  EXPECT_EQ(forgotten.retry_keys, 1);
+  EXPECT_EQ(forgotten.sign_in_failures, 1);
+  store->transact(Store::Mode::kRead, [&](Repositories& repos) {
+    EXPECT_FALSE(repos.circulation.idempotent_result("old"));
+    EXPECT_TRUE(repos.circulation.idempotent_result("recent"));
+    EXPECT_TRUE(repos.auth_failures.since("someone", now - std::chrono::days(7)).empty());
+    EXPECT_EQ(repos.auth_failures.since("someone-else", now - std::chrono::days(1)).size(), 1u);
+  });
+  EXPECT_EQ(forget_request_records(*context).retry_keys, 0);
+}
+
 TEST_P(ReaderAccount, TheAccountSaysWhetherEachLoanCanBeRenewed) {
   ASSERT_TRUE(check_out(*context, network, {"R1", "B1", central, Channel::kCounter, "", std::nullopt}));
   ASSERT_TRUE(check_out(*context, network, {"R1", "B2", central, Channel::kCounter, "", std::nullopt}));

@@ -514,6 +514,10 @@ class SqlCirculation final : public app::CirculationRepository {
                {key, operation, result, unix_seconds(at)});
   }
 
+  long long forget_idempotent_results_before(Instant before) override {
+    return c_.execute("DELETE FROM idempotency_keys WHERE created_at < ?", {unix_seconds(before)});
+  }
+
  private:
   std::optional<app::ReaderRecord> reader_where(const std::string& where, const Params& params) {
     auto rows =

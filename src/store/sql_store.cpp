@@ -435,6 +435,9 @@ class SqlAuthFailures final : public app::AuthFailureRepository {
     c_.execute("DELETE FROM auth_failures WHERE key = ? AND at < ?", {key, unix_of(at) - 86400});
   }
   void clear(const std::string& key) override { c_.execute("DELETE FROM auth_failures WHERE key = ?", {key}); }
+  long long forget_before(Instant before) override {
+    return c_.execute("DELETE FROM auth_failures WHERE at < ?", {unix_of(before)});
+  }
 
  private:
   Connection& c_;

@@ -314,6 +314,9 @@ Response ActivityPages::ics(Page& p, long long id) {
   std::string description = either(a.description, lang);
   if (!a.enquiry_phone.empty()) description += "\n\n" + t(lang, "Enquiries") + ": " + a.enquiry_phone;
   body += ics_line("DESCRIPTION:" + ics_text(description));
+  // The activity's page, where enrolment and changes are (a URI: not escaped as text).
+  if (!public_url_.empty())
+    body += ics_line("URL:" + public_url_ + "/" + lang_code(lang) + "/activities/" + std::to_string(a.id));
   body += "END:VEVENT\r\nEND:VCALENDAR\r\n";
   Response response;
   response.route = "/{lang}/activities/{id}.ics";

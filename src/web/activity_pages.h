@@ -4,7 +4,9 @@
 // them; they call app/activities.h.
 #pragma once
 
+#include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "app/activities.h"
@@ -14,7 +16,8 @@ namespace shelfmark::web {
 
 class ActivityPages {
  public:
-  explicit ActivityPages(PageKit& kit) : kit_(kit) {}
+  // public_url: the site's address as readers see it, for the link in a calendar file.
+  ActivityPages(PageKit& kit, std::string public_url) : kit_(kit), public_url_(std::move(public_url)) {}
   // GET; parts: after "activities"
   Response public_pages(Page& p, const std::vector<std::string_view>& parts);
   // POST by a signed-in reader (CSRF checked by the site); parts: after "activities"
@@ -46,6 +49,7 @@ class ActivityPages {
   }
 
   PageKit& kit_;
+  std::string public_url_;
 };
 
 }  // namespace shelfmark::web

@@ -168,7 +168,7 @@ struct Site::Impl final : PageKit {
         config(std::move(config_in)),
         extra_metrics(std::move(extra)),
         registration(*this, config.registration),
-        activities(*this),
+        activities(*this, config.public_url),
         ask(*this, config.enquiries),
         study_room(*this, config.public_url) {}
 

@@ -91,6 +91,7 @@ test('an activity page shows everything a reader needs, and its calendar file is
   assert.match(body, /\r\nUID:activity-\d+@shelfmark\r\n/);
   assert.match(body, /\r\nDTSTART:\d{8}T\d{6}Z\r\n/);
   assert.match(body, /LOCATION:Kowloon Public Library\\, Activity Room/);
+  assert.match(body.replace(/\r\n /g, ''), new RegExp(`\r\nURL:http://127\\.0\\.0\\.1:\\d+/en/activities/${id}\r\n`));
   for (const line of body.split('\r\n')) assert.ok(Buffer.byteLength(line) <= 75, `folded: ${line}`);
   // The recording has no calendar file; its link shows because its viewing time has come.
   const recording = await activityId('Recording: Writers&apos; Talk on Hong Kong Poetry|Recording: Writers\' Talk on Hong Kong Poetry');

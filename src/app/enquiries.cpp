@@ -197,6 +197,24 @@ Outcome<Done> claim_enquiry(const Context& context, const Actor& actor, long lon
   });
 }
 
+Outcome<Done> release_enquiry(const Context& context, const Actor& actor, long long id) {
+  return staff_action(context, actor, id, [&](Repositories& repos, EnquiryRecord& enquiry) -> Outcome<Done> {
+    const bool mine = enquiry.claimed_by == actor.staff_id;
+    if (auto refused = domain::can_release(enquiry.status, mine, actor.role == domain::Role::kAdministrator))
+      return failure(*refused);
+    if (enquiry.status != EnquiryStatus::kClaimed) return Done{};
+    const auto now = context.clock.now();
+    const auto holder = enquiry.claimed_by;
+    enquiry.status = EnquiryStatus::kNew;
+    enquiry.claimed_by.reset();
+    enquiry.claimed_at.reset();
+    enquiry.updated_at = now;
+    repos.audit.record({now, actor.staff_id, "enquiry.release", subject_of(id),
+                        holder ? "from:staff:" + std::to_string(*holder) : std::string()});
+    return Done{};
+  });
+}
+
 Outcome<Done> reply_to_enquiry(const Context& context, const Actor& actor, long long id, const std::string& text) {
   auto reply = domain::validate_reply(text);
   if (!reply) return reply.error();

@@ -68,6 +68,9 @@ domain::Outcome<domain::Done> claim_enquiry(const Context& context, const Actor&
 // The reply is emailed in the enquirer's language and shown in a reader's account.
 domain::Outcome<domain::Done> reply_to_enquiry(const Context& context, const Actor& actor, long long id,
                                                const std::string& text);
+// Gives up a claim: the enquiry is new again, in the same library's queue, for anyone to claim. By the one
+// who claimed it, or an administrator (a colleague is away). Audited; an enquiry not held is left as it is.
+domain::Outcome<domain::Done> release_enquiry(const Context& context, const Actor& actor, long long id);
 // To another library's queue, unclaimed, with a note for its staff.
 domain::Outcome<domain::Done> transfer_enquiry(const Context& context, const Actor& actor, long long id,
                                                const std::string& library_code, const std::string& note);

@@ -93,6 +93,12 @@ std::optional<ErrorCode> can_transfer(EnquiryStatus status, bool claimed, bool c
   return std::nullopt;
 }
 
+std::optional<ErrorCode> can_release(EnquiryStatus status, bool claimed_by_actor, bool administrator) {
+  if (status == EnquiryStatus::kClaimed && !claimed_by_actor && !administrator)
+    return ErrorCode::kEnquiryClaimedByAnother;
+  return std::nullopt;
+}
+
 std::optional<ErrorCode> can_close(EnquiryStatus status, bool claimed, bool claimed_by_actor) {
   if (status == EnquiryStatus::kClosed) return ErrorCode::kEnquiryClosed;
   if (status == EnquiryStatus::kClaimed && claimed && !claimed_by_actor) return ErrorCode::kEnquiryClaimedByAnother;

@@ -47,6 +47,9 @@ std::optional<ErrorCode> can_claim(EnquiryStatus status, bool claimed_by_actor);
 std::optional<ErrorCode> can_reply(EnquiryStatus status, bool claimed_by_actor);
 std::optional<ErrorCode> can_transfer(EnquiryStatus status, bool claimed, bool claimed_by_actor);
 std::optional<ErrorCode> can_close(EnquiryStatus status, bool claimed, bool claimed_by_actor);
+// Giving up a claim, so that the enquiry is back in the queue for anyone: the one who claimed it may, and an
+// administrator may for a colleague who is away. An enquiry nobody holds has nothing to give up (nullopt).
+std::optional<ErrorCode> can_release(EnquiryStatus status, bool claimed_by_actor, bool administrator);
 
 // Limits on what is typed, in characters.
 inline constexpr std::size_t kEnquiryNameMax = 100;

@@ -205,6 +205,30 @@ TEST_P(Enquiries, ClaimReplyAndCloseAreAuditedAndTheReplyIsEmailed) {
   EXPECT_EQ(count("SELECT COUNT(*) FROM audit_log WHERE action = 'enquiry.view'"), 1);
 }
 
+// A claim can be given up by whoever holds it, or by an administrator for a colleague who is away: the
+// enquiry is new again and anyone may claim it.
+TEST_P(Enquiries, AClaimIsReleasedByItsHolderOrAnAdministrator) {
+  store->transact(Store::Mode::kWrite, [&](Repositories& repos) {
+    administrator.staff_id =
+        repos.staff.insert({0, "admin", "Admin", domain::Role::kAdministrator, false}, "x", clock->now());
+  });
+  const auto id = sent();
+  EXPECT_TRUE(release_enquiry(*context, alice, id));  // nobody holds it: nothing to give up
+  ASSERT_TRUE(claim_enquiry(*context, alice, id));
+  EXPECT_EQ(release_enquiry(*context, bob, id).error().code, ErrorCode::kEnquiryClaimedByAnother);
+  EXPECT_EQ(release_enquiry(*context, counter, id).error().code, ErrorCode::kPermissionDenied);
+  ASSERT_TRUE(release_enquiry(*context, alice, id));
+  EXPECT_EQ(record(id).status, EnquiryStatus::kNew);
+  EXPECT_FALSE(record(id).claimed_by);
+  ASSERT_TRUE(claim_enquiry(*context, bob, id));
+  ASSERT_TRUE(release_enquiry(*context, administrator, id));  // Bob is away
+  ASSERT_TRUE(claim_enquiry(*context, alice, id));
+  EXPECT_EQ(record(id).claimed_by_name, "Alice Reference");
+  EXPECT_EQ(count("SELECT COUNT(*) FROM audit_log WHERE action = 'enquiry.release' AND subject = 'enquiry:" +
+                  std::to_string(id) + "'"),
+            2);
+}
+
 TEST_P(Enquiries, OfTwoStaffClaimingAtOnceExactlyOneWins) {
   for (int round = 0; round < 5; ++round) {
     const auto id = sent("race" + std::to_string(round) + "@example.com", "10.0.2." + std::to_string(round));

@@ -243,7 +243,8 @@ Response AskPages::staff(Page& p, const std::vector<std::string_view>& parts) {
   if (id <= 0) return kit_.error_page(p, 404);
   if (parts.size() == 2) return post ? kit_.error_page(p, 405) : enquiry(p, id);
   if (parts.size() == 3 && post &&
-      (parts[2] == "claim" || parts[2] == "reply" || parts[2] == "transfer" || parts[2] == "close"))
+      (parts[2] == "claim" || parts[2] == "reply" || parts[2] == "transfer" || parts[2] == "close" ||
+       parts[2] == "release"))
     return action(p, id, parts[2]);
   return kit_.error_page(p, 404);
 }
@@ -352,6 +353,8 @@ Response AskPages::enquiry(Page& p, long long id, const std::optional<domain::Fa
   const bool claimed = record.claimed_by.has_value() && record.status == EnquiryStatus::kClaimed;
   content.set("can_transfer", !domain::can_transfer(record.status, claimed, mine));
   content.set("can_close", !domain::can_close(record.status, record.claimed_by.has_value(), mine));
+  content.set("can_release",
+              claimed && !domain::can_release(record.status, mine, actor.role == domain::Role::kAdministrator));
   content.set("can_publish", record.status == EnquiryStatus::kAnswered || record.status == EnquiryStatus::kClosed);
   content.set("reply", p.request.method == "POST" ? p.request.form_value("reply") : std::string());
   content.set("note", p.request.method == "POST" ? p.request.form_value("note") : std::string());
@@ -392,6 +395,7 @@ Response AskPages::enquiry(Page& p, long long id, const std::optional<domain::Fa
   if (done == "reply") content.set("flash", t(p.lang, "Your reply has been sent."));
   if (done == "transfer") content.set("flash", t(p.lang, "The enquiry has been transferred."));
   if (done == "close") content.set("flash", t(p.lang, "The enquiry has been closed."));
+  if (done == "release") content.set("flash", t(p.lang, "The enquiry is back in the queue for anyone to claim."));
   if (failure) kit_.add_failure(p.lang, content, *failure);
   return private_page(kit_.page(p, "staff_enquiry",
                                 tf(p.lang, "Enquiry {reference}", {{"reference", record.reference}}), content, status));
@@ -410,6 +414,8 @@ Response AskPages::action(Page& p, long long id, std::string_view what) {
     result = app::transfer_enquiry(context, actor, id, p.request.form_value("library"), p.request.form_value("note"));
   else if (what == "close")
     result = app::close_enquiry(context, actor, id);
+  else if (what == "release")
+    result = app::release_enquiry(context, actor, id);
   if (result) {
     auto response =
         redirect("/" + lang_code(p.lang) + "/staff/enquiries/" + std::to_string(id) + "?done=" + std::string(what));

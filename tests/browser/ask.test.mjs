@@ -135,6 +135,19 @@ test('staff claim one at a time, reply by email, transfer and close; every step 
   response = await two.request(`/en/staff/enquiries/${id}/claim`, { method: 'POST', form: { csrf: two.csrf } });
   assert.equal(response.status, 409);
   assert.match(response.text_, /Another member of staff is handling this enquiry/);
+  assert.doesNotMatch(page.text_, /Release the claim/, 'another reference librarian cannot release it');
+  response = await two.request(`/en/staff/enquiries/${id}/release`, { method: 'POST', form: { csrf: two.csrf } });
+  assert.equal(response.status, 409);
+  // The holder gives it back to the queue, and claims it again.
+  page = await one.request(`/en/staff/enquiries/${id}`);
+  assert.match(page.text_, /Give this enquiry back to the queue/);
+  response = await one.request(`/en/staff/enquiries/${id}/release`, { method: 'POST', form: { csrf: one.csrf } });
+  assert.equal(response.status, 303);
+  page = await one.request(response.headers.get('location'));
+  assert.match(page.text_, /The enquiry is back in the queue for anyone to claim/);
+  assert.match(page.text_, /Claim this enquiry/);
+  response = await one.request(`/en/staff/enquiries/${id}/claim`, { method: 'POST', form: { csrf: one.csrf } });
+  assert.equal(response.status, 303);
 
   response = await one.request(`/en/staff/enquiries/${id}/reply`, { method: 'POST', form: { csrf: one.csrf, reply: '' } });
   assert.equal(response.status, 422);
@@ -279,7 +292,7 @@ test('every staff route needs the permission to answer enquiries; readers\' page
     assert.equal(anonymous.status, 303, path);
     assert.match(anonymous.headers.get('location'), /\/staff\/login$/);
   }
-  for (const action of ['claim', 'reply', 'transfer', 'close'])
+  for (const action of ['claim', 'reply', 'transfer', 'close', 'release'])
     assert.equal((await counter.request(`/en/staff/enquiries/1/${action}`, { method: 'POST', form: { csrf: counter.csrf, reply: 'x', library: 'CL', note: 'x' } })).status, 403, action);
   assert.equal((await counter.request('/en/staff/faq', { method: 'POST', form: { csrf: counter.csrf, question_en: 'Q', answer_en: 'A' } })).status, 403);
   assert.equal((await counter.request('/en/staff/faq/1/unpublish', { method: 'POST', form: { csrf: counter.csrf } })).status, 403);

@@ -51,7 +51,8 @@ struct FacetCount {
 };
 
 struct SearchResults {
-  long long total = 0;  // an estimate beyond the first pages, as search engines give
+  long long total = 0;       // an estimate beyond the first pages, as search engines give
+  bool total_exact = false;  // every match was counted (pages say "about" otherwise)
   std::vector<long long> record_ids;
   std::vector<std::string> list_entries;  // beside record_ids: each one's list_entry (empty if it has none)
   std::map<std::string, std::vector<FacetCount>> facets;  // most frequent first

@@ -596,6 +596,7 @@ app::SearchResults run_search(Xapian::Database& db, const app::SearchQuery& requ
   const auto seen = facets_spy.seen();
   const auto all = db.postlist_begin("");  // the first live document id
   results.total = estimate_total(mset, facets_spy, all == db.postlist_end("") ? 1 : *all, db.get_lastdocid());
+  results.total_exact = mset.get_matches_lower_bound() == mset.get_matches_upper_bound() || seen < kFacetSample;
   for (auto it = mset.begin(); it != mset.end(); ++it) {
     const auto data = it.get_document().get_data();
     const auto newline = data.find('\n');

@@ -307,6 +307,7 @@ TEST(IndexEstimates, TotalsAndFacetsPastTheSampleStayClose) {
       d.record_id = id;
       d.title = id % 3 == 0 ? "common third" : "common";
       if (id % 901 == 0) d.title += " rare";
+      if (id % 5 == 0) d.title += " fifth";
       d.format = id % 4 == 0 ? "ebook" : "book";
       d.language = "eng";
       d.audience = "adult";
@@ -317,6 +318,12 @@ TEST(IndexEstimates, TotalsAndFacetsPastTheSampleStayClose) {
     query.text = "third";  // 3,000 matches
     auto third = index.search(query);
     EXPECT_NEAR(static_cast<double>(third.total), 3000, 150);
+    EXPECT_TRUE(third.total_exact);  // one word: Xapian knows how many have it
+    query.text = "third OR fifth";   // 4,200: Xapian can only bound it; ours is an estimate, and says so
+    auto either = index.search(query);
+    EXPECT_NEAR(static_cast<double>(either.total), 4200, 210);
+    EXPECT_FALSE(either.total_exact);
+    query.text = "third";
     long long ebooks = 0, books = 0;
     for (const auto& facet : third.facets["format"]) (facet.value == "ebook" ? ebooks : books) = facet.count;
     EXPECT_NEAR(static_cast<double>(ebooks), 750, 75);
@@ -324,12 +331,14 @@ TEST(IndexEstimates, TotalsAndFacetsPastTheSampleStayClose) {
     query.text = "rare";  // 9 matches: counted exactly
     auto rare = index.search(query);
     EXPECT_EQ(rare.total, 9);
+    EXPECT_TRUE(rare.total_exact);
     long long rare_books = 0;
     for (const auto& facet : rare.facets["format"])
       if (facet.value == "book") rare_books = facet.count;
     EXPECT_EQ(rare_books, 7);  // 901 * k is an e-book for k = 4 and 8
     query.text = "common";     // one word: Xapian knows the exact number
     EXPECT_EQ(index.search(query).total, 9000);
+    EXPECT_TRUE(index.search(query).total_exact);
     // Rebuilt: every document deleted and added again, with ids above the old ones. The estimate follows.
     index.remove_all();
     for (int id = 1; id <= 9000; ++id) {

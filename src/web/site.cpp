@@ -1724,11 +1724,12 @@ struct Site::Impl final : PageKit {
       content.set("suggestion_url", search_url(lang, suggested));
     }
     content.set("searched", true);
-    content.set("count_text",
-                results.total == 0
-                    ? t(lang, "Nothing was found. Check the spelling, use fewer words, or remove a filter.")
-                : results.total == 1 ? t(lang, "1 title found.")
-                                     : tf(lang, "{count} titles found.", {{"count", format_count(results.total)}}));
+    content.set(
+        "count_text",
+        results.total == 0    ? t(lang, "Nothing was found. Check the spelling, use fewer words, or remove a filter.")
+        : results.total == 1  ? t(lang, "1 title found.")
+        : results.total_exact ? tf(lang, "{count} titles found.", {{"count", format_count(results.total)}})
+                              : tf(lang, "About {count} titles found.", {{"count", format_count(results.total)}}));
     content.set("first", std::to_string((form.page - 1) * kResultsPerPage + 1));
     auto rows = list();
     for (const auto& record : found.records) {
@@ -2781,6 +2782,7 @@ struct Site::Impl final : PageKit {
     body["page"] = form.page;
     body["per_page"] = per_page;
     body["total"] = found.results.total;
+    body["total_exact"] = found.results.total_exact;
     body["no_words"] = found.results.no_words;
     body["read_as_plain_words"] = found.results.read_as_plain_words;
     if (!found.results.suggestion.empty()) body["suggestion"] = found.results.suggestion;

@@ -5,6 +5,8 @@
 #include <map>
 #include <set>
 
+#include "core/text.h"
+
 namespace shelfmark::app {
 namespace {
 
@@ -37,101 +39,100 @@ void refresh(Repositories& repos, const NetworkSnapshot& network, SearchIndex& i
   }
 }
 
-// A list entry is "L1" then fields as netstrings ("<length>:<bytes>"), a list as its count then its items.
-constexpr std::string_view kListEntryVersion = "L1";
+// A list entry is the project's field encoding (encode_fields: "key=value" lines), with a version key
+// first and an end key last (keys are written in order), so that an entry of another version, or one cut
+// short, is refused rather than read as a record with fields missing. Lists are numbered keys after their
+// count: "authors=2", "author.0=...", "author.0.vernacular=...".
+constexpr const char* kListEntryVersion = "1";
+constexpr const char* kListEntryEnd = "~end";  // '~' sorts after every other key
 
-void put(std::string& out, std::string_view text) {
-  out += std::to_string(text.size());
-  out += ':';
-  out += text;
+void put_list(std::map<std::string, std::string>& fields, const std::string& name,
+              const std::vector<std::string>& items) {
+  fields[name + "s"] = std::to_string(items.size());
+  for (std::size_t i = 0; i < items.size(); ++i) fields[name + "." + std::to_string(i)] = items[i];
 }
 
-void put_list(std::string& out, const std::vector<std::string>& items) {
-  put(out, std::to_string(items.size()));
-  for (const auto& item : items) put(out, item);
+// The whole number in `text`, or nothing.
+template <class Number>
+std::optional<Number> number_of(const std::string& text) {
+  Number value{};
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || error != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return value;
 }
-
-class EntryReader {
- public:
-  explicit EntryReader(std::string_view text) : text_(text) {}
-  bool next(std::string& out) {
-    const auto colon = text_.find(':');
-    if (colon == std::string_view::npos || colon == 0 || colon > 9) return false;
-    std::size_t length = 0;
-    const auto [end, error] = std::from_chars(text_.data(), text_.data() + colon, length);
-    if (error != std::errc() || end != text_.data() + colon || length > text_.size() - colon - 1) return false;
-    out.assign(text_.substr(colon + 1, length));
-    text_.remove_prefix(colon + 1 + length);
-    return true;
-  }
-  // A list's length: each item takes at least two bytes ("0:"), so a length the rest could not hold is
-  // refused before anything is allocated for it.
-  bool count(std::size_t& out) {
-    std::string text;
-    if (!next(text) || text.empty() || text.size() > 6) return false;
-    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), out);
-    return error == std::errc() && end == text.data() + text.size() && out <= text_.size() / 2;
-  }
-  bool list(std::vector<std::string>& out) {
-    std::size_t items = 0;
-    if (!count(items)) return false;
-    out.resize(items);
-    for (auto& item : out)
-      if (!next(item)) return false;
-    return true;
-  }
-  bool done() const { return text_.empty(); }
-
- private:
-  std::string_view text_;
-};
 
 }  // namespace
 
 std::string encode_list_entry(const domain::Bibliographic& f) {
-  std::string out(kListEntryVersion);
-  put(out, f.control_number);
-  put(out, f.title.text);
-  put(out, f.title.vernacular);
-  put(out, std::to_string(f.authors.size()));
-  for (const auto& author : f.authors) {
-    put(out, author.text);
-    put(out, author.vernacular);
+  std::map<std::string, std::string> fields;
+  fields["!list_entry"] = kListEntryVersion;  // '!' sorts before every other key
+  fields["control"] = f.control_number;
+  fields["title"] = f.title.text;
+  fields["title.vernacular"] = f.title.vernacular;
+  fields["authors"] = std::to_string(f.authors.size());
+  for (std::size_t i = 0; i < f.authors.size(); ++i) {
+    fields["author." + std::to_string(i)] = f.authors[i].text;
+    fields["author." + std::to_string(i) + ".vernacular"] = f.authors[i].vernacular;
   }
-  put(out, f.year ? std::to_string(*f.year) : std::string());
-  put(out, domain::format_code(f.format));
-  put(out, domain::audience_code(f.audience));
-  put(out, f.language);
-  put_list(out, f.isbns);
-  put_list(out, f.issns);
-  return out;
+  if (f.year) fields["year"] = std::to_string(*f.year);
+  fields["format"] = domain::format_code(f.format);
+  fields["audience"] = domain::audience_code(f.audience);
+  fields["language"] = f.language;
+  put_list(fields, "isbn", f.isbns);
+  put_list(fields, "issn", f.issns);
+  fields[kListEntryEnd] = "1";
+  return encode_fields(fields);
 }
 
 std::optional<domain::Bibliographic> decode_list_entry(std::string_view entry) {
-  if (entry.substr(0, kListEntryVersion.size()) != kListEntryVersion) return std::nullopt;
-  EntryReader in(entry.substr(kListEntryVersion.size()));
+  // Every line must be whole: a cut inside the last one would otherwise read as a shorter value.
+  if (entry.empty() || entry.back() != '\n') return std::nullopt;
+  auto fields = decode_fields(entry);
+  if (fields["!list_entry"] != kListEntryVersion || fields[kListEntryEnd] != "1") return std::nullopt;
+  std::size_t used = 2;
+  auto take = [&](const std::string& key) -> std::optional<std::string> {
+    auto it = fields.find(key);
+    if (it == fields.end()) return std::nullopt;
+    ++used;
+    return it->second;
+  };
   domain::Bibliographic f;
-  std::size_t authors = 0;
-  std::string year, format, audience;
-  if (!in.next(f.control_number) || !in.next(f.title.text) || !in.next(f.title.vernacular) || !in.count(authors))
-    return std::nullopt;
-  f.authors.resize(authors);
-  for (auto& author : f.authors)
-    if (!in.next(author.text) || !in.next(author.vernacular)) return std::nullopt;
-  if (!in.next(year) || !in.next(format) || !in.next(audience) || !in.next(f.language) || !in.list(f.isbns) ||
-      !in.list(f.issns) || !in.done())
-    return std::nullopt;
-  if (!year.empty()) {
-    int value = 0;
-    const auto [end, error] = std::from_chars(year.data(), year.data() + year.size(), value);
-    if (error != std::errc() || end != year.data() + year.size()) return std::nullopt;
-    f.year = value;
+  auto list = [&](const std::string& name, std::vector<std::string>& out) {
+    const auto count = take(name + "s");
+    const auto items = count ? number_of<std::size_t>(*count) : std::nullopt;
+    if (!items || *items > fields.size()) return false;  // no more items than lines
+    for (std::size_t i = 0; i < *items; ++i) {
+      auto item = take(name + "." + std::to_string(i));
+      if (!item) return false;
+      out.push_back(std::move(*item));
+    }
+    return true;
+  };
+  const auto control = take("control"), title = take("title"), vernacular = take("title.vernacular"),
+             format_code = take("format"), audience_code = take("audience"), language = take("language");
+  if (!control || !title || !vernacular || !format_code || !audience_code || !language) return std::nullopt;
+  const auto authors = take("authors");
+  const auto author_count = authors ? number_of<std::size_t>(*authors) : std::nullopt;
+  if (!author_count || *author_count > fields.size()) return std::nullopt;
+  for (std::size_t i = 0; i < *author_count; ++i) {
+    auto text = take("author." + std::to_string(i));
+    auto script = take("author." + std::to_string(i) + ".vernacular");
+    if (!text || !script) return std::nullopt;
+    f.authors.push_back({std::move(*text), std::move(*script)});
   }
-  const auto parsed_format = domain::parse_format(format);
-  const auto parsed_audience = domain::parse_audience(audience);
-  if (!parsed_format || !parsed_audience) return std::nullopt;
-  f.format = *parsed_format;
-  f.audience = *parsed_audience;
+  if (auto year = take("year")) {
+    f.year = number_of<int>(*year);
+    if (!f.year) return std::nullopt;
+  }
+  const auto format = domain::parse_format(*format_code);
+  const auto audience = domain::parse_audience(*audience_code);
+  if (!format || !audience || !list("isbn", f.isbns) || !list("issn", f.issns)) return std::nullopt;
+  if (used != fields.size()) return std::nullopt;  // a key this version does not write
+  f.control_number = *control;
+  f.title = {*title, *vernacular};
+  f.format = *format;
+  f.audience = *audience;
+  f.language = *language;
   return f;
 }
 

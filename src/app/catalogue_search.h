@@ -20,8 +20,8 @@ namespace shelfmark::app {
 SearchDocument search_document(const BibRecord& record, const std::vector<CatalogueItem>& items,
                                const NetworkSnapshot& network);
 
-// The fields a result list shows (titles, authors, year, format, language, ISBNs, ISSNs), in a compact
-// form the index keeps for each record, and back. decode_list_entry gives nothing for text that is not an
+// The fields a result list shows (titles, authors, year, format, language, ISBNs, ISSNs), as encode_fields
+// lines the index keeps for each record, and back. decode_list_entry gives nothing for text that is not an
 // entry of this version (an index written by an older release), and the record is then read from the
 // database instead.
 std::string encode_list_entry(const domain::Bibliographic& fields);

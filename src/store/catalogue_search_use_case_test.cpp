@@ -272,12 +272,17 @@ TEST(ListEntry, RoundTripsAndRefusesWhatIsNotOne) {
   EXPECT_EQ(decode_list_entry(encode_list_entry(empty))->year, std::nullopt);
   // Older index entries (none), another version, and every cut of a real entry are refused, not misread.
   EXPECT_FALSE(decode_list_entry(""));
-  EXPECT_FALSE(decode_list_entry("L2" + entry.substr(2)));
+  auto other_version = entry;
+  other_version.replace(other_version.find("!list_entry=1"), 13, "!list_entry=2");
+  EXPECT_FALSE(decode_list_entry(other_version));
   EXPECT_FALSE(decode_list_entry(entry + "1:x"));
+  EXPECT_FALSE(decode_list_entry(entry + "extra=key\n"));  // a key this version does not write
   for (std::size_t cut = 0; cut < entry.size(); ++cut) EXPECT_FALSE(decode_list_entry(entry.substr(0, cut))) << cut;
   EXPECT_FALSE(decode_list_entry("L199999999999:x"));
   // A list longer than what is left of the entry is refused before anything is made for it.
-  EXPECT_FALSE(decode_list_entry("L10:0:0:6:999999"));
+  EXPECT_FALSE(
+      decode_list_entry("!list_entry=1\naudience=adult\nauthors=999999\ncontrol=\nformat=book\n"
+                        "language=\ntitle=\ntitle.vernacular=\n~end=1\n"));
 }
 
 SHELFMARK_ON_BOTH_BACKENDS(CatalogueSearchTest);

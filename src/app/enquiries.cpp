@@ -200,8 +200,7 @@ Outcome<Done> claim_enquiry(const Context& context, const Actor& actor, long lon
 Outcome<Done> release_enquiry(const Context& context, const Actor& actor, long long id) {
   return staff_action(context, actor, id, [&](Repositories& repos, EnquiryRecord& enquiry) -> Outcome<Done> {
     const bool mine = enquiry.claimed_by == actor.staff_id;
-    if (auto refused = domain::can_release(enquiry.status, mine, actor.role == domain::Role::kAdministrator))
-      return failure(*refused);
+    if (auto refused = domain::can_release(enquiry.status, mine, actor.role)) return failure(*refused);
     if (enquiry.status != EnquiryStatus::kClaimed) return Done{};
     const auto now = context.clock.now();
     const auto holder = enquiry.claimed_by;

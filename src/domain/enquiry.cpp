@@ -93,8 +93,8 @@ std::optional<ErrorCode> can_transfer(EnquiryStatus status, bool claimed, bool c
   return std::nullopt;
 }
 
-std::optional<ErrorCode> can_release(EnquiryStatus status, bool claimed_by_actor, bool administrator) {
-  if (status == EnquiryStatus::kClaimed && !claimed_by_actor && !administrator)
+std::optional<ErrorCode> can_release(EnquiryStatus status, bool claimed_by_actor, Role role) {
+  if (status == EnquiryStatus::kClaimed && !claimed_by_actor && role != Role::kAdministrator)
     return ErrorCode::kEnquiryClaimedByAnother;
   return std::nullopt;
 }

@@ -15,6 +15,7 @@
 #include "core/time.h"
 #include "domain/errors.h"
 #include "domain/library.h"
+#include "domain/staff.h"
 
 namespace shelfmark::domain {
 
@@ -49,7 +50,7 @@ std::optional<ErrorCode> can_transfer(EnquiryStatus status, bool claimed, bool c
 std::optional<ErrorCode> can_close(EnquiryStatus status, bool claimed, bool claimed_by_actor);
 // Giving up a claim, so that the enquiry is back in the queue for anyone: the one who claimed it may, and an
 // administrator may for a colleague who is away. An enquiry nobody holds has nothing to give up (nullopt).
-std::optional<ErrorCode> can_release(EnquiryStatus status, bool claimed_by_actor, bool administrator);
+std::optional<ErrorCode> can_release(EnquiryStatus status, bool claimed_by_actor, Role role);
 
 // Limits on what is typed, in characters.
 inline constexpr std::size_t kEnquiryNameMax = 100;

@@ -92,10 +92,10 @@ TEST(EnquiryTransitions, OnlyOneMemberOfStaffHoldsAnEnquiry) {
   EXPECT_EQ(can_claim(EnquiryStatus::kClaimed, false), ErrorCode::kEnquiryClaimedByAnother);
   EXPECT_EQ(can_claim(EnquiryStatus::kAnswered, false), ErrorCode::kEnquiryAlreadyAnswered);
   // Releasing: one's own claim, or anyone's for an administrator.
-  EXPECT_EQ(can_release(EnquiryStatus::kClaimed, true, false), std::nullopt);
-  EXPECT_EQ(can_release(EnquiryStatus::kClaimed, false, true), std::nullopt);
-  EXPECT_EQ(can_release(EnquiryStatus::kClaimed, false, false), ErrorCode::kEnquiryClaimedByAnother);
-  EXPECT_EQ(can_release(EnquiryStatus::kNew, false, false), std::nullopt);  // nothing held
+  EXPECT_EQ(can_release(EnquiryStatus::kClaimed, true, Role::kReference), std::nullopt);
+  EXPECT_EQ(can_release(EnquiryStatus::kClaimed, false, Role::kAdministrator), std::nullopt);
+  EXPECT_EQ(can_release(EnquiryStatus::kClaimed, false, Role::kReference), ErrorCode::kEnquiryClaimedByAnother);
+  EXPECT_EQ(can_release(EnquiryStatus::kNew, false, Role::kReference), std::nullopt);  // nothing held
   EXPECT_EQ(can_claim(EnquiryStatus::kClosed, false), ErrorCode::kEnquiryClosed);
 }
 

@@ -135,17 +135,23 @@ std::vector<app::FacetCount> sorted_counts(const std::map<std::string, Xapian::d
 // indexed together (one import of Chinese records, say) have neighbouring ids, and their totals come out
 // too high (never beyond Xapian's upper bound). The range starts at the first live id: a rebuild deletes
 // every document and adds them again with new ids, above the old ones.
-long long estimate_total(const Xapian::MSet& mset, const FacetSampleSpy& sample, Xapian::docid first_docid,
-                         Xapian::docid last_docid) {
+struct Total {
+  long long count = 0;
+  bool exact = false;
+};
+Total estimate_total(Xapian::Database& db, const Xapian::MSet& mset, const FacetSampleSpy& sample) {
   const auto lower = mset.get_matches_lower_bound();
   const auto upper = mset.get_matches_upper_bound();
-  if (lower == upper) return lower;
-  if (sample.seen() < kFacetSample || sample.last_docid() < first_docid || last_docid < first_docid)
-    return std::max(lower, sample.seen());
+  if (lower == upper) return {lower, true};
+  if (sample.seen() < kFacetSample) return {std::max(lower, sample.seen()), true};
+  const auto all = db.postlist_begin("");  // the first live document id
+  const Xapian::docid first_docid = all == db.postlist_end("") ? 1 : *all;
+  const auto last_docid = db.get_lastdocid();
+  if (sample.last_docid() < first_docid || last_docid < first_docid) return {std::max(lower, sample.seen()), false};
   const double reached =
       static_cast<double>(sample.last_docid() - first_docid + 1) / static_cast<double>(last_docid - first_docid + 1);
   const auto estimate = static_cast<long long>(sample.seen() / reached + 0.5);
-  return std::clamp<long long>(estimate, lower, upper);
+  return {std::clamp<long long>(estimate, lower, upper), false};
 }
 
 // Whether Xapian 1.4 indexes this code point as CJK (characters and pairs, not words): its ranges, from
@@ -157,11 +163,16 @@ bool is_cjk(char32_t c) {
          (c >= 0x20000 && c <= 0x2A6DF) || (c >= 0x2F800 && c <= 0x2FA1F);
 }
 
-// The characters of a term after its prefix (Xapian prefixes are capital ASCII letters), or nothing when
-// one of them is not CJK.
-std::optional<std::vector<std::string>> cjk_characters(const std::string& term) {
+// The length of a term's prefix (Xapian prefixes are capital ASCII letters: "XK" for a subject).
+std::size_t prefix_length(const std::string& term) {
   std::size_t at = 0;
   while (at < term.size() && term[at] >= 'A' && term[at] <= 'Z') ++at;
+  return at;
+}
+
+// The characters of a term after its prefix, or nothing when one of them is not CJK.
+std::optional<std::vector<std::string>> cjk_characters(const std::string& term) {
+  std::size_t at = prefix_length(term);
   std::vector<std::string> characters;
   while (at < term.size()) {
     const auto lead = static_cast<unsigned char>(term[at]);
@@ -194,11 +205,7 @@ Xapian::Query without_covered_characters(const Xapian::Query& query) {
   for (std::size_t i = 0; i < count; ++i) children.push_back(without_covered_characters(query.get_subquery(i)));
   if (type != Xapian::Query::OP_AND) return Xapian::Query(type, children.begin(), children.end());
   std::vector<std::pair<std::string, std::string>> pairs;  // (prefix, character) of every pair's characters
-  auto prefix_of = [](const std::string& term) {
-    std::size_t at = 0;
-    while (at < term.size() && term[at] >= 'A' && term[at] <= 'Z') ++at;
-    return term.substr(0, at);
-  };
+  auto prefix_of = [](const std::string& term) { return term.substr(0, prefix_length(term)); };
   for (const auto& child : children) {
     if (child.get_type() != Xapian::Query::LEAF_TERM) continue;
     const auto term = *child.get_terms_begin();
@@ -594,9 +601,9 @@ app::SearchResults run_search(Xapian::Database& db, const app::SearchQuery& requ
   const auto limit = static_cast<Xapian::doccount>(std::clamp(request.limit, 1, 100));
   const auto mset = enquire.get_mset(offset, limit, std::min(db.get_doccount(), kFacetSample));
   const auto seen = facets_spy.seen();
-  const auto all = db.postlist_begin("");  // the first live document id
-  results.total = estimate_total(mset, facets_spy, all == db.postlist_end("") ? 1 : *all, db.get_lastdocid());
-  results.total_exact = mset.get_matches_lower_bound() == mset.get_matches_upper_bound() || seen < kFacetSample;
+  const auto total = estimate_total(db, mset, facets_spy);
+  results.total = total.count;
+  results.total_exact = total.exact;
   for (auto it = mset.begin(); it != mset.end(); ++it) {
     const auto data = it.get_document().get_data();
     const auto newline = data.find('\n');

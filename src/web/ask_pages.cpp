@@ -353,8 +353,7 @@ Response AskPages::enquiry(Page& p, long long id, const std::optional<domain::Fa
   const bool claimed = record.claimed_by.has_value() && record.status == EnquiryStatus::kClaimed;
   content.set("can_transfer", !domain::can_transfer(record.status, claimed, mine));
   content.set("can_close", !domain::can_close(record.status, record.claimed_by.has_value(), mine));
-  content.set("can_release",
-              claimed && !domain::can_release(record.status, mine, actor.role == domain::Role::kAdministrator));
+  content.set("can_release", claimed && !domain::can_release(record.status, mine, actor.role));
   content.set("can_publish", record.status == EnquiryStatus::kAnswered || record.status == EnquiryStatus::kClosed);
   content.set("reply", p.request.method == "POST" ? p.request.form_value("reply") : std::string());
   content.set("note", p.request.method == "POST" ? p.request.form_value("note") : std::string());

@@ -68,6 +68,14 @@ void issue_card(const Context& context, Repositories& repos, const StudyPeriodRe
                              context.tokens.digest(card_token(context, application.card_number)));
 }
 
+// The period a draw or its publication works on: it must exist and not be published yet.
+Outcome<StudyPeriodRecord> unpublished_period(Repositories& repos, long long period_id) {
+  auto period = repos.study_rooms.period(period_id);
+  if (!period) return failure(ErrorCode::kNotFound);
+  if (period->published_at) return failure(ErrorCode::kStudyAlreadyPublished);
+  return std::move(*period);
+}
+
 }  // namespace
 
 Outcome<long long> open_study_period(const Context& context, const Actor& actor, const domain::StudyPeriodForm& form) {
@@ -141,13 +149,9 @@ Outcome<std::string> run_study_allocation(const Context& context, const Actor& a
   const auto drawn_seed = seed ? *seed : random_seed(context);
   std::optional<Outcome<std::string>> result;
   context.store.transact(Store::Mode::kWrite, [&](Repositories& repos) {
-    const auto period = repos.study_rooms.period(period_id);
+    const auto period = unpublished_period(repos, period_id);
     if (!period) {
-      result = failure(ErrorCode::kNotFound);
-      return;
-    }
-    if (period->published_at) {
-      result = failure(ErrorCode::kStudyAlreadyPublished);
+      result = period.error();
       return;
     }
     if (local_now(context) < period->closes_at) {
@@ -182,13 +186,9 @@ Outcome<Done> publish_study_results(const Context& context, const Actor& actor, 
   if (!allowed(actor, domain::Permission::kManageStudyRooms)) return failure(ErrorCode::kPermissionDenied);
   std::optional<Outcome<Done>> result;
   context.store.transact(Store::Mode::kWrite, [&](Repositories& repos) {
-    const auto period = repos.study_rooms.period(period_id);
+    const auto period = unpublished_period(repos, period_id);
     if (!period) {
-      result = failure(ErrorCode::kNotFound);
-      return;
-    }
-    if (period->published_at) {
-      result = failure(ErrorCode::kStudyAlreadyPublished);
+      result = period.error();
       return;
     }
     if (!period->allocated_at) {
@@ -202,10 +202,10 @@ Outcome<Done> publish_study_results(const Context& context, const Actor& actor, 
     }
     for (auto& application : repos.study_rooms.applications_of_period(period_id)) {
       if (application.outcome == StudyOutcome::kSuccessful) {
-        issue_card(context, repos, *period, application);
-        tell_applicant(repos, now, *period, application, "study_room_successful");
+        issue_card(context, repos, period.value(), application);
+        tell_applicant(repos, now, period.value(), application, "study_room_successful");
       } else if (application.outcome == StudyOutcome::kWaiting) {
-        tell_applicant(repos, now, *period, application, "study_room_waiting");
+        tell_applicant(repos, now, period.value(), application, "study_room_waiting");
       }
     }
     repos.audit.record({now, actor.staff_id, "study_room.publish", "study_period:" + std::to_string(period_id), ""});

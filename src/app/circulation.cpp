@@ -5,7 +5,8 @@
 #include <algorithm>
 #include <functional>
 #include <map>
-#include <sstream>
+
+#include "core/text.h"
 
 namespace shelfmark::app {
 namespace {
@@ -55,21 +56,12 @@ std::string refusal_names(const domain::Decision& decision) {
   return names;
 }
 
-// Idempotent results are stored as simple "name=value" lines.
+// Idempotent results are stored with the project's one field encoding (core/text.h), which escapes
+// newlines, '=' and backslashes: a title holding "\ndue_on=..." cannot forge a field of a replayed answer.
 std::string encode(const std::vector<std::pair<std::string, std::string>>& fields) {
-  std::string out;
-  for (const auto& [name, value] : fields) out += name + "=" + value + "\n";
-  return out;
+  return encode_fields(std::map<std::string, std::string>(fields.begin(), fields.end()));
 }
-std::map<std::string, std::string> decode(const std::string& text) {
-  std::map<std::string, std::string> fields;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) {
-    const auto equals = line.find('=');
-    if (equals != std::string::npos) fields[line.substr(0, equals)] = line.substr(equals + 1);
-  }
-  return fields;
-}
+std::map<std::string, std::string> decode(const std::string& text) { return decode_fields(text); }
 
 std::string explanation_json(const domain::FineExplanation& fine) {
   std::string suspended;
@@ -1061,8 +1053,15 @@ Outcome<domain::ReaderLimits> save_reader_limits(const Context& context, const A
   return limits;
 }
 
-domain::ReaderSnapshot reader_standing(Repositories& repos, const ReaderRecord& reader, Date today) {
-  return snapshot_of(reader, repos, today);
+domain::ReaderSnapshot reader_snapshot(Repositories& repos, const ReaderRecord& reader, Date today) {
+  auto snapshot = snapshot_of(reader, repos, today);
+  snapshot.reservations = static_cast<int>(repos.circulation.active_reservations_of_reader(reader.id).size());
+  return snapshot;
+}
+
+domain::Standing reader_standing(Repositories& repos, const ReaderRecord& reader, const domain::ReaderLimits& limits,
+                                 Date today) {
+  return domain::reader_standing(reader_snapshot(repos, reader, today), limits, today);
 }
 
 std::vector<ReservationView> reservation_views(Repositories& repos, long long reader_id) {
@@ -1095,9 +1094,11 @@ std::optional<CounterView> reader_at_counter(const Context& context, const std::
   const auto today = today_of(context, context.clock.now());
   std::optional<CounterView> view;
   context.store.transact(Store::Mode::kRead, [&](Repositories& repos) {
+    view.reset();
     auto reader = repos.circulation.reader_by_card(card_number);
     if (!reader) return;
-    view = CounterView{*reader, {}, {}, repos.circulation.outstanding_charges(reader->id)};
+    view = CounterView{*reader, {}, {}, repos.circulation.outstanding_charges(reader->id),
+                       reader_standing(repos, *reader, repos.circulation.lending_policies().limits, today)};
     for (const auto& loan : repos.circulation.open_loans_of_reader(reader->id))
       view->loans.push_back({loan.barcode, loan.title, loan.due_on, loan.times_renewed, loan.due_on < today});
     view->reservations = reservation_views(repos, reader->id);

@@ -191,9 +191,15 @@ struct CounterView {
   std::vector<CounterLoan> loans;
   std::vector<ReservationView> reservations;
   domain::Money charges_outstanding;
+  domain::Standing standing;  // whether the reader may borrow, renew and reserve at all (domain::reader_standing)
 };
-// The reader's standing for the rules (loan counts, overdue, charges), read inside a transaction.
-domain::ReaderSnapshot reader_standing(Repositories& repos, const ReaderRecord& reader, Date today);
+// The facts the rules need about a reader (loan and active reservation counts, overdue, charges), read
+// inside a transaction.
+domain::ReaderSnapshot reader_snapshot(Repositories& repos, const ReaderRecord& reader, Date today);
+// The reader's standing under the network's limits, read inside a transaction: the one answer every channel
+// shows (the counter, My Account, the SIP2 patron status).
+domain::Standing reader_standing(Repositories& repos, const ReaderRecord& reader, const domain::ReaderLimits& limits,
+                                 Date today);
 
 // The reader's active reservations, oldest first, with their places in the queues (inside a transaction).
 std::vector<ReservationView> reservation_views(Repositories& repos, long long reader_id);

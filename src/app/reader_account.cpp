@@ -76,9 +76,10 @@ std::optional<AccountView> account_view(const Context& context, NetworkCache& ne
     if (!reader) return;
     const auto snapshot = network.get(repos);
     const auto& policies = snapshot->policies;
-    const auto standing = reader_standing(repos, *reader, today);
+    const auto standing = reader_snapshot(repos, *reader, today);
     const auto suspensions = repos.circulation.fine_suspensions();
-    view = AccountView{*reader, {}, reservation_views(repos, reader->id), standing.charges_outstanding};
+    view = AccountView{*reader, {}, reservation_views(repos, reader->id), standing.charges_outstanding,
+                       domain::reader_standing(standing, policies.limits, today)};
     for (const auto& loan : repos.circulation.open_loans_of_reader(reader->id)) {
       auto item = repos.circulation.item_by_id(loan.item_id);
       if (!item) continue;

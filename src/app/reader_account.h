@@ -56,6 +56,7 @@ struct AccountView {
   std::vector<AccountLoan> loans;
   std::vector<ReservationView> reservations;
   domain::Money charges_outstanding;
+  domain::Standing standing;  // whether the reader may borrow, renew and reserve at all
 };
 std::optional<AccountView> account_view(const Context& context, NetworkCache& network, long long reader_id);
 

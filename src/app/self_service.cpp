@@ -254,24 +254,16 @@ std::optional<TerminalReaderView> reader_at_terminal(const Context& context, Net
     TerminalReaderView v;
     v.counter.reader = *reader;
     v.limits = network.get(repos)->policies.limits;
-    int counted = 0;
-    for (const auto& loan : repos.circulation.open_loans_of_reader(reader->id)) {
-      const bool overdue = loan.due_on < today;
-      v.counter.loans.push_back({loan.barcode, loan.title, loan.due_on, loan.times_renewed, overdue});
-      if (overdue) ++v.overdue_count;
-      if (loan.item_type != domain::ItemType::kPeriodicalBackIssue) ++counted;
-    }
+    for (const auto& loan : repos.circulation.open_loans_of_reader(reader->id))
+      v.counter.loans.push_back({loan.barcode, loan.title, loan.due_on, loan.times_renewed, loan.due_on < today});
     v.counter.reservations = reservation_views(repos, reader->id);
     for (auto& charge : repos.circulation.charges_of_reader(reader->id)) {
       if (charge.outstanding.cents <= 0) continue;
       v.counter.charges_outstanding.cents += charge.outstanding.cents;
       v.unpaid.push_back(std::move(charge));
     }
-    v.card_lost = reader->status == domain::ReaderStatus::kCardReportedLost;
-    v.not_active = (reader->status != domain::ReaderStatus::kActive && !v.card_lost) ||
-                   (reader->expires_on && *reader->expires_on < today);
-    v.loans_at_quota = counted >= v.limits.max_loans;
-    v.fines_at_ceiling = v.counter.charges_outstanding.cents >= v.limits.fines_ceiling.cents;
+    // The same standing checkout, renewal and reservation decide with: a terminal never re-decides it.
+    v.counter.standing = reader_standing(repos, *reader, v.limits, today);
     view = std::move(v);
   });
   return view;

@@ -67,20 +67,12 @@ domain::Outcome<domain::Done> set_reader_pin(const Context& context, const std::
 
 // ----- what a terminal shows (read only) -----
 
-// A reader as a terminal sees them: the counter's view, the limits that apply, and what is owed.
+// A reader as a terminal sees them: the counter's view (with the reader's standing, the one decision the
+// counter and checkout use), the limits that apply, and what is owed.
 struct TerminalReaderView {
-  CounterView counter;  // reader, loans (with overdue flags), reservations, total owed
+  CounterView counter;  // reader, loans (with overdue flags), reservations, total owed, standing
   domain::ReaderLimits limits;
   std::vector<ChargeView> unpaid;  // charges with something outstanding, oldest first
-  int overdue_count = 0;
-  bool card_lost = false;
-  bool not_active = false;  // suspended, pending, expired (by status or by date)
-  bool loans_at_quota = false;
-  bool fines_at_ceiling = false;
-  // Whether loans, renewals and reservations are refused whatever the item (the patron status flags).
-  bool blocked() const {
-    return card_lost || not_active || fines_at_ceiling || (limits.block_when_overdue && overdue_count > 0);
-  }
 };
 std::optional<TerminalReaderView> reader_at_terminal(const Context& context, NetworkCache& network,
                                                      const std::string& card_number);

@@ -28,6 +28,7 @@ void check_reader(Decision& decision, const ReaderSnapshot& reader, Date today) 
   if (reader.expires_on && *reader.expires_on < today) refuse(decision, ErrorCode::kReaderExpired);
 }
 
+// A fines ceiling of zero means "no ceiling" (the lending-rules form accepts it).
 void check_blocks(Decision& decision, const ReaderSnapshot& reader, const ReaderLimits& limits) {
   if (limits.block_when_overdue && reader.has_overdue) refuse(decision, ErrorCode::kReaderHasOverdue);
   if (reader.charges_outstanding >= limits.fines_ceiling && limits.fines_ceiling.cents > 0)
@@ -98,6 +99,37 @@ bool Decision::has(ErrorCode code) const {
   return std::any_of(refusals.begin(), refusals.end(), [&](const Refusal& refusal) { return refusal.code == code; });
 }
 
+bool Standing::has(ErrorCode code) const {
+  const auto matches = [&](const Refusal& refusal) { return refusal.code == code; };
+  return std::any_of(status.begin(), status.end(), matches) || std::any_of(blocks.begin(), blocks.end(), matches);
+}
+
+std::vector<Refusal> Standing::refusals() const {
+  auto all = status;
+  all.insert(all.end(), blocks.begin(), blocks.end());
+  return all;
+}
+
+Standing reader_standing(const ReaderSnapshot& reader, const ReaderLimits& limits, Date today) {
+  Standing standing;
+  Decision status;
+  check_reader(status, reader, today);
+  standing.status = std::move(status.refusals);
+  Decision blocks;
+  check_blocks(blocks, reader, limits);
+  standing.blocks = std::move(blocks.refusals);
+  standing.loans_at_quota = reader.loans >= limits.max_loans;
+  standing.periodical_loans_at_quota = reader.periodical_loans >= limits.max_periodical_loans;
+  standing.reservations_at_quota = reader.reservations >= limits.max_reservations;
+  return standing;
+}
+
+namespace {
+void append(Decision& decision, const std::vector<Refusal>& refusals) {
+  decision.refusals.insert(decision.refusals.end(), refusals.begin(), refusals.end());
+}
+}  // namespace
+
 Decision lending_channel_decision(ItemType type, bool online) {
   Decision decision;
   if (type == ItemType::kEBook && !online) refuse(decision, ErrorCode::kEBookOnlineOnly);
@@ -107,8 +139,9 @@ Decision lending_channel_decision(ItemType type, bool online) {
 
 Decision check_out_decision(const ReaderSnapshot& reader, const ItemSnapshot& item, const LoanPolicy& policy,
                             const ReaderLimits& limits, Date today) {
+  const auto standing = reader_standing(reader, limits, today);
   Decision decision;
-  check_reader(decision, reader, today);
+  append(decision, standing.status);
   if (reader.category == ReaderCategory::kEAccount && item.facts.type != ItemType::kEBook)
     refuse(decision, ErrorCode::kEResourcesOnly);
   else if (!policy.loanable)
@@ -121,12 +154,12 @@ Decision check_out_decision(const ReaderSnapshot& reader, const ItemSnapshot& it
              !(item.status == ItemStatus::kOnHoldShelf && item.held_for == reader.id)) {
     refuse(decision, ErrorCode::kItemNotAvailable);
   }
-  check_blocks(decision, reader, limits);
+  append(decision, standing.blocks);
   if (item.facts.type == ItemType::kPeriodicalBackIssue) {
-    if (reader.periodical_loans >= limits.max_periodical_loans)
+    if (standing.periodical_loans_at_quota)
       refuse(decision, ErrorCode::kPeriodicalQuotaReached, {{"max", std::to_string(limits.max_periodical_loans)}});
   } else if (item.facts.type != ItemType::kAccompanyingMaterial) {
-    if (reader.loans >= limits.max_loans)
+    if (standing.loans_at_quota)
       refuse(decision, ErrorCode::kLoanQuotaReached, {{"max", std::to_string(limits.max_loans)}});
   }
   return decision;
@@ -134,38 +167,27 @@ Decision check_out_decision(const ReaderSnapshot& reader, const ItemSnapshot& it
 
 Decision renew_decision(const ReaderSnapshot& reader, const LoanState& loan, const LoanPolicy& policy,
                         const ReaderLimits& limits, bool reserved_by_another, Date today) {
+  const auto standing = reader_standing(reader, limits, today);
   Decision decision;
-  check_reader(decision, reader, today);
+  append(decision, standing.status);
   if (loan.times_renewed >= policy.max_renewals)
     refuse(decision, ErrorCode::kRenewalLimitReached, {{"max", std::to_string(policy.max_renewals)}});
   if (reserved_by_another) refuse(decision, ErrorCode::kReservedByAnother);
-  check_blocks(decision, reader, limits);
+  append(decision, standing.blocks);
   return decision;
 }
 
 Decision reserve_decision(const ReaderSnapshot& reader, const LoanPolicy& policy, const ReaderLimits& limits,
                           bool reader_has_it_on_loan, bool reader_already_reserved, Date today) {
+  const auto standing = reader_standing(reader, limits, today);
   Decision decision;
-  switch (reader.status) {
-    case ReaderStatus::kActive:
-      break;
-    case ReaderStatus::kCardReportedLost:
-      refuse(decision, ErrorCode::kCardReportedLost);
-      break;
-    case ReaderStatus::kExpired:
-      refuse(decision, ErrorCode::kReaderExpired);
-      break;
-    default:
-      refuse(decision, ErrorCode::kReaderNotActive);
-  }
-  if (reader.status == ReaderStatus::kActive && reader.expires_on && *reader.expires_on < today)
-    refuse(decision, ErrorCode::kReaderExpired);
+  append(decision, standing.status);
   if (!policy.reservable || !policy.loanable) refuse(decision, ErrorCode::kNotReservable);
   if (reader_has_it_on_loan) refuse(decision, ErrorCode::kAlreadyOnLoanToReader);
   if (reader_already_reserved) refuse(decision, ErrorCode::kAlreadyReserved);
-  if (reader.reservations >= limits.max_reservations)
+  if (standing.reservations_at_quota)
     refuse(decision, ErrorCode::kReservationQuotaReached, {{"max", std::to_string(limits.max_reservations)}});
-  check_blocks(decision, reader, limits);
+  append(decision, standing.blocks);
   return decision;
 }
 

@@ -61,6 +61,25 @@ struct Decision {
   bool has(ErrorCode code) const;
 };
 
+// A reader's standing: whether they may borrow, renew and reserve at all, whatever the item. This is the one
+// decision behind checkout, renewal and reservation (each of which adds only what depends on the item or
+// loan), the counter's view, My Account and the SIP2 patron status flags, so no channel re-decides it.
+struct Standing {
+  // Refusals of the reader's status: card reported lost, pending or suspended, expired (by status or date).
+  std::vector<Refusal> status;
+  // Refusals of the blocks: an overdue loan where the limits block on it, charges at or above a fines
+  // ceiling (a ceiling of zero is no ceiling).
+  std::vector<Refusal> blocks;
+  bool loans_at_quota = false;             // max_loans ordinary loans (accompanying material never counts)
+  bool periodical_loans_at_quota = false;  // max_periodical_loans periodical back issues
+  bool reservations_at_quota = false;      // max_reservations active reservations
+  // Loans, renewals and reservations are refused whatever the item.
+  bool blocked() const { return !status.empty() || !blocks.empty(); }
+  bool has(ErrorCode code) const;
+  std::vector<Refusal> refusals() const;  // status, then blocks
+};
+Standing reader_standing(const ReaderSnapshot& reader, const ReaderLimits& limits, Date today);
+
 Decision check_out_decision(const ReaderSnapshot& reader, const ItemSnapshot& item, const LoanPolicy& policy,
                             const ReaderLimits& limits, Date today);
 

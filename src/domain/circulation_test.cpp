@@ -212,6 +212,98 @@ Library district_library() {
   return library;
 }
 
+// The standing is what every channel reads (checkout, renewal, reservation, the counter, My Account, SIP2).
+TEST(Standing, TableOfReaderStates) {
+  struct Case {
+    const char* name;
+    std::function<void(ReaderSnapshot&, ReaderLimits&)> setup;
+    std::vector<ErrorCode> status;
+    std::vector<ErrorCode> blocks;
+    bool loans_at_quota;
+    bool reservations_at_quota;
+  };
+  const auto codes_of = [](const std::vector<Refusal>& refusals) {
+    std::vector<ErrorCode> out;
+    for (const auto& refusal : refusals) out.push_back(refusal.code);
+    return out;
+  };
+  const std::vector<Case> cases = {
+      {"in good standing", [](auto&, auto&) {}, {}, {}, false, false},
+      {"card reported lost", [](auto& r, auto&) { r.status = ReaderStatus::kCardReportedLost; },
+       {ErrorCode::kCardReportedLost}, {}, false, false},
+      {"pending", [](auto& r, auto&) { r.status = ReaderStatus::kPending; }, {ErrorCode::kReaderNotActive}, {},
+       false, false},
+      {"suspended", [](auto& r, auto&) { r.status = ReaderStatus::kSuspended; }, {ErrorCode::kReaderNotActive}, {},
+       false, false},
+      {"expired by status", [](auto& r, auto&) { r.status = ReaderStatus::kExpired; }, {ErrorCode::kReaderExpired},
+       {}, false, false},
+      {"expired by date", [](auto& r, auto&) { r.expires_on = d("2026-11-22"); }, {ErrorCode::kReaderExpired}, {},
+       false, false},
+      {"overdue, blocking", [](auto& r, auto&) { r.has_overdue = true; }, {}, {ErrorCode::kReaderHasOverdue}, false,
+       false},
+      {"overdue, not blocking",
+       [](auto& r, auto& l) {
+         r.has_overdue = true;
+         l.block_when_overdue = false;
+       },
+       {}, {}, false, false},
+      {"charges at the ceiling", [](auto& r, auto&) { r.charges_outstanding = Money{13000}; }, {},
+       {ErrorCode::kFinesCeilingReached}, false, false},
+      {"charges just under the ceiling", [](auto& r, auto&) { r.charges_outstanding = Money{12999}; }, {}, {}, false,
+       false},
+      {"a ceiling of zero is no ceiling",
+       [](auto& r, auto& l) {
+         r.charges_outstanding = Money{50000};
+         l.fines_ceiling = Money{0};
+       },
+       {}, {}, false, false},
+      {"loans at the quota", [](auto& r, auto&) { r.loans = 10; }, {}, {}, true, false},
+      {"reservations at the quota", [](auto& r, auto&) { r.reservations = 10; }, {}, {}, false, true},
+      {"lost card and overdue: both said",
+       [](auto& r, auto&) {
+         r.status = ReaderStatus::kCardReportedLost;
+         r.has_overdue = true;
+       },
+       {ErrorCode::kCardReportedLost}, {ErrorCode::kReaderHasOverdue}, false, false},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.name);
+    auto r = reader();
+    auto limits = kPolicies.limits;
+    c.setup(r, limits);
+    const auto standing = reader_standing(r, limits, kToday);
+    EXPECT_EQ(codes_of(standing.status), c.status);
+    EXPECT_EQ(codes_of(standing.blocks), c.blocks);
+    EXPECT_EQ(standing.blocked(), !c.status.empty() || !c.blocks.empty());
+    EXPECT_EQ(standing.loans_at_quota, c.loans_at_quota);
+    EXPECT_EQ(standing.reservations_at_quota, c.reservations_at_quota);
+    // The decisions refuse for exactly the standing's reasons when nothing about the item or loan refuses.
+    const auto book = item();
+    const auto policy = policy_for(r, book);
+    auto expected = codes_of(standing.refusals());
+    EXPECT_EQ(codes(renew_decision(r, {0, kToday}, policy, limits, false, kToday)), expected);
+    auto with_quota = expected;
+    if (c.loans_at_quota) with_quota.push_back(ErrorCode::kLoanQuotaReached);
+    EXPECT_EQ(codes(check_out_decision(r, book, policy, limits, kToday)), with_quota);
+    auto reserve_expected = codes_of(standing.status);
+    if (c.reservations_at_quota) reserve_expected.push_back(ErrorCode::kReservationQuotaReached);
+    for (const auto& block : standing.blocks) reserve_expected.push_back(block.code);
+    EXPECT_EQ(codes(reserve_decision(r, policy, limits, false, false, kToday)), reserve_expected);
+    for (auto code : expected) EXPECT_TRUE(standing.has(code));
+  }
+}
+
+TEST(Standing, AccompanyingMaterialNeverCountsTowardTheQuota) {
+  auto r = reader();
+  r.loans = 9;  // what snapshot_of counts: accompanying material is left out there
+  const auto limits = kPolicies.limits;
+  EXPECT_FALSE(reader_standing(r, limits, kToday).loans_at_quota);
+  const auto disc = item(ItemType::kAccompanyingMaterial);
+  r.loans = 10;
+  EXPECT_TRUE(reader_standing(r, limits, kToday).loans_at_quota);
+  EXPECT_TRUE(check_out_decision(r, disc, policy_for(r, disc), limits, kToday).allowed());
+}
+
 TEST(DueDate, MovesToTheNextOpenDay) {
   const auto library = district_library();
   HolidayCalendar holidays{{{d("2026-12-24"), {"Holiday", "假期"}}}};

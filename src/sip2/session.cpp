@@ -107,16 +107,18 @@ std::string circulation_status(domain::ItemStatus status) {
   }
 }
 
+// The flags are read off the reader's standing, the decision checkout, renewal and reservation make
+// (domain::reader_standing), so a terminal that honours them turns away exactly the readers the counter would.
 PatronStatus status_of(const app::TerminalReaderView& v) {
+  const auto& standing = v.counter.standing;
   PatronStatus s;
-  const bool overdue_block = v.limits.block_when_overdue && v.overdue_count > 0;
-  s.charge_privileges_denied = v.blocked() || v.loans_at_quota;
-  s.renewal_privileges_denied = v.blocked();
-  s.hold_privileges_denied = v.blocked();
-  s.card_reported_lost = v.card_lost;
-  s.too_many_items_charged = v.loans_at_quota;
-  s.too_many_items_overdue = overdue_block;
-  s.excessive_outstanding_fines = v.fines_at_ceiling;
+  s.charge_privileges_denied = standing.blocked() || standing.loans_at_quota;
+  s.renewal_privileges_denied = standing.blocked();
+  s.hold_privileges_denied = standing.blocked() || standing.reservations_at_quota;
+  s.card_reported_lost = standing.has(ErrorCode::kCardReportedLost);
+  s.too_many_items_charged = standing.loans_at_quota;
+  s.too_many_items_overdue = standing.has(ErrorCode::kReaderHasOverdue);
+  s.excessive_outstanding_fines = standing.has(ErrorCode::kFinesCeilingReached);
   return s;
 }
 

@@ -126,6 +126,28 @@ TEST_P(Circulation, ResentCheckoutIsAppliedOnce) {
   EXPECT_EQ(count("SELECT COUNT(*) FROM loans"), 1);
 }
 
+TEST_P(Circulation, AReplayedAnswerCannotBeForgedByATitle) {
+  // A title is catalogue data from outside (MARC): its newlines and '=' must not become fields of the stored
+  // answer that a resent request gets back.
+  store->transact(Store::Mode::kWrite, [&](Repositories& repos) {
+    ItemRecord item;
+    item.barcode = "FORGE1";
+    item.title = "Forged\nloan_id=999999\ndue_on=2000-01-01\\=";
+    item.title_key = "title:FORGE1";
+    item.facts = {domain::ItemType::kBook, domain::Collection::kAdult, central};
+    item.current_library_id = central;
+    repos.circulation.insert_item(item);
+  });
+  auto first = lend("R1000", "FORGE1", "terminal-7:seq-43");
+  ASSERT_TRUE(first);
+  auto again = lend("R1000", "FORGE1", "terminal-7:seq-43");
+  ASSERT_TRUE(again);
+  EXPECT_TRUE(again->replayed);
+  EXPECT_EQ(again->loan_id, first->loan_id);
+  EXPECT_EQ(again->due_on, first->due_on);
+  EXPECT_EQ(again->title, first->title);
+}
+
 TEST_P(Circulation, FiftyConcurrentCheckoutsOfOneItemExactlyOneWins) {
   std::atomic<int> wins{0}, refused{0};
   std::vector<std::thread> threads;

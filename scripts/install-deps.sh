@@ -32,9 +32,9 @@ if [ ${#missing[@]} -gt 0 ]; then
   $SUDO apt-get update -o DPkg::Lock::Timeout=600 -qq
   # Never libboost-all-dev / libboost-dev: they pull Boost 1.74 and remove the 1.81 dev packages.
   $SUDO apt-get install -y -qq -o DPkg::Lock::Timeout=600 --no-install-recommends "${missing[@]}"
-  # The packaged nginx starts a system service we do not want; benchmarks run their own.
-  if command -v systemctl >/dev/null 2>&1; then $SUDO systemctl disable --now nginx >/dev/null 2>&1 || true; fi
-  $SUDO pkill -x nginx >/dev/null 2>&1 || true
+  # Debian's nginx package may start the system's nginx service. We leave it alone: the project never stops
+  # a process it did not start (that could be someone's production web server). The benchmark starts its
+  # own nginx on a free loopback port and stops it by process id.
 fi
 
 # Browser-test packages (playwright-core, axe-core), pinned by package-lock.json; never downloads a browser.

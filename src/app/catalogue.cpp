@@ -252,7 +252,8 @@ ImportReport import_records(const Context& context, const std::vector<domain::Ma
       if (fields.control_number.empty()) {
         ++report.failed;
         report.problems.push_back({index, ImportProblem::Kind::kNoControlNumber, "",
-                                   "the record has no control number (001), so it cannot be matched on re-import"});
+                                   "the record has no control number (001), so it cannot be matched on re-import",
+                                   ""});
         continue;
       }
       const auto upserted = repos.catalogue.upsert_record(record, fields, now);
@@ -269,9 +270,10 @@ ImportReport import_records(const Context& context, const std::vector<domain::Ma
       }
 
       for (const auto& holding : holdings_of(record)) {
-        auto skip = [&](ImportProblem::Kind kind, std::string detail) {
+        auto skip = [&](ImportProblem::Kind kind, std::string detail, std::string library_code = "") {
           ++report.items_skipped;
-          report.problems.push_back({index, kind, fields.control_number, holding.tag + ": " + std::move(detail)});
+          report.problems.push_back(
+              {index, kind, fields.control_number, holding.tag + ": " + std::move(detail), std::move(library_code)});
         };
         if (holding.barcode.empty()) {
           ++report.holdings_without_barcode;
@@ -289,7 +291,8 @@ ImportReport import_records(const Context& context, const std::vector<domain::Ma
         const auto library = libraries.find(upper(holding.library_code));
         if (library == libraries.end()) {
           skip(ImportProblem::Kind::kUnknownLibrary,
-               "copy " + holding.barcode + ": '" + holding.library_code + "' is not a library code");
+               "copy " + holding.barcode + ": '" + holding.library_code + "' is not a library code",
+               holding.library_code);
           continue;
         }
         if (const auto existing = taken().find(holding.barcode); existing != taken().end()) {

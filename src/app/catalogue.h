@@ -36,6 +36,7 @@ struct ImportProblem {
   Kind kind = Kind::kNoControlNumber;
   std::string control_number;
   std::string detail;  // English: "852 $b XYZ is not a library code", "barcode 123 is on record ocm1"
+  std::string library_code;  // kUnknownLibrary: the code as the record gives it
 };
 
 struct ImportReport {

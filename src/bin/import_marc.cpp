@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
 
 #include "app/catalogue.h"
 
@@ -21,10 +22,18 @@ struct Position {
   long long offset = 0;
 };
 
+// Copies skipped for a library code the network does not have: one line per code at the end, not one per
+// copy (a file from another library names the same few codes thousands of times).
+struct UnknownLibrary {
+  long long copies = 0;
+  Position first;  // where the first such copy was
+};
+
 struct Totals {
   long long read = 0;        // records read from the files, readable or not
   long long unreadable = 0;  // records the reader rejected
   app::ImportReport import;  // summed over the batches
+  std::map<std::string, UnknownLibrary> unknown_libraries;  // by code as written
 };
 
 void add(app::ImportReport& total, const app::ImportReport& batch) {
@@ -121,6 +130,11 @@ class Importer {
   void apply(const std::vector<domain::MarcRecord>& records, const std::vector<Position>& positions) {
     const auto report = app::import_records(context_, records);
     for (const auto& problem : report.problems) {
+      if (problem.kind == app::ImportProblem::Kind::kUnknownLibrary) {
+        auto& unknown = totals_.unknown_libraries[problem.library_code];
+        if (unknown.copies++ == 0) unknown.first = positions.at(problem.index);
+        continue;
+      }
       progress_.clear();
       report_problem(positions.at(problem.index), problem_text(problem));
     }
@@ -201,6 +215,13 @@ int import_marc(const app::Context& context, const ImportMarcOptions& options) {
   }
   progress.update(totals, "done", true);
   progress.clear();
+  for (const auto& [code, unknown] : totals.unknown_libraries)
+    std::fprintf(stderr, "%s\n",
+                 fmt::format("shelfmark: {} {} skipped: '{}' is not a library code (first in {}: record {}, byte "
+                             "{}); add the library or correct the code, then import again",
+                             unknown.copies, unknown.copies == 1 ? "copy" : "copies", code, unknown.first.file,
+                             unknown.first.number, unknown.first.offset)
+                     .c_str());
   if (!isatty(STDERR_FILENO)) std::fflush(stderr);
 
   const auto& r = totals.import;

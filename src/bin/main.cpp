@@ -197,6 +197,8 @@ class SearchFollower {
         app::follow_changes(context_, network_, index_);
       } catch (const std::exception& error) {
         spdlog::error("search index: {}", error.what());  // try again shortly
+      } catch (...) {
+        spdlog::error("search index: an error of an unknown kind; trying again shortly");
       }
       lock.lock();
       wake_.wait_for(lock, std::chrono::seconds(2), [this] { return stopping_; });
@@ -246,6 +248,8 @@ class JobScheduler {
         }
       } catch (const std::exception& error) {
         spdlog::error("jobs: {}", error.what());  // the database may be away; try again next minute
+      } catch (...) {
+        spdlog::error("jobs: an error of an unknown kind; trying again next minute");
       }
       lock.lock();
       wake_.wait_for(lock, tick_, [this] { return stopping_; });
@@ -795,6 +799,9 @@ int main(int argc, char** argv) {
     }
   } catch (const std::exception& error) {
     fail(error.what());
+  } catch (...) {
+    // Every command ends with a message and status 2, never with std::terminate.
+    fail("the command stopped on an unexpected error");
   }
   return 0;
 }

@@ -10,6 +10,7 @@
 #include <mutex>
 #include <optional>
 #include <regex>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -321,8 +322,22 @@ struct XapianIndex::Impl {
   std::vector<std::unique_ptr<Xapian::Database>> readers;
 
   Xapian::WritableDatabase& writable() {
-    if (!writer) writer = std::make_unique<Xapian::WritableDatabase>(directory, Xapian::DB_CREATE_OR_OPEN);
+    if (!writer) writer = open_writer(Xapian::DB_CREATE_OR_OPEN);
     return *writer;
+  }
+
+  // Xapian's errors are not std::exceptions: those a person can act on are said as such here, so that every
+  // command ends with a message and exit status 2 rather than an uncaught exception.
+  std::unique_ptr<Xapian::WritableDatabase> open_writer(int action) {
+    try {
+      return std::make_unique<Xapian::WritableDatabase>(directory, action);
+    } catch (const Xapian::DatabaseLockError&) {
+      throw std::runtime_error("the search index in " + directory +
+                               " is in use by another process (a running `shelfmark serve`?). Stop it first, or "
+                               "give this command another directory with --search-index.");
+    } catch (const Xapian::Error& error) {
+      throw std::runtime_error("the search index in " + directory + " cannot be opened: " + error.get_description());
+    }
   }
 
   // A read handle from the pool, up to date with the last commit.
@@ -354,7 +369,7 @@ XapianIndex::XapianIndex(std::string directory, SearchCacheOptions cache) : impl
   auto& db = impl_->writable();
   if (db.get_doccount() > 0 && db.get_metadata("index_format") != kIndexFormat) {
     impl_->writer.reset();
-    impl_->writer = std::make_unique<Xapian::WritableDatabase>(impl_->directory, Xapian::DB_CREATE_OR_OVERWRITE);
+    impl_->writer = impl_->open_writer(Xapian::DB_CREATE_OR_OVERWRITE);
   }
   impl_->writable().set_metadata("index_format", kIndexFormat);
   impl_->writable().commit();

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { binary } from './harness.mjs';
+import { binary, startShelfmark } from './harness.mjs';
 
 // Commands run in a scratch directory, so defaults such as var/secret.key never land in the work tree.
 const scratch = mkdtempSync(join(tmpdir(), 'shelfmark-cli-cwd-'));
@@ -154,3 +154,20 @@ test('bad SIP2 settings get one clear message and exit status 2', () => withDir(
   }
   assert.notEqual(run([...common, 'serve', '--sip-idle-seconds', '0']).code, 0);
 }));
+
+test('a command meeting a search index held by a running server says so and exits with status 2', async () => {
+  const server = await startShelfmark([], { catalogueRecords: 20 });
+  try {
+    // A fresh database beside the server's, sharing its index: demo-data then reaches the index.
+    const [, , secretFlag, secret, indexFlag, index] = server.common;
+    const fresh = ['--database', `sqlite:${join(server.dir, 'other.db')}`, secretFlag, secret, indexFlag, index];
+    for (const args of [[...server.common, 'reindex'], [...fresh, 'demo-data', '--catalogue-records', '20']]) {
+      const result = run(args);
+      assert.equal(result.code, 2, `${args.join(' ')}: ${result.err}`);
+      assert.match(result.err, /search index in .* is in use by another process/);
+      assert.doesNotMatch(result.err, /terminate called|DatabaseLockError/);
+    }
+  } finally {
+    assert.equal(await server.stop(), 0);
+  }
+});

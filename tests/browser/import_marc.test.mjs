@@ -68,7 +68,10 @@ test('copies at unknown libraries are reported and skipped; the records still im
   const run = importer();
   const result = run([join(samples, 'concerto_graphic_880.utf8.mrc')]);
   assert.equal(result.code, 1, result.err);
-  assert.match(result.err, /record \d+ \(byte \d+\): copy skipped: 852: copy 31867002191208: 'MBI' is not a library code/);
+  // One line per unknown code with its count and where it was first seen, never one line per copy.
+  assert.match(result.err, /shelfmark: 2 copies skipped: 'MBI' is not a library code \(first in \S+concerto_graphic_880\.utf8\.mrc: record \d+, byte \d+\)/);
+  assert.equal((result.err.match(/'MBI' is not a library code/g) || []).length, 1, result.err);
+  assert.doesNotMatch(result.err, /copy 31867002191208/);
   const c = counts(result.out);
   assert.equal(c.inserted, 7);
   assert.equal(c.skipped, 2);

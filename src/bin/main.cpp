@@ -7,7 +7,6 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
-#include <condition_variable>
 #include <filesystem>
 #include <iostream>
 #include <map>
@@ -32,6 +31,7 @@
 #include "imaging/image_sanitizer.h"
 #include "mail/sms_command.h"
 #include "mail/smtp_transport.h"
+#include "jobs/background.h"
 #include "search/xapian_index.h"
 #include "security/sodium.h"
 #include "sip2/server.h"
@@ -160,111 +160,6 @@ std::string pool_metrics(store::Database& database) {
 }
 
 }  // namespace
-
-// Keeps this node's search index up to date: rebuilds it when it is empty and the catalogue is not (a new
-// node, or a deleted index directory), then applies the database's changes every two seconds.
-class SearchFollower {
- public:
-  SearchFollower(const app::Context& context, app::SearchIndex& index) : context_(context), index_(index) {
-    thread_ = std::thread([this] { loop(); });
-  }
-  ~SearchFollower() {
-    {
-      std::lock_guard lock(mutex_);
-      stopping_ = true;
-    }
-    wake_.notify_all();
-    if (thread_.joinable()) thread_.join();
-  }
-
- private:
-  void loop() {
-    bool checked_empty = false;
-    std::unique_lock lock(mutex_);
-    while (!stopping_) {
-      lock.unlock();
-      try {
-        if (!checked_empty) {
-          long long records = 0;
-          context_.store.transact(app::Store::Mode::kRead,
-                                  [&](app::Repositories& repos) { records = repos.catalogue.record_count(); });
-          if (records > 0 && index_.document_count() == 0) {
-            spdlog::info("search index is empty: rebuilding it from {} records", records);
-            spdlog::info("search index rebuilt: {} records", app::reindex(context_, network_, index_));
-          }
-          checked_empty = true;
-        }
-        app::follow_changes(context_, network_, index_);
-      } catch (const std::exception& error) {
-        spdlog::error("search index: {}", error.what());  // try again shortly
-      } catch (...) {
-        spdlog::error("search index: an error of an unknown kind; trying again shortly");
-      }
-      lock.lock();
-      wake_.wait_for(lock, std::chrono::seconds(2), [this] { return stopping_; });
-    }
-  }
-
-  const app::Context& context_;
-  app::SearchIndex& index_;
-  app::NetworkCache network_;
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  bool stopping_ = false;
-  std::thread thread_;
-};
-
-// Runs the background jobs (every minute, or more often for email) on its own thread while the server runs; the jobs' leases in the
-// database make sure that, of many nodes, one runs each.
-class JobScheduler {
- public:
-  JobScheduler(const app::Context& context, std::vector<app::JobDefinition> jobs, bool enabled)
-      : context_(context), jobs_(std::move(jobs)) {
-    // Check as often as the most frequent job wants to run (email every 15 seconds), at least every minute.
-    for (const auto& job : jobs_) tick_ = std::min<std::chrono::seconds>(tick_, job.interval);
-    if (enabled) thread_ = std::thread([this] { loop(); });
-  }
-  ~JobScheduler() {
-    {
-      std::lock_guard lock(mutex_);
-      stopping_ = true;
-    }
-    wake_.notify_all();
-    if (thread_.joinable()) thread_.join();
-  }
-
- private:
-  void loop() {
-    const auto& jobs = jobs_;
-    std::unique_lock lock(mutex_);
-    while (!stopping_) {
-      lock.unlock();
-      try {
-        for (const auto& run : app::run_due_jobs(context_, network_, jobs)) {
-          if (run.ok)
-            spdlog::info("job {}: {}", run.name, run.summary);
-          else
-            spdlog::error("job {} failed: {}", run.name, run.summary);
-        }
-      } catch (const std::exception& error) {
-        spdlog::error("jobs: {}", error.what());  // the database may be away; try again next minute
-      } catch (...) {
-        spdlog::error("jobs: an error of an unknown kind; trying again next minute");
-      }
-      lock.lock();
-      wake_.wait_for(lock, tick_, [this] { return stopping_; });
-    }
-  }
-
-  const app::Context& context_;
-  std::vector<app::JobDefinition> jobs_;
-  std::chrono::seconds tick_{std::chrono::minutes(1)};
-  app::NetworkCache network_;
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  bool stopping_ = false;
-  std::thread thread_;
-};
 
 int main(int argc, char** argv) {
   spdlog::set_default_logger(spdlog::stderr_logger_mt("shelfmark"));
@@ -752,7 +647,8 @@ int main(int argc, char** argv) {
       search_cache.stale_for = std::chrono::seconds(search_cache_seconds);
       search::XapianIndex search_index(common.search_index, search_cache);
       config.search = &search_index;
-      SearchFollower follower(*runtime.context, search_index);
+      jobs::SearchFollower follower(*runtime.context, search_index);
+      follower.worker().start();
       auto* database = runtime.database.get();
       web::Site site(*runtime.context, config, [database] { return pool_metrics(*database); });
       web::ServerOptions options;
@@ -765,7 +661,8 @@ int main(int argc, char** argv) {
         options.tls_private_key = tls_key;
       }
       spdlog::info("database {}", store::Database::redact(common.database));
-      JobScheduler scheduler(*runtime.context, std::move(jobs), !no_jobs);
+      jobs::JobRunner job_runner(*runtime.context, std::move(jobs));
+      if (!no_jobs) job_runner.worker().start();
       web::Translator sip_translator;
       app::NetworkCache sip_network;
       std::unique_ptr<sip2::Server> sip_server;

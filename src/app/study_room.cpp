@@ -257,6 +257,17 @@ Outcome<long long> apply_for_study_room(const Context& context, long long reader
         result = failure(ErrorCode::kStudyApplicationsClosed);
         return;
       }
+      // The same status rule as loans and activities: a pending (unverified) account, a card reported lost,
+      // a suspended or expired reader does not enter the draw.
+      const auto reader = repos.circulation.reader_by_id(reader_id);
+      if (!reader) {
+        result = failure(ErrorCode::kNotFound);
+        return;
+      }
+      if (const auto refusal = domain::status_refusal(reader->status, reader->expires_on, local_now(context).date)) {
+        result = failure(*refusal);
+        return;
+      }
       auto details = domain::validate_study_application(form, static_cast<int>(period->sessions.size()));
       if (!details) {
         result = details.error();

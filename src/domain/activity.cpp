@@ -218,9 +218,8 @@ Outcome<EnrolmentStatus> decide_enrolment(const Activity& activity, Instant now,
   }
   // As for borrowing: a card reported lost is replaced at a counter first (reporting a loss must not be a way
   // round a suspension), and an account past its expiry date is expired whatever its status says.
-  if (reader_status == ReaderStatus::kExpired) return failure(ErrorCode::kReaderExpired);
-  if (reader_status == ReaderStatus::kCardReportedLost) return failure(ErrorCode::kCardReportedLost);
-  if (reader_status != ReaderStatus::kActive) return failure(ErrorCode::kReaderNotActive);
+  // The one status rule of every service (domain::status_refusal).
+  if (const auto refusal = status_refusal(reader_status)) return failure(*refusal);
   if (already_enrolled) return failure(ErrorCode::kAlreadyEnrolled);
   if (activity.places_taken < activity.quota) return EnrolmentStatus::kConfirmed;
   if (waiting < waiting_list_limit(activity.quota)) return EnrolmentStatus::kWaitlisted;

@@ -11,21 +11,7 @@ void refuse(Decision& decision, ErrorCode code, std::map<std::string, std::strin
 
 // Refusals that come from the reader's account, whatever the item.
 void check_reader(Decision& decision, const ReaderSnapshot& reader, Date today) {
-  switch (reader.status) {
-    case ReaderStatus::kActive:
-      break;
-    case ReaderStatus::kCardReportedLost:
-      refuse(decision, ErrorCode::kCardReportedLost);
-      return;
-    case ReaderStatus::kExpired:
-      refuse(decision, ErrorCode::kReaderExpired);
-      return;
-    case ReaderStatus::kPending:
-    case ReaderStatus::kSuspended:
-      refuse(decision, ErrorCode::kReaderNotActive);
-      return;
-  }
-  if (reader.expires_on && *reader.expires_on < today) refuse(decision, ErrorCode::kReaderExpired);
+  if (const auto code = status_refusal(reader.status, reader.expires_on, today)) refuse(decision, *code);
 }
 
 // A fines ceiling of zero means "no ceiling" (the lending-rules form accepts it).
@@ -36,6 +22,27 @@ void check_blocks(Decision& decision, const ReaderSnapshot& reader, const Reader
 }
 
 }  // namespace
+
+std::optional<ErrorCode> status_refusal(ReaderStatus status, std::optional<Date> expires_on, Date today) {
+  if (const auto refusal = status_refusal(status)) return refusal;
+  if (expires_on && *expires_on < today) return ErrorCode::kReaderExpired;
+  return std::nullopt;
+}
+
+std::optional<ErrorCode> status_refusal(ReaderStatus status) {
+  switch (status) {
+    case ReaderStatus::kActive:
+      break;
+    case ReaderStatus::kCardReportedLost:
+      return ErrorCode::kCardReportedLost;
+    case ReaderStatus::kExpired:
+      return ErrorCode::kReaderExpired;
+    case ReaderStatus::kPending:
+    case ReaderStatus::kSuspended:
+      return ErrorCode::kReaderNotActive;
+  }
+  return std::nullopt;
+}
 
 std::string_view reader_status_code(ReaderStatus status) {
   switch (status) {

@@ -61,6 +61,14 @@ struct Decision {
   bool has(ErrorCode code) const;
 };
 
+// Whether the reader's status and expiry let them use what the library offers at all (borrow, renew,
+// reserve, enrol in activities, apply for a study room place): a card reported lost (replaced at a counter
+// first, so that reporting a loss is no way round a suspension), a pending or suspended account, or one
+// expired by status or past its expiry date. Nullopt when none applies. Part of the standing below.
+std::optional<ErrorCode> status_refusal(ReaderStatus status, std::optional<Date> expires_on, Date today);
+// The same for a status alone (the caller has already turned a passed expiry date into kExpired).
+std::optional<ErrorCode> status_refusal(ReaderStatus status);
+
 // A reader's standing: whether they may borrow, renew and reserve at all, whatever the item. This is the one
 // decision behind checkout, renewal and reservation (each of which adds only what depends on the item or
 // loan), the counter's view, My Account and the SIP2 patron status flags, so no channel re-decides it.

@@ -145,6 +145,33 @@ TEST_P(StudyRoom, OneApplicationPerReaderAndPeriodAndWithdrawal) {
   EXPECT_EQ(mine[1].application.outcome, StudyOutcome::kWithdrawn);
 }
 
+TEST_P(StudyRoom, OnlyReadersInGoodStatusMayApply) {
+  const auto id = open_period();
+  store->transact(Store::Mode::kWrite, [&](Repositories& repos) {
+    repos.circulation.set_reader_status(readers[1], domain::ReaderStatus::kPending);
+    repos.circulation.set_reader_status(readers[2], domain::ReaderStatus::kSuspended);
+    repos.circulation.mark_card_lost(readers[3]);
+    repos.circulation.set_reader_status(readers[4], domain::ReaderStatus::kExpired);
+  });
+  const domain::StudyApplicationForm form{"1", "no", "", ""};
+  EXPECT_EQ(apply_for_study_room(*context, readers[1], id, form).error().code, ErrorCode::kReaderNotActive);
+  EXPECT_EQ(apply_for_study_room(*context, readers[2], id, form).error().code, ErrorCode::kReaderNotActive);
+  EXPECT_EQ(apply_for_study_room(*context, readers[3], id, form).error().code, ErrorCode::kCardReportedLost);
+  EXPECT_EQ(apply_for_study_room(*context, readers[4], id, form).error().code, ErrorCode::kReaderExpired);
+  // Past the expiry date, whatever the status says.
+  at("2027-02-20T10:00");
+  long long lapsed = 0;
+  store->transact(Store::Mode::kWrite, [&](Repositories& repos) {
+    lapsed = repos.circulation.insert_reader({0, "2100000099", "Expired by date", domain::ReaderCategory::kAdult,
+                                              domain::ReaderStatus::kActive, *parse_iso_date("2027-02-19")},
+                                             clock->now());
+  });
+  EXPECT_EQ(apply_for_study_room(*context, lapsed, id, form).error().code, ErrorCode::kReaderExpired);
+  EXPECT_TRUE(apply_for_study_room(*context, readers[0], id, form));
+  EXPECT_EQ(reader_study_applications(*context, readers[1]).size(), 0u);
+  EXPECT_EQ(reader_study_applications(*context, readers[0]).size(), 1u);
+}
+
 TEST_P(StudyRoom, SimultaneousApplicationsMakeOne) {
   const auto id = open_period();
   std::atomic<int> accepted{0};

@@ -22,7 +22,9 @@ using store::testing_support::BackendTest;
 // Accepts anything starting with "IMG" as a clean PNG; the real sanitiser has its own tests.
 class FakeImages final : public ImageSanitizer {
  public:
+  int checks = 0;
   ImageCheck sanitize(std::string_view bytes) override {
+    ++checks;
     if (bytes.rfind("IMG", 0) == 0) return CleanImage{"image/png", "clean:" + std::string(bytes), 10, 20};
     if (bytes.rfind("%PDF", 0) == 0) return ImageProblem::kNotJpegOrPng;
     return ImageProblem::kTruncatedOrCorrupt;
@@ -154,6 +156,43 @@ TEST_P(Registration, StepsKeepWhatWasTypedAndRefuseSkippingAhead) {
   EXPECT_EQ(count("SELECT COUNT(*) FROM registration_applications WHERE form_sealed LIKE '%A1234563%' OR "
                   "form_sealed LIKE '%Nathan%'"),
             0);
+}
+
+// Hardening issue, item 11: each check decodes an image in full (up to about half a second of CPU), so one
+// draft may have only so many, counted whatever their outcome.
+TEST_P(Registration, ADraftHasALimitedNumberOfImageChecks) {
+  auto started = start_application(*context, services, domain::RegistrationType::kLibraryCard, "10.0.0.1");
+  ASSERT_TRUE(started);
+  const auto token = started->token;
+  ASSERT_TRUE(accept_terms(*context, services, token, true, true, true));
+  ASSERT_TRUE(save_details(*context, services, token, form(), "river walk 2468", "river walk 2468"));
+  const int limit = services.settings.image_checks_per_draft;
+  ASSERT_GE(limit, 4);  // two documents and a retake of each
+  for (int i = 0; i < limit; ++i) {
+    if (i % 2)
+      EXPECT_EQ(upload_document(*context, services, token, domain::DocumentKind::kIdentity, "garbage", false)
+                    .error()
+                    .fields.front()
+                    .code,
+                ErrorCode::kFileCorrupt);
+    else
+      ASSERT_TRUE(upload_document(*context, services, token, domain::DocumentKind::kIdentity,
+                                  "IMG-" + std::to_string(i), false));
+  }
+  EXPECT_EQ(images.checks, limit);
+  const auto refused = upload_document(*context, services, token, domain::DocumentKind::kAddress, "IMG-A", false);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().fields.front().field, "address");
+  EXPECT_EQ(refused.error().fields.front().code, ErrorCode::kTooManyUploads);
+  EXPECT_EQ(images.checks, limit);  // refused before the sanitiser saw it
+  // Files refused before decoding (too large, empty) do not count; other drafts have their own allowance.
+  EXPECT_EQ(upload_document(*context, services, token, domain::DocumentKind::kAddress, "IMG", true)
+                .error()
+                .fields.front()
+                .code,
+            ErrorCode::kFileTooLarge);
+  const auto other = ready_draft(domain::RegistrationType::kLibraryCard, "G123456(A)", "10.0.0.2");
+  EXPECT_TRUE(find_draft(*context, services, other)->documents_complete);
 }
 
 TEST_P(Registration, TypeAWithSmartIdIsActiveAtOnceAndCanSignIn) {

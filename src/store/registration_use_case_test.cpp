@@ -1,6 +1,7 @@
 // Registration's use cases against the real store, on both backends: the applicant's steps, one application
 // per HKID (also with 20 simultaneous submissions), staff decisions destroying documents and leaving their
 // record, completion at the counter, temporary cards, expiry, and the outbox.
+#include <algorithm>
 #include <fstream>
 #include <iterator>
 #include <thread>
@@ -772,6 +773,40 @@ TEST_P(Registration, OutboxSendsOnceRetriesWithBackOffAndThenReports) {
   clock->set(clock->now() + std::chrono::days(31));
   EXPECT_EQ(deliver_email(*context, composer, transport, policy).scrubbed, 3);
   EXPECT_EQ(count("SELECT COUNT(*) FROM outbound_messages WHERE recipient = 'a@example.com'"), 0);
+}
+
+// Hardening issue, item 7: what staff type to find an application by name is text, not a LIKE pattern.
+TEST_P(Registration, LikeCharactersTypedInANameMatchOnlyThemselves) {
+  const std::vector<std::string> names{"100% LEE", "100X LEE", "A_B WONG", "AXB WONG", "C\\D HO", "C\\\\D HO"};
+  store->transact(Store::Mode::kWrite, [&](Repositories& repos) {
+    int n = 0;
+    for (const auto& name : names) {
+      ApplicationRecord record;
+      record.reference = "RLIKE-000" + std::to_string(n);
+      record.created_at = record.updated_at = clock->now();
+      record.id = repos.registrations.insert(record, "like-draft-" + std::to_string(n++));
+      record.status = domain::ApplicationStatus::kSubmitted;
+      record.submitted_at = clock->now();
+      record.name_en = name;
+      record.hkid_digest = "like-digest-" + std::to_string(n);  // one in progress per HKID
+      repos.registrations.update(record);
+    }
+  });
+  const auto found = [&](const std::string& typed) {
+    std::vector<std::string> out;
+    store->transact(Store::Mode::kRead, [&](Repositories& repos) {
+      out.clear();
+      for (const auto& record : repos.registrations.find("", "", typed, 20)) out.push_back(record.name_en);
+    });
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  EXPECT_EQ(found("100%"), (std::vector<std::string>{"100% LEE"}));
+  EXPECT_EQ(found("a_b"), (std::vector<std::string>{"A_B WONG"}));
+  EXPECT_EQ(found("c\\d"), (std::vector<std::string>{"C\\D HO"}));
+  EXPECT_EQ(found("%"), std::vector<std::string>{});
+  EXPECT_EQ(found("_"), std::vector<std::string>{});
+  EXPECT_EQ(found("100"), (std::vector<std::string>{"100% LEE", "100X LEE"}));  // still a prefix search
 }
 
 SHELFMARK_ON_BOTH_BACKENDS(Registration);

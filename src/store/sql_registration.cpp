@@ -161,8 +161,9 @@ class SqlRegistrations final : public app::RegistrationRepository {
     }
     const auto key = name_key(name);
     if (!key.empty()) {
-      alternatives += std::string(alternatives.empty() ? "" : " OR ") + "name_key LIKE ? OR name_zh = ?";
-      params.emplace_back(key + "%");
+      alternatives +=
+          std::string(alternatives.empty() ? "" : " OR ") + "name_key LIKE ?" + kLikeEscape + " OR name_zh = ?";
+      params.emplace_back(like_literal(key) + "%");  // names starting with what was typed
       params.emplace_back(name);
     }
     if (alternatives.empty()) return {};

@@ -262,6 +262,9 @@ class SqlRegistrations final : public app::RegistrationRepository {
     return c_.execute("UPDATE password_resets SET used_at = ? WHERE token_digest = ? AND used_at IS NULL",
                       {unix_of(at), token_digest}) == 1;
   }
+  void withdraw_password_resets(long long reader_id) override {
+    c_.execute("DELETE FROM password_resets WHERE reader_id = ?", {reader_id});
+  }
   void complete_reader(long long reader_id, const std::string& card_number, domain::ReaderCategory category,
                        std::optional<Date> smart_id_issue_date) override {
     Value issued = nullptr;

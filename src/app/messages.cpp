@@ -2,6 +2,7 @@
 
 #include <functional>
 
+#include "app/reader_account.h"
 #include "core/text.h"
 
 namespace shelfmark::app {
@@ -78,15 +79,29 @@ DeliveryReport deliver(const Context& context, const std::string& channel, Messa
   context.store.transact(Store::Mode::kRead, [&](Repositories& repos) {
     due = repos.outbox.due(channel, context.clock.now(), policy.batch);
   });
-  for (const auto& message : due) {
-    const auto composed = composer.compose(message);
-    const SendOutcome outcome = composed ? send(message, *composed)
-                                         : SendOutcome{SendOutcome::Kind::kPermanentFailure,
-                                                       "no text for message kind " + message.kind};
+  for (const auto& queued : due) {
+    auto message = queued;
+    std::optional<SendOutcome> refused;
+    if (message.kind == "password_reset") {
+      // The link's token is made now, for this send only: the outbox never holds it.
+      if (const auto token = issue_password_reset_link(context, message)) {
+        auto values = decode_fields(message.params);
+        values["token"] = *token;
+        message.params = encode_fields(values);
+      } else {
+        refused = SendOutcome{SendOutcome::Kind::kPermanentFailure,
+                              "no reset link made: the request has lapsed or the account's email address changed"};
+      }
+    }
+    const auto composed = refused ? std::nullopt : composer.compose(message);
+    const SendOutcome outcome =
+        refused    ? *refused
+        : composed ? send(message, *composed)
+                   : SendOutcome{SendOutcome::Kind::kPermanentFailure, "no text for message kind " + message.kind};
     const auto now = context.clock.now();
     context.store.transact(Store::Mode::kWrite, [&](Repositories& repos) {
       if (outcome.kind == SendOutcome::Kind::kSent) {
-        // A reset link is a credential until it is used: once sent, only the reader's mailbox holds it.
+        // The values of a reset message lead to the reader's account: not kept once sent.
         repos.outbox.mark_sent(message.id, now, message.kind == "password_reset");
         ++report.sent;
       } else if (outcome.kind == SendOutcome::Kind::kTemporaryFailure && message.attempts + 1 < policy.max_attempts) {

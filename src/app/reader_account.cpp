@@ -1,12 +1,14 @@
 #include "app/reader_account.h"
 
+#include <charconv>
+
 #include "app/catalogue_search.h"
 #include "app/messages.h"
 #include "app/registration.h"
 #include "app/self_service.h"
 #include "core/text.h"
-#include "domain/registration.h"
 #include "domain/fines.h"
+#include "domain/registration.h"
 
 namespace shelfmark::app {
 namespace {
@@ -242,6 +244,7 @@ Outcome<domain::Done> change_reader_password(const Context& context, long long r
   const auto now = context.clock.now();
   context.store.transact(Store::Mode::kWrite, [&](Repositories& repos) {
     repos.registrations.set_reader_password(reader_id, hash);
+    repos.registrations.withdraw_password_resets(reader_id);  // a link sent before no longer works
     repos.reader_sessions.remove_all_of_reader(reader_id, context.tokens.digest(session_token));
     tell_reader(repos, now, reader_id, "password_changed", {{"name", reader->name}});
     repos.audit.record({now, std::nullopt, "reader.password_changed", "reader:" + std::to_string(reader_id), "web"});
@@ -273,16 +276,40 @@ Outcome<domain::Done> request_password_reset(const Context& context, const Passw
     if (!reader_id) return;
     const auto settings = repos.registrations.reader_settings(*reader_id);
     if (!settings || settings->email.empty()) return;  // a reset needs an address only the reader reads
-    const auto token = context.tokens.random_token();
-    repos.registrations.insert_password_reset(context.tokens.digest(token), *reader_id, now,
-                                              now + policy.link_lifetime);
+    // No token yet: issue_password_reset_link makes it when the email goes out.
     const auto minutes = std::chrono::duration_cast<std::chrono::minutes>(policy.link_lifetime).count();
     enqueue_message(repos, now, Recipient{settings->email, ""}, "password_reset", language,
-                    {{"token", token}, {"minutes", std::to_string(minutes)}});
+                    {{"reader", std::to_string(*reader_id)}, {"minutes", std::to_string(minutes)}});
     repos.audit.record({now, std::nullopt, "reader.password_reset_sent", "reader:" + std::to_string(*reader_id), ""});
   });
   if (limited) return failure(ErrorCode::kTooManyAttempts);
   return domain::Done{};
+}
+
+std::optional<std::string> issue_password_reset_link(const Context& context, const OutboundMessage& message) {
+  auto values = decode_fields(message.params);
+  long long reader_id = 0;
+  long long minutes = 0;
+  const auto number = [](const std::string& text, long long& out) {
+    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), out);
+    return error == std::errc() && end == text.data() + text.size() && out > 0;
+  };
+  if (!number(values["reader"], reader_id) || !number(values["minutes"], minutes)) return std::nullopt;
+  const auto now = context.clock.now();
+  const auto lifetime = std::chrono::minutes(minutes);
+  if (now - message.created_at >= lifetime) return std::nullopt;  // asked too long ago to send a link now
+  const auto token = context.tokens.random_token();
+  bool issued = false;
+  context.store.transact(Store::Mode::kWrite, [&](Repositories& repos) {
+    issued = false;
+    const auto settings = repos.registrations.reader_settings(reader_id);
+    if (!settings || settings->email.empty() || settings->email != message.recipient) return;
+    repos.registrations.withdraw_password_resets(reader_id);  // only the newest link works
+    repos.registrations.insert_password_reset(context.tokens.digest(token), reader_id, now, now + lifetime);
+    issued = true;
+  });
+  if (!issued) return std::nullopt;
+  return token;
 }
 
 bool password_reset_usable(const Context& context, const std::string& token) {
@@ -310,6 +337,7 @@ Outcome<domain::Done> reset_password(const Context& context, const std::string& 
     auto reset = repos.registrations.password_reset(digest);
     if (!reset || reset->expires_at <= now || !repos.registrations.use_password_reset(digest, now)) return;
     repos.registrations.set_reader_password(reset->reader_id, hash);
+    repos.registrations.withdraw_password_resets(reset->reader_id);  // and any other link sent before
     repos.reader_sessions.remove_all_of_reader(reset->reader_id, "");
     if (auto reader = repos.circulation.reader_by_id(reset->reader_id)) {
       // Failed sign-ins before the reset no longer lock the account out.
@@ -404,6 +432,8 @@ Outcome<domain::Done> change_reader_contact(const Context& context, long long re
     if ((settings->channel == "email" && email.empty()) || (settings->channel == "sms" && mobile.empty()))
       settings->channel = !email.empty() ? "email" : !mobile.empty() ? "sms" : "none";
     repos.registrations.save_reader_settings(reader_id, *settings);
+    // A reset link waiting at the old address must not outlive the change.
+    if (email != old_email) repos.registrations.withdraw_password_resets(reader_id);
     // Told at the old address (which may no longer be theirs to read if someone else did this) and the new.
     if (!old_email.empty() || !old_mobile.empty())
       enqueue_message(repos, now, Recipient{old_email, old_mobile}, "contact_changed", settings->language,

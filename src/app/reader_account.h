@@ -109,12 +109,18 @@ struct PasswordResetPolicy {
   std::chrono::seconds link_lifetime{std::chrono::minutes(30)};
   int requests_per_address_per_hour = 5;
 };
-// "Forgot your password": for a card, account or HKID number whose account has an email address, sends a
-// link that works once until it expires. The answer is the same whether or not such an account exists, so
-// the form cannot be used to find out who holds an account; kTooManyAttempts beyond the rate limit.
+// "Forgot your password": for a card, account or HKID number whose account has an email address, queues an
+// email with a link that works once until it expires. The answer is the same whether or not such an account
+// exists, so the form cannot be used to find out who holds an account; kTooManyAttempts beyond the rate limit.
+// The message in the outbox holds no token: the link is made when the email is sent (below).
 domain::Outcome<domain::Done> request_password_reset(const Context& context, const PasswordResetPolicy& policy,
                                                      const std::string& identifier, const std::string& address,
                                                      domain::Language language);
+// Makes the link of a queued "password_reset" message as it is sent (called by the delivery job), so that no
+// token ever waits in the outbox: the token is returned for the email and only its digest is stored, and
+// every older link of the reader stops working. Nullopt, and no link, when the request is older than the
+// link's lifetime, the account has gone, or its email address is no longer the message's recipient.
+std::optional<std::string> issue_password_reset_link(const Context& context, const OutboundMessage& message);
 // Whether a link's token can still be used (to show the form or say the link has expired).
 bool password_reset_usable(const Context& context, const std::string& token);
 // Sets the new password from a link; signs the reader out everywhere and tells them. kNotFound for a link

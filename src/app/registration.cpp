@@ -282,6 +282,17 @@ Outcome<Done> upload_document(const Context& context, RegistrationServices& serv
   if (too_large || bytes.size() > domain::kMaxDocumentBytes) return invalid({{field, ErrorCode::kFileTooLarge, {}}});
   if (bytes.empty()) return invalid({{field, ErrorCode::kRequired, {}}});
 
+  // Counted before the image is decoded, whatever comes of it: the decoding is the cost being limited.
+  bool allowed = false;
+  context.store.transact(Store::Mode::kWrite, [&](Repositories& repos) {
+    const auto key = "registration-image-checks:" + std::to_string(draft->id);
+    const auto now = context.clock.now();
+    allowed = static_cast<int>(repos.auth_failures.since(key, now - services.settings.draft_lifetime).size()) <
+              services.settings.image_checks_per_draft;
+    if (allowed) repos.auth_failures.record(key, now);
+  });
+  if (!allowed) return invalid({{field, ErrorCode::kTooManyUploads, {}}});
+
   auto checked = services.images.sanitize(bytes);
   if (auto* problem = std::get_if<ImageProblem>(&checked)) {
     ErrorCode code = ErrorCode::kFileCorrupt;

@@ -27,6 +27,10 @@ struct RegistrationSettings {
   std::chrono::seconds completion_window{std::chrono::days(30)};
   // Applications started from one network address within an hour; more are refused (rate limit).
   int starts_per_address_per_hour = 10;
+  // Files checked (decoded in full and encoded again) for one draft; more are refused. Each check of an image
+  // at the sanitiser's pixel limit costs the server about half a second: without this, one draft could keep
+  // it busy indefinitely. Two documents and their retakes fit well within it.
+  int image_checks_per_draft = 12;
 };
 
 // What registration needs besides the Context.

@@ -163,6 +163,9 @@ class RegistrationRepository {
   virtual std::optional<PasswordReset> password_reset(const std::string& token_digest) = 0;
   // True when this call used it (it was unused): a link works once, even when followed twice at once.
   virtual bool use_password_reset(const std::string& token_digest, Instant at) = 0;
+  // Deletes every reset link of the reader, used or not: a new link, a new password or a new email address
+  // leaves no older link working.
+  virtual void withdraw_password_resets(long long reader_id) = 0;
   // Completion at the counter: the account becomes a full one. Throws kUniqueViolation for a taken card.
   virtual void complete_reader(long long reader_id, const std::string& card_number, domain::ReaderCategory category,
                                std::optional<Date> smart_id_issue_date) = 0;

@@ -135,9 +135,13 @@ Runtime open_runtime(const Common& common, int threads) {
 
 void ensure_var_dir(const Common& common) {
   if (common.database.rfind("sqlite:", 0) == 0) {
+    // var/ holds the database and the secret: the server's user alone may look inside (0700).
     const auto path = std::filesystem::path(common.database.substr(7)).parent_path();
-    std::error_code ignored;
-    if (!path.empty()) std::filesystem::create_directories(path, ignored);
+    try {
+      if (!path.empty()) bin::create_private_directories(path.string());
+    } catch (const std::exception&) {
+      // Opening the database then says what is wrong with the path.
+    }
   }
 }
 

@@ -1,8 +1,12 @@
 #include "bin/settings.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <charconv>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <stdexcept>
@@ -46,9 +50,24 @@ std::string check_database_url(const std::string& url) {
   return "unsupported database URL: use sqlite:PATH or postgresql://USER@HOST:PORT/NAME";
 }
 
+void create_private_directories(const std::string& path) {
+  namespace fs = std::filesystem;
+  fs::path so_far;
+  for (const auto& part : fs::path(path)) {
+    so_far /= part;
+    if (part.empty() || part == "/" || part == "." || part == "..") continue;
+    // mkdir with the mode, rather than create_directories and a chmod: never open to others, not even briefly.
+    if (::mkdir(so_far.c_str(), 0700) != 0 && errno != EEXIST)
+      throw std::runtime_error("cannot create the folder " + so_far.string() + ": " + std::strerror(errno));
+  }
+}
+
 std::string load_or_create_secret(const std::string& path) {
   namespace fs = std::filesystem;
   if (fs::exists(path)) {
+    // Written by an older version, or copied in by hand: only the server's own user may read it.
+    struct stat status {};
+    if (::stat(path.c_str(), &status) == 0 && (status.st_mode & 077) != 0) ::chmod(path.c_str(), 0600);
     std::ifstream in(path);
     std::string secret;
     std::getline(in, secret);
@@ -56,14 +75,15 @@ std::string load_or_create_secret(const std::string& path) {
     return secret;
   }
   const auto parent = fs::path(path).parent_path();
-  std::error_code ignored;
-  if (!parent.empty()) fs::create_directories(parent, ignored);
+  if (!parent.empty()) create_private_directories(parent.string());
   const auto secret = security::random_bytes_hex(32);
-  const mode_t old_mask = umask(077);
-  std::ofstream out(path);
-  umask(old_mask);
-  if (!out) throw std::runtime_error("cannot create the secret file " + path);
-  out << secret << "\n";
+  // Created with mode 0600 by open() itself (no umask juggling, which would affect every thread).
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) throw std::runtime_error("cannot create the secret file " + path + ": " + std::strerror(errno));
+  const std::string line = secret + "\n";
+  const bool written = ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size());
+  const bool closed = ::close(fd) == 0;
+  if (!written || !closed) throw std::runtime_error("cannot write the secret file " + path);
   return secret;
 }
 

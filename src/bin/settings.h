@@ -20,8 +20,13 @@ std::optional<ListenAddress> parse_listen(const std::string& text, std::string& 
 // Checks a database URL's shape (sqlite:PATH or postgresql://...). Empty string when fine.
 std::string check_database_url(const std::string& url);
 
-// Reads the server secret (hex) from `path`, creating it with 32 random bytes (mode 0600) if absent.
+// Reads the server secret (hex) from `path`, creating it with 32 random bytes (mode 0600) if absent, in
+// folders created readable by the owner only (0700). An existing file that others may read is made 0600.
 // Throws std::runtime_error with a clear message when it cannot.
 std::string load_or_create_secret(const std::string& path);
+
+// Creates the folders of `path` that are missing, each with mode 0700 (the database and the secret live
+// there); folders that exist are left as they are. Throws std::runtime_error when one cannot be created.
+void create_private_directories(const std::string& path);
 
 }  // namespace shelfmark::bin

@@ -1,6 +1,7 @@
 #include "bin/settings.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <filesystem>
 #include <fstream>
@@ -53,6 +54,67 @@ TEST(Settings, CreatesSecretOnceWithPrivateMode) {
   std::ofstream(path) << "short\n";
   EXPECT_THROW(load_or_create_secret(path), std::runtime_error);
   std::filesystem::remove_all(dir);
+}
+
+mode_t mode_of(const std::filesystem::path& path) {
+  struct stat status {};
+  if (::stat(path.c_str(), &status) != 0) return 07777;
+  return status.st_mode & 0777;
+}
+
+// Sets a umask for the test's length, as an ordinary login shell would have it.
+class Umask {
+ public:
+  explicit Umask(mode_t mask) : old_(::umask(mask)) {}
+  ~Umask() { ::umask(old_); }
+
+ private:
+  mode_t old_;
+};
+
+// Hardening issue, item 9: var/, the secret and the SQLite files are the server's user's alone.
+TEST(Settings, TheSecretAndItsFolderAreCreatedPrivateWhateverTheUmask) {
+  ASSERT_TRUE(security::initialise());
+  Umask umask(022);
+  const auto root = std::filesystem::temp_directory_path() / ("shelfmark-private-" + security::random_bytes_hex(4));
+  const auto path = root / "var" / "secret.key";
+  load_or_create_secret(path.string());
+  EXPECT_EQ(mode_of(root), 0700u);
+  EXPECT_EQ(mode_of(root / "var"), 0700u);
+  EXPECT_EQ(mode_of(path), 0600u);
+  // One written by hand (or an older version) for anyone to read is made private when it is loaded.
+  ::chmod(path.c_str(), 0644);
+  load_or_create_secret(path.string());
+  EXPECT_EQ(mode_of(path), 0600u);
+  // A folder that already exists is left as the operator made it.
+  std::filesystem::create_directories(root / "shared");
+  ::chmod((root / "shared").c_str(), 0755);
+  create_private_directories((root / "shared" / "var").string());
+  EXPECT_EQ(mode_of(root / "shared"), 0755u);
+  EXPECT_EQ(mode_of(root / "shared" / "var"), 0700u);
+  std::filesystem::remove_all(root);
+}
+
+TEST(Settings, TheSqliteDatabaseAndItsWalAndShmFilesAreCreatedPrivate) {
+  ASSERT_TRUE(security::initialise());
+  Umask umask(022);
+  const auto root = std::filesystem::temp_directory_path() / ("shelfmark-db-" + security::random_bytes_hex(4));
+  create_private_directories((root / "var").string());
+  const auto path = root / "var" / "shelfmark.db";
+  {
+    auto database = store::Database::open("sqlite:" + path.string(), 2);
+    store::migrate(*database);
+    auto connection = database->acquire();
+    connection->execute("CREATE TABLE t (x TEXT)", {});
+    connection->execute("INSERT INTO t VALUES ('personal data')", {});
+    ASSERT_TRUE(std::filesystem::exists(path.string() + "-wal"));
+    ASSERT_TRUE(std::filesystem::exists(path.string() + "-shm"));
+    EXPECT_EQ(mode_of(path), 0600u);
+    EXPECT_EQ(mode_of(path.string() + "-wal"), 0600u);
+    EXPECT_EQ(mode_of(path.string() + "-shm"), 0600u);
+  }
+  EXPECT_EQ(mode_of(root / "var"), 0700u);
+  std::filesystem::remove_all(root);
 }
 
 TEST(DemoData, LoadsTheNetworkOnceAndCreatesAnAdministrator) {

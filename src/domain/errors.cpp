@@ -117,6 +117,9 @@ const std::vector<ErrorInfo>& all_errors() {
        "save it again as a plain JPG or PNG, or take a screenshot of it."},
       {ErrorCode::kFileTooManyPixels, "file_too_many_pixels",
        "This image is too large in size (pixels). Please choose a smaller photo or scan."},
+      {ErrorCode::kTooManyUploads, "too_many_uploads",
+       "Too many files have been uploaded for this application. Please start a new application, or apply at any "
+       "library."},
       {ErrorCode::kTooManyApplications, "too_many_applications",
        "Too many applications have been started from your network. Please try again in an hour, or apply at "
        "any library."},

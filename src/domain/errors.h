@@ -86,6 +86,7 @@ enum class ErrorCode {
   kFileCorrupt,
   kFileHasTrailingData,
   kFileTooManyPixels,
+  kTooManyUploads,
   kTooManyApplications,
   kApplicationNotOpen,
   kCardNumberTaken,

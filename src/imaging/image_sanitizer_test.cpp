@@ -354,6 +354,34 @@ TEST(ImageSanitizerTest, PngClaimingHugeDimensionsIsRefusedBeforeDecoding) {
   clean(small.sanitize(gradient_png(10, 10, 3)));
 }
 
+// Hardening issue, item 11: a 36-megapixel image took 0.9 s to decode and encode again; the default limits stop
+// it at the header, and still let through the largest photo or scan an applicant is likely to send.
+TEST(ImageSanitizerTest, DefaultLimitsRefuseA36MegapixelHeaderBeforeDecoding) {
+  ReencodingImageSanitizer sanitizer;
+  std::atomic<int> decodes{0};
+  sanitizer.set_slot_observer_for_testing([&] { ++decodes; });
+  const auto signature = "\x89PNG\r\n\x1A\n"s;
+  const auto png_of = [&](std::uint32_t width, std::uint32_t height) {
+    return signature + png_chunk("IHDR", big_endian32(width) + big_endian32(height) + "\x08\x02\x00\x00\x00"s) +
+           png_chunk("IDAT", "\x78\x9C\x03\x00\x00\x00\x00\x01"s) + png_chunk("IEND", "");
+  };
+  EXPECT_EQ(problem(sanitizer.sanitize(png_of(6000, 6000))), ImageProblem::kTooManyPixels);
+  EXPECT_EQ(problem(sanitizer.sanitize(png_of(8001, 100))), ImageProblem::kTooManyPixels);
+  EXPECT_EQ(decodes.load(), 0);
+  // A JPEG whose frame header says 6000 x 6000.
+  auto jpeg = gradient_jpeg(16, 16);
+  const auto sof = jpeg.find("\xFF\xC0"s);
+  ASSERT_NE(sof, std::string::npos);
+  jpeg.replace(sof + 5, 4, "\x17\x70\x17\x70"s);  // height, width: 6000 each
+  EXPECT_EQ(problem(sanitizer.sanitize(jpeg)), ImageProblem::kTooManyPixels);
+  EXPECT_EQ(decodes.load(), 0);
+  // The sizes of a 24-megapixel phone photo and of an A4 page scanned at 400 dpi get past the header (and
+  // fail here only for want of pixels).
+  EXPECT_EQ(problem(sanitizer.sanitize(png_of(5712, 4284))), ImageProblem::kTruncatedOrCorrupt);
+  EXPECT_EQ(problem(sanitizer.sanitize(png_of(3307, 4677))), ImageProblem::kTruncatedOrCorrupt);
+  EXPECT_EQ(decodes.load(), 2);
+}
+
 // --- JPEG --------------------------------------------------------------------------------------------------
 
 TEST(ImageSanitizerTest, ValidJpegComesBackDecodableWithTheSameSize) {

@@ -1,6 +1,7 @@
 // Registration's use cases against the real store, on both backends: the applicant's steps, one application
 // per HKID (also with 20 simultaneous submissions), staff decisions destroying documents and leaving their
 // record, completion at the counter, temporary cards, expiry, and the outbox.
+#include <algorithm>
 #include <fstream>
 #include <iterator>
 #include <thread>
@@ -22,7 +23,9 @@ using store::testing_support::BackendTest;
 // Accepts anything starting with "IMG" as a clean PNG; the real sanitiser has its own tests.
 class FakeImages final : public ImageSanitizer {
  public:
+  int checks = 0;
   ImageCheck sanitize(std::string_view bytes) override {
+    ++checks;
     if (bytes.rfind("IMG", 0) == 0) return CleanImage{"image/png", "clean:" + std::string(bytes), 10, 20};
     if (bytes.rfind("%PDF", 0) == 0) return ImageProblem::kNotJpegOrPng;
     return ImageProblem::kTruncatedOrCorrupt;
@@ -79,6 +82,26 @@ class Registration : public BackendTest {
   long long count(const std::string& sql) {
     auto connection = database->acquire();
     return connection->query(sql).at(0).integer(0);
+  }
+
+  // Runs the email delivery job and returns the token of the last reset link it sent ("" when none).
+  std::string send_reset_links() {
+    class LinkComposer final : public MessageComposer {
+     public:
+      std::optional<ComposedMessage> compose(const OutboundMessage& message) override {
+        return ComposedMessage{message.kind, decode_fields(message.params)["token"]};
+      }
+    } composer;
+    class Recording final : public MailTransport {
+     public:
+      SendOutcome send(const OutgoingEmail& email) override {
+        if (email.subject == "password_reset") token = email.text_body;
+        return {SendOutcome::Kind::kSent, ""};
+      }
+      std::string token;
+    } transport;
+    deliver_email(*context, composer, transport, {});
+    return transport.token;
   }
 
   std::shared_ptr<const TimeZone> zone;
@@ -154,6 +177,43 @@ TEST_P(Registration, StepsKeepWhatWasTypedAndRefuseSkippingAhead) {
   EXPECT_EQ(count("SELECT COUNT(*) FROM registration_applications WHERE form_sealed LIKE '%A1234563%' OR "
                   "form_sealed LIKE '%Nathan%'"),
             0);
+}
+
+// Hardening issue, item 11: each check decodes an image in full (up to about half a second of CPU), so one
+// draft may have only so many, counted whatever their outcome.
+TEST_P(Registration, ADraftHasALimitedNumberOfImageChecks) {
+  auto started = start_application(*context, services, domain::RegistrationType::kLibraryCard, "10.0.0.1");
+  ASSERT_TRUE(started);
+  const auto token = started->token;
+  ASSERT_TRUE(accept_terms(*context, services, token, true, true, true));
+  ASSERT_TRUE(save_details(*context, services, token, form(), "river walk 2468", "river walk 2468"));
+  const int limit = services.settings.image_checks_per_draft;
+  ASSERT_GE(limit, 4);  // two documents and a retake of each
+  for (int i = 0; i < limit; ++i) {
+    if (i % 2)
+      EXPECT_EQ(upload_document(*context, services, token, domain::DocumentKind::kIdentity, "garbage", false)
+                    .error()
+                    .fields.front()
+                    .code,
+                ErrorCode::kFileCorrupt);
+    else
+      ASSERT_TRUE(upload_document(*context, services, token, domain::DocumentKind::kIdentity,
+                                  "IMG-" + std::to_string(i), false));
+  }
+  EXPECT_EQ(images.checks, limit);
+  const auto refused = upload_document(*context, services, token, domain::DocumentKind::kAddress, "IMG-A", false);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().fields.front().field, "address");
+  EXPECT_EQ(refused.error().fields.front().code, ErrorCode::kTooManyUploads);
+  EXPECT_EQ(images.checks, limit);  // refused before the sanitiser saw it
+  // Files refused before decoding (too large, empty) do not count; other drafts have their own allowance.
+  EXPECT_EQ(upload_document(*context, services, token, domain::DocumentKind::kAddress, "IMG", true)
+                .error()
+                .fields.front()
+                .code,
+            ErrorCode::kFileTooLarge);
+  const auto other = ready_draft(domain::RegistrationType::kLibraryCard, "G123456(A)", "10.0.0.2");
+  EXPECT_TRUE(find_draft(*context, services, other)->documents_complete);
 }
 
 TEST_P(Registration, TypeAWithSmartIdIsActiveAtOnceAndCanSignIn) {
@@ -489,12 +549,10 @@ TEST_P(Registration, AForgottenPasswordIsResetOnceThroughAnEmailedLink) {
   EXPECT_TRUE(request_password_reset(*context, policy, "G123456(A)", "10.1.1.1", domain::Language::kEnglish));
   EXPECT_EQ(count("SELECT COUNT(*) FROM outbound_messages WHERE kind = 'password_reset'"), 0);
   ASSERT_TRUE(request_password_reset(*context, policy, "a123456(3)", "10.1.1.1", domain::Language::kEnglish));
-  std::string token;
   store->transact(Store::Mode::kRead, [&](Repositories& repos) {
-    auto messages = repos.outbox.to_recipient("chan@example.com");
-    ASSERT_EQ(messages.back().kind, "password_reset");
-    token = decode_fields(messages.back().params)["token"];
+    EXPECT_EQ(repos.outbox.to_recipient("chan@example.com").back().kind, "password_reset");
   });
+  auto token = send_reset_links();
   ASSERT_GE(token.size(), 20u);
   EXPECT_EQ(count("SELECT COUNT(*) FROM password_resets WHERE token_digest LIKE '%" + token + "%'"), 0);  // digest only
   EXPECT_TRUE(password_reset_usable(*context, token));
@@ -508,9 +566,8 @@ TEST_P(Registration, AForgottenPasswordIsResetOnceThroughAnEmailedLink) {
 
   // A link expires.
   ASSERT_TRUE(request_password_reset(*context, policy, "A1234563", "10.1.1.1", domain::Language::kEnglish));
-  store->transact(Store::Mode::kRead, [&](Repositories& repos) {
-    token = decode_fields(repos.outbox.to_recipient("chan@example.com").back().params)["token"];
-  });
+  token = send_reset_links();
+  ASSERT_GE(token.size(), 20u);
   clock->set(clock->now() + std::chrono::minutes(31));
   EXPECT_FALSE(password_reset_usable(*context, token));
   EXPECT_EQ(reset_password(*context, token, "fourth river walk", "fourth river walk").error().code, ErrorCode::kNotFound);
@@ -519,6 +576,79 @@ TEST_P(Registration, AForgottenPasswordIsResetOnceThroughAnEmailedLink) {
   for (int i = 0; i < 5; ++i) request_password_reset(*context, policy, "nobody", "10.7.7.7", domain::Language::kEnglish);
   EXPECT_EQ(request_password_reset(*context, policy, "nobody", "10.7.7.7", domain::Language::kEnglish).error().code,
             ErrorCode::kTooManyAttempts);
+}
+
+// Hardening issue, item 3: an older link must not outlive a newer one, nor a new password or email address.
+TEST_P(Registration, OnlyTheNewestResetLinkWorksAndNoneOutlivesAPasswordChange) {
+  auto submitted = submit_application(*context, services, ready_draft(domain::RegistrationType::kEAccount), "10.0.0.1");
+  ASSERT_TRUE(submitted);
+  PasswordResetPolicy policy;
+  const auto newest_link = [&] {
+    EXPECT_TRUE(request_password_reset(*context, policy, "A1234563", "10.1.1.1", domain::Language::kEnglish));
+    return send_reset_links();
+  };
+  const auto older = newest_link();
+  const auto newer = newest_link();
+  ASSERT_NE(older, newer);
+  EXPECT_FALSE(password_reset_usable(*context, older));  // issuing a link withdraws the one before
+  EXPECT_TRUE(password_reset_usable(*context, newer));
+  EXPECT_EQ(reset_password(*context, older, "older river walk", "older river walk").error().code, ErrorCode::kNotFound);
+  ASSERT_TRUE(reset_password(*context, newer, "new river walk", "new river walk"));
+  EXPECT_EQ(reset_password(*context, older, "older river walk", "older river walk").error().code, ErrorCode::kNotFound);
+  EXPECT_TRUE(check_reader_credentials(*context, "A1234563", "new river walk", "10.1.1.2"));
+
+  // Changing the password in My Account withdraws a link sent before.
+  const auto pending = newest_link();
+  auto here = reader_log_in(*context, "A1234563", "new river walk", "10.2.2.2");
+  ASSERT_TRUE(here);
+  ASSERT_TRUE(change_reader_password(*context, here->reader.id, here->session_token, "new river walk",
+                                     "changed river walk", "changed river walk", "10.2.2.2"));
+  EXPECT_FALSE(password_reset_usable(*context, pending));
+  EXPECT_EQ(reset_password(*context, pending, "pending river walk", "pending river walk").error().code,
+            ErrorCode::kNotFound);
+
+  // So does a new email address: the link went to the old one.
+  const auto to_old_address = newest_link();
+  ASSERT_TRUE(
+      change_reader_contact(*context, here->reader.id, {"changed river walk", "new@example.com", "", ""}, "10.3.3.3"));
+  EXPECT_FALSE(password_reset_usable(*context, to_old_address));
+  EXPECT_TRUE(check_reader_credentials(*context, "A1234563", "changed river walk", "10.1.1.2"));
+}
+
+// Hardening issue, item 10: with no mail server (or one that is down), a reset request waits in the outbox;
+// it must not hold a working token there, nor after it is sent.
+TEST_P(Registration, NoResetTokenWaitsInTheOutbox) {
+  ASSERT_TRUE(submit_application(*context, services, ready_draft(domain::RegistrationType::kEAccount), "10.0.0.1"));
+  PasswordResetPolicy policy;
+  ASSERT_TRUE(request_password_reset(*context, policy, "A1234563", "10.1.1.1", domain::Language::kEnglish));
+  // Every column of the waiting row, as the database has it.
+  const auto raw_row = [&] {
+    auto connection = database->acquire();
+    const auto rows = connection->query(
+        "SELECT id, channel, recipient, kind, language, params, last_error FROM outbound_messages WHERE kind = "
+        "'password_reset'");
+    EXPECT_EQ(rows.size(), 1u);
+    std::string text;
+    for (std::size_t i = 1; i < 7; ++i) text += (rows.at(0).is_null(i) ? "" : rows.at(0).text(i)) + "\n";
+    return std::pair{text, rows.at(0).is_null(5) ? std::string() : rows.at(0).text(5)};
+  };
+  const auto [waiting, params] = raw_row();
+  EXPECT_EQ(decode_fields(params).count("token"), 0u) << waiting;
+  EXPECT_EQ(count("SELECT COUNT(*) FROM password_resets"), 0);  // no link exists until one is sent
+
+  const auto token = send_reset_links();
+  ASSERT_GE(token.size(), 20u);
+  EXPECT_EQ(raw_row().first.find(token), std::string::npos);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM password_resets WHERE token_digest LIKE '%" + token + "%'"), 0);
+  EXPECT_TRUE(password_reset_usable(*context, token));
+  EXPECT_EQ(send_reset_links(), "");  // sent once
+
+  // A request the job reaches only after the link's lifetime is not sent: a link hours later would surprise.
+  ASSERT_TRUE(request_password_reset(*context, policy, "A1234563", "10.1.1.1", domain::Language::kEnglish));
+  clock->set(clock->now() + policy.link_lifetime);
+  EXPECT_EQ(send_reset_links(), "");
+  EXPECT_FALSE(password_reset_usable(*context, token));  // the first has expired by now too
+  EXPECT_EQ(count("SELECT COUNT(*) FROM outbound_messages WHERE kind = 'password_reset' AND failed_at IS NOT NULL"), 1);
 }
 
 TEST_P(Registration, ChangingThePasswordNeedsTheCurrentOneAndSignsOutElsewhere) {
@@ -733,6 +863,40 @@ TEST_P(Registration, OutboxSendsOnceRetriesWithBackOffAndThenReports) {
   clock->set(clock->now() + std::chrono::days(31));
   EXPECT_EQ(deliver_email(*context, composer, transport, policy).scrubbed, 3);
   EXPECT_EQ(count("SELECT COUNT(*) FROM outbound_messages WHERE recipient = 'a@example.com'"), 0);
+}
+
+// Hardening issue, item 7: what staff type to find an application by name is text, not a LIKE pattern.
+TEST_P(Registration, LikeCharactersTypedInANameMatchOnlyThemselves) {
+  const std::vector<std::string> names{"100% LEE", "100X LEE", "A_B WONG", "AXB WONG", "C\\D HO", "C\\\\D HO"};
+  store->transact(Store::Mode::kWrite, [&](Repositories& repos) {
+    int n = 0;
+    for (const auto& name : names) {
+      ApplicationRecord record;
+      record.reference = "RLIKE-000" + std::to_string(n);
+      record.created_at = record.updated_at = clock->now();
+      record.id = repos.registrations.insert(record, "like-draft-" + std::to_string(n++));
+      record.status = domain::ApplicationStatus::kSubmitted;
+      record.submitted_at = clock->now();
+      record.name_en = name;
+      record.hkid_digest = "like-digest-" + std::to_string(n);  // one in progress per HKID
+      repos.registrations.update(record);
+    }
+  });
+  const auto found = [&](const std::string& typed) {
+    std::vector<std::string> out;
+    store->transact(Store::Mode::kRead, [&](Repositories& repos) {
+      out.clear();
+      for (const auto& record : repos.registrations.find("", "", typed, 20)) out.push_back(record.name_en);
+    });
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  EXPECT_EQ(found("100%"), (std::vector<std::string>{"100% LEE"}));
+  EXPECT_EQ(found("a_b"), (std::vector<std::string>{"A_B WONG"}));
+  EXPECT_EQ(found("c\\d"), (std::vector<std::string>{"C\\D HO"}));
+  EXPECT_EQ(found("%"), std::vector<std::string>{});
+  EXPECT_EQ(found("_"), std::vector<std::string>{});
+  EXPECT_EQ(found("100"), (std::vector<std::string>{"100% LEE", "100X LEE"}));  // still a prefix search
 }
 
 SHELFMARK_ON_BOTH_BACKENDS(Registration);

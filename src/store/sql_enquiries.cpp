@@ -59,15 +59,8 @@ app::FaqEntry faq_from(const Row& row) {
   return f;
 }
 
-// A LIKE pattern matching `text` anywhere, with LIKE's own characters taken literally (ESCAPE '!').
-std::string contains_pattern(std::string_view text) {
-  std::string pattern = "%";
-  for (char c : text) {
-    if (c == '%' || c == '_' || c == '!') pattern += '!';
-    pattern += c;
-  }
-  return pattern + "%";
-}
+// A LIKE pattern matching `text` anywhere, with LIKE's own characters taken literally.
+std::string contains_pattern(std::string_view text) { return "%" + like_literal(text) + "%"; }
 
 class SqlEnquiries final : public app::EnquiryRepository {
  public:
@@ -205,7 +198,7 @@ class SqlEnquiries final : public app::EnquiryRepository {
       sql += " AND (";
       const char* columns[] = {"question_en", "answer_en", "question_tc", "answer_tc"};
       for (std::size_t i = 0; i < 4; ++i) {
-        sql += std::string(i ? " OR " : "") + "LOWER(" + columns[i] + ") LIKE ? ESCAPE '!'";
+        sql += std::string(i ? " OR " : "") + "LOWER(" + columns[i] + ") LIKE ?" + kLikeEscape;
         params.emplace_back(contains_pattern(to_lower_ascii(word)));
       }
       sql += ")";

@@ -161,8 +161,9 @@ class SqlRegistrations final : public app::RegistrationRepository {
     }
     const auto key = name_key(name);
     if (!key.empty()) {
-      alternatives += std::string(alternatives.empty() ? "" : " OR ") + "name_key LIKE ? OR name_zh = ?";
-      params.emplace_back(key + "%");
+      alternatives +=
+          std::string(alternatives.empty() ? "" : " OR ") + "name_key LIKE ?" + kLikeEscape + " OR name_zh = ?";
+      params.emplace_back(like_literal(key) + "%");  // names starting with what was typed
       params.emplace_back(name);
     }
     if (alternatives.empty()) return {};
@@ -260,6 +261,9 @@ class SqlRegistrations final : public app::RegistrationRepository {
   bool use_password_reset(const std::string& token_digest, Instant at) override {
     return c_.execute("UPDATE password_resets SET used_at = ? WHERE token_digest = ? AND used_at IS NULL",
                       {unix_of(at), token_digest}) == 1;
+  }
+  void withdraw_password_resets(long long reader_id) override {
+    c_.execute("DELETE FROM password_resets WHERE reader_id = ?", {reader_id});
   }
   void complete_reader(long long reader_id, const std::string& card_number, domain::ReaderCategory category,
                        std::optional<Date> smart_id_issue_date) override {

@@ -6,6 +6,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/time.h"
@@ -19,6 +20,20 @@ inline Value optional_id(const std::optional<long long>& id) { return id ? Value
 inline std::optional<Instant> optional_instant(const Row& row, std::size_t i) {
   if (row.is_null(i)) return std::nullopt;
   return instant_from_unix(row.integer(i));
+}
+
+// LIKE with text a person typed: every LIKE in src/store/ is written `LIKE ? ESCAPE '\'` (kLikeEscape) and
+// its pattern built with like_literal, so that `%`, `_` and the backslash typed match only themselves. The
+// backslash is PostgreSQL's default escape already; SQLite has none unless told.
+inline constexpr const char* kLikeEscape = " ESCAPE '\\'";
+inline std::string like_literal(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    if (c == '%' || c == '_' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out;
 }
 
 // Runs `query(marks, params)` for the values in slices of at most 500, `marks` being "?, ?, ..." for an

@@ -1,6 +1,8 @@
 // SQLite connection: WAL, synchronous=FULL (an acknowledged write survives power loss), foreign keys on,
 // a busy timeout, and a per-connection cache of prepared statements.
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <unistd.h>
 
 #include <string>
 #include <unordered_map>
@@ -40,9 +42,19 @@ StoreError error_from(sqlite3* db, int code, std::string_view what) {
   }
 }
 
+// The database holds readers' personal data: a new file is created readable by its owner only (0600), by
+// open() itself so that no other thread's umask matters. SQLite gives the -wal, -shm and -journal files it
+// makes later the database file's own mode. An existing file keeps its mode (see docs/operations.md).
+void create_private_file(const std::string& path) {
+  if (path == ":memory:" || path.empty()) return;
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd >= 0) ::close(fd);  // an empty file is an empty database; on any error, sqlite3_open_v2 reports it
+}
+
 class SqliteConnection final : public Connection {
  public:
   explicit SqliteConnection(const std::string& path) {
+    create_private_file(path);
     const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
     const int rc = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
     if (rc != SQLITE_OK) {

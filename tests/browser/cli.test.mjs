@@ -3,7 +3,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync, existsSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { binary, startShelfmark } from './harness.mjs';
@@ -53,6 +53,18 @@ test('the environment supplies settings', () => withDir((dir) => {
   const result = run(['migrate'], { env: { SHELFMARK_DATABASE: `sqlite:${join(dir, 'env.db')}`, SHELFMARK_SECRET_FILE: join(dir, 's') } });
   assert.equal(result.code, 0, result.err);
   assert.ok(existsSync(join(dir, 'env.db')));
+}));
+
+test('var/, the database and the secret are the server user\'s alone, whatever the umask', () => withDir((dir) => {
+  // Hardening issue, item 9: with the defaults (sqlite:var/shelfmark.db, var/secret.key) and a umask of 022.
+  const result = spawnSync('sh', ['-c', 'umask 022 && exec "$0" "$@"', binary, 'migrate'], { encoding: 'utf8', cwd: dir });
+  assert.equal(result.status, 0, result.stderr);
+  const mode = (path) => (statSync(join(dir, path)).mode & 0o777).toString(8);
+  assert.equal(mode('var'), '700');
+  assert.equal(mode('var/shelfmark.db'), '600');
+  assert.equal(mode('var/secret.key'), '600');
+  for (const extra of ['var/shelfmark.db-wal', 'var/shelfmark.db-shm'])
+    if (existsSync(join(dir, extra))) assert.equal(mode(extra), '600', extra);
 }));
 
 test('bad settings get one clear message and exit status 2', () => withDir((dir) => {

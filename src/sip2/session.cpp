@@ -6,6 +6,8 @@
 #include <chrono>
 #include <map>
 
+#include "app/reader_account.h"
+
 namespace shelfmark::sip2 {
 namespace {
 
@@ -470,8 +472,21 @@ std::string Session::patron_information(const PatronInformationRequest& request,
           break;
       }
     }
-    // Readers' records hold no address, e-mail, phone or birth date yet; when they do, they are sent here
-    // only for accounts with send_personal_fields.
+    // Address, e-mail, phone and birth date only to accounts allowed them (sip-account add
+    // --send-personal-fields), read as My Account reads them.
+    if (account_->send_personal_fields) {
+      if (const auto personal = app::reader_settings(context_, view->counter.reader.id)) {
+        if (!personal->address.empty()) reply.field(fid::kHomeAddress, personal->address);
+        if (!personal->email.empty()) reply.field(fid::kEmail, personal->email);
+        if (!personal->mobile.empty()) reply.field(fid::kHomePhone, personal->mobile);
+        if (personal->date_of_birth) {
+          const std::chrono::year_month_day born{*personal->date_of_birth};
+          reply.field(fid::kBirthDate, format_number(static_cast<int>(born.year()), 4) +
+                                           format_number(static_cast<unsigned>(born.month()), 2) +
+                                           format_number(static_cast<unsigned>(born.day()), 2));
+        }
+      }
+    }
   }
   if (!view)
     reply.field(fid::kScreenMessage, text(kUnknownCard));

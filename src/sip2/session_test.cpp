@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "app/registration_ports.h"
 #include "app/self_service.h"
 #include "security/sodium.h"
 #include "store/store_test_support.h"
@@ -84,6 +85,23 @@ class Sip2Session : public BackendTest {
   }
   static std::string checkin(const std::string& item, const std::string& return_date = kBlank) {
     return "09N" + kNow + return_date + "APCL|AOCL|AB" + item + "|AC|";
+  }
+  // A reader as online registration makes them: with address, e-mail, mobile and birth date.
+  void add_registered_reader(const std::string& card, const std::string& pin) {
+    store->transact(app::Store::Mode::kWrite, [&](app::Repositories& repos) {
+      app::NewReader reader;
+      reader.card_number = card;
+      reader.name = "陳大文";
+      reader.category = domain::ReaderCategory::kAdult;
+      reader.status = domain::ReaderStatus::kActive;
+      reader.expires_on = parse_iso_date("2030-12-31");
+      reader.date_of_birth = parse_iso_date("1990-05-01");
+      reader.email = "chan.taiman@example.hk";
+      reader.mobile = "91234567";
+      reader.address = "Flat 3, 12 Nathan Road\nKowloon";
+      repos.registrations.insert_reader(reader, clock->now());
+    });
+    ASSERT_TRUE(app::set_reader_pin(*context, card, pin));
   }
   long long count(const std::string& sql) {
     auto connection = database->acquire();
@@ -347,6 +365,35 @@ TEST_P(Sip2Session, BlockEnableAndEndSession) {
   EXPECT_EQ(enable.substr(0, 2), "26");
   EXPECT_NE(enable.find("Please ask staff"), std::string::npos);
   EXPECT_EQ(send(*s, "35" + kNow + "AOCL|AAR1000|").substr(0, 3), "36Y");
+}
+
+// A reader registered online has an address, e-mail, mobile and birth date: 64 sends them (BD, BE, BF, PB)
+// to accounts allowed them, after the right PIN, and never otherwise.
+TEST_P(Sip2Session, PersonalFieldsOnlyToAccountsAllowedThem) {
+  add_registered_reader("R2000", "2468");
+  ASSERT_TRUE(app::add_sip_account(*context, {"sc-personal", "CL", "terminal-secret-4", {}, true, true}));
+  const auto info = "63001" + kNow + "          AOCL|AAR2000|AC|AD2468|";
+  auto allowed = logged_in("sc-personal", "terminal-secret-4");
+  const auto sent = send(*allowed, info);
+  EXPECT_NE(sent.find("|BDFlat 3, 12 Nathan Road Kowloon|BEchan.taiman@example.hk|BF91234567|PB19900501|"),
+            std::string::npos)
+      << sent;
+  // Not without the PIN, and not in 24.
+  const auto wrong_pin = send(*allowed, "63001" + kNow + "          AOCL|AAR2000|AC|AD0000|");
+  for (const auto* id : {"|BD", "|BE", "|BF", "|PB", "example.hk", "9123"})
+    EXPECT_EQ(wrong_pin.find(id), std::string::npos) << id << " in " << wrong_pin;
+  const auto status = send(*allowed, "23001" + kNow + "AOCL|AAR2000|AC|AD2468|");
+  EXPECT_EQ(status.find("|BD"), std::string::npos) << status;
+  // Not to an account without --send-personal-fields.
+  auto plain = logged_in();
+  const auto withheld = send(*plain, info);
+  EXPECT_NE(withheld.find("|AE陳大文|"), std::string::npos) << withheld;
+  for (const auto* id : {"|BD", "|BE", "|BF", "|PB", "example.hk", "9123"})
+    EXPECT_EQ(withheld.find(id), std::string::npos) << id << " in " << withheld;
+  // A reader with none of them: nothing empty is sent.
+  const auto bare = send(*allowed, "63001" + kNow + "          AOCL|AAR1000|AC|AD1234|");
+  EXPECT_EQ(bare.find("|BD"), std::string::npos) << bare;
+  EXPECT_EQ(bare.find("|PB"), std::string::npos) << bare;
 }
 
 TEST_P(Sip2Session, MalformedMessagesChecksumsAndResend) {

@@ -231,6 +231,19 @@ std::string Session::refusal_text(const domain::Failure& failure) const {
   return out;
 }
 
+std::string Session::renewal_refusal_text(const domain::Failure& failure, const std::string& item_id) {
+  // app::renew answers not_found("barcode") both for a barcode nobody knows and for an item that is not on
+  // loan to this reader: only the first is "We do not know this item." The second is said in the words the
+  // web uses for it (the error catalogue's not_on_loan_to_reader).
+  const bool barcode_not_found =
+      failure.code == ErrorCode::kNotFound &&
+      std::any_of(failure.fields.begin(), failure.fields.end(),
+                  [](const domain::FieldError& f) { return f.field == "barcode" && f.code == ErrorCode::kNotFound; });
+  if (barcode_not_found && app::item_at_terminal(context_, network_, item_id))
+    return text(domain::error_info(ErrorCode::kNotOnLoanToReader).message);
+  return refusal_text(failure);
+}
+
 void Session::set_language(std::string_view sip_language) {
   language_ = sip_language == kLanguageChinese ? domain::Language::kTraditionalChinese : domain::Language::kEnglish;
 }
@@ -566,7 +579,7 @@ std::string Session::checkout(const CheckoutRequest& request, const ReplyOptions
       renew_key = key("renew", {request.patron_id, request.item_id, format_sip_date(*request.transaction_date)});
     auto renewed = app::renew(context_, network_,
                               {request.patron_id, request.item_id, account_->channel, renew_key, std::nullopt});
-    if (!renewed) return refuse(refusal_text(renewed.error()));
+    if (!renewed) return refuse(renewal_refusal_text(renewed.error(), request.item_id));
     renewal = true;
     due = renewed->due_on;
     title = renewed->title;
@@ -616,7 +629,7 @@ std::string Session::renew(const RenewRequest& request, const ReplyOptions& opti
     idempotency = key("renew", {request.patron_id, item_id, format_sip_date(*request.transaction_date)});
   auto result =
       app::renew(context_, network_, {request.patron_id, item_id, account_->channel, idempotency, std::nullopt});
-  if (!result) return refuse(refusal_text(result.error()));
+  if (!result) return refuse(renewal_refusal_text(result.error(), item_id));
   auto item = app::item_at_terminal(context_, network_, item_id);
   return ResponseBuilder(msg::kRenewResponse)
       .fixed('1')

@@ -396,6 +396,27 @@ TEST_P(Sip2Session, PersonalFieldsOnlyToAccountsAllowedThem) {
   EXPECT_EQ(bare.find("|PB"), std::string::npos) << bare;
 }
 
+// 29 (and 11 renewing) for an item that exists but is not the reader's: said as it is, in their language.
+TEST_P(Sip2Session, RenewingAnItemNotOnLoanToTheReaderSaysSo) {
+  auto s = logged_in();
+  send(*s, checkout("R1001", "B100", "5678"));
+  const auto others = send(*s, "29NN" + kNow + kBlank + "AOCL|AAR1000|AD1234|ABB100|AC|");
+  EXPECT_EQ(others.substr(0, 3), "300");
+  EXPECT_NE(others.find("|AFThis item is not on loan to you.|"), std::string::npos) << others;
+  const auto on_shelf = send(*s, "29NN" + kNow + kBlank + "AOCL|AAR1000|AD1234|ABB101|AC|");
+  EXPECT_NE(on_shelf.find("|AFThis item is not on loan to you.|"), std::string::npos) << on_shelf;
+  const auto unknown = send(*s, "29NN" + kNow + kBlank + "AOCL|AAR1000|AD1234|ABNOPE|AC|");
+  EXPECT_NE(unknown.find("|AFWe do not know this item.|"), std::string::npos) << unknown;
+  send(*s, "63019" + kNow + "          AOCL|AAR1000|AC|AD1234|");
+  const auto chinese = send(*s, "29NN" + kNow + kBlank + "AOCL|AAR1000|AD1234|ABB100|AC|");
+  EXPECT_NE(chinese.find(
+                "|AF" +
+                translator.translate(domain::Language::kTraditionalChinese, "This item is not on loan to you.") + "|"),
+            std::string::npos)
+      << chinese;
+  EXPECT_EQ(chinese.find("not on loan"), std::string::npos) << chinese;
+}
+
 TEST_P(Sip2Session, MalformedMessagesChecksumsAndResend) {
   auto s = logged_in();
   EXPECT_EQ(send(*s, "XX"), "96\r");

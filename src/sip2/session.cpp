@@ -36,6 +36,8 @@ constexpr const char* kNoReservation = N_("You have no reservation of this item.
 constexpr const char* kPaid = N_("Payment received. Receipt number {receipt}.");
 constexpr const char* kNoItemProperties = N_("Item properties cannot be changed from a terminal.");
 constexpr const char* kAskStaff = N_("Please ask staff at a library counter.");
+constexpr const char* kTooManyBlocks =
+    N_("This terminal has blocked too many cards. Please ask staff at a library counter.");
 constexpr const char* kCardBlocked = N_("This card is now blocked. Please ask staff at a library counter.");
 constexpr const char* kNotSupported = N_("A terminal cannot do this. Please ask staff at a library counter.");
 constexpr const char* kRenewedCount = N_("Renewed: {renewed}. Not renewed: {unrenewed}.");
@@ -511,7 +513,16 @@ std::string Session::patron_information(const PatronInformationRequest& request,
 std::string Session::block_patron(const BlockPatronRequest& request, const ReplyOptions& options) {
   std::vector<std::string> messages;
   PinResult pin;
-  pin.proceed = true;
+  // 01 carries no PIN: the reply names the reader and what they owe only when this session has verified the
+  // reader's PIN (or the account needs none), as 23 would.
+  pin.proceed = !account_->pin_required || (!verified_card_.empty() && verified_card_ == request.patron_id);
+  if (!app::allow_terminal_block(context_, *account_)) {
+    spdlog::warn("sip2 {}: terminal '{}' blocked {} cards within {} minutes; block refused", address_,
+                 account_->username, app::kTerminalBlocksPerWindow, app::kTerminalBlockWindow.count());
+    pin.proceed = false;
+    messages.push_back(text(kTooManyBlocks));
+    return patron_status_reply(msg::kPatronStatusResponse, request.patron_id, pin, messages, options);
+  }
   auto result = app::report_card_lost(context_, request.patron_id, std::nullopt);
   if (!result) {
     pin.unknown_patron = result.error().code == ErrorCode::kNotFound;

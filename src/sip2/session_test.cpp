@@ -417,6 +417,60 @@ TEST_P(Sip2Session, RenewingAnItemNotOnLoanToTheReaderSaysSo) {
   EXPECT_EQ(chinese.find("not on loan"), std::string::npos) << chinese;
 }
 
+// 01 has no PIN: on a terminal that needs PINs, the reply names nobody and shows no amount unless this session
+// verified the reader's PIN.
+TEST_P(Sip2Session, BlockPatronShowsNoPersonalFieldsWithoutAVerifiedPin) {
+  auto s = logged_in();
+  const auto blocked = send(*s, "01N" + kNow + "AOCL|ALCard retained|AAR1000|AC|");
+  EXPECT_EQ(blocked.substr(0, 2), "24");
+  EXPECT_EQ(blocked[6], 'Y');  // blocked all the same
+  EXPECT_NE(blocked.find("|AE|"), std::string::npos) << blocked;
+  EXPECT_EQ(blocked.find("陳大文"), std::string::npos) << blocked;
+  EXPECT_EQ(blocked.find("|BV"), std::string::npos) << blocked;
+  EXPECT_EQ(blocked.find("|BH"), std::string::npos) << blocked;
+  // After the reader's PIN in this session: as 23 with the PIN.
+  send(*s, "23001" + kNow + "AOCL|AAR1001|AC|AD5678|");
+  const auto verified = send(*s, "01N" + kNow + "AOCL|ALCard retained|AAR1001|AC|");
+  EXPECT_NE(verified.find("|AE陳大文 1|"), std::string::npos) << verified;
+  EXPECT_NE(verified.find("|BV0.00|"), std::string::npos) << verified;
+  // Another card than the verified one: nothing.
+  const auto other = send(*s, "01N" + kNow + "AOCL|ALCard retained|AAR1002|AC|");
+  EXPECT_EQ(other.find("陳大文"), std::string::npos) << other;
+  // A --no-pin account (a book drop staff stand beside) sees the card's holder.
+  auto drop = logged_in("drop01", "terminal-secret-2");
+  EXPECT_NE(send(*drop, "01N" + kNow + "AOCL|ALCard retained|AAR1003|AC|").find("|AE陳大文 3|"), std::string::npos);
+}
+
+// A terminal account blocks at most app::kTerminalBlocksPerWindow cards an hour, across its connections.
+TEST_P(Sip2Session, BlockPatronIsThrottledPerTerminalAccount) {
+  store->transact(app::Store::Mode::kWrite, [&](app::Repositories& repos) {
+    for (int i = 0; i < 10; ++i)
+      repos.circulation.insert_reader({0, "T" + std::to_string(i), "Reader", domain::ReaderCategory::kAdult,
+                                       domain::ReaderStatus::kActive, *parse_iso_date("2030-12-31")},
+                                      clock->now());
+  });
+  auto block = [&](Session& session, int i) {
+    return send(session, "01N" + kNow + "AOCL|ALCard retained|AAT" + std::to_string(i) + "|AC|");
+  };
+  for (int i = 0; i < app::kTerminalBlocksPerWindow; ++i) {
+    auto s = logged_in();  // a new connection each time: the count is the account's
+    EXPECT_EQ(block(*s, i)[6], 'Y') << i;
+  }
+  auto s = logged_in();
+  const auto refused = block(*s, 9);
+  EXPECT_EQ(refused.substr(0, 2), "24");
+  EXPECT_EQ(refused[6], ' ') << refused;  // not blocked
+  EXPECT_NE(refused.find("This terminal has blocked too many cards."), std::string::npos) << refused;
+  EXPECT_EQ(count("SELECT COUNT(*) FROM readers WHERE card_number = 'T9' AND status = 'active'"), 1);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM audit_log WHERE action = 'sip.block_throttled'"), 1);
+  // Another terminal account is not affected.
+  auto drop = logged_in("drop01", "terminal-secret-2");
+  EXPECT_EQ(block(*drop, 8)[6], 'Y');
+  // An hour later the terminal may block again.
+  clock->set(clock->now() + app::kTerminalBlockWindow + std::chrono::minutes(1));
+  EXPECT_EQ(block(*s, 9)[6], 'Y');
+}
+
 TEST_P(Sip2Session, MalformedMessagesChecksumsAndResend) {
   auto s = logged_in();
   EXPECT_EQ(send(*s, "XX"), "96\r");

@@ -52,9 +52,9 @@ domain::Outcome<TerminalAccount> authenticate_terminal(const Context& context, c
                                                        const std::string& password, const std::string& address);
 
 // Block patron (SIP2 01) blocks a card at once, with no PIN (the machine has the card, not the reader): so a
-// terminal account may block at most kTerminalBlocksPerWindow cards per kTerminalBlockWindow, counted in the
-// database (reconnecting or another node does not reset the count). Counts this attempt and returns true when
-// within the limit; else returns false and audits "sip.block_throttled".
+// terminal account may send at most kTerminalBlocksPerWindow 01s per kTerminalBlockWindow, unknown cards
+// included, counted in the database (reconnecting or another node does not reset the count). Counts this
+// attempt and returns true when within the limit; else returns false and audits "sip.block_throttled".
 inline constexpr int kTerminalBlocksPerWindow = 5;
 inline constexpr std::chrono::minutes kTerminalBlockWindow{60};
 bool allow_terminal_block(const Context& context, const TerminalAccount& account);

@@ -206,6 +206,7 @@ int main(int argc, char** argv) {
   app::NetworkCache network;
   sip2::ServerOptions options;
   options.plain = sip2::Listen{"127.0.0.1", 0};
+  options.max_connections_per_address = 1000;  // every terminal of the benchmark is 127.0.0.1
   sip2::Server server(context, network, options);
   server.start();
 

@@ -112,6 +112,7 @@ struct ReaderSettings {
   std::string email;
   std::string mobile;
   std::string address;
+  std::optional<Date> date_of_birth;  // read only: given at registration, not changed in My Setting
 };
 
 struct PasswordReset {

@@ -147,6 +147,21 @@ Outcome<TerminalAccount> authenticate_terminal(const Context& context, const std
   return terminal_of(*record);
 }
 
+bool allow_terminal_block(const Context& context, const TerminalAccount& account) {
+  const auto now = context.clock.now();
+  const auto key = "sip-block:" + context.tokens.digest(std::to_string(account.id));
+  bool allowed = false;
+  context.store.transact(Store::Mode::kWrite, [&](Repositories& repos) {
+    allowed =
+        static_cast<int>(repos.auth_failures.since(key, now - kTerminalBlockWindow).size()) < kTerminalBlocksPerWindow;
+    if (allowed)
+      repos.auth_failures.record(key, now);
+    else
+      repos.audit.record({now, std::nullopt, "sip.block_throttled", "sip_account:" + std::to_string(account.id), ""});
+  });
+  return allowed;
+}
+
 namespace {
 
 // Where a reader's identifier leads: the reader, and which hashes may be compared with the secret.

@@ -4,6 +4,7 @@
 // at a terminal and, later, on the web share one count of failures ("reader:" key).
 #pragma once
 
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -49,6 +50,14 @@ domain::Outcome<TerminalAccount> add_sip_account(const Context& context, const N
 // without the secret.
 domain::Outcome<TerminalAccount> authenticate_terminal(const Context& context, const std::string& username,
                                                        const std::string& password, const std::string& address);
+
+// Block patron (SIP2 01) blocks a card at once, with no PIN (the machine has the card, not the reader): so a
+// terminal account may send at most kTerminalBlocksPerWindow 01s per kTerminalBlockWindow, unknown cards
+// included, counted in the database (reconnecting or another node does not reset the count). Counts this
+// attempt and returns true when within the limit; else returns false and audits "sip.block_throttled".
+inline constexpr int kTerminalBlocksPerWindow = 5;
+inline constexpr std::chrono::minutes kTerminalBlockWindow{60};
+bool allow_terminal_block(const Context& context, const TerminalAccount& account);
 
 // Checks a reader's PIN. An empty PIN never passes, and neither does any PIN of a reader who has none.
 // Unknown card: not_found. Wrong PIN: invalid_credentials, counted against "reader:<card>" and the address.

@@ -229,7 +229,7 @@ int main(int argc, char** argv) {
                  "Do not run background jobs on this node (some node must: they are claimed so each runs once)")
       ->envname("SHELFMARK_NO_JOBS");
   std::string sip_listen, sip_tls_listen, sip_tls_cert, sip_tls_key;
-  int sip_idle_seconds = 600;
+  int sip_idle_seconds = 600, sip_login_seconds = 30, sip_max_per_address = 16;
   serve->add_option("--sip-listen", sip_listen, "HOST:PORT for SIP2 terminals over TCP (off when not given)")
       ->envname("SHELFMARK_SIP_LISTEN");
   serve->add_option("--sip-tls-listen", sip_tls_listen, "HOST:PORT for SIP2 terminals over TLS")
@@ -243,6 +243,18 @@ int main(int argc, char** argv) {
   serve->add_option("--sip-idle-seconds", sip_idle_seconds, "Disconnect a SIP2 terminal silent for this many seconds")
       ->envname("SHELFMARK_SIP_IDLE_SECONDS")
       ->check(CLI::Range(5, 86400))
+      ->capture_default_str();
+  serve
+      ->add_option("--sip-login-seconds", sip_login_seconds,
+                   "Disconnect a SIP2 connection that has not logged in (93) this many seconds after connecting")
+      ->envname("SHELFMARK_SIP_LOGIN_SECONDS")
+      ->check(CLI::Range(1, 3600))
+      ->capture_default_str();
+  serve
+      ->add_option("--sip-max-per-address", sip_max_per_address,
+                   "SIP2 connections open at once from one client address; more are refused")
+      ->envname("SHELFMARK_SIP_MAX_PER_ADDRESS")
+      ->check(CLI::Range(1, 2000))
       ->capture_default_str();
 
   std::string public_url;
@@ -679,6 +691,8 @@ int main(int argc, char** argv) {
           sip_options.tls_private_key = sip_tls_key;
         }
         sip_options.idle_timeout = std::chrono::seconds(sip_idle_seconds);
+        sip_options.login_timeout = std::chrono::seconds(sip_login_seconds);
+        sip_options.max_connections_per_address = static_cast<std::size_t>(sip_max_per_address);
         sip_options.session.translate = [&sip_translator](domain::Language language, std::string_view msgid) {
           return sip_translator.translate(language, msgid);
         };

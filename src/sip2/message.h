@@ -119,6 +119,8 @@ inline constexpr std::string_view kLoginUserId = "CN";
 inline constexpr std::string_view kLoginPassword = "CO";
 inline constexpr std::string_view kLocationCode = "CP";
 inline constexpr std::string_view kValidPatronPassword = "CQ";
+// An extension (Evergreen, Koha): the patron's birth date, YYYYMMDD.
+inline constexpr std::string_view kBirthDate = "PB";
 }  // namespace fid
 
 // The 3-digit language codes of the fixed parts that Shelfmark uses (the spec lists 28).

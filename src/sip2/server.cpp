@@ -12,10 +12,12 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <cstring>
 #include <list>
+#include <map>
 #include <mutex>
 #include <stdexcept>
 #include <thread>
@@ -116,11 +118,19 @@ class Stream {
   SSL* ssl_;
 };
 
+// SO_RCVTIMEO: how long a read may wait (at least a millisecond: zero would mean for ever).
+void set_receive_timeout(int fd, std::chrono::milliseconds limit) {
+  limit = std::max(limit, std::chrono::milliseconds(1));
+  timeval tv{static_cast<time_t>(limit.count() / 1000), static_cast<suseconds_t>(limit.count() % 1000 * 1000)};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+}
+
 }  // namespace
 
 struct Server::Impl {
   struct Connection {
     int fd = -1;
+    std::string peer;
     std::thread thread;
     std::atomic<bool> done{false};
   };
@@ -136,6 +146,8 @@ struct Server::Impl {
   std::atomic<bool> stopping{false};
   mutable std::mutex mutex;
   std::list<std::shared_ptr<Connection>> live;
+  // Per address: when a refusal was last logged, and refusals since (guarded by mutex).
+  std::map<std::string, std::pair<std::chrono::steady_clock::time_point, long long>> refused;
 
   Impl(const app::Context& c, app::NetworkCache& n, ServerOptions o) : context(c), network(n), options(std::move(o)) {}
 
@@ -159,21 +171,44 @@ struct Server::Impl {
           continue;
         }
         const bool over_tls = fds[i].fd == tls_fd;
+        const auto peer = peer_of(address);
         std::lock_guard lock(mutex);
         if (live.size() >= options.max_connections) {
-          spdlog::warn("sip2: {} connections open; refusing {}", live.size(), peer_of(address));
+          spdlog::warn("sip2: {} connections open; refusing {}", live.size(), peer);
+          close(fd);
+          continue;
+        }
+        const auto from_peer = static_cast<std::size_t>(
+            std::count_if(live.begin(), live.end(), [&](const auto& c) { return !c->done && c->peer == peer; }));
+        if (from_peer >= options.max_connections_per_address) {
+          refuse_from(peer);
           close(fd);
           continue;
         }
         auto connection = std::make_shared<Connection>();
         connection->fd = fd;
-        connection->thread = std::thread([this, connection, address, over_tls] {
-          serve_connection(*connection, peer_of(address), over_tls);
+        connection->peer = peer;
+        connection->thread = std::thread([this, connection, over_tls] {
+          serve_connection(*connection, connection->peer, over_tls);
           connection->done = true;
         });
         live.push_back(std::move(connection));
       }
     }
+  }
+
+  // Logs a connection refused for its address: the address and how many, nothing a client sent. At most one
+  // line per address every 10 seconds, so a client hammering the port cannot flood the log.
+  void refuse_from(const std::string& peer) {
+    const auto now = std::chrono::steady_clock::now();
+    auto& [last, count] = refused[peer];
+    ++count;
+    if (count > 1 && now - last < std::chrono::seconds(10)) return;
+    spdlog::warn("sip2 {}: {} connections open from this address (--sip-max-per-address); refused {}", peer,
+                 options.max_connections_per_address, count);
+    last = now;
+    count = 0;
+    if (refused.size() > 1000) refused.clear();  // bounded, whatever the addresses
   }
 
   void reap() {
@@ -199,9 +234,12 @@ struct Server::Impl {
     const int fd = connection.fd;
     int one = 1;
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    // The idle timeout is the read timeout: a terminal that says nothing for that long is disconnected.
-    timeval idle{static_cast<time_t>(options.idle_timeout.count()), 0};
-    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &idle, sizeof idle);
+    // Until it logs in, a connection has until `login_by`; then the idle timeout is the read timeout: a
+    // terminal that says nothing for that long is disconnected.
+    const auto login_by = std::chrono::steady_clock::now() + options.login_timeout;
+    const auto idle = std::chrono::duration_cast<std::chrono::milliseconds>(options.idle_timeout);
+    set_receive_timeout(fd,
+                        std::min(idle, std::chrono::duration_cast<std::chrono::milliseconds>(options.login_timeout)));
     timeval send_limit{30, 0};
     setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &send_limit, sizeof send_limit);
     SSL* ssl = nullptr;
@@ -221,12 +259,31 @@ struct Server::Impl {
       Framer framer;
       char buffer[4096];
       bool open = true;
+      bool login_deadline = true;  // the read timeout is the time left to log in
       while (open && !stopping) {
+        if (!session.logged_in()) {
+          // Not logged in yet (or no longer, after a failed 93): what is left of the time to log in.
+          const auto left =
+              std::chrono::duration_cast<std::chrono::milliseconds>(login_by - std::chrono::steady_clock::now());
+          if (left <= std::chrono::milliseconds(0)) {
+            spdlog::info("sip2 {}: not logged in within {} s, disconnected", peer, options.login_timeout.count());
+            break;
+          }
+          set_receive_timeout(fd, std::min(left, idle));
+          login_deadline = true;
+        } else if (login_deadline) {
+          set_receive_timeout(fd, idle);
+          login_deadline = false;
+        }
         const auto n = stream.read(buffer, sizeof buffer);
         if (n == 0) break;
         if (n < 0) {
-          if (errno == EAGAIN || errno == EWOULDBLOCK)
-            spdlog::info("sip2 {}: idle for {} s, disconnected", peer, options.idle_timeout.count());
+          if (errno == EAGAIN || errno == EWOULDBLOCK) {
+            if (!session.logged_in() && std::chrono::steady_clock::now() >= login_by)
+              spdlog::info("sip2 {}: not logged in within {} s, disconnected", peer, options.login_timeout.count());
+            else
+              spdlog::info("sip2 {}: idle for {} s, disconnected", peer, options.idle_timeout.count());
+          }
           break;
         }
         framer.append(std::string_view(buffer, static_cast<std::size_t>(n)));

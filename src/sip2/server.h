@@ -27,7 +27,13 @@ struct ServerOptions {
   std::string tls_certificate;  // PEM chain
   std::string tls_private_key;  // PEM
   std::chrono::seconds idle_timeout{std::chrono::minutes(10)};
+  // A connection that has not logged in (93) this long after connecting is closed, however much it sends:
+  // a port scanner or a stuck client must not hold a thread for the whole idle timeout. Bounds the TLS
+  // handshake too.
+  std::chrono::seconds login_timeout{30};
   std::size_t max_connections = 2000;
+  // Connections open at once from one client address; more are closed as soon as they are accepted.
+  std::size_t max_connections_per_address = 16;
   SessionOptions session;
 };
 

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <memory>
 #include <thread>
 
 #include "app/self_service.h"
@@ -91,10 +92,13 @@ class Sip2Server : public BackendTest {
     ASSERT_TRUE(app::add_sip_account(*context, {"drop01", "CL", "terminal-secret-2", {}, false, false}));
   }
 
-  void start(std::chrono::seconds idle = std::chrono::seconds(60)) {
+  void start(std::chrono::seconds idle = std::chrono::seconds(60),
+             std::chrono::seconds login = std::chrono::seconds(30), std::size_t per_address = 64) {
     ServerOptions options;
     options.plain = Listen{"127.0.0.1", 0};
     options.idle_timeout = idle;
+    options.login_timeout = login;
+    options.max_connections_per_address = per_address;
     server = std::make_unique<Server>(*context, network, options);
     server->start();
     ASSERT_NE(server->port(), 0);
@@ -153,6 +157,52 @@ TEST_P(Sip2Server, IdleConnectionsAreClosed) {
   const auto started = std::chrono::steady_clock::now();
   EXPECT_EQ(client.reply(), "");  // closed by the server
   EXPECT_GE(std::chrono::steady_clock::now() - started, std::chrono::milliseconds(900));
+}
+
+TEST_P(Sip2Server, ConnectionsThatDoNotLogInAreClosedSoon) {
+  start(std::chrono::seconds(60), std::chrono::seconds(1));
+  Client logged(server->port());
+  ASSERT_EQ(login(logged), "941\r");
+  // Talking without logging in does not extend the time to log in.
+  Client talker(server->port());
+  const auto started = std::chrono::steady_clock::now();
+  EXPECT_EQ(talker.send("9900302.00").substr(0, 3), "940");
+  std::atomic<bool> closed{false};
+  std::thread trickle([&] {
+    for (int i = 0; i < 40 && !closed; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      talker.write("9");  // a message that never ends
+    }
+  });
+  EXPECT_EQ(talker.reply(), "");  // closed by the server
+  closed = true;
+  trickle.join();
+  const auto waited = std::chrono::steady_clock::now() - started;
+  EXPECT_GE(waited, std::chrono::milliseconds(900));
+  EXPECT_LT(waited, std::chrono::milliseconds(3000));
+  // A silent one is closed too; the one that logged in is not.
+  Client silent(server->port());
+  EXPECT_EQ(silent.reply(), "");
+  EXPECT_EQ(logged.send("9900302.00").substr(0, 2), "98");
+}
+
+TEST_P(Sip2Server, ConnectionsFromOneAddressAreCapped) {
+  start(std::chrono::seconds(60), std::chrono::seconds(30), 3);
+  std::vector<std::unique_ptr<Client>> open;
+  for (int i = 0; i < 3; ++i) {
+    open.push_back(std::make_unique<Client>(server->port()));
+    ASSERT_EQ(login(*open.back()), "941\r");
+  }
+  Client refused(server->port());
+  const auto started = std::chrono::steady_clock::now();
+  EXPECT_EQ(refused.send("9300CNdrop01|COterminal-secret-2|"), "");  // closed at once, unanswered
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(3));
+  EXPECT_EQ(server->connections(), 3u);
+  // When one goes, another may come.
+  open.pop_back();
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  Client next(server->port());
+  EXPECT_EQ(login(next), "941\r");
 }
 
 TEST_P(Sip2Server, StopsWithConnectionsOpen) {

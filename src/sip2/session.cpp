@@ -6,6 +6,8 @@
 #include <chrono>
 #include <map>
 
+#include "app/reader_account.h"
+
 namespace shelfmark::sip2 {
 namespace {
 
@@ -34,6 +36,8 @@ constexpr const char* kNoReservation = N_("You have no reservation of this item.
 constexpr const char* kPaid = N_("Payment received. Receipt number {receipt}.");
 constexpr const char* kNoItemProperties = N_("Item properties cannot be changed from a terminal.");
 constexpr const char* kAskStaff = N_("Please ask staff at a library counter.");
+constexpr const char* kTooManyBlocks =
+    N_("This terminal has blocked too many cards. Please ask staff at a library counter.");
 constexpr const char* kCardBlocked = N_("This card is now blocked. Please ask staff at a library counter.");
 constexpr const char* kNotSupported = N_("A terminal cannot do this. Please ask staff at a library counter.");
 constexpr const char* kRenewedCount = N_("Renewed: {renewed}. Not renewed: {unrenewed}.");
@@ -229,6 +233,19 @@ std::string Session::refusal_text(const domain::Failure& failure) const {
     if (out.find(line) == std::string::npos) out += (out.empty() ? "" : " ") + line;
   }
   return out;
+}
+
+std::string Session::renewal_refusal_text(const domain::Failure& failure, const std::string& item_id) {
+  // app::renew answers not_found("barcode") both for a barcode nobody knows and for an item that is not on
+  // loan to this reader: only the first is "We do not know this item." The second is said in the words the
+  // web uses for it (the error catalogue's not_on_loan_to_reader).
+  const bool barcode_not_found =
+      failure.code == ErrorCode::kNotFound &&
+      std::any_of(failure.fields.begin(), failure.fields.end(),
+                  [](const domain::FieldError& f) { return f.field == "barcode" && f.code == ErrorCode::kNotFound; });
+  if (barcode_not_found && app::item_at_terminal(context_, network_, item_id))
+    return text(domain::error_info(ErrorCode::kNotOnLoanToReader).message);
+  return refusal_text(failure);
 }
 
 void Session::set_language(std::string_view sip_language) {
@@ -472,8 +489,21 @@ std::string Session::patron_information(const PatronInformationRequest& request,
           break;
       }
     }
-    // Readers' records hold no address, e-mail, phone or birth date yet; when they do, they are sent here
-    // only for accounts with send_personal_fields.
+    // Address, e-mail, phone and birth date only to accounts allowed them (sip-account add
+    // --send-personal-fields), read as My Account reads them.
+    if (account_->send_personal_fields) {
+      if (const auto personal = app::reader_settings(context_, view->counter.reader.id)) {
+        if (!personal->address.empty()) reply.field(fid::kHomeAddress, personal->address);
+        if (!personal->email.empty()) reply.field(fid::kEmail, personal->email);
+        if (!personal->mobile.empty()) reply.field(fid::kHomePhone, personal->mobile);
+        if (personal->date_of_birth) {
+          const std::chrono::year_month_day born{*personal->date_of_birth};
+          reply.field(fid::kBirthDate, format_number(static_cast<int>(born.year()), 4) +
+                                           format_number(static_cast<unsigned>(born.month()), 2) +
+                                           format_number(static_cast<unsigned>(born.day()), 2));
+        }
+      }
+    }
   }
   if (!view)
     reply.field(fid::kScreenMessage, text(kUnknownCard));
@@ -485,7 +515,16 @@ std::string Session::patron_information(const PatronInformationRequest& request,
 std::string Session::block_patron(const BlockPatronRequest& request, const ReplyOptions& options) {
   std::vector<std::string> messages;
   PinResult pin;
-  pin.proceed = true;
+  // 01 carries no PIN: the reply names the reader and what they owe only when this session has verified the
+  // reader's PIN (or the account needs none), as 23 would.
+  pin.proceed = !account_->pin_required || (!verified_card_.empty() && verified_card_ == request.patron_id);
+  if (!app::allow_terminal_block(context_, *account_)) {
+    spdlog::warn("sip2 {}: terminal '{}' blocked {} cards within {} minutes; block refused", address_,
+                 account_->username, app::kTerminalBlocksPerWindow, app::kTerminalBlockWindow.count());
+    pin.proceed = false;
+    messages.push_back(text(kTooManyBlocks));
+    return patron_status_reply(msg::kPatronStatusResponse, request.patron_id, pin, messages, options);
+  }
   auto result = app::report_card_lost(context_, request.patron_id, std::nullopt);
   if (!result) {
     pin.unknown_patron = result.error().code == ErrorCode::kNotFound;
@@ -553,7 +592,7 @@ std::string Session::checkout(const CheckoutRequest& request, const ReplyOptions
       renew_key = key("renew", {request.patron_id, request.item_id, format_sip_date(*request.transaction_date)});
     auto renewed = app::renew(context_, network_,
                               {request.patron_id, request.item_id, account_->channel, renew_key, std::nullopt});
-    if (!renewed) return refuse(refusal_text(renewed.error()));
+    if (!renewed) return refuse(renewal_refusal_text(renewed.error(), request.item_id));
     renewal = true;
     due = renewed->due_on;
     title = renewed->title;
@@ -603,7 +642,7 @@ std::string Session::renew(const RenewRequest& request, const ReplyOptions& opti
     idempotency = key("renew", {request.patron_id, item_id, format_sip_date(*request.transaction_date)});
   auto result =
       app::renew(context_, network_, {request.patron_id, item_id, account_->channel, idempotency, std::nullopt});
-  if (!result) return refuse(refusal_text(result.error()));
+  if (!result) return refuse(renewal_refusal_text(result.error(), item_id));
   auto item = app::item_at_terminal(context_, network_, item_id);
   return ResponseBuilder(msg::kRenewResponse)
       .fixed('1')

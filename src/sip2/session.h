@@ -84,6 +84,8 @@ class Session {
   std::string now_date() const;
   std::string text(std::string_view msgid, const std::map<std::string, std::string>& params = {}) const;
   std::string refusal_text(const domain::Failure& failure) const;
+  // A refused renewal (29, or 11 renewing): says so when the item exists but is not on loan to the reader.
+  std::string renewal_refusal_text(const domain::Failure& failure, const std::string& item_id);
   std::string library_code(long long id);
   std::string library_name(long long id);
   std::string sip_language() const;

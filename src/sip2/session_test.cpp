@@ -4,6 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <map>
+
+#include "app/registration_ports.h"
 #include "app/self_service.h"
 #include "security/sodium.h"
 #include "store/store_test_support.h"
@@ -16,6 +20,239 @@ using store::testing_support::BackendTest;
 
 const std::string kNow = "20261123    100000";  // the fixed clock: Monday 23 November 2026, 10:00
 const std::string kBlank(18, ' ');
+
+// ----- SIP2 2.00 as a client reads it -----
+// The layout of each reply in the SIP2 2.00 specification: its fixed fields (name, width, what may stand
+// there), then its variable fields in the order the specification lists them, the required ones marked, and
+// the extensions Shelfmark adds (as other systems do: 3M's CT/CV routing, the birth date PB, BW on 64, a
+// fine on 10), which may stand anywhere.
+enum class Kind { kYesNo, kYesNoUnknown, kZeroOne, kStatusFlags, kDigits, kCount, kDate, kVersion };
+struct FixedSpec {
+  const char* name;
+  std::size_t width;
+  Kind kind;
+};
+struct FieldSpec {
+  std::string_view id;
+  bool required = false;
+};
+struct ReplySpec {
+  std::vector<FixedSpec> fixed;
+  std::vector<FieldSpec> fields;
+  std::vector<std::string_view> extensions;
+};
+
+const std::map<std::string, ReplySpec>& sip2_specification() {
+  static const std::map<std::string, ReplySpec> spec = [] {
+    std::map<std::string, ReplySpec> layouts = {
+        {"94", {{{"ok", 1, Kind::kZeroOne}}, {}, {}}},
+        {"98",
+         {{{"on-line status", 1, Kind::kYesNo},
+           {"checkin ok", 1, Kind::kYesNo},
+           {"checkout ok", 1, Kind::kYesNo},
+           {"ACS renewal policy", 1, Kind::kYesNo},
+           {"status update ok", 1, Kind::kYesNo},
+           {"off-line ok", 1, Kind::kYesNo},
+           {"timeout period", 3, Kind::kDigits},
+           {"retries allowed", 3, Kind::kDigits},
+           {"date / time sync", 18, Kind::kDate},
+           {"protocol version", 4, Kind::kVersion}},
+          {{"AO", true}, {"AM"}, {"BX", true}, {"AN"}, {"AF"}, {"AG"}},
+          {}}},
+        {"24",
+         {{{"patron status", 14, Kind::kStatusFlags},
+           {"language", 3, Kind::kDigits},
+           {"transaction date", 18, Kind::kDate}},
+          {{"AO", true}, {"AA", true}, {"AE", true}, {"BL"}, {"CQ"}, {"BH"}, {"BV"}, {"AF"}, {"AG"}},
+          {}}},
+        {"64",
+         {{{"patron status", 14, Kind::kStatusFlags},
+           {"language", 3, Kind::kDigits},
+           {"transaction date", 18, Kind::kDate},
+           {"hold items count", 4, Kind::kCount},
+           {"overdue items count", 4, Kind::kCount},
+           {"charged items count", 4, Kind::kCount},
+           {"fine items count", 4, Kind::kCount},
+           {"recall items count", 4, Kind::kCount},
+           {"unavailable holds count", 4, Kind::kCount}},
+          {{"AO", true}, {"AA", true}, {"AE", true}, {"BZ"}, {"CA"}, {"CB"}, {"BL"}, {"CQ"}, {"BH"}, {"BV"}, {"CC"},
+           {"AS"},       {"AT"},       {"AU"},       {"AV"}, {"BU"}, {"CD"}, {"BD"}, {"BE"}, {"BF"}, {"AF"}, {"AG"}},
+          {"BW", "PB"}}},
+        {"12",
+         {{{"ok", 1, Kind::kZeroOne},
+           {"renewal ok", 1, Kind::kYesNo},
+           {"magnetic media", 1, Kind::kYesNoUnknown},
+           {"desensitize", 1, Kind::kYesNoUnknown},
+           {"transaction date", 18, Kind::kDate}},
+          {{"AO", true},
+           {"AA", true},
+           {"AB", true},
+           {"AJ", true},
+           {"AH", true},
+           {"BT"},
+           {"CI"},
+           {"BH"},
+           {"BV"},
+           {"CK"},
+           {"CH"},
+           {"BK"},
+           {"AF"},
+           {"AG"}},
+          {}}},
+        {"10",
+         {{{"ok", 1, Kind::kZeroOne},
+           {"resensitize", 1, Kind::kYesNoUnknown},
+           {"magnetic media", 1, Kind::kYesNoUnknown},
+           {"alert", 1, Kind::kYesNo},
+           {"transaction date", 18, Kind::kDate}},
+          {{"AO", true}, {"AB", true}, {"AQ", true}, {"AJ"}, {"CL"}, {"AA"}, {"CK"}, {"CH"}, {"AF"}, {"AG"}},
+          {"CT", "CV", "BH", "BV"}}},
+        {"16",
+         {{{"ok", 1, Kind::kZeroOne}, {"available", 1, Kind::kYesNo}, {"transaction date", 18, Kind::kDate}},
+          {{"BW"}, {"BR"}, {"BS"}, {"AO", true}, {"AA", true}, {"AB"}, {"AJ"}, {"AF"}, {"AG"}},
+          {}}},
+        {"38",
+         {{{"payment accepted", 1, Kind::kYesNo}, {"transaction date", 18, Kind::kDate}},
+          {{"AO", true}, {"AA", true}, {"BK"}, {"AF"}, {"AG"}},
+          {}}},
+        {"36",
+         {{{"end session", 1, Kind::kYesNo}, {"transaction date", 18, Kind::kDate}},
+          {{"AO", true}, {"AA", true}, {"AF"}, {"AG"}},
+          {}}},
+    };
+    layouts["30"] = layouts.at("12");  // the renew response is laid out as the checkout response
+    return layouts;
+  }();
+  return spec;
+}
+
+bool all_of(std::string_view text, std::string_view allowed) {
+  return text.find_first_not_of(allowed) == std::string_view::npos;
+}
+
+bool fixed_ok(std::string_view value, Kind kind) {
+  switch (kind) {
+    case Kind::kYesNo:
+      return value == "Y" || value == "N";
+    case Kind::kYesNoUnknown:
+      return value == "Y" || value == "N" || value == "U";
+    case Kind::kZeroOne:
+      return value == "0" || value == "1";
+    case Kind::kStatusFlags:
+      return all_of(value, "Y ");
+    case Kind::kDigits:
+      return all_of(value, "0123456789");
+    case Kind::kCount:  // 0000 to 9999, or blanks when not told
+      return all_of(value, "0123456789") || value == "    ";
+    case Kind::kDate:  // YYYYMMDDZZZZHHMMSS, the zone blank (local time) or "   Z"
+      return all_of(value.substr(0, 8), "0123456789") &&
+             (value.substr(8, 4) == "    " || value.substr(8, 4) == "   Z") &&
+             all_of(value.substr(12, 6), "0123456789");
+    case Kind::kVersion:
+      return value == "2.00";
+  }
+  return false;
+}
+
+struct Field {
+  std::string id;
+  std::string value;
+};
+
+// Checks one reply field by field against the specification; returns its variable fields (without AY/AZ) for
+// the caller's own checks. `sequence`: the AY the request carried (the reply must echo it and end with AZ).
+std::vector<Field> expect_conforms(const std::string& reply, const std::string& sequence) {
+  std::vector<Field> fields;
+  SCOPED_TRACE("reply: " + reply);
+  if (reply.size() < 3 || reply.back() != '\r') {
+    ADD_FAILURE() << "not one message ended by CR";
+    return fields;
+  }
+  std::string_view body(reply.data(), reply.size() - 1);
+  const auto code = std::string(body.substr(0, 2));
+  const auto found = sip2_specification().find(code);
+  if (found == sip2_specification().end()) {
+    ADD_FAILURE() << "unexpected reply code " << code;
+    return fields;
+  }
+  const auto& spec = found->second;
+  // Error detection: "...AY<n>AZ<4 hex>" closes the message, over a right checksum.
+  EXPECT_EQ(verify_checksum(body), ChecksumCheck::kValid);
+  const auto trailer = body.rfind("AY");
+  if (trailer == std::string_view::npos || body.size() - trailer != 2 + sequence.size() + 6 ||
+      body.substr(trailer + 2, sequence.size()) != sequence || body.substr(trailer + 2 + sequence.size(), 2) != "AZ") {
+    ADD_FAILURE() << "no AY" << sequence << "AZxxxx at the end";
+    return fields;
+  }
+  body = body.substr(2, trailer - 2);
+  for (const auto& f : spec.fixed) {
+    if (body.size() < f.width) {
+      ADD_FAILURE() << "fixed field '" << f.name << "' cut short";
+      return fields;
+    }
+    EXPECT_TRUE(fixed_ok(body.substr(0, f.width), f.kind))
+        << "fixed field '" << f.name << "' is '" << body.substr(0, f.width) << "'";
+    body.remove_prefix(f.width);
+  }
+  // Variable fields: "<id><value>|" each, the last one ended by '|' too.
+  if (spec.fields.empty()) {
+    EXPECT_TRUE(body.empty()) << "fields after the fixed part of " << code;
+    return fields;
+  }
+  EXPECT_TRUE(body.empty() || body.back() == '|') << "the last field is not ended by '|'";
+  while (!body.empty()) {
+    const auto end = body.find('|');
+    const auto part = body.substr(0, end);
+    if (part.size() < 2) {
+      ADD_FAILURE() << "a field without an id: '" << part << "'";
+      break;
+    }
+    fields.push_back({std::string(part.substr(0, 2)), std::string(part.substr(2))});
+    body.remove_prefix(end == std::string_view::npos ? body.size() : end + 1);
+  }
+  std::size_t last_position = 0;
+  std::string last_id;
+  for (const auto& field : fields) {
+    const auto at =
+        std::find_if(spec.fields.begin(), spec.fields.end(), [&](const FieldSpec& f) { return f.id == field.id; });
+    if (at == spec.fields.end()) {
+      EXPECT_NE(std::find(spec.extensions.begin(), spec.extensions.end(), field.id), spec.extensions.end())
+          << field.id << " is not a field of " << code;
+      continue;
+    }
+    const auto position = static_cast<std::size_t>(at - spec.fields.begin());
+    EXPECT_GE(position, last_position) << field.id << " comes after " << last_id << ": out of the order of the spec";
+    last_position = position;
+    last_id = field.id;
+    // The fields the specification gives a form.
+    const auto& v = field.value;
+    bool form_ok = true;
+    if (field.id == "BZ" || field.id == "CA" || field.id == "CB") form_ok = v.size() == 4 && all_of(v, "0123456789");
+    if (field.id == "BL" || field.id == "CQ") form_ok = v == "Y" || v == "N";
+    if (field.id == "BH") form_ok = v.size() == 3;
+    if (field.id == "CK") form_ok = v.size() == 3 && all_of(v, "0123456789");
+    if ((field.id == "AH" || field.id == "BW") && !v.empty()) form_ok = v.size() == 18 && fixed_ok(v, Kind::kDate);
+    if (field.id == "BV" || field.id == "CC") form_ok = !v.empty() && all_of(v, "0123456789.");
+    if (field.id == "BX") form_ok = v.size() == 16 && all_of(v, "YN");
+    EXPECT_TRUE(form_ok) << field.id << " is '" << v << "'";
+  }
+  for (const auto& f : spec.fields) {
+    if (!f.required) continue;
+    EXPECT_TRUE(std::any_of(fields.begin(), fields.end(), [&](const Field& x) { return x.id == f.id; }))
+        << "required field " << f.id << " missing from " << code;
+  }
+  return fields;
+}
+
+std::string value_of(const std::vector<Field>& fields, std::string_view id) {
+  for (const auto& f : fields)
+    if (f.id == id) return f.value;
+  return {};
+}
+std::size_t count_of(const std::vector<Field>& fields, std::string_view id) {
+  return static_cast<std::size_t>(
+      std::count_if(fields.begin(), fields.end(), [&](const Field& f) { return f.id == id; }));
+}
 
 class Sip2Session : public BackendTest {
  protected:
@@ -84,6 +321,23 @@ class Sip2Session : public BackendTest {
   }
   static std::string checkin(const std::string& item, const std::string& return_date = kBlank) {
     return "09N" + kNow + return_date + "APCL|AOCL|AB" + item + "|AC|";
+  }
+  // A reader as online registration makes them: with address, e-mail, mobile and birth date.
+  void add_registered_reader(const std::string& card, const std::string& pin) {
+    store->transact(app::Store::Mode::kWrite, [&](app::Repositories& repos) {
+      app::NewReader reader;
+      reader.card_number = card;
+      reader.name = "陳大文";
+      reader.category = domain::ReaderCategory::kAdult;
+      reader.status = domain::ReaderStatus::kActive;
+      reader.expires_on = parse_iso_date("2030-12-31");
+      reader.date_of_birth = parse_iso_date("1990-05-01");
+      reader.email = "chan.taiman@example.hk";
+      reader.mobile = "91234567";
+      reader.address = "Flat 3, 12 Nathan Road\nKowloon";
+      repos.registrations.insert_reader(reader, clock->now());
+    });
+    ASSERT_TRUE(app::set_reader_pin(*context, card, pin));
   }
   long long count(const std::string& sql) {
     auto connection = database->acquire();
@@ -347,6 +601,226 @@ TEST_P(Sip2Session, BlockEnableAndEndSession) {
   EXPECT_EQ(enable.substr(0, 2), "26");
   EXPECT_NE(enable.find("Please ask staff"), std::string::npos);
   EXPECT_EQ(send(*s, "35" + kNow + "AOCL|AAR1000|").substr(0, 3), "36Y");
+}
+
+// A reader registered online has an address, e-mail, mobile and birth date: 64 sends them (BD, BE, BF, PB)
+// to accounts allowed them, after the right PIN, and never otherwise.
+TEST_P(Sip2Session, PersonalFieldsOnlyToAccountsAllowedThem) {
+  add_registered_reader("R2000", "2468");
+  ASSERT_TRUE(app::add_sip_account(*context, {"sc-personal", "CL", "terminal-secret-4", {}, true, true}));
+  const auto info = "63001" + kNow + "          AOCL|AAR2000|AC|AD2468|";
+  auto allowed = logged_in("sc-personal", "terminal-secret-4");
+  const auto sent = send(*allowed, info);
+  EXPECT_NE(sent.find("|BDFlat 3, 12 Nathan Road Kowloon|BEchan.taiman@example.hk|BF91234567|PB19900501|"),
+            std::string::npos)
+      << sent;
+  // Not without the PIN, and not in 24.
+  const auto wrong_pin = send(*allowed, "63001" + kNow + "          AOCL|AAR2000|AC|AD0000|");
+  for (const auto* id : {"|BD", "|BE", "|BF", "|PB", "example.hk", "9123"})
+    EXPECT_EQ(wrong_pin.find(id), std::string::npos) << id << " in " << wrong_pin;
+  const auto status = send(*allowed, "23001" + kNow + "AOCL|AAR2000|AC|AD2468|");
+  EXPECT_EQ(status.find("|BD"), std::string::npos) << status;
+  // Not to an account without --send-personal-fields.
+  auto plain = logged_in();
+  const auto withheld = send(*plain, info);
+  EXPECT_NE(withheld.find("|AE陳大文|"), std::string::npos) << withheld;
+  for (const auto* id : {"|BD", "|BE", "|BF", "|PB", "example.hk", "9123"})
+    EXPECT_EQ(withheld.find(id), std::string::npos) << id << " in " << withheld;
+  // A reader with none of them: nothing empty is sent.
+  const auto bare = send(*allowed, "63001" + kNow + "          AOCL|AAR1000|AC|AD1234|");
+  EXPECT_EQ(bare.find("|BD"), std::string::npos) << bare;
+  EXPECT_EQ(bare.find("|PB"), std::string::npos) << bare;
+}
+
+// 29 (and 11 renewing) for an item that exists but is not the reader's: said as it is, in their language.
+TEST_P(Sip2Session, RenewingAnItemNotOnLoanToTheReaderSaysSo) {
+  auto s = logged_in();
+  send(*s, checkout("R1001", "B100", "5678"));
+  const auto others = send(*s, "29NN" + kNow + kBlank + "AOCL|AAR1000|AD1234|ABB100|AC|");
+  EXPECT_EQ(others.substr(0, 3), "300");
+  EXPECT_NE(others.find("|AFThis item is not on loan to you.|"), std::string::npos) << others;
+  const auto on_shelf = send(*s, "29NN" + kNow + kBlank + "AOCL|AAR1000|AD1234|ABB101|AC|");
+  EXPECT_NE(on_shelf.find("|AFThis item is not on loan to you.|"), std::string::npos) << on_shelf;
+  const auto unknown = send(*s, "29NN" + kNow + kBlank + "AOCL|AAR1000|AD1234|ABNOPE|AC|");
+  EXPECT_NE(unknown.find("|AFWe do not know this item.|"), std::string::npos) << unknown;
+  send(*s, "63019" + kNow + "          AOCL|AAR1000|AC|AD1234|");
+  const auto chinese = send(*s, "29NN" + kNow + kBlank + "AOCL|AAR1000|AD1234|ABB100|AC|");
+  EXPECT_NE(chinese.find(
+                "|AF" +
+                translator.translate(domain::Language::kTraditionalChinese, "This item is not on loan to you.") + "|"),
+            std::string::npos)
+      << chinese;
+  EXPECT_EQ(chinese.find("not on loan"), std::string::npos) << chinese;
+}
+
+// 01 has no PIN: on a terminal that needs PINs, the reply names nobody and shows no amount unless this session
+// verified the reader's PIN.
+TEST_P(Sip2Session, BlockPatronShowsNoPersonalFieldsWithoutAVerifiedPin) {
+  auto s = logged_in();
+  const auto blocked = send(*s, "01N" + kNow + "AOCL|ALCard retained|AAR1000|AC|");
+  EXPECT_EQ(blocked.substr(0, 2), "24");
+  EXPECT_EQ(blocked[6], 'Y');  // blocked all the same
+  EXPECT_NE(blocked.find("|AE|"), std::string::npos) << blocked;
+  EXPECT_EQ(blocked.find("陳大文"), std::string::npos) << blocked;
+  EXPECT_EQ(blocked.find("|BV"), std::string::npos) << blocked;
+  EXPECT_EQ(blocked.find("|BH"), std::string::npos) << blocked;
+  // After the reader's PIN in this session: as 23 with the PIN.
+  send(*s, "23001" + kNow + "AOCL|AAR1001|AC|AD5678|");
+  const auto verified = send(*s, "01N" + kNow + "AOCL|ALCard retained|AAR1001|AC|");
+  EXPECT_NE(verified.find("|AE陳大文 1|"), std::string::npos) << verified;
+  EXPECT_NE(verified.find("|BV0.00|"), std::string::npos) << verified;
+  // Another card than the verified one: nothing.
+  const auto other = send(*s, "01N" + kNow + "AOCL|ALCard retained|AAR1002|AC|");
+  EXPECT_EQ(other.find("陳大文"), std::string::npos) << other;
+  // A --no-pin account (a book drop staff stand beside) sees the card's holder.
+  auto drop = logged_in("drop01", "terminal-secret-2");
+  EXPECT_NE(send(*drop, "01N" + kNow + "AOCL|ALCard retained|AAR1003|AC|").find("|AE陳大文 3|"), std::string::npos);
+}
+
+// A terminal account blocks at most app::kTerminalBlocksPerWindow cards an hour, across its connections.
+TEST_P(Sip2Session, BlockPatronIsThrottledPerTerminalAccount) {
+  store->transact(app::Store::Mode::kWrite, [&](app::Repositories& repos) {
+    for (int i = 0; i < 10; ++i)
+      repos.circulation.insert_reader({0, "T" + std::to_string(i), "Reader", domain::ReaderCategory::kAdult,
+                                       domain::ReaderStatus::kActive, *parse_iso_date("2030-12-31")},
+                                      clock->now());
+  });
+  auto block = [&](Session& session, int i) {
+    return send(session, "01N" + kNow + "AOCL|ALCard retained|AAT" + std::to_string(i) + "|AC|");
+  };
+  for (int i = 0; i < app::kTerminalBlocksPerWindow; ++i) {
+    auto s = logged_in();  // a new connection each time: the count is the account's
+    EXPECT_EQ(block(*s, i)[6], 'Y') << i;
+  }
+  auto s = logged_in();
+  const auto refused = block(*s, 9);
+  EXPECT_EQ(refused.substr(0, 2), "24");
+  EXPECT_EQ(refused[6], ' ') << refused;  // not blocked
+  EXPECT_NE(refused.find("This terminal has blocked too many cards."), std::string::npos) << refused;
+  EXPECT_EQ(count("SELECT COUNT(*) FROM readers WHERE card_number = 'T9' AND status = 'active'"), 1);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM audit_log WHERE action = 'sip.block_throttled'"), 1);
+  // Another terminal account is not affected.
+  auto drop = logged_in("drop01", "terminal-secret-2");
+  EXPECT_EQ(block(*drop, 8)[6], 'Y');
+  // An hour later the terminal may block again.
+  clock->set(clock->now() + app::kTerminalBlockWindow + std::chrono::minutes(1));
+  EXPECT_EQ(block(*s, 9)[6], 'Y');
+}
+
+// The session a self-check client runs (as Evergreen's SIPServer tests and 3M machines do), with error
+// detection on: every reply checked field by field against the SIP2 2.00 specification.
+class Sip2Conformance {
+ public:
+  Sip2Conformance(Session& session, const FixedClock& clock, const TimeZone& zone)
+      : session_(session), clock_(clock), zone_(zone) {}
+  // Sends `message` with AY and AZ; returns the reply's fields once it has been checked.
+  std::vector<Field> exchange(const std::string& message, std::string_view expected_code) {
+    const auto sequence = std::to_string(sequence_);
+    sequence_ = (sequence_ + 1) % 10;
+    auto request = message + "AY" + sequence + "AZ";
+    request += checksum(request);
+    last = session_.handle({request, Terminator::kCr});
+    SCOPED_TRACE("request: " + message);
+    EXPECT_EQ(last.substr(0, 2), expected_code) << last;
+    return expect_conforms(last, sequence);
+  }
+  std::string now() const { return format_sip_date(to_sip_date(clock_.now(), zone_)); }
+  std::string last;
+
+ private:
+  Session& session_;
+  const FixedClock& clock_;
+  const TimeZone& zone_;
+  int sequence_ = 0;
+};
+
+TEST_P(Sip2Session, AClientsWholeSessionConformsToTheSpecification) {
+  add_registered_reader("R2000", "2468");
+  add_registered_reader("R2001", "1357");
+  ASSERT_TRUE(app::add_sip_account(*context, {"sc-personal", "CL", "terminal-secret-4", {}, true, true}));
+  struct Run {
+    std::string user, secret, patron, pin, item, other_item;
+    bool personal;
+  };
+  for (const auto& run : {Run{"sc-personal", "terminal-secret-4", "R2000", "2468", "B100", "B101", true},
+                          Run{"sc01", "terminal-secret-1", "R2001", "1357", "B102", "B103", false}}) {
+    SCOPED_TRACE("personal fields " + std::string(run.personal ? "on" : "off"));
+    auto s = session();
+    Sip2Conformance c(*s, *clock, *zone);
+    auto reply = c.exchange("9300CN" + run.user + "|CO" + run.secret + "|CPCL|", "94");
+    EXPECT_EQ(c.last.substr(0, 3), "941");
+    reply = c.exchange("9900302.00", "98");
+    EXPECT_EQ(value_of(reply, "AO"), "CL");
+    EXPECT_EQ(value_of(reply, "AN"), run.user);
+
+    // 11 checkout, then a refused one.
+    const auto patron = "AOCL|AA" + run.patron + "|";
+    reply = c.exchange("11NN" + c.now() + kBlank + patron + "AB" + run.item + "|AC|AD" + run.pin + "|", "12");
+    EXPECT_EQ(c.last.substr(0, 3), "121");
+    EXPECT_EQ(value_of(reply, "AB"), run.item);
+    EXPECT_FALSE(value_of(reply, "AH").empty());
+    reply = c.exchange("11NN" + c.now() + kBlank + patron + "ABREF1|AC|AD" + run.pin + "|", "12");
+    EXPECT_EQ(c.last.substr(0, 3), "120");
+    EXPECT_FALSE(value_of(reply, "AF").empty());
+
+    // 63 with each summary type, and none.
+    for (int type = -1; type < 6; ++type) {
+      std::string summary(10, ' ');
+      if (type >= 0) summary[static_cast<std::size_t>(type)] = 'Y';
+      reply = c.exchange("63001" + c.now() + summary + patron + "AC|AD" + run.pin + "|BP1|BQ5|", "64");
+      EXPECT_EQ(value_of(reply, "AE"), "陳大文");
+      EXPECT_EQ(value_of(reply, "BL"), "Y");
+      EXPECT_EQ(value_of(reply, "CQ"), "Y");
+      EXPECT_EQ(count_of(reply, "AU"), type == 2 ? 1u : 0u);
+      EXPECT_EQ(c.last.substr(2 + 14 + 3 + 18 + 8, 4), "0001");  // charged items count
+      const std::vector<std::pair<std::string_view, std::string>> personal = {{"BD", "Flat 3, 12 Nathan Road Kowloon"},
+                                                                              {"BE", "chan.taiman@example.hk"},
+                                                                              {"BF", "91234567"},
+                                                                              {"PB", "19900501"}};
+      for (const auto& [id, value] : personal) EXPECT_EQ(value_of(reply, id), run.personal ? value : "") << id;
+    }
+    // Without the PIN: the layout holds, the counts are blank and no personal field is sent.
+    reply = c.exchange("63001" + c.now() + "  Y       " + patron + "AC|AD0000|", "64");
+    EXPECT_EQ(value_of(reply, "CQ"), "N");
+    EXPECT_EQ(value_of(reply, "BD"), "");
+    EXPECT_EQ(value_of(reply, "AE"), "");
+
+    // 29 renew three days later, and one refused.
+    clock->set(clock->now() + std::chrono::days(3));
+    reply = c.exchange("29NN" + c.now() + kBlank + patron + "AD" + run.pin + "|AB" + run.item + "|AC|", "30");
+    EXPECT_EQ(c.last.substr(0, 4), "301Y");
+    EXPECT_EQ(value_of(reply, "BK").substr(0, 1), "R");
+    reply = c.exchange("29NN" + c.now() + kBlank + patron + "AD" + run.pin + "|AB" + run.other_item + "|AC|", "30");
+    EXPECT_EQ(c.last.substr(0, 3), "300");
+    EXPECT_EQ(value_of(reply, "AF"), "This item is not on loan to you.");
+
+    // 15 hold: another reader reserves the title for pick-up at KT.
+    reply = c.exchange("15+" + c.now() + "BSKT|AOCL|AAR1001|AD5678|AB" + run.item + "|", "16");
+    EXPECT_EQ(c.last.substr(0, 3), "161");
+    EXPECT_EQ(value_of(reply, "BS"), "KT");
+    EXPECT_EQ(value_of(reply, "BR"), "1");
+
+    // 09 checkin late: a fine, and the item routed to the reservation at KT.
+    clock->set(clock->now() + std::chrono::days(17));
+    reply = c.exchange("09N" + c.now() + kBlank + "APCL|AOCL|AB" + run.item + "|AC|", "10");
+    EXPECT_EQ(c.last.substr(0, 6), "101YNY");
+    EXPECT_EQ(value_of(reply, "AQ"), "CL");
+    EXPECT_EQ(value_of(reply, "CT"), "KT");
+    EXPECT_EQ(value_of(reply, "CV"), "02");
+    const auto fine = value_of(reply, "BV");
+    EXPECT_FALSE(fine.empty());
+
+    // 37 fee paid.
+    reply = c.exchange(
+        "37" + c.now() + "0100HKDBV" + fine + "|" + patron + "AD" + run.pin + "|BKpay-" + run.patron + "|", "38");
+    EXPECT_EQ(c.last.substr(0, 3), "38Y");
+    EXPECT_EQ(value_of(reply, "BK"), "pay-" + run.patron);
+
+    // 35 end session.
+    reply = c.exchange("35" + c.now() + patron, "36");
+    EXPECT_EQ(c.last.substr(0, 3), "36Y");
+    EXPECT_EQ(value_of(reply, "AA"), run.patron);
+  }
 }
 
 TEST_P(Sip2Session, MalformedMessagesChecksumsAndResend) {

@@ -218,7 +218,7 @@ class SqlRegistrations final : public app::RegistrationRepository {
   std::optional<app::ReaderSettings> reader_settings(long long reader_id) override {
     auto rows = c_.query(
         "SELECT language, notify_channel, notify_reservations, notify_due, notify_overdue, keep_history, email, "
-        "mobile, address FROM readers WHERE id = ?",
+        "mobile, address, date_of_birth FROM readers WHERE id = ?",
         {reader_id});
     if (rows.empty()) return std::nullopt;
     const auto& r = rows[0];
@@ -230,7 +230,8 @@ class SqlRegistrations final : public app::RegistrationRepository {
                                r.integer(5) != 0,
                                r.text(6),
                                r.text(7),
-                               r.text(8)};
+                               r.text(8),
+                               r.optional_date(9)};
   }
   void save_reader_settings(long long reader_id, const app::ReaderSettings& s) override {
     c_.execute(

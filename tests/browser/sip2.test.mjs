@@ -96,7 +96,9 @@ async function availableItems(terminal, count, start = 20) {
 
 before(async () => {
   sipPort = await freePort();
-  server = await startShelfmark(['--sip-listen', `127.0.0.1:${sipPort}`, '--sip-idle-seconds', '5']);
+  // Twenty terminals race from 127.0.0.1 below: more than the default cap per address.
+  server = await startShelfmark(['--sip-listen', `127.0.0.1:${sipPort}`, '--sip-idle-seconds', '5',
+    '--sip-max-per-address', '64']);
   addAccount('sc01', 'terminal-secret-1');
   addAccount('drop01', 'terminal-secret-2', ['--no-pin', '--kind', 'book-drop']);
   addAccount('victim', 'terminal-secret-3');
@@ -236,6 +238,51 @@ test('idle connections time out', async () => {
   const started = Date.now();
   await t.closed;
   assert.ok(Date.now() - started >= 4000);
+});
+
+test('a connection must log in soon, and one address may hold only so many', async () => {
+  const port = await freePort();
+  const capped = await startShelfmark(['--sip-listen', `127.0.0.1:${port}`, '--sip-login-seconds', '1',
+    '--sip-max-per-address', '3'], { catalogueRecords: 50 });
+  try {
+    const result = spawnSync(binary, [...capped.common, 'sip-account', 'add', '--username', 'cap01', '--library', 'CL',
+      '--password-stdin'], { input: 'terminal-secret-8\n', encoding: 'utf8' });
+    assert.equal(result.status, 0, result.stderr);
+    // Not logged in: closed after a second, even while it talks.
+    const talker = await Terminal.open(port);
+    const started = Date.now();
+    assert.match(await talker.send('9900302.00'), /^940/);
+    const trickle = setInterval(() => talker.socket.write('9'), 100);
+    await talker.closed;
+    clearInterval(trickle);
+    const waited = Date.now() - started;
+    assert.ok(waited >= 900 && waited < 4000, `closed after ${waited} ms`);
+    // Logged in: the deadline no longer applies.
+    const logged = await Terminal.open(port);
+    await logged.login('cap01', 'terminal-secret-8');
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.match(await logged.send('9900302.00'), /^98/);
+    // Three from one address; the fourth is closed unanswered.
+    const more = [await Terminal.open(port), await Terminal.open(port)];
+    for (const t of more) await t.login('cap01', 'terminal-secret-8');
+    const refused = await Terminal.open(port);
+    refused.socket.on('error', () => {});
+    refused.socket.write('9300CNcap01|COterminal-secret-8|\r');
+    await refused.closed;
+    assert.equal(refused.buffer.length, 0);
+    assert.match(capped.log(), /3 connections open from this address \(--sip-max-per-address\); refused 1/);
+    assert.match(capped.log(), /not logged in within 1 s, disconnected/);
+    assert.doesNotMatch(capped.log(), /terminal-secret-8/);
+    // One goes, another may come.
+    logged.close();
+    await logged.closed;
+    await new Promise((r) => setTimeout(r, 200));
+    const next = await Terminal.open(port);
+    await next.login('cap01', 'terminal-secret-8');
+    for (const t of [...more, next]) t.close();
+  } finally {
+    assert.equal(await capped.stop(), 0);
+  }
 });
 
 test('SIP2 over TLS, and a clean stop on SIGTERM', async () => {

@@ -41,6 +41,8 @@ class PageKit {
   virtual const app::Context& app_context() const = 0;
   virtual const Translator& translations() const = 0;
   virtual std::shared_ptr<const app::NetworkSnapshot> network_snapshot() = 0;
+  // The cache the circulation and catalogue use cases read the network through.
+  virtual app::NetworkCache& network_cache() = 0;
   virtual Response page(Page& page, const std::string& name, const std::string& title, mustache::data& content,
                         int status = 200) = 0;
   virtual Response error_page(Page& page, int status) = 0;
@@ -51,6 +53,11 @@ class PageKit {
   virtual std::string sign_in_csrf(Page& page) = 0;
   virtual bool sign_in_csrf_ok(const Page& page) const = 0;
   virtual std::string cookie_attributes(const Request& request) const = 0;
+
+  std::string t(Language lang, std::string_view msgid) const { return translations().translate(lang, msgid); }
+  std::string tf(Language lang, std::string_view msgid, const std::map<std::string, std::string>& values) const {
+    return translations().format(lang, msgid, values);
+  }
 };
 
 inline std::string lang_code(Language language) { return std::string(domain::language_code(language)); }

@@ -66,7 +66,7 @@ Response AccountPages::reader_login(Page& p) {
   auto result = app::reader_log_in(kit_.app_context(), card, p.request.form_value("pin"), p.request.remote_address);
   if (!result) {
     spdlog::info("auth reader_login outcome={}", domain::error_info(result.error().code).name);
-    const int status = result.error().code == ErrorCode::kTooManyAttempts ? 429 : 422;
+    const int status = PageKit::form_status(result.error());
     return reader_login_form(p, card, result.error(), status);
   }
   const auto next = return_path(p, p.request.form_value("next"));
@@ -288,7 +288,7 @@ Response AccountPages::account_post(Page& p, const std::string& action) {
     else
       kit_.add_failure(lang, content, changed.error());
     response = account(p, content);
-    if (!changed) response.status = changed.error().code == ErrorCode::kTooManyAttempts ? 429 : 422;
+    if (!changed) response.status = PageKit::form_status(changed.error());
   } else if (action == "password") {
     auto changed = app::change_reader_password(
         kit_.app_context(), p.reader->reader.id, p.request.cookie(reader_cookie_name(p.request)),
@@ -300,7 +300,7 @@ Response AccountPages::account_post(Page& p, const std::string& action) {
     else
       kit_.add_failure(lang, content, changed.error());
     response = account(p, content);
-    if (!changed) response.status = changed.error().code == ErrorCode::kTooManyAttempts ? 429 : 422;
+    if (!changed) response.status = PageKit::form_status(changed.error());
   } else if (action == "preferences") {
     const auto& f = p.request;
     auto saved =
@@ -329,7 +329,7 @@ Response AccountPages::account_post(Page& p, const std::string& action) {
       content.set("contact_address", f.form_value("address"));
     }
     response = account(p, content);
-    if (!changed) response.status = changed.error().code == ErrorCode::kTooManyAttempts ? 429 : 422;
+    if (!changed) response.status = PageKit::form_status(changed.error());
   } else if (action == "change-pickup") {
     auto changed =
         app::change_pickup_library(kit_.app_context(), kit_.network_cache(), card,

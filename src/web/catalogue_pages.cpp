@@ -562,8 +562,7 @@ Response CataloguePages::staff_add_item(Page& p, long long record_id) {
   const auto input = item_input_of(p.request);
   auto added = app::add_item(kit_.app_context(), p.session->actor(), record_id, input);
   if (!added) {
-    if (added.error().code == ErrorCode::kPermissionDenied) return kit_.error_page(p, 403);
-    if (added.error().code == ErrorCode::kNotFound) return kit_.error_page(p, 404);
+    if (auto refused = kit_.refusal_page(p, added.error())) return *refused;
     auto response = staff_record(p, record_id, input, added.error());
     response.route = "/{lang}/staff/records/{id}/items";
     return response;
@@ -584,7 +583,7 @@ Response CataloguePages::staff_item(Page& p, long long item_id, const std::optio
                                     [&](app::Repositories& repos) { item = repos.catalogue.item_by_id(item_id); });
   if (!item || item->record_id == 0) return kit_.error_page(p, 404);
   auto found = app::record_for_staff(kit_.app_context(), p.session->actor(), item->record_id);
-  if (!found) return kit_.error_page(p, found.error().code == ErrorCode::kPermissionDenied ? 403 : 404);
+  if (!found) return kit_.failure_page(p, found.error());
   const auto snapshot = kit_.network_snapshot();
   data content;
   content.set("item_id", std::to_string(item_id));
@@ -609,8 +608,7 @@ Response CataloguePages::staff_edit_item(Page& p, long long item_id) {
   const auto version = parse_id(p.request.form_value("version"));
   auto edited = app::edit_item(kit_.app_context(), p.session->actor(), item_id, version, input);
   if (!edited) {
-    if (edited.error().code == ErrorCode::kPermissionDenied) return kit_.error_page(p, 403);
-    if (edited.error().code == ErrorCode::kNotFound) return kit_.error_page(p, 404);
+    if (auto refused = kit_.refusal_page(p, edited.error())) return *refused;
     auto response = staff_item(p, item_id, input, edited.error(), version);
     response.route = "/{lang}/staff/items/{id}";
     return response;

@@ -451,7 +451,7 @@ Response DirectoryPages::staff_notice_create(Page& p) {
 Response DirectoryPages::staff_notice_edit(Page& p, long long id) {
   p.route = "/{lang}/staff/notices/{id}/edit";
   auto result = app::staff_notice(kit_.app_context(), p.session->actor(), id);
-  if (!result) return kit_.error_page(p, result.error().code == ErrorCode::kPermissionDenied ? 403 : 404);
+  if (!result) return kit_.failure_page(p, result.error());
   return notice_form(p, id, input_of(result.value()), result->version, std::nullopt);
 }
 
@@ -461,10 +461,8 @@ Response DirectoryPages::staff_notice_update(Page& p, long long id) {
   const auto version = parse_id(p.request.form_value("version"));
   auto result = app::update_notice(kit_.app_context(), p.session->actor(), id, version, input);
   if (!result) {
-    const auto code = result.error().code;
-    if (code == ErrorCode::kPermissionDenied) return kit_.error_page(p, 403);
-    if (code == ErrorCode::kNotFound) return kit_.error_page(p, 404);
-    if (code == ErrorCode::kEditConflict) {
+    if (auto refused = kit_.refusal_page(p, result.error())) return *refused;
+    if (result.error().code == ErrorCode::kEditConflict) {
       // Show the current version, with the conflict explained; the editor's text is in the failed request.
       auto current = app::staff_notice(kit_.app_context(), p.session->actor(), id);
       if (!current) return kit_.error_page(p, 404);
@@ -480,7 +478,7 @@ Response DirectoryPages::staff_notice_update(Page& p, long long id) {
 Response DirectoryPages::staff_notice_expire(Page& p, long long id) {
   p.route = "/{lang}/staff/notices/{id}/expire";
   auto result = app::expire_notice(kit_.app_context(), p.session->actor(), id);
-  if (!result) return kit_.error_page(p, result.error().code == ErrorCode::kPermissionDenied ? 403 : 404);
+  if (!result) return kit_.failure_page(p, result.error());
   auto response = redirect("/" + lang_code(p.lang) + "/staff/notices?saved=expired");
   response.route = p.route;
   return response;
@@ -559,7 +557,7 @@ Response DirectoryPages::staff_library(Page& p, const std::string& code, const F
   p.nav = "staff";
   const auto lang = p.lang;
   auto result = app::library_for_staff(kit_.app_context(), p.session->actor(), code);
-  if (!result) return kit_.error_page(p, result.error().code == ErrorCode::kPermissionDenied ? 403 : 404);
+  if (!result) return kit_.failure_page(p, result.error());
   const auto& library = result.value();
   std::map<std::string, std::string> field_errors;
   if (failure)

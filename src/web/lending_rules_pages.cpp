@@ -74,7 +74,7 @@ Response LendingRulesPages::staff_fine_suspension_post(Page& p, const std::vecto
   const auto actor = p.session->actor();
   if (parts.size() == 3 && parts[2] == "delete") {
     auto removed = app::remove_fine_suspension(kit_.app_context(), actor, parse_id(std::string(parts[1])));
-    if (!removed) return kit_.error_page(p, removed.error().code == ErrorCode::kPermissionDenied ? 403 : 404);
+    if (!removed) return kit_.failure_page(p, removed.error());
   } else if (parts.size() == 1) {
     app::FineSuspensionForm form;
     form.input = {p.request.form_value("first_day"),
@@ -251,8 +251,7 @@ Response LendingRulesPages::staff_lending_rule_post(Page& p, const std::vector<s
     const auto id = parse_id(std::string(parts[1]));
     auto removed = app::remove_lending_rule(kit_.app_context(), kit_.network_cache(), actor, id);
     if (!removed) {
-      if (removed.error().code == ErrorCode::kPermissionDenied) return kit_.error_page(p, 403);
-      if (removed.error().code == ErrorCode::kNotFound) return kit_.error_page(p, 404);
+      if (auto refused = kit_.refusal_page(p, removed.error())) return *refused;
       return staff_lending_rule(p, id, {}, removed.error());
     }
     return back("");
@@ -273,8 +272,7 @@ Response LendingRulesPages::staff_lending_rule_post(Page& p, const std::vector<s
   rule_form.library_code = form.form_value("library");
   auto saved = app::save_lending_rule(kit_.app_context(), kit_.network_cache(), actor, id, rule_form);
   if (saved) return back("");
-  if (saved.error().code == ErrorCode::kPermissionDenied) return kit_.error_page(p, 403);
-  if (saved.error().code == ErrorCode::kNotFound) return kit_.error_page(p, 404);
+  if (auto refused = kit_.refusal_page(p, saved.error())) return *refused;
   return staff_lending_rule(p, id, form.form, saved.error());
 }
 

@@ -54,6 +54,23 @@ class PageKit {
   virtual bool sign_in_csrf_ok(const Page& page) const = 0;
   virtual std::string cookie_attributes(const Request& request) const = 0;
 
+  // The error page for a failure no form can show: 403 when not allowed, 404 for anything else.
+  Response failure_page(Page& page, const domain::Failure& failure) {
+    return error_page(page, http_status_for(failure.code) == 403 ? 403 : 404);
+  }
+  // The error page when the failure is not allowed (403) or not found (404), none when a form can show it.
+  std::optional<Response> refusal_page(Page& page, const domain::Failure& failure) {
+    const int status = http_status_for(failure.code);
+    if (status == 403 || status == 404) return error_page(page, status);
+    return std::nullopt;
+  }
+  // The status of a form shown again with a failure: as http_status_for, except that a form showing "not
+  // found" or "not allowed" as a message about what was typed is 422.
+  static int form_status(const domain::Failure& failure) {
+    const int status = http_status_for(failure.code);
+    return status == 403 || status == 404 ? 422 : status;
+  }
+
   std::string t(Language lang, std::string_view msgid) const { return translations().translate(lang, msgid); }
   std::string tf(Language lang, std::string_view msgid, const std::map<std::string, std::string>& values) const {
     return translations().format(lang, msgid, values);

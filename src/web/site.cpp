@@ -264,7 +264,7 @@ struct Site::Impl final : PageKit {
     auto result = app::log_in(context, username, p.request.form_value("password"), p.request.remote_address);
     if (!result) {
       spdlog::info("auth staff_login outcome={}", domain::error_info(result.error().code).name);
-      const int status = result.error().code == ErrorCode::kTooManyAttempts ? 429 : 422;
+      const int status = PageKit::form_status(result.error());
       return staff_login_form(p, username, result.error(), status);
     }
     spdlog::info("auth staff_login outcome=ok staff_id={}", result->user.id);

@@ -378,7 +378,7 @@ Response StudyRoomPages::staff_period(Page& p, long long id, const std::vector<d
   p.route = "/{lang}/staff/study-room/*";
   const auto lang = p.lang;
   const auto result = app::study_period_applications(kit_.app_context(), actor_of(p), id);
-  if (!result) return kit_.error_page(p, result.error().code == ErrorCode::kPermissionDenied ? 403 : 404);
+  if (!result) return kit_.failure_page(p, result.error());
   auto content = period_data(lang, result->period);
   const auto& period = result->period;
   const bool published = period.published_at.has_value();
@@ -451,8 +451,7 @@ Response StudyRoomPages::staff_action(Page& p, long long id, std::string_view ac
   if (!failure)
     return see_other(
         p, "/" + lang_code(p.lang) + "/staff/study-room/" + std::to_string(id) + "?done=" + std::string(action));
-  if (failure->code == ErrorCode::kPermissionDenied) return kit_.error_page(p, 403);
-  if (failure->code == ErrorCode::kNotFound) return kit_.error_page(p, 404);
+  if (auto refused = kit_.refusal_page(p, *failure)) return *refused;
   return staff_period(p, id, {{"", failure->code, {}}}, 409);
 }
 
@@ -460,7 +459,7 @@ Response StudyRoomPages::staff_release(Page& p, long long application_id) {
   p.route = "/{lang}/staff/study-room/applications/*/release";
   const auto& context = kit_.app_context();
   const auto result = app::release_study_place(context, actor_of(p), application_id);
-  if (!result) return kit_.error_page(p, result.error().code == ErrorCode::kPermissionDenied ? 403 : 404);
+  if (!result) return kit_.failure_page(p, result.error());
   const auto period_id = result->period_id;
   return see_other(p, "/" + lang_code(p.lang) + "/staff/study-room/" + std::to_string(period_id) + "?done=release");
 }

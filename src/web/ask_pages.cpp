@@ -5,7 +5,6 @@
 #include <algorithm>
 
 #include "core/text.h"
-#include "security/sodium.h"
 
 namespace shelfmark::web {
 namespace {
@@ -95,9 +94,7 @@ Response AskPages::visitor(Page& p, const std::vector<std::string_view>& parts) 
       return form(p, empty, std::nullopt, 200);
     }
     // A signed-in reader's form carries the session's token; anyone else's the sign-in cookie's.
-    const bool csrf_ok = p.reader ? security::constant_time_equal(p.request.form_value("csrf"), p.reader->csrf_token)
-                                  : kit_.sign_in_csrf_ok(p);
-    if (!csrf_ok) return kit_.error_page(p, 419);
+    if (!kit_.csrf_ok(p)) return kit_.error_page(p, 419);
     return send(p);
   }
   if (parts.size() == 1 && parts[0] == "faq") {

@@ -52,6 +52,9 @@ class PageKit {
   // Forms shown before anyone signs in are protected by a token in a cookie that the form repeats.
   virtual std::string sign_in_csrf(Page& page) = 0;
   virtual bool sign_in_csrf_ok(const Page& page) const = 0;
+  // The CSRF check of every form: the token posted is the one of whoever the page is for, the staff
+  // session's or the signed-in reader's; before anyone signs in, the sign-in cookie's (sign_in_csrf_ok).
+  virtual bool csrf_ok(const Page& page) const = 0;
   virtual std::string cookie_attributes(const Request& request) const = 0;
 
   // The error page for a failure no form can show: 403 when not allowed, 404 for anything else.

@@ -234,6 +234,11 @@ struct Site::Impl final : PageKit {
     const auto cookie = p.request.cookie(kCsrfCookie);
     return cookie.size() >= 20 && security::constant_time_equal(cookie, p.request.form_value("csrf"));
   }
+  bool csrf_ok(const Page& p) const override {
+    if (p.session) return security::constant_time_equal(p.request.form_value("csrf"), p.session->csrf_token);
+    if (p.reader) return security::constant_time_equal(p.request.form_value("csrf"), p.reader->csrf_token);
+    return sign_in_csrf_ok(p);
+  }
 
   // ----- staff pages -----
 
@@ -294,7 +299,7 @@ struct Site::Impl final : PageKit {
       response.route = "/{lang}/staff/*";
       return response;
     }
-    if (post && !security::constant_time_equal(p.request.form_value("csrf"), p.session->csrf_token)) {
+    if (post && !csrf_ok(p)) {
       p.route = "/{lang}/staff/*";
       return error_page(p, 419);
     }
@@ -456,7 +461,7 @@ struct Site::Impl final : PageKit {
         response.route = "/{lang}/account/*";
         return response;
       }
-      if (post && !security::constant_time_equal(request.form_value("csrf"), p.reader->csrf_token)) {
+      if (post && !csrf_ok(p)) {
         p.route = "/{lang}/account/*";
         return error_page(p, 419);
       }

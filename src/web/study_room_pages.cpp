@@ -1,6 +1,5 @@
 #include "web/study_room_pages.h"
 
-#include "security/sodium.h"
 #include "web/qr_svg.h"
 
 namespace shelfmark::web {
@@ -82,7 +81,7 @@ Response StudyRoomPages::reader(Page& p, const std::vector<std::string_view>& pa
     return post ? kit_.error_page(p, 405) : periods_page(p, 0, {}, {}, 200);
   if (!post) return kit_.error_page(p, 404);
   // Every form here belongs to a signed-in reader; signed out meanwhile, the form has expired.
-  if (!p.reader || !security::constant_time_equal(p.request.form_value("csrf"), p.reader->csrf_token)) {
+  if (!p.reader || !kit_.csrf_ok(p)) {
     p.route = "/{lang}/study-room/*";
     return kit_.error_page(p, 419);
   }

@@ -21,6 +21,12 @@ std::string idempotency_key(const Request& request) {
   return "web:" + id;
 }
 
+// What the counter says when the card or the barcode typed matched nothing.
+std::string not_found_text(const PageKit& kit, Language lang, const domain::Failure& failure) {
+  const auto field = failure.fields.empty() ? std::string() : failure.fields.front().field;
+  return field == "card" ? kit.t(lang, "No reader has this card number.") : kit.t(lang, "No item has this barcode.");
+}
+
 }  // namespace
 
 // The counter's library: from the form or query, else the staff member's last choice (cookie), else the
@@ -172,15 +178,9 @@ Response CounterPages::staff_counter_reserve(Page& p, bool cancel) {
                 kit_.tf(lang, "Reserved. Reference {reference}; number {position} in the queue.",
                         {{"reference", result->reference}, {"position", format_count(result->position)}}));
   } else if (result.error().code == ErrorCode::kNotFound) {
-    const auto field = result.error().fields.empty() ? std::string() : result.error().fields.front().field;
-    content.set("not_found", field == "card" ? kit_.t(lang, "No reader has this card number.")
-                                             : kit_.t(lang, "No item has this barcode."));
+    content.set("not_found", not_found_text(kit_, lang, result.error()));
   } else {
-    auto refusals = list();
-    for (const auto& text : refusal_texts(kit_.translations(), lang, result.error())) refusals.push_back(text);
-    content.set("has_refusals", true);
-    content.set("refusal_heading", kit_.t(lang, "Not reserved"));
-    content.set("refusals", refusals);
+    set_refusals(kit_.translations(), lang, content, result.error(), N_("Not reserved"));
     content.set("reserve_barcode", input.barcode);
   }
   auto response = staff_counter(p, content);
@@ -213,15 +213,9 @@ Response CounterPages::staff_counter_checkout(Page& p) {
                 kit_.tf(lang, "Lent: {title}. Due back on {due}.",
                         {{"title", result->title}, {"due", format_date(kit_.translations(), lang, result->due_on)}}));
   } else if (result.error().code == ErrorCode::kNotFound) {
-    const auto field = result.error().fields.empty() ? std::string() : result.error().fields.front().field;
-    content.set("not_found", field == "card" ? kit_.t(lang, "No reader has this card number.")
-                                             : kit_.t(lang, "No item has this barcode."));
+    content.set("not_found", not_found_text(kit_, lang, result.error()));
   } else {
-    auto refusals = list();
-    for (const auto& text : refusal_texts(kit_.translations(), lang, result.error())) refusals.push_back(text);
-    content.set("has_refusals", true);
-    content.set("refusal_heading", kit_.t(lang, "Not lent"));
-    content.set("refusals", refusals);
+    set_refusals(kit_.translations(), lang, content, result.error(), N_("Not lent"));
     content.set("barcode", input.barcode);
     content.set("can_override", app::staff_may_override(result.error()) && reason.empty());
   }
@@ -276,11 +270,7 @@ Response CounterPages::staff_counter_payment(Page& p, bool waive) {
                                        {"receipt", result->receipt},
                                        {"owed", domain::format_money(result->still_owed)}}));
   } else {
-    auto refusals = list();
-    for (const auto& text : refusal_texts(kit_.translations(), lang, result.error())) refusals.push_back(text);
-    content.set("has_refusals", true);
-    content.set("refusal_heading", kit_.t(lang, "Not done"));
-    content.set("refusals", refusals);
+    set_refusals(kit_.translations(), lang, content, result.error(), N_("Not done"));
   }
   auto response = staff_counter(p, content);
   response.route = waive ? "/{lang}/staff/counter/waive" : "/{lang}/staff/counter/pay";

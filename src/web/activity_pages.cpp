@@ -563,7 +563,7 @@ Response ActivityPages::staff_form(Page& p, std::optional<long long> id, const d
   if (failure) kit_.add_failure(lang, content, *failure);
   p.switch_path = id ? base + "/" + std::to_string(*id) + "/edit" : base + "/new";
   return kit_.page(p, "staff_activity_form", id ? t(lang, "Edit activity") : t(lang, "New activity"), content,
-                   failure ? (failure->code == ErrorCode::kEditConflict ? 409 : 422) : 200);
+                   failure ? PageKit::form_status(*failure) : 200);
 }
 
 Response ActivityPages::staff_save(Page& p, std::optional<long long> id) {
@@ -601,8 +601,7 @@ Response ActivityPages::staff_save(Page& p, std::optional<long long> id) {
   auto saved = app::save_activity(kit_.app_context(), p.session->actor(), id, version, in);
   if (!saved) {
     const auto code = saved.error().code;
-    if (code == ErrorCode::kPermissionDenied) return kit_.error_page(p, 403);
-    if (code == ErrorCode::kNotFound) return kit_.error_page(p, 404);
+    if (auto refused = kit_.refusal_page(p, saved.error())) return *refused;
     // On a conflict the form keeps what this editor typed, with the version now stored, so that saving again
     // (after checking the other change) is a deliberate choice; nothing typed is lost.
     long long shown_version = version;
@@ -621,7 +620,7 @@ Response ActivityPages::staff_enrolments(Page& p, long long id, data content, in
   const auto lang = p.lang;
   const auto& context = kit_.app_context();
   auto result = app::enrolment_list(context, p.session->actor(), id);
-  if (!result) return kit_.error_page(p, result.error().code == ErrorCode::kPermissionDenied ? 403 : 404);
+  if (!result) return kit_.failure_page(p, result.error());
   const auto& a = result->activity;
   content.set("activity", summary(lang, a));
   auto confirmed = web::list();
@@ -656,7 +655,7 @@ Response ActivityPages::staff_enrolments_csv(Page& p, long long id) {
   const auto lang = p.lang;
   const auto& context = kit_.app_context();
   auto result = app::enrolment_list(context, p.session->actor(), id);
-  if (!result) return kit_.error_page(p, result.error().code == ErrorCode::kPermissionDenied ? 403 : 404);
+  if (!result) return kit_.failure_page(p, result.error());
   std::string csv = "\xEF\xBB\xBF";  // a byte order mark, so spreadsheets read the Chinese as UTF-8
   const auto line = [&](std::initializer_list<std::string> cells) {
     bool first = true;
@@ -695,9 +694,7 @@ Response ActivityPages::staff_attendance(Page& p, long long id) {
   }
   auto marked = app::mark_attendance(kit_.app_context(), p.session->actor(), id, attendance);
   if (!marked) {
-    const auto code = marked.error().code;
-    if (code == ErrorCode::kPermissionDenied) return kit_.error_page(p, 403);
-    if (code == ErrorCode::kNotFound) return kit_.error_page(p, 404);
+    if (auto refused = kit_.refusal_page(p, marked.error())) return *refused;
     data content;
     kit_.add_failure(p.lang, content, marked.error());
     p.switch_path = "/" + lang_code(p.lang) + "/staff/activities/" + std::to_string(id) + "/enrolments";

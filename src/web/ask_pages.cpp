@@ -5,7 +5,6 @@
 #include <algorithm>
 
 #include "core/text.h"
-#include "security/sodium.h"
 
 namespace shelfmark::web {
 namespace {
@@ -95,9 +94,7 @@ Response AskPages::visitor(Page& p, const std::vector<std::string_view>& parts) 
       return form(p, empty, std::nullopt, 200);
     }
     // A signed-in reader's form carries the session's token; anyone else's the sign-in cookie's.
-    const bool csrf_ok = p.reader ? security::constant_time_equal(p.request.form_value("csrf"), p.reader->csrf_token)
-                                  : kit_.sign_in_csrf_ok(p);
-    if (!csrf_ok) return kit_.error_page(p, 419);
+    if (!kit_.csrf_ok(p)) return kit_.error_page(p, 419);
     return send(p);
   }
   if (parts.size() == 1 && parts[0] == "faq") {
@@ -137,10 +134,9 @@ Response AskPages::send(Page& p) {
   if (p.reader) reader_id = p.reader->reader.id;
   auto sent = app::send_enquiry(kit_.app_context(), settings_, typed, reader_id, request.remote_address);
   if (!sent) {
-    const auto code = sent.error().code;
-    const bool limited = code == ErrorCode::kTooManyEnquiries || code == ErrorCode::kTooManyEnquiriesForEmail;
-    if (limited) spdlog::info("enquiry refused reason={}", domain::error_info(code).name);
-    return form(p, typed, sent.error(), limited ? 429 : 422);
+    const int status = PageKit::form_status(sent.error());
+    if (status == 429) spdlog::info("enquiry refused reason={}", domain::error_info(sent.error().code).name);
+    return form(p, typed, sent.error(), status);
   }
   spdlog::info("enquiry sent id={}", sent->id);
   data content;
@@ -322,7 +318,7 @@ Response AskPages::enquiry(Page& p, long long id, const std::optional<domain::Fa
   p.route = "/{lang}/staff/enquiries/{id}";
   const auto actor = p.session->actor();
   auto detail = app::enquiry_detail(kit_.app_context(), actor, id);
-  if (!detail) return kit_.error_page(p, detail.error().code == ErrorCode::kNotFound ? 404 : 403);
+  if (!detail) return kit_.failure_page(p, detail.error());
   const auto& record = detail->record;
   const auto now = kit_.app_context().clock.now();
   data content;
@@ -421,9 +417,7 @@ Response AskPages::action(Page& p, long long id, std::string_view what) {
     response.route = p.route;
     return response;
   }
-  const auto code = result.error().code;
-  if (code == ErrorCode::kNotFound) return kit_.error_page(p, 404);
-  if (code == ErrorCode::kPermissionDenied) return kit_.error_page(p, 403);
+  if (auto refused = kit_.refusal_page(p, result.error())) return *refused;
   const bool conflict = result.error().fields.empty();
   return enquiry(p, id, result.error(), conflict ? 409 : 422);
 }
@@ -484,7 +478,7 @@ Response AskPages::faq_list(Page& p) {
 Response AskPages::faq_unpublish(Page& p, long long id) {
   p.route = "/{lang}/staff/faq/{id}/unpublish";
   auto result = app::unpublish_faq(kit_.app_context(), p.session->actor(), id);
-  if (!result) return kit_.error_page(p, result.error().code == ErrorCode::kNotFound ? 404 : 403);
+  if (!result) return kit_.failure_page(p, result.error());
   auto response = redirect("/" + lang_code(p.lang) + "/staff/faq?done=unpublish");
   response.route = p.route;
   return response;

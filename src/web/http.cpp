@@ -370,4 +370,22 @@ std::string html_escape(std::string_view text) {
   return out;
 }
 
+int http_status_for(domain::ErrorCode code) {
+  using domain::ErrorCode;
+  switch (code) {
+    case ErrorCode::kPermissionDenied:
+      return 403;
+    case ErrorCode::kNotFound:
+      return 404;
+    case ErrorCode::kEditConflict:
+      return 409;
+    case ErrorCode::kTooManyAttempts:
+    case ErrorCode::kTooManyEnquiries:
+    case ErrorCode::kTooManyEnquiriesForEmail:
+      return 429;
+    default:
+      return 422;
+  }
+}
+
 }  // namespace shelfmark::web

@@ -11,6 +11,7 @@
 #include <variant>
 #include <vector>
 
+#include "domain/errors.h"
 #include "domain/library.h"
 
 namespace shelfmark::web {
@@ -103,5 +104,11 @@ std::map<std::string, std::string> parse_cookies(std::string_view header);
 domain::Language negotiate_language(std::string_view accept_language);
 
 std::string html_escape(std::string_view text);
+
+// The HTTP status that answers a use case's failure, the same on every page: 403 not allowed, 404 not found,
+// 409 an edit conflict (someone saved first), 429 too many attempts or enquiries, and 422 for everything
+// else (what was typed is refused; the form is shown again with the reasons). PageKit narrows it for a failure
+// that ends on the error page (failure_page) and for one shown on a form (form_status).
+int http_status_for(domain::ErrorCode code);
 
 }  // namespace shelfmark::web

@@ -7,6 +7,7 @@
 #include <variant>
 
 #include "web/formats.h"
+#include "web/page_kit.h"
 
 namespace shelfmark::web {
 namespace {
@@ -315,6 +316,29 @@ TEST(Formats, IcalendarTextIsEscapedAndLongLinesFoldOutsideCharacters) {
     // No line starts with a UTF-8 continuation byte: characters are never cut.
     if (start > 0) EXPECT_NE(static_cast<unsigned char>(folded[start + 1]) & 0xC0, 0x80);
   }
+}
+
+TEST(HttpStatus, EachFailureHasOneStatus) {
+  using domain::ErrorCode;
+  EXPECT_EQ(http_status_for(ErrorCode::kPermissionDenied), 403);
+  EXPECT_EQ(http_status_for(ErrorCode::kNotFound), 404);
+  EXPECT_EQ(http_status_for(ErrorCode::kEditConflict), 409);
+  EXPECT_EQ(http_status_for(ErrorCode::kTooManyAttempts), 429);
+  EXPECT_EQ(http_status_for(ErrorCode::kTooManyEnquiries), 429);
+  EXPECT_EQ(http_status_for(ErrorCode::kTooManyEnquiriesForEmail), 429);
+  // Anything else is a refused form.
+  EXPECT_EQ(http_status_for(ErrorCode::kRequired), 422);
+  EXPECT_EQ(http_status_for(ErrorCode::kInvalidCredentials), 422);
+  EXPECT_EQ(http_status_for(ErrorCode::kInvalidChoice), 422);
+}
+
+TEST(HttpStatus, AFormShowsNotFoundAndNotAllowedAsRefusals) {
+  using domain::ErrorCode;
+  EXPECT_EQ(PageKit::form_status(domain::failure(ErrorCode::kNotFound)), 422);
+  EXPECT_EQ(PageKit::form_status(domain::failure(ErrorCode::kPermissionDenied)), 422);
+  EXPECT_EQ(PageKit::form_status(domain::failure(ErrorCode::kTooManyAttempts)), 429);
+  EXPECT_EQ(PageKit::form_status(domain::failure(ErrorCode::kEditConflict)), 409);
+  EXPECT_EQ(PageKit::form_status(domain::invalid({{"card", ErrorCode::kRequired, {}}})), 422);
 }
 
 }  // namespace

@@ -41,6 +41,8 @@ class PageKit {
   virtual const app::Context& app_context() const = 0;
   virtual const Translator& translations() const = 0;
   virtual std::shared_ptr<const app::NetworkSnapshot> network_snapshot() = 0;
+  // The cache the circulation and catalogue use cases read the network through.
+  virtual app::NetworkCache& network_cache() = 0;
   virtual Response page(Page& page, const std::string& name, const std::string& title, mustache::data& content,
                         int status = 200) = 0;
   virtual Response error_page(Page& page, int status) = 0;
@@ -50,7 +52,32 @@ class PageKit {
   // Forms shown before anyone signs in are protected by a token in a cookie that the form repeats.
   virtual std::string sign_in_csrf(Page& page) = 0;
   virtual bool sign_in_csrf_ok(const Page& page) const = 0;
+  // The CSRF check of every form: the token posted is the one of whoever the page is for, the staff
+  // session's or the signed-in reader's; before anyone signs in, the sign-in cookie's (sign_in_csrf_ok).
+  virtual bool csrf_ok(const Page& page) const = 0;
   virtual std::string cookie_attributes(const Request& request) const = 0;
+
+  // The error page for a failure no form can show: 403 when not allowed, 404 for anything else.
+  Response failure_page(Page& page, const domain::Failure& failure) {
+    return error_page(page, http_status_for(failure.code) == 403 ? 403 : 404);
+  }
+  // The error page when the failure is not allowed (403) or not found (404), none when a form can show it.
+  std::optional<Response> refusal_page(Page& page, const domain::Failure& failure) {
+    const int status = http_status_for(failure.code);
+    if (status == 403 || status == 404) return error_page(page, status);
+    return std::nullopt;
+  }
+  // The status of a form shown again with a failure: as http_status_for, except that a form showing "not
+  // found" or "not allowed" as a message about what was typed is 422.
+  static int form_status(const domain::Failure& failure) {
+    const int status = http_status_for(failure.code);
+    return status == 403 || status == 404 ? 422 : status;
+  }
+
+  std::string t(Language lang, std::string_view msgid) const { return translations().translate(lang, msgid); }
+  std::string tf(Language lang, std::string_view msgid, const std::map<std::string, std::string>& values) const {
+    return translations().format(lang, msgid, values);
+  }
 };
 
 inline std::string lang_code(Language language) { return std::string(domain::language_code(language)); }

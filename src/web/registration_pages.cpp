@@ -466,7 +466,7 @@ Response RegistrationPages::application(Page& p, long long id, const std::vector
                                         int status) {
   p.route = "/{lang}/staff/registrations/{id}";
   auto detail = app::application_detail(kit_.app_context(), *services_, p.session->actor(), id);
-  if (!detail) return kit_.error_page(p, detail.error().code == ErrorCode::kPermissionDenied ? 403 : 404);
+  if (!detail) return kit_.failure_page(p, detail.error());
   const auto& record = detail->summary.record;
   const auto& form = detail->form;
   data content;
@@ -536,7 +536,7 @@ Response RegistrationPages::application(Page& p, long long id, const std::vector
 Response RegistrationPages::document(Page& p, long long id, long long document_id) {
   p.route = "/{lang}/staff/registrations/{id}/documents/{id}";
   auto document = app::application_document(kit_.app_context(), *services_, p.session->actor(), id, document_id);
-  if (!document) return kit_.error_page(p, document.error().code == ErrorCode::kPermissionDenied ? 403 : 404);
+  if (!document) return kit_.failure_page(p, document.error());
   Response response;
   response.route = p.route;
   response.body = std::move(document->bytes);
@@ -556,8 +556,7 @@ Response RegistrationPages::decide(Page& p, long long id, bool approve) {
                         : app::reject_application(kit_.app_context(), *services_, actor, id,
                                                   p.request.form_value("reason"));
   if (!result) {
-    if (result.error().code == ErrorCode::kPermissionDenied) return kit_.error_page(p, 403);
-    if (result.error().code == ErrorCode::kNotFound) return kit_.error_page(p, 404);
+    if (auto refused = kit_.refusal_page(p, result.error())) return *refused;
     auto errors = result.error().fields;
     if (errors.empty()) errors.push_back({"", result.error().code, {}});
     return application(p, id, errors, 409);
@@ -593,7 +592,7 @@ Response RegistrationPages::completion_form(Page& p, long long id, const app::Co
                                             const std::vector<domain::FieldError>& errors, int status) {
   p.route = "/{lang}/staff/registrations/{id}/complete";
   auto detail = app::application_detail(kit_.app_context(), *services_, p.session->actor(), id);
-  if (!detail) return kit_.error_page(p, detail.error().code == ErrorCode::kPermissionDenied ? 403 : 404);
+  if (!detail) return kit_.failure_page(p, detail.error());
   const auto& record = detail->summary.record;
   if (!domain::completable_in_person(record.type, record.status)) return kit_.error_page(p, 404);
   data content;
@@ -625,8 +624,7 @@ Response RegistrationPages::complete(Page& p, long long id) {
   input.card_number = p.request.form_value("card_number");
   auto result = app::complete_in_person(kit_.app_context(), *services_, p.session->actor(), id, input);
   if (!result) {
-    if (result.error().code == ErrorCode::kPermissionDenied) return kit_.error_page(p, 403);
-    if (result.error().code == ErrorCode::kNotFound) return kit_.error_page(p, 404);
+    if (auto refused = kit_.refusal_page(p, result.error())) return *refused;
     auto errors = result.error().fields;
     if (errors.empty()) errors.push_back({"", result.error().code, {}});
     return completion_form(p, id, input, errors, 422);

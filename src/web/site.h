@@ -1,6 +1,8 @@
 // The web site: every page of the public site and the staff pages, as a function from Request to Response.
-// Thin: parses input, authorises, calls app/ use cases, renders templates. Security headers, CSRF checks,
-// sessions, metrics and the access log are applied here for every request.
+// Site itself is the shell: it dispatches on the path to the page groups (directory_pages.h, counter_pages.h,
+// catalogue_pages.h, account_pages.h ...), which parse input, call app/ use cases and render templates
+// through PageKit. Security headers, CSRF checks, sessions, metrics and the access log are applied here for
+// every request.
 //
 // Thread safety: handle() may be called from many threads at once.
 #pragma once
@@ -48,14 +50,5 @@ class Site {
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
-
-// Static files carried in the binary: URL (with a content fingerprint) -> file.
-struct StaticFile {
-  std::string url;
-  std::string content_type;
-  std::string_view body;
-};
-const StaticFile* find_static(const std::string& url);
-const StaticFile& static_file(const std::string& name);  // "style.css"
 
 }  // namespace shelfmark::web

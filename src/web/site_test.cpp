@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "security/sodium.h"
+#include "web/resources.h"
 
 namespace shelfmark::web {
 namespace {

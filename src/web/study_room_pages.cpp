@@ -1,6 +1,5 @@
 #include "web/study_room_pages.h"
 
-#include "security/sodium.h"
 #include "web/qr_svg.h"
 
 namespace shelfmark::web {
@@ -82,7 +81,7 @@ Response StudyRoomPages::reader(Page& p, const std::vector<std::string_view>& pa
     return post ? kit_.error_page(p, 405) : periods_page(p, 0, {}, {}, 200);
   if (!post) return kit_.error_page(p, 404);
   // Every form here belongs to a signed-in reader; signed out meanwhile, the form has expired.
-  if (!p.reader || !security::constant_time_equal(p.request.form_value("csrf"), p.reader->csrf_token)) {
+  if (!p.reader || !kit_.csrf_ok(p)) {
     p.route = "/{lang}/study-room/*";
     return kit_.error_page(p, 419);
   }
@@ -378,7 +377,7 @@ Response StudyRoomPages::staff_period(Page& p, long long id, const std::vector<d
   p.route = "/{lang}/staff/study-room/*";
   const auto lang = p.lang;
   const auto result = app::study_period_applications(kit_.app_context(), actor_of(p), id);
-  if (!result) return kit_.error_page(p, result.error().code == ErrorCode::kPermissionDenied ? 403 : 404);
+  if (!result) return kit_.failure_page(p, result.error());
   auto content = period_data(lang, result->period);
   const auto& period = result->period;
   const bool published = period.published_at.has_value();
@@ -451,8 +450,7 @@ Response StudyRoomPages::staff_action(Page& p, long long id, std::string_view ac
   if (!failure)
     return see_other(
         p, "/" + lang_code(p.lang) + "/staff/study-room/" + std::to_string(id) + "?done=" + std::string(action));
-  if (failure->code == ErrorCode::kPermissionDenied) return kit_.error_page(p, 403);
-  if (failure->code == ErrorCode::kNotFound) return kit_.error_page(p, 404);
+  if (auto refused = kit_.refusal_page(p, *failure)) return *refused;
   return staff_period(p, id, {{"", failure->code, {}}}, 409);
 }
 
@@ -460,7 +458,7 @@ Response StudyRoomPages::staff_release(Page& p, long long application_id) {
   p.route = "/{lang}/staff/study-room/applications/*/release";
   const auto& context = kit_.app_context();
   const auto result = app::release_study_place(context, actor_of(p), application_id);
-  if (!result) return kit_.error_page(p, result.error().code == ErrorCode::kPermissionDenied ? 403 : 404);
+  if (!result) return kit_.failure_page(p, result.error());
   const auto period_id = result->period_id;
   return see_other(p, "/" + lang_code(p.lang) + "/staff/study-room/" + std::to_string(period_id) + "?done=release");
 }

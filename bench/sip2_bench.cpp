@@ -25,7 +25,7 @@
 #include <thread>
 #include <vector>
 
-#include "app/self_service.h"
+#include "app/terminals.h"
 #include "security/sodium.h"
 #include "sip2/server.h"
 #include "store/database.h"

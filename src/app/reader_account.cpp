@@ -5,7 +5,7 @@
 #include "app/catalogue_search.h"
 #include "app/messages.h"
 #include "app/registration.h"
-#include "app/self_service.h"
+#include "app/terminals.h"
 #include "core/text.h"
 #include "domain/fines.h"
 #include "domain/registration.h"

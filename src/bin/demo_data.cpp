@@ -6,7 +6,7 @@
 
 #include "app/activity_ports.h"
 #include "app/enquiry_ports.h"
-#include "app/self_service.h"
+#include "app/terminals.h"
 #include "app/staff_auth.h"
 #include "app/study_room.h"
 #include "security/sodium.h"

@@ -20,7 +20,7 @@
 #include "app/reader_account.h"
 #include "app/enquiries.h"
 #include "app/registration.h"
-#include "app/self_service.h"
+#include "app/terminals.h"
 #include "app/staff_auth.h"
 #include "app/study_room.h"
 #include "bin/demo_catalogue.h"

@@ -14,7 +14,7 @@
 #include <memory>
 #include <thread>
 
-#include "app/self_service.h"
+#include "app/terminals.h"
 #include "security/sodium.h"
 #include "store/store_test_support.h"
 

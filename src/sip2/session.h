@@ -21,7 +21,7 @@
 #include <string_view>
 
 #include "app/circulation.h"
-#include "app/self_service.h"
+#include "app/terminals.h"
 #include "domain/library.h"
 #include "sip2/message.h"
 

@@ -8,7 +8,7 @@
 #include <map>
 
 #include "app/registration_ports.h"
-#include "app/self_service.h"
+#include "app/terminals.h"
 #include "security/sodium.h"
 #include "store/store_test_support.h"
 #include "web/i18n.h"

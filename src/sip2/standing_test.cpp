@@ -10,7 +10,7 @@
 
 #include "app/circulation.h"
 #include "app/reader_account.h"
-#include "app/self_service.h"
+#include "app/terminals.h"
 #include "security/sodium.h"
 #include "sip2/session.h"
 #include "store/store_test_support.h"

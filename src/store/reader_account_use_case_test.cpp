@@ -1,7 +1,7 @@
 // My Account's use cases against the real store, on both backends: signing in with card and PIN, the
 // session's timeouts, and the account view's answers to "can this be renewed, and if not, why?".
 #include "app/reader_account.h"
-#include "app/self_service.h"
+#include "app/terminals.h"
 #include "security/sodium.h"
 #include "store/store_test_support.h"
 

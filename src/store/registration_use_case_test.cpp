@@ -9,7 +9,7 @@
 #include "app/messages.h"
 #include "app/reader_account.h"
 #include "app/registration.h"
-#include "app/self_service.h"
+#include "app/terminals.h"
 #include "core/text.h"
 #include "security/sodium.h"
 #include "store/store_test_support.h"

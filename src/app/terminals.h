@@ -1,4 +1,4 @@
-// Self-service machines (SIP2 terminals: self-charging terminals, 24-hour stations, book drops): their
+// Terminals (SIP2 clients: self-charging terminals, 24-hour stations, book drops): their
 // accounts, how they log in, and how a reader's PIN is checked. The throttle is the one staff logins use
 // (domain::LoginThrottle, repos.auth_failures): per account key and per address key, so a reader's PIN typed
 // at a terminal and, later, on the web share one count of failures ("reader:" key).

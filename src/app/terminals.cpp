@@ -1,4 +1,4 @@
-#include "app/self_service.h"
+#include "app/terminals.h"
 
 #include <algorithm>
 

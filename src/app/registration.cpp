@@ -98,10 +98,11 @@ void scrub(ApplicationRecord& application) {
 
 
 void tell_applicant(Repositories& repos, const Context& context, const domain::ApplicantForm& form,
-                    domain::Language language, const std::string& kind, std::map<std::string, std::string> params) {
+                    domain::Language language, const std::string& kind,
+                    const std::map<std::string, std::string>& params) {
   Recipient recipient{domain::normalise_email(form.email).value_or(""),
                       domain::normalise_hk_mobile(form.mobile).value_or("")};
-  enqueue_message(repos, context.clock.now(), recipient, kind, language, std::move(params));
+  enqueue_message(repos, context.clock.now(), recipient, kind, language, params);
 }
 
 // The draft a cookie token opens, if it is still fresh: on a shared computer the next person must not find

@@ -14,6 +14,12 @@
 
 namespace shelfmark::store {
 
+// INSERT ... RETURNING id (both backends support it) and the new row's id.
+inline long long insert_returning_id(Connection& connection, const std::string& sql, const Params& params) {
+  auto rows = connection.query(sql + " RETURNING id", params);
+  return rows.at(0).integer(0);
+}
+
 inline long long unix_of(Instant instant) { return unix_seconds(instant); }
 inline Value optional_unix(const std::optional<Instant>& at) { return at ? Value(unix_of(*at)) : Value(nullptr); }
 inline Value optional_id(const std::optional<long long>& id) { return id ? Value(*id) : Value(nullptr); }

@@ -51,9 +51,11 @@ class Terminal {
       resolve(reply);
     }
   }
-  send(message, terminator = '\r') {
+  // `timeoutMs`: how long a reply may take; the race below waits longer, since its twenty checkouts take
+  // their turns at the database's write lock and a loaded machine (CI's two cores) makes each slower.
+  send(message, terminator = '\r', timeoutMs = 10000) {
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no reply to ${message.slice(0, 2)}`)), 10000);
+      const timer = setTimeout(() => reject(new Error(`no reply to ${message.slice(0, 2)}`)), timeoutMs);
       this.waiting.push({ terminator: Buffer.from(terminator), resolve: (r) => { clearTimeout(timer); resolve(r); } });
       this.socket.write(message + terminator);
       this.pump();
@@ -209,7 +211,7 @@ test('twenty terminals racing for one item: exactly one lends it', async () => {
   const terminals = await Promise.all(Array.from({ length: 20 }, () => Terminal.open()));
   await Promise.all(terminals.map((t) => t.login('drop01', 'terminal-secret-2')));
   const replies = await Promise.all(terminals.map((t, i) =>
-    t.send(`11NN${sipDate()}${blank}AOCL|AA${card(20 + i)}|AB${item}|AC|`)));
+    t.send(`11NN${sipDate()}${blank}AOCL|AA${card(20 + i)}|AB${item}|AC|`, '\r', 60000)));
   assert.equal(replies.filter((r) => r.startsWith('121')).length, 1, replies.join('\n'));
   assert.equal(replies.filter((r) => r.startsWith('120')).length, 19);
   for (const t of terminals) t.close();

@@ -5,6 +5,7 @@
 #include "app/catalogue_search.h"
 #include "app/messages.h"
 #include "app/registration.h"
+#include "app/sign_in_throttle.h"
 #include "app/terminals.h"
 #include "core/text.h"
 #include "domain/fines.h"
@@ -125,9 +126,9 @@ std::optional<ReaderData> reader_data(const Context& context, long long reader_i
 Outcome<domain::Done> change_reader_pin(const Context& context, const std::string& card_number,
                                         const std::string& current_pin, const std::string& new_pin,
                                         const std::string& repeated, const std::string& address) {
-  auto checked = check_reader_pin(context, card_number, current_pin, address);
+  auto checked = check_reader_pin_on_web(context, card_number, current_pin, address);
   if (!checked) {
-    if (checked.error().code == ErrorCode::kTooManyAttempts) return checked.error();
+    if (is_throttled(checked.error().code)) return checked.error();
     return domain::invalid({{"current_pin", ErrorCode::kInvalidCredentials, {}}});
   }
   if (new_pin != repeated) return domain::invalid({{"repeated_pin", ErrorCode::kPinsDiffer, {}}});
@@ -232,7 +233,7 @@ Outcome<domain::Done> change_reader_password(const Context& context, long long r
   if (!reader) return failure(ErrorCode::kNotFound);
   auto checked = check_reader_credentials(context, reader->card_number, current, address);
   if (!checked) {
-    if (checked.error().code == ErrorCode::kTooManyAttempts) return checked.error();
+    if (is_throttled(checked.error().code)) return checked.error();
     return domain::invalid({{"current_password", ErrorCode::kInvalidCredentials, {}}});
   }
   if (password != repeated) return domain::invalid({{"new_password", ErrorCode::kPasswordsDiffer, {}}});
@@ -341,7 +342,7 @@ Outcome<domain::Done> reset_password(const Context& context, const std::string& 
     repos.reader_sessions.remove_all_of_reader(reset->reader_id, "");
     if (auto reader = repos.circulation.reader_by_id(reset->reader_id)) {
       // Failed sign-ins before the reset no longer lock the account out.
-      repos.auth_failures.clear("reader:" + context.tokens.digest(reader->card_number));
+      repos.auth_failures.clear(throttle_keys(context, "reader-web", reader->card_number, "").account);
       tell_reader(repos, now, reset->reader_id, "password_changed", {{"name", reader->name}});
     }
     repos.audit.record(
@@ -416,7 +417,7 @@ Outcome<domain::Done> change_reader_contact(const Context& context, long long re
   if (!errors.empty()) return domain::invalid(std::move(errors));
   auto checked = check_reader_credentials(context, reader->card_number, change.current_secret, address);
   if (!checked) {
-    if (checked.error().code == ErrorCode::kTooManyAttempts) return checked.error();
+    if (is_throttled(checked.error().code)) return checked.error();
     return domain::invalid({{"contact_secret", ErrorCode::kInvalidCredentials, {}}});
   }
   const auto now = context.clock.now();

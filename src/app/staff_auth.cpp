@@ -1,5 +1,6 @@
 #include "app/staff_auth.h"
 
+#include "app/sign_in_throttle.h"
 #include "core/text.h"
 
 namespace shelfmark::app {
@@ -54,43 +55,35 @@ Outcome<LoginResult> log_in(const Context& context, const std::string& username_
                             const std::string& address) {
   const auto username = to_lower_ascii(trim(username_typed));
   const auto now = context.clock.now();
-  const auto account_key = "staff:" + context.tokens.digest(username);
-  const auto address_key = "addr:" + context.tokens.digest(address);
-
   std::optional<StaffRecord> record;
-  std::optional<Instant> locked;
+  ThrottleState throttle;
+  // Counted under the username as typed (lower-cased), known or not: an unknown name fails like a known one.
+  const auto keys = throttle_keys(context, "staff", username, address);
   context.store.transact(Store::Mode::kRead, [&](Repositories& repos) {
-    const auto since = now - domain::LoginThrottle::kWindow;
-    locked = domain::locked_until(repos.auth_failures.since(account_key, since), now,
-                                  domain::LoginThrottle::kMaxFailuresPerAccount);
-    if (!locked)
-      locked = domain::locked_until(repos.auth_failures.since(address_key, since), now,
-                                    domain::LoginThrottle::kMaxFailuresPerAddress);
-    if (!locked) record = repos.staff.by_username(username);
+    throttle = throttle_state(repos, keys, now);
+    if (!throttle.refusal) record = repos.staff.by_username(username);
   });
-  if (locked) {
-    const auto minutes = std::chrono::ceil<std::chrono::minutes>(*locked - now).count();
-    return domain::Failure{ErrorCode::kTooManyAttempts,
-                           {{"", ErrorCode::kTooManyAttempts, {{"minutes", std::to_string(std::max<long>(1, minutes))}}}}};
-  }
+  // Refused without checking the password and without counting: a refusal costs the store only reads.
+  if (throttle.refusal) return refusal_failure(*throttle.refusal, now);
   // Verify outside the transaction: argon2id takes tens of milliseconds.
   const bool password_ok = record ? context.hasher.verify(record->password_hash, password)
                                   : (context.hasher.verify(dummy_hash(context.hasher), password), false);
   if (!password_ok || record->user.disabled) {
     context.store.transact(Store::Mode::kWrite, [&](Repositories& repos) {
-      if (!password_ok) {
-        repos.auth_failures.record(account_key, now);
-        repos.auth_failures.record(address_key, now);
-      }
+      const auto subject = record ? "staff:" + std::to_string(record->user.id) : "staff:unknown";
+      // Staff accounts have no email address or telephone: an alert goes to the audit log, where
+      // administrators look (ADR 0017).
+      if (!password_ok && record_failure(repos, keys, now))
+        repos.audit.record({now, std::nullopt, "staff.login_failures_alert", subject,
+                            "failures=" + std::to_string(domain::LoginThrottle::kFailuresToAlert) + "+"});
       repos.audit.record({now, record ? std::optional(record->user.id) : std::nullopt,
-                          password_ok ? "staff.login_disabled" : "staff.login_failed",
-                          record ? "staff:" + std::to_string(record->user.id) : "staff:unknown", ""});
+                          password_ok ? "staff.login_disabled" : "staff.login_failed", subject, ""});
     });
     return failure(password_ok ? ErrorCode::kAccountDisabled : ErrorCode::kInvalidCredentials);
   }
   LoginResult result{context.tokens.random_token(), context.tokens.random_token(), record->user};
   context.store.transact(Store::Mode::kWrite, [&](Repositories& repos) {
-    repos.auth_failures.clear(account_key);
+    if (throttle.had_failures) record_success(repos, keys);
     // Sessions nobody has used for a day are past any idle timeout: clear them out now and then.
     repos.sessions.remove_idle(now - std::chrono::hours(24));
     repos.sessions.insert({context.tokens.digest(result.session_token), record->user.id, result.csrf_token, now, now});

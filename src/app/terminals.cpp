@@ -2,7 +2,9 @@
 
 #include <algorithm>
 
+#include "app/messages.h"
 #include "app/registration.h"
+#include "app/sign_in_throttle.h"
 #include "core/text.h"
 
 namespace shelfmark::app {
@@ -25,24 +27,6 @@ TerminalAccount terminal_of(const SipAccountRecord& record) {
           terminal_channel(record.kind).value_or(Channel::kSip2),
           record.send_personal_fields,
           record.pin_required};
-}
-
-std::optional<Instant> throttled(Repositories& repos, const std::string& account_key, const std::string& address_key,
-                                 Instant now) {
-  const auto since = now - domain::LoginThrottle::kWindow;
-  auto locked = domain::locked_until(repos.auth_failures.since(account_key, since), now,
-                                     domain::LoginThrottle::kMaxFailuresPerAccount);
-  if (!locked)
-    locked = domain::locked_until(repos.auth_failures.since(address_key, since), now,
-                                  domain::LoginThrottle::kMaxFailuresPerAddress);
-  return locked;
-}
-
-domain::Failure too_many(Instant locked, Instant now) {
-  const auto minutes = std::chrono::ceil<std::chrono::minutes>(locked - now).count();
-  return domain::Failure{
-      ErrorCode::kTooManyAttempts,
-      {{"", ErrorCode::kTooManyAttempts, {{"minutes", std::to_string(std::max<long>(1, minutes))}}}}};
 }
 
 bool all_digits(std::string_view text) {
@@ -104,20 +88,18 @@ Outcome<TerminalAccount> authenticate_terminal(const Context& context, const std
                                                const std::string& password, const std::string& address) {
   const auto username = to_lower_ascii(trim(username_sent));
   const auto now = context.clock.now();
-  const auto account_key = "sip:" + context.tokens.digest(username);
-  const auto address_key = "addr:" + context.tokens.digest(address);
+  const auto keys = throttle_keys(context, "terminal", username, address);
   std::optional<SipAccountRecord> record;
-  std::optional<Instant> locked;
+  ThrottleState throttle;
   context.store.transact(Store::Mode::kRead, [&](Repositories& repos) {
-    locked = throttled(repos, account_key, address_key, now);
-    if (!locked) record = repos.sip.account_by_username(username);
+    throttle = throttle_state(repos, keys, now);
+    if (!throttle.refusal) record = repos.sip.account_by_username(username);
   });
-  if (locked) {
+  if (throttle.refusal) {
     context.store.transact(Store::Mode::kWrite, [&](Repositories& repos) {
-      repos.audit.record({now, std::nullopt, "sip.login_throttled",
-                          record ? "sip_account:" + std::to_string(record->id) : "sip_account:unknown", ""});
+      repos.audit.record({now, std::nullopt, "sip.login_throttled", "sip_account:unknown", ""});
     });
-    return too_many(*locked, now);
+    return refusal_failure(*throttle.refusal, now);
   }
   // Verify outside any transaction: argon2id takes tens of milliseconds.
   const bool secret_ok = record && !password.empty()
@@ -132,14 +114,12 @@ Outcome<TerminalAccount> authenticate_terminal(const Context& context, const std
                                           : "sip.login";
   const bool ok = secret_ok && !record->disabled && address_ok;
   context.store.transact(Store::Mode::kWrite, [&](Repositories& repos) {
-    if (!secret_ok) {
-      repos.auth_failures.record(account_key, now);
-      repos.auth_failures.record(address_key, now);
-    } else if (ok) {
-      repos.auth_failures.clear(account_key);
-    }
-    repos.audit.record(
-        {now, std::nullopt, action, record ? "sip_account:" + std::to_string(record->id) : "sip_account:unknown", ""});
+    const auto subject = record ? "sip_account:" + std::to_string(record->id) : "sip_account:unknown";
+    if (!secret_ok && record_failure(repos, keys, now))
+      repos.audit.record({now, std::nullopt, "sip.login_failures_alert", subject, ""});
+    else if (ok && throttle.had_failures)
+      record_success(repos, keys);
+    repos.audit.record({now, std::nullopt, action, subject, ""});
   });
   if (!secret_ok) return failure(ErrorCode::kInvalidCredentials);
   if (record->disabled) return failure(ErrorCode::kAccountDisabled);
@@ -171,17 +151,23 @@ struct Credentials {
   std::string password_hash;
 };
 
+enum class Check { kTerminalPin, kWebPin, kWebSignIn };
+
+// The web sign-in (any identifier, the password or PIN), the web's check of the current PIN before a change,
+// or a terminal's PIN check (a card number and the PIN). The web and terminals are throttled apart
+// ("reader-web", "reader-sip").
 Outcome<ReaderRecord> check_secret(const Context& context, const std::string& identifier, const std::string& secret,
-                                   const std::string& address, bool passwords_too) {
+                                   const std::string& address, Check check) {
+  const bool web = check == Check::kWebSignIn;
+  const bool web_channel = check != Check::kTerminalPin;
   const auto now = context.clock.now();
-  const auto hkid = passwords_too ? domain::parse_hkid(identifier) : domain::Outcome<domain::Hkid>(failure(ErrorCode::kHkidInvalid));
+  const auto hkid =
+      web ? domain::parse_hkid(identifier) : domain::Outcome<domain::Hkid>(failure(ErrorCode::kHkidInvalid));
   Credentials found;
-  std::optional<Instant> locked;
-  std::string account_key;
-  // PIN guesses are counted per address apart from logins ("addr:"): a terminal serves many readers, and
-  // one reader mistyping at it must not lock the terminal itself out.
-  const auto address_key = "reader-addr:" + context.tokens.digest(address);
+  ThrottleState throttle;
+  ThrottleKeys keys;
   context.store.transact(Store::Mode::kRead, [&](Repositories& repos) {
+    found = {};
     if (hkid) {
       if (auto credentials = repos.registrations.reader_by_hkid(hkid_digest(context, hkid.value()))) {
         found.reader = repos.circulation.reader_by_id(credentials->reader_id);
@@ -189,41 +175,52 @@ Outcome<ReaderRecord> check_secret(const Context& context, const std::string& id
       }
     } else {
       found.reader = repos.circulation.reader_by_card(identifier);
-      if (found.reader && passwords_too)
+      if (found.reader && web)
         if (auto credentials = repos.registrations.reader_credentials(found.reader->id))
           found.password_hash = credentials->password_hash;
     }
     if (found.reader) found.pin_hash = repos.sip.reader_pin_hash(found.reader->id);
-    // One account, one counter, whichever identifier was typed.
-    account_key = "reader:" + context.tokens.digest(found.reader ? found.reader->card_number : identifier);
-    locked = throttled(repos, account_key, address_key, now);
+    // One account, one count, whichever identifier was typed; an unknown identifier is counted as typed, just
+    // like a known one, so the throttle's answers do not tell which cards exist.
+    // (An unknown HKID number by its canonical form, so that its spellings share one count as a known one's do.)
+    const auto account = found.reader ? found.reader->card_number
+                         : hkid       ? "hkid:" + hkid_digest(context, hkid.value())
+                                      : identifier;
+    keys = throttle_keys(context, web_channel ? "reader-web" : "reader-sip", account, address);
+    throttle = throttle_state(repos, keys, now);
   });
-  if (locked) return too_many(*locked, now);
-  if (!found.reader) {
-    context.hasher.verify(dummy_hash(context.hasher), secret);  // the same time as a wrong secret
-    return failure(ErrorCode::kNotFound);
-  }
-  // An empty secret is not a guess: refused without counting it.
-  if (secret.empty()) return failure(ErrorCode::kInvalidCredentials);
+  if (throttle.refusal) return refusal_failure(*throttle.refusal, now);
+  // An empty secret is not a guess: refused without checking or counting it, known card or not.
+  if (secret.empty())
+    return failure(!found.reader && !web_channel ? ErrorCode::kNotFound : ErrorCode::kInvalidCredentials);
   const bool looks_like_pin = secret.size() >= kPinMinDigits && secret.size() <= kPinMaxDigits && all_digits(secret);
   bool ok = false;
-  if (found.pin_hash && looks_like_pin) ok = context.hasher.verify(*found.pin_hash, secret);
-  if (!ok && passwords_too && !found.password_hash.empty()) ok = context.hasher.verify(found.password_hash, secret);
-  if (!ok && !found.pin_hash && found.password_hash.empty()) context.hasher.verify(dummy_hash(context.hasher), secret);
+  bool verified = false;
+  if (found.pin_hash && looks_like_pin) {
+    ok = context.hasher.verify(*found.pin_hash, secret);
+    verified = true;
+  }
+  if (!ok && web && !found.password_hash.empty()) {
+    ok = context.hasher.verify(found.password_hash, secret);
+    verified = true;
+  }
+  if (!verified) context.hasher.verify(dummy_hash(context.hasher), secret);  // the same time as a wrong secret
   if (!ok) {
     context.store.transact(Store::Mode::kWrite, [&](Repositories& repos) {
-      repos.auth_failures.record(account_key, now);
-      repos.auth_failures.record(address_key, now);
+      if (record_failure(repos, keys, now) && found.reader) {
+        notify_reader(repos, now, found.reader->id, "sign_in_failures", {{"channel", web_channel ? "web" : "sip2"}});
+        repos.audit.record({now, std::nullopt, "reader.sign_in_failures_alert",
+                            "reader:" + std::to_string(found.reader->id),
+                            web_channel ? "channel=web" : "channel=sip2"});
+      }
     });
+    // A terminal is told an unknown card (SIP2's "valid patron" field needs it, and a terminal has logged in);
+    // the web is not.
+    if (!found.reader && !web_channel) return failure(ErrorCode::kNotFound);
     return failure(ErrorCode::kInvalidCredentials);
   }
-  // Clearing costs a write; only worth it when there were failures.
-  bool had_failures = false;
-  context.store.transact(Store::Mode::kRead, [&](Repositories& repos) {
-    had_failures = !repos.auth_failures.since(account_key, now - domain::LoginThrottle::kWindow).empty();
-  });
-  if (had_failures)
-    context.store.transact(Store::Mode::kWrite, [&](Repositories& repos) { repos.auth_failures.clear(account_key); });
+  if (throttle.had_failures)
+    context.store.transact(Store::Mode::kWrite, [&](Repositories& repos) { record_success(repos, keys); });
   return *found.reader;
 }
 
@@ -231,12 +228,17 @@ Outcome<ReaderRecord> check_secret(const Context& context, const std::string& id
 
 Outcome<ReaderRecord> check_reader_pin(const Context& context, const std::string& card_number, const std::string& pin,
                                        const std::string& address) {
-  return check_secret(context, card_number, pin, address, false);
+  return check_secret(context, card_number, pin, address, Check::kTerminalPin);
+}
+
+Outcome<ReaderRecord> check_reader_pin_on_web(const Context& context, const std::string& card_number,
+                                              const std::string& pin, const std::string& address) {
+  return check_secret(context, card_number, pin, address, Check::kWebPin);
 }
 
 Outcome<ReaderRecord> check_reader_credentials(const Context& context, const std::string& identifier,
                                                const std::string& secret, const std::string& address) {
-  return check_secret(context, std::string(trim(identifier)), secret, address, true);
+  return check_secret(context, std::string(trim(identifier)), secret, address, Check::kWebSignIn);
 }
 
 Outcome<domain::Done> set_reader_pin(const Context& context, const std::string& card_number, const std::string& pin) {

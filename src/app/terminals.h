@@ -1,7 +1,8 @@
 // Terminals (SIP2 clients: self-charging terminals, 24-hour stations, book drops): their
 // accounts, how they log in, and how a reader's PIN is checked. The throttle is the one staff logins use
-// (domain::LoginThrottle, repos.auth_failures): per account key and per address key, so a reader's PIN typed
-// at a terminal and, later, on the web share one count of failures ("reader:" key).
+// (app/sign_in_throttle.h, ADR 0017): hard limits per address and per (account, address), a growing delay per
+// account for addresses that have failed on it; terminals and the web are counted apart, so failures at one
+// never throttle the other.
 #pragma once
 
 #include <chrono>
@@ -59,14 +60,20 @@ inline constexpr int kTerminalBlocksPerWindow = 5;
 inline constexpr std::chrono::minutes kTerminalBlockWindow{60};
 bool allow_terminal_block(const Context& context, const TerminalAccount& account);
 
-// Checks a reader's PIN. An empty PIN never passes, and neither does any PIN of a reader who has none.
-// Unknown card: not_found. Wrong PIN: invalid_credentials, counted against "reader:<card>" and the address.
+// Checks a reader's PIN at a terminal. An empty PIN never passes, and neither does any PIN of a reader who has
+// none. Unknown card: not_found (SIP2's "valid patron" field; the terminal has logged in). Wrong PIN:
+// invalid_credentials. Unknown cards and wrong PINs are counted alike on the terminal channel; refused
+// attempts answer too_many_attempts {minutes} or sign_in_delayed {seconds}.
 domain::Outcome<ReaderRecord> check_reader_pin(const Context& context, const std::string& card_number,
                                                const std::string& pin, const std::string& address);
+// The same check on the web (My Account's change of PIN), counted on the web channel; an unknown card answers
+// invalid_credentials.
+domain::Outcome<ReaderRecord> check_reader_pin_on_web(const Context& context, const std::string& card_number,
+                                                      const std::string& pin, const std::string& address);
 
 // The web sign-in: the identifier is a card or account number or an HKID number (in any common spelling),
-// the secret the reader's password or PIN. Throttled with the PIN checks above (the same keys), so guesses
-// at a terminal and on the web count together.
+// the secret the reader's password or PIN. Throttled on the web channel, apart from terminals; an unknown
+// identifier answers and is counted exactly like a wrong secret (invalid_credentials).
 domain::Outcome<ReaderRecord> check_reader_credentials(const Context& context, const std::string& identifier,
                                                        const std::string& secret, const std::string& address);
 

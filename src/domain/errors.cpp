@@ -27,6 +27,8 @@ const std::vector<ErrorInfo>& all_errors() {
       {ErrorCode::kInvalidCredentials, "invalid_credentials", "The username or password is not correct."},
       {ErrorCode::kTooManyAttempts, "too_many_attempts",
        "Too many unsuccessful attempts. Please wait {minutes} minutes and try again."},
+      {ErrorCode::kSignInDelayed, "sign_in_delayed",
+       "This account has had many unsuccessful attempts. Please wait {seconds} seconds and try again."},
       {ErrorCode::kAccountDisabled, "account_disabled", "This account is disabled. Please contact an administrator."},
       {ErrorCode::kUsernameInvalid, "username_invalid",
        "A username has 3 to 32 characters: lower-case letters, digits, dots, hyphens and underscores."},

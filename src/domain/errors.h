@@ -29,6 +29,7 @@ enum class ErrorCode {
   kEditConflict,
   kInvalidCredentials,
   kTooManyAttempts,
+  kSignInDelayed,
   kAccountDisabled,
   kUsernameInvalid,
   kUsernameTaken,

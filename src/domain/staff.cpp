@@ -126,4 +126,39 @@ std::optional<Instant> locked_until(const std::vector<Instant>& failures, Instan
   return *std::max_element(recent.begin(), recent.end()) + LoginThrottle::kWindow;
 }
 
+namespace {
+std::vector<Instant> recent(const std::vector<Instant>& failures, Instant now, std::chrono::seconds window) {
+  std::vector<Instant> out;
+  for (auto failure : failures)
+    if (failure > now - window && failure <= now) out.push_back(failure);
+  return out;
+}
+}  // namespace
+
+std::chrono::seconds account_delay(int account_failures) {
+  const int over = account_failures - LoginThrottle::kAccountFailuresBeforeDelay;
+  if (over < 0) return std::chrono::seconds(0);
+  if (over >= 16) return LoginThrottle::kMaxDelay;
+  return std::min<std::chrono::seconds>(LoginThrottle::kFirstDelay * (1 << over), LoginThrottle::kMaxDelay);
+}
+
+std::optional<LoginRefusal> login_refusal(const LoginFailures& failures, Instant now) {
+  // A hard limit wins over the account's delay: it is the one that decides when trying makes sense again.
+  std::optional<Instant> hard = locked_until(failures.address, now, LoginThrottle::kMaxFailuresPerAddress);
+  const auto pair = recent(failures.pair, now, LoginThrottle::kWindow);
+  if (auto until = locked_until(pair, now, LoginThrottle::kMaxFailuresPerPair))
+    if (!hard || *until > *hard) hard = until;
+  if (hard) return LoginRefusal{*hard, true};
+  if (pair.empty()) return std::nullopt;  // an address that has not failed on this account is never delayed
+  const auto account = static_cast<int>(recent(failures.account, now, LoginThrottle::kWindow).size());
+  const auto until = *std::max_element(pair.begin(), pair.end()) + account_delay(account);
+  if (until <= now) return std::nullopt;
+  return LoginRefusal{until, false};
+}
+
+bool should_alert(int account_failures, const std::vector<Instant>& recent_alerts, Instant now) {
+  return account_failures >= LoginThrottle::kFailuresToAlert &&
+         recent(recent_alerts, now, LoginThrottle::kAlertEvery).empty();
+}
+
 }  // namespace shelfmark::domain

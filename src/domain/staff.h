@@ -1,6 +1,7 @@
 // Staff accounts: roles with least privilege, username and password rules, and login throttling.
 #pragma once
 
+#include <chrono>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -52,15 +53,46 @@ std::optional<FieldError> check_password(std::string_view password, std::string_
 // True for passwords on the list of the most common ones (compared case-insensitively).
 bool is_common_password(std::string_view password);
 
-// Throttling: after too many failed logins within kWindow for one account, or for one network address,
-// further attempts are refused until kWindow has passed since the latest failure. An address gets a higher
-// limit than an account because a whole library's counters may share one address.
+// Throttling of sign-ins (ADR 0017). Failures are counted per channel (web and SIP2 apart) under three keys:
+// the source address, the (account, address) pair and the account. The address and the pair have hard
+// limits: at kMaxFailuresPerAddress or kMaxFailuresPerPair failures within kWindow, that address (or that
+// address for that account) is refused until kWindow has passed since its latest failure. The account alone
+// never locks anyone out: once it has kAccountFailuresBeforeDelay failures within kWindow from anywhere, an
+// address that has itself failed on it must wait a growing delay (account_delay) after its own latest failure
+// before its next attempt is even checked; an address that has not failed on the account is not delayed, so
+// the owner at their usual place always gets in with the right secret, and a delayed owner gets in after the
+// delay. An address gets a higher limit than a pair because a whole library's counters may share one address.
 struct LoginThrottle {
-  static constexpr int kMaxFailuresPerAccount = 5;
   static constexpr int kMaxFailuresPerAddress = 30;
+  static constexpr int kMaxFailuresPerPair = 5;
+  static constexpr int kAccountFailuresBeforeDelay = 5;
+  static constexpr std::chrono::seconds kFirstDelay{2};
+  static constexpr std::chrono::seconds kMaxDelay{60};
   static constexpr std::chrono::minutes kWindow{15};
+  // The account holder is told once per kAlertEvery when the account reaches kFailuresToAlert within kWindow.
+  static constexpr int kFailuresToAlert = 10;
+  static constexpr std::chrono::hours kAlertEvery{24};
 };
 // `failures` are the times of recent failures for one key (any order). Returns when trying is allowed again.
 std::optional<Instant> locked_until(const std::vector<Instant>& failures, Instant now, int max_failures);
+
+// The delay after `account_failures` recent failures of an account: none below kAccountFailuresBeforeDelay,
+// then kFirstDelay doubling with each further failure, at most kMaxDelay.
+std::chrono::seconds account_delay(int account_failures);
+
+// The recent failures (any order, older ones ignored) under each key of one attempt.
+struct LoginFailures {
+  std::vector<Instant> address;  // this channel, this address, any account
+  std::vector<Instant> pair;     // this channel, this account, this address
+  std::vector<Instant> account;  // this channel, this account, any address
+};
+struct LoginRefusal {
+  Instant until;
+  bool hard = false;  // an address or pair limit (too_many_attempts); else the account's delay (sign_in_delayed)
+};
+// Nullopt when the attempt may be checked now.
+std::optional<LoginRefusal> login_refusal(const LoginFailures& failures, Instant now);
+// True when the failure just recorded (included in `account_failures`) should alert the account holder.
+bool should_alert(int account_failures, const std::vector<Instant>& recent_alerts, Instant now);
 
 }  // namespace shelfmark::domain

@@ -7,6 +7,7 @@
 #include <map>
 
 #include "app/reader_account.h"
+#include "app/sign_in_throttle.h"
 
 namespace shelfmark::sip2 {
 namespace {
@@ -314,7 +315,7 @@ Session::PinResult Session::check_pin(const std::string& card, const std::option
   if (checked.error().code == ErrorCode::kNotFound) {
     result.unknown_patron = true;
     result.message = text(kUnknownCard);
-  } else if (checked.error().code == ErrorCode::kTooManyAttempts) {
+  } else if (app::is_throttled(checked.error().code)) {
     result.message = refusal_text(checked.error());
   } else {
     result.message = text(kWrongPin);

@@ -380,6 +380,7 @@ int http_status_for(domain::ErrorCode code) {
     case ErrorCode::kEditConflict:
       return 409;
     case ErrorCode::kTooManyAttempts:
+    case ErrorCode::kSignInDelayed:
     case ErrorCode::kTooManyEnquiries:
     case ErrorCode::kTooManyEnquiriesForEmail:
       return 429;

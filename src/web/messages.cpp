@@ -98,6 +98,15 @@ std::optional<app::ComposedMessage> TranslatedMessages::compose(const app::Outbo
     body =
         t("The password of your library account was changed just now. If this was not you, ask any library "
           "for help at once, or choose a new password at {site}.");
+  } else if (message.kind == "sign_in_failures") {
+    // Sent at most once a day per channel (ADR 0017): many wrong passwords or PINs for this account.
+    subject = t("Many unsuccessful sign-ins to your library account");
+    body = values["channel"] == "sip2"
+               ? t("Many wrong PINs were entered for your library card at self-service machines in the last few "
+                   "minutes. If this was not you, change your PIN at any library, or ask for help there.")
+               : t("Many wrong passwords were entered for your library account on the website in the last few "
+                   "minutes. You can still sign in with your password. If this was not you, choose a new "
+                   "password at {site}, or ask any library for help.");
   } else if (message.kind.starts_with("activity_")) {
     // Titles and places come in both languages; one given in one language only is used for both.
     const auto pick = [&](const std::string& key) {

@@ -5,6 +5,7 @@
 #               short fuzzing runs of every parser)
 # Others: make build, make bench, make fuzz, make format, make clean.
 
+SHELL := /bin/bash
 BUILD ?= build
 SANITIZE_BUILD ?= build-sanitize
 JOBS ?= 2
@@ -13,7 +14,7 @@ DATABASE ?= sqlite:var/shelfmark.db
 LISTEN ?= 127.0.0.1:8080
 FUZZ_SECONDS ?= 15
 
-.PHONY: all deps build run test test-unit test-web test-sanitize fuzz bench format clean
+.PHONY: all deps build run test test-unit test-web test-sanitize test-style format-check tidy fuzz bench format clean
 
 all: build
 
@@ -68,8 +69,21 @@ bench: build
 	bash bench/run.sh $(SHELFMARK)
 	$(BUILD)/bench/registration_bench $(REGISTRATION_ARGS)
 
+FORMATTED = $$(git ls-files 'src/*.cpp' 'src/*.h' 'fuzz/*.cpp' 'bench/*.cpp')
 format:
-	clang-format -i $$(git ls-files 'src/*.cpp' 'src/*.h' 'fuzz/*.cpp')
+	clang-format -i $(FORMATTED)
+
+# The habits the build checks (part of `make test`): every C++ file as clang-format (.clang-format) would
+# write it, and the .clang-tidy checks over the pure layers (src/core, src/domain, src/app).
+test-style: format-check tidy
+
+format-check:
+	@clang-format --dry-run --Werror $(FORMATTED) && echo "format-check: every file is formatted"
+
+tidy: $(BUILD)/build.ninja
+	@git ls-files 'src/core/*.cpp' 'src/domain/*.cpp' 'src/app/*.cpp' | grep -v '_test\.cpp$$' \
+	  | xargs -P$(JOBS) -n4 clang-tidy -p $(BUILD) --quiet 2>&1 | grep -vE '^[0-9]+ warnings? (and [0-9]+ errors? )?generated|^Suppressed|^Use -header-filter|^$$' ; \
+	  status=$${PIPESTATUS[2]}; [ "$$status" -eq 0 ] && echo "tidy: no findings" || { echo "tidy: findings above"; exit 1; }
 
 clean:
 	rm -rf $(BUILD) $(SANITIZE_BUILD)

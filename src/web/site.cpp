@@ -550,6 +550,12 @@ Response Site::handle(Request request) noexcept {
   return response;
 }
 
+bool Site::takes_uploads(std::string_view path) noexcept {
+  // "/{lang}/register/documents": the registration documents, the only form with files.
+  return path.size() > 3 && domain::parse_language_code(path.substr(1, 2)).has_value() &&
+         path.substr(3) == "/register/documents";
+}
+
 Response Site::refuse(const Request& request, int status) noexcept {
   Response response;
   try {

@@ -41,7 +41,7 @@ TEST(Http, FormBodiesAreRefusedPastTheirLimitsBeforeParsing) {
   EXPECT_EQ(std::get<FormError>(parse_form("a&b&c&d", limits)), FormError::kTooManyFields);
   EXPECT_EQ(std::get<FormError>(parse_form(std::string(65, 'a'), limits)), FormError::kTooLarge);
   EXPECT_EQ(std::get<FormError>(parse_form("a=%FF", limits)), FormError::kInvalidText);
-  // The defaults: 64 KiB and 1,000 fields; two million empty fields in 8 MiB are refused by size, and a
+  // The defaults: 512 KiB and 1,000 fields; two million empty fields in 8 MiB are refused by size, and a
   // body under the size limit with more than a thousand fields by count.
   EXPECT_EQ(std::get<FormError>(parse_form(std::string(8 * 1024 * 1024, '&'))), FormError::kTooLarge);
   std::string many;

@@ -82,10 +82,15 @@ test('8 MB urlencoded posts with millions of fields are refused with 413, cheapl
 test('a small body with too many fields is refused with 413, and ordinary forms still go through', async () => {
   const manyFields = 'a&'.repeat(20_000);  // 40 KB: under the size limit, over 1,000 fields
   assert.equal((await post('/en/staff/login', manyFields)).status, 413);
-  assert.equal((await post('/en/staff/login', 'x='.padEnd(70 * 1024, 'y'))).status, 413);
+  assert.equal((await post('/en/staff/login', 'x='.padEnd(600 * 1024, 'y'))).status, 413);
+  // The longest form we take (a notice's two 10,000-character bodies, in Chinese and in emoji: about
+  // 210 KB urlencoded) is not refused for its size.
+  const longest = new URLSearchParams({ body_tc: '圖'.repeat(10_000), body_en: '📚'.repeat(10_000) }).toString();
+  assert.ok(longest.length > 200_000);
+  assert.notEqual((await post('/en/staff/login', longest)).status, 413);
   // A multipart body is held to the form limit except on the upload route.
   const boundary = 'X-BOUNDARY';
-  const multipart = `--${boundary}\r\nContent-Disposition: form-data; name="q"\r\n\r\n${'z'.repeat(100 * 1024)}\r\n--${boundary}--\r\n`;
+  const multipart = `--${boundary}\r\nContent-Disposition: form-data; name="q"\r\n\r\n${'z'.repeat(600 * 1024)}\r\n--${boundary}--\r\n`;
   assert.equal((await post('/en/staff/login', multipart, `multipart/form-data; boundary=${boundary}`)).status, 413);
   assert.notEqual((await post('/en/register/documents', multipart, `multipart/form-data; boundary=${boundary}`)).status, 413);
   // An ordinary sign-in, under every limit.

@@ -57,6 +57,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (auto fields = shelfmark::web::parse_urlencoded(input))
     for (const auto& [name, value] : *fields)
       if (!shelfmark::is_valid_utf8(name) || !shelfmark::is_valid_utf8(value)) std::abort();
+  // The form limits, small enough for the fuzzer to cross: what is accepted is within them.
+  const shelfmark::web::FormLimits form_limits{256, 8};
+  const auto form = shelfmark::web::parse_form(input, form_limits);
+  if (const auto* fields = std::get_if<shelfmark::web::Fields>(&form))
+    if (input.size() > form_limits.max_bytes || fields->size() > static_cast<std::size_t>(form_limits.max_fields))
+      std::abort();
   shelfmark::web::percent_decode(input, true);
   if (auto decoded = shelfmark::web::percent_decode(shelfmark::web::percent_encode(input), false))
     if (*decoded != input) std::abort();  // encoding round-trips

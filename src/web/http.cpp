@@ -114,6 +114,22 @@ std::optional<Fields> parse_urlencoded(std::string_view text) {
   return fields;
 }
 
+std::variant<Fields, FormError> parse_form(std::string_view body, const FormLimits& limits) {
+  if (body.size() > limits.max_bytes) return FormError::kTooLarge;
+  // Count first, without allocating: the parse below then holds at most max_fields pairs.
+  int fields = 0;
+  std::size_t start = 0;
+  while (start <= body.size()) {
+    auto end = body.find('&', start);
+    if (end == std::string_view::npos) end = body.size();
+    if (end > start && ++fields > limits.max_fields) return FormError::kTooManyFields;
+    start = end + 1;
+  }
+  auto parsed = parse_urlencoded(body);
+  if (!parsed) return FormError::kInvalidText;
+  return std::move(*parsed);
+}
+
 namespace {
 
 // A header value's parameters: `form-data; name="a"; filename="b.jpg"` -> type "form-data" and the

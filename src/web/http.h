@@ -64,6 +64,23 @@ std::string percent_encode(std::string_view text);
 // Parses "a=1&b=2&a=3". Malformed pairs are skipped; nullopt when the text is not valid UTF-8 after decoding.
 std::optional<Fields> parse_urlencoded(std::string_view text);
 
+// An application/x-www-form-urlencoded body, on any route. Our forms have at most a few dozen fields; a
+// larger body or one with more fields is refused before anything is decoded or stored, so a crafted body
+// of a few MiB with millions of empty fields costs nothing but its read (Hardening 2). The size fits the
+// longest form we take: an activity (four texts of 5,000 characters and ten of 200) or a notice (two
+// bodies of 10,000) is at most about 270 KB urlencoded, at 12 bytes for a 4-byte UTF-8 character
+// (9 for Chinese), so a text over its own limit still gets the form's "too long" message.
+struct FormLimits {
+  std::size_t max_bytes = 512 * 1024;
+  int max_fields = 1000;  // "&"-separated pieces, empty ones aside
+};
+enum class FormError {
+  kTooLarge,       // over max_bytes (answer 413)
+  kTooManyFields,  // over max_fields (answer 413)
+  kInvalidText,    // not UTF-8 after decoding (answer 400)
+};
+std::variant<Fields, FormError> parse_form(std::string_view body, const FormLimits& limits = {});
+
 // multipart/form-data (RFC 7578). The defaults fit the largest form we take: two 3 MiB images plus text.
 struct MultipartLimits {
   std::size_t max_file_bytes = 3 * 1024 * 1024;  // larger files come back too_large, without their bytes

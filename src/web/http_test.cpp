@@ -33,6 +33,24 @@ TEST(Http, ParsesFormsWithRepeatedFields) {
   EXPECT_TRUE(parse_urlencoded("a=%2&b=1")->count("b"));  // a malformed pair is skipped
 }
 
+TEST(Http, FormBodiesAreRefusedPastTheirLimitsBeforeParsing) {
+  const FormLimits limits{64, 3};
+  auto ok = parse_form("a=1&&b=2&c=3&", limits);  // empty pieces do not count
+  ASSERT_TRUE(std::holds_alternative<Fields>(ok));
+  EXPECT_EQ(std::get<Fields>(ok).size(), 3u);
+  EXPECT_EQ(std::get<FormError>(parse_form("a&b&c&d", limits)), FormError::kTooManyFields);
+  EXPECT_EQ(std::get<FormError>(parse_form(std::string(65, 'a'), limits)), FormError::kTooLarge);
+  EXPECT_EQ(std::get<FormError>(parse_form("a=%FF", limits)), FormError::kInvalidText);
+  // The defaults: 512 KiB and 1,000 fields; two million empty fields in 8 MiB are refused by size, and a
+  // body under the size limit with more than a thousand fields by count.
+  EXPECT_EQ(std::get<FormError>(parse_form(std::string(8 * 1024 * 1024, '&'))), FormError::kTooLarge);
+  std::string many;
+  for (int i = 0; i < 1001; ++i) many += "a=&";
+  EXPECT_EQ(std::get<FormError>(parse_form(many)), FormError::kTooManyFields);
+  many.resize(many.size() - 3);
+  EXPECT_TRUE(std::holds_alternative<Fields>(parse_form(many)));
+}
+
 TEST(Http, ParsesCookies) {
   auto cookies = parse_cookies("sm_lang=tc; sm_session=abc; sm_lang=en; flag; q=\"quoted\"");
   EXPECT_EQ(cookies["sm_lang"], "tc");

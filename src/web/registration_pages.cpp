@@ -369,7 +369,7 @@ Response RegistrationPages::staff(Page& p, const std::vector<std::string_view>& 
     return post ? temporary_card_post(p) : temporary_card(p, {}, {}, 200);
   }
   if (parts.size() == 1) return post ? kit_.error_page(p, 405) : queue(p);
-  if (parts.size() == 2 && parts[1] == "complete" && !post) return completion_search(p);
+  if (parts.size() == 2 && parts[1] == "complete") return completion_search(p);
   const auto id = parse_id(parts[1]);
   if (id <= 0) return kit_.error_page(p, 404);
   if (parts.size() == 2 && !post) return application(p, id);
@@ -568,7 +568,10 @@ Response RegistrationPages::decide(Page& p, long long id, bool approve) {
 
 Response RegistrationPages::completion_search(Page& p) {
   p.route = "/{lang}/staff/registrations/complete";
-  const auto query = p.request.query_value("q");
+  // The search is posted, never a query string: what is typed may be an HKID number, which must stay out of
+  // browser history, proxy logs and the language switch (Hardening 5).
+  p.switch_path = "/" + lang_code(p.lang) + "/staff/registrations/complete";
+  const auto query = p.request.method == "POST" ? p.request.form_value("q") : std::string();
   auto found = app::find_for_completion(kit_.app_context(), p.session->actor(), query);
   if (!found) return kit_.error_page(p, 403);
   data content;
@@ -582,9 +585,9 @@ Response RegistrationPages::completion_search(Page& p) {
   }
   content.set("rows", rows);
   content.set("has_rows", !rows.is_empty_list());
+  // A fixed text: nothing from the query string is shown (Hardening 8).
   if (p.request.query_value("done") == "1")
-    content.set("flash", tf(p.lang, "Registration completed. Card {card} is ready to use.",
-                            {{"card", p.request.query_value("card")}}));
+    content.set("flash", t(p.lang, "Registration completed. The new account is ready to use."));
   return private_page(kit_.page(p, "staff_registration_search", t(p.lang, "Complete a registration"), content));
 }
 
@@ -629,8 +632,7 @@ Response RegistrationPages::complete(Page& p, long long id) {
     if (errors.empty()) errors.push_back({"", result.error().code, {}});
     return completion_form(p, id, input, errors, 422);
   }
-  auto response = redirect("/" + lang_code(p.lang) + "/staff/registrations/complete?done=1&card=" +
-                           percent_encode(result->card_number));
+  auto response = redirect("/" + lang_code(p.lang) + "/staff/registrations/complete?done=1");
   response.route = p.route;
   return response;
 }
@@ -648,8 +650,8 @@ Response RegistrationPages::temporary_card(Page& p, const app::TemporaryCardInpu
   content.set("address", input.address);
   content.set("language_en", input.language == "en");
   content.set("language_tc", input.language != "en");
-  if (p.request.query_value("issued").size() > 0)
-    content.set("flash", tf(p.lang, "Temporary card {card} issued.", {{"card", p.request.query_value("issued")}}));
+  p.switch_path = "/" + lang_code(p.lang) + "/staff/temporary-card";
+  if (p.request.query_value("issued") == "1") content.set("flash", t(p.lang, "The temporary card has been issued."));
   kit_.add_errors(p.lang, content, errors);
   return private_page(kit_.page(p, "staff_temporary_card", t(p.lang, "Temporary library card"), content, status));
 }
@@ -666,7 +668,7 @@ Response RegistrationPages::temporary_card_post(Page& p) {
     if (errors.empty()) errors.push_back({"", result.error().code, {}});
     return temporary_card(p, input, errors, 422);
   }
-  auto response = redirect("/" + lang_code(p.lang) + "/staff/temporary-card?issued=" + percent_encode(result->card_number));
+  auto response = redirect("/" + lang_code(p.lang) + "/staff/temporary-card?issued=1");
   response.route = p.route;
   return response;
 }

@@ -56,16 +56,21 @@ Request to_request(const restinio::request_handle_t& wire, const ServerOptions& 
     if (!forwarded_for.empty()) request.remote_address = std::string(trim(split(forwarded_for, ',').back()));
     request.tls = header.get_field_or("X-Forwarded-Proto", "") == "https";
   }
-  if (wire->body().size() > options.max_body_bytes) {
+  // Only upload routes take the large limit, and only for multipart bodies; every other body is held to
+  // the form limits, checked before anything is parsed (Hardening 2).
+  const auto type = to_lower_ascii(header.get_field_or("Content-Type", ""));
+  const bool upload = Site::takes_uploads(request.path) && type.rfind("multipart/form-data", 0) == 0;
+  if (wire->body().size() > (upload ? options.max_body_bytes : options.form_limits.max_bytes)) {
     bad = 413;
     return request;
   }
   if (request.method == "POST") {
-    const auto type = to_lower_ascii(header.get_field_or("Content-Type", ""));
     if (type.rfind("application/x-www-form-urlencoded", 0) == 0) {
-      auto form = parse_urlencoded(wire->body());
-      if (!form) bad = 400;
-      else request.form = std::move(*form);
+      auto form = parse_form(wire->body(), options.form_limits);
+      if (auto* fields = std::get_if<Fields>(&form))
+        request.form = std::move(*fields);
+      else
+        bad = std::get<FormError>(form) == FormError::kInvalidText ? 400 : 413;
     } else if (type.rfind("multipart/form-data", 0) == 0) {
       // The original header, not the lowercased one: the boundary is case-sensitive.
       auto parsed = parse_multipart(header.get_field_or("Content-Type", ""), wire->body(), MultipartLimits{});

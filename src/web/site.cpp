@@ -30,7 +30,6 @@ using domain::ErrorCode;
 using domain::Language;
 using mustache::data;
 
-constexpr const char* kCsrfCookie = "sm_csrf";
 constexpr const char* kLanguageCookie = "sm_lang";
 
 std::string html_lang(Language language) { return language == Language::kEnglish ? "en" : "zh-Hant-HK"; }
@@ -223,15 +222,15 @@ struct Site::Impl final : PageKit {
   // Before there is a session, a sign-in form is protected by a random token in a cookie that the form must
   // repeat (double submit). Returns the token, setting the cookie when there is none yet.
   std::string sign_in_csrf(Page& p) override {
-    auto csrf = p.request.cookie(kCsrfCookie);
+    auto csrf = p.request.cookie(csrf_cookie_name(p.request));
     if (csrf.size() < 20) {
       csrf = context.tokens.random_token();
-      p.cookies.emplace_back(kCsrfCookie, csrf + cookie_attributes(p.request));
+      p.cookies.emplace_back(csrf_cookie_name(p.request), csrf + cookie_attributes(p.request));
     }
     return csrf;
   }
   bool sign_in_csrf_ok(const Page& p) const override {
-    const auto cookie = p.request.cookie(kCsrfCookie);
+    const auto cookie = p.request.cookie(csrf_cookie_name(p.request));
     return cookie.size() >= 20 && security::constant_time_equal(cookie, p.request.form_value("csrf"));
   }
   bool csrf_ok(const Page& p) const override {
@@ -502,16 +501,21 @@ struct Site::Impl final : PageKit {
     return error_page(p, 404);
   }
 
+  // The site-wide defaults; a header the page set itself stays (the calendar feed's stricter
+  // Referrer-Policy, for one).
   void add_security_headers(Response& response, const Request& request) const {
-    response.set_header("Content-Security-Policy",
-                        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-                        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'");
-    response.set_header("X-Content-Type-Options", "nosniff");
-    response.set_header("X-Frame-Options", "DENY");
-    response.set_header("Referrer-Policy", "strict-origin-when-cross-origin");
-    response.set_header("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()");
-    response.set_header("Cross-Origin-Opener-Policy", "same-origin");
-    if (request.tls) response.set_header("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
+    auto set_default = [&response](const std::string& name, const std::string& value) {
+      if (!response.header(name)) response.set_header(name, value);
+    };
+    set_default("Content-Security-Policy",
+                "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'");
+    set_default("X-Content-Type-Options", "nosniff");
+    set_default("X-Frame-Options", "DENY");
+    set_default("Referrer-Policy", "strict-origin-when-cross-origin");
+    set_default("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()");
+    set_default("Cross-Origin-Opener-Policy", "same-origin");
+    if (request.tls) set_default("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
   }
 };
 
@@ -544,6 +548,12 @@ Response Site::handle(Request request) noexcept {
   // One line per request, without query strings, cookies, addresses or anything personal.
   spdlog::info("http {} {} {} {:.2f}ms", request.method, response.route, response.status, seconds * 1000);
   return response;
+}
+
+bool Site::takes_uploads(std::string_view path) noexcept {
+  // "/{lang}/register/documents": the registration documents, the only form with files.
+  return path.size() > 3 && domain::parse_language_code(path.substr(1, 2)).has_value() &&
+         path.substr(3) == "/register/documents";
 }
 
 Response Site::refuse(const Request& request, int status) noexcept {

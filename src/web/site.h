@@ -10,6 +10,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "app/enquiries.h"
 #include "app/ports.h"
@@ -45,6 +46,9 @@ class Site {
   Response handle(Request request) noexcept;
   // The error page for a request the server could not read (400, 413, 415), in the reader's language.
   Response refuse(const Request& request, int status) noexcept;
+  // Whether a POST to this path may carry a large multipart/form-data body (ServerOptions::max_body_bytes);
+  // every other body is held to ServerOptions::form_limits.
+  static bool takes_uploads(std::string_view path) noexcept;
 
  private:
   struct Impl;

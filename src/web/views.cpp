@@ -8,6 +8,7 @@ using mustache::data;
 
 std::string reader_cookie_name(const Request& request) { return request.tls ? "__Host-sm_reader" : "sm_reader"; }
 std::string session_cookie_name(const Request& request) { return request.tls ? "__Host-sm_session" : "sm_session"; }
+std::string csrf_cookie_name(const Request& request) { return request.tls ? "__Host-sm_csrf" : "sm_csrf"; }
 
 data district_options(const Translator& translator, Language lang, std::optional<domain::District> selected) {
   auto options = list();

@@ -14,9 +14,11 @@
 
 namespace shelfmark::web {
 
-// The session cookies; "__Host-" over TLS, so that no other site or path can set them.
+// The session cookies and the sign-in forms' CSRF cookie; "__Host-" over TLS, so that no other site or
+// path can set them.
 std::string reader_cookie_name(const Request& request);
 std::string session_cookie_name(const Request& request);
+std::string csrf_cookie_name(const Request& request);
 
 // <option>s of districts and library kinds, the selected one marked.
 mustache::data district_options(const Translator& translator, Language lang, std::optional<domain::District> selected);

@@ -494,6 +494,8 @@ test('readers sign in with card and PIN, renew, reserve, cancel, and borrow and 
   let ics = await fetch(server.url + feed);
   assert.equal(ics.status, 200);
   assert.match(ics.headers.get('content-type'), /^text\/calendar/);
+  // The link is a secret: the feed's own Referrer-Policy is not replaced by the site-wide one (Hardening 9).
+  assert.equal(ics.headers.get('referrer-policy'), 'no-referrer');
   const icsText = await ics.text();
   assert.match(icsText, /^BEGIN:VCALENDAR\r\n/);
   assert.match(icsText, /BEGIN:VEVENT\r\n[\s\S]*DTSTART;VALUE=DATE:\d{8}\r\n[\s\S]*SUMMARY:Due back/);

@@ -317,7 +317,15 @@ test('Type B is completed at the counter and the new card signs in', async () =>
   assert.equal(done.status, 200);
   assert.match(done.text_, /30/);
   const client = await staff();
-  const found = await client.request(`/en/staff/registrations/complete?q=${encodeURIComponent(id.toLowerCase())}`);
+  // The search is posted (Hardening 5): a typed HKID stays out of URLs; a query string is not searched.
+  const ignored = await client.request(`/en/staff/registrations/complete?q=${encodeURIComponent(id.toLowerCase())}`);
+  assert.doesNotMatch(ignored.text_, /registrations\/\d+\/complete/);
+  const found = await client.request('/en/staff/registrations/complete', { method: 'POST',
+    form: { csrf: client.csrf, q: id.toLowerCase() } });
+  assert.equal(found.status, 200);
+  const forged = await client.request('/en/staff/registrations/complete', { method: 'POST', form: { csrf: 'x'.repeat(32), q: id } });
+  assert.equal(forged.status, 403);
+  assert.doesNotMatch(forged.text_, /registrations\/\d+\/complete/);
   const applicationId = /registrations\/(\d+)\/complete/.exec(found.text_)[1];
   const form = await client.request(`/en/staff/registrations/${applicationId}/complete`);
   assert.equal(form.status, 200);
@@ -328,12 +336,28 @@ test('Type B is completed at the counter and the new card signs in', async () =>
   const completed = await client.request(`/en/staff/registrations/${applicationId}/complete`, { method: 'POST',
     form: { csrf: client.csrf, link_smart_id: 'yes', smart_id_number: id, smart_id_issue_date: '2019-03-01', issue_card: 'yes', card_number: '2188000001' } });
   assert.equal(completed.status, 303, completed.text_);
+  assert.equal(completed.headers.get('location'), '/en/staff/registrations/complete?done=1');
+  const banner = await client.request(completed.headers.get('location'));
+  assert.match(banner.text_, /Registration completed\. The new account is ready to use\./);
   const reader = new Client(server.url);
   const login = await reader.request('/tc/login');
   const signed = await reader.request('/tc/login', { method: 'POST', form: { csrf: reader.csrfFrom(login.text_), card: '2188000001', pin: 'river walk 2468' } });
   assert.equal(signed.status, 303);
   const mail = await waitForMail((m) => m.to.includes(`applicant-${id.replace(/\W/g, '')}`) && /2188000001/.test(m.text), 'telling of completion');
   assert.match(mail[0].subject, /登記/);
+});
+
+test('success banners show no text from the URL (Hardening 8)', async () => {
+  const client = await staff();
+  const crafted = 'CRAFTED-call-2900-0000-now';
+  for (const path of [`/en/staff/registrations/complete?done=1&card=${crafted}`, `/en/staff/temporary-card?issued=${crafted}`,
+    `/en/staff/temporary-card?issued=1&card=${crafted}`, `/tc/staff/registrations/complete?done=1&card=${encodeURIComponent('<b>' + crafted)}`]) {
+    const page = await client.request(path);
+    assert.equal(page.status, 200, path);
+    assert.ok(!page.text_.includes(crafted), `${path} shows the crafted text`);
+  }
+  const issued = await client.request('/en/staff/temporary-card?issued=1');
+  assert.match(issued.text_, /The temporary card has been issued\./);
 });
 
 test('no HKID, password or address appears in the log', async () => {

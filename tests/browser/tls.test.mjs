@@ -45,10 +45,14 @@ test('pages are served over TLS with HSTS', async () => {
   assert.match(response.body, /Public Libraries/);
 });
 
-test('cookies are Secure and the session cookie uses the __Host- prefix', async () => {
+test('cookies are Secure and the session and CSRF cookies use the __Host- prefix', async () => {
   const page = await get(`${server.url}/en/staff/login`);
-  const csrfCookie = page.headers['set-cookie'].find((c) => c.startsWith('sm_csrf='));
+  // The sign-in CSRF cookie too (Hardening 9): no other site or path can plant a known value in it.
+  const csrfCookie = page.headers['set-cookie'].find((c) => c.startsWith('__Host-sm_csrf='));
+  assert.ok(csrfCookie, `the CSRF cookie has the __Host- prefix under TLS: ${page.headers['set-cookie']}`);
   assert.match(csrfCookie, /; Secure/);
+  assert.match(csrfCookie, /; Path=\//);
+  assert.doesNotMatch(csrfCookie, /Domain=/);
   const langCookie = page.headers['set-cookie'].find((c) => c.startsWith('sm_lang='));
   assert.match(langCookie, /; Secure/);
   const csrf = /name="csrf" value="([^"]+)"/.exec(page.body)[1];

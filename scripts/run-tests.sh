@@ -21,6 +21,7 @@ count() {  # stage log -> adds its test counts
     f=$(grep -E "^# fail [0-9]+" "$log" | awk '{s+=$3} END {print s}')
     passed=$((passed + p)); failed=$((failed + f))
   fi
+  if grep -qE "^tidy: no findings" "$log"; then passed=$((passed + 1)); fi
   if grep -qE "^fuzzing fuzz_" "$log"; then
     p=$(grep -cE "^Done [0-9]+ runs" "$log")
     passed=$((passed + p))
@@ -42,6 +43,7 @@ stage() {  # name target
 stage "unit and store tests" test-unit
 stage "HTTP and browser tests" test-web
 stage "sanitizers and fuzzing" test-sanitize
+stage "style checks" test-style
 
 echo
 if [ ${#broken[@]} -gt 0 ]; then echo "failed stages: ${broken[*]}"; fi

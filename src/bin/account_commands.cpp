@@ -54,12 +54,10 @@ std::vector<Command> account_commands(CLI::App& cli, const Common& common) {
   return {
       {add_staff,
        [o, &common] {
-         [[maybe_unused]] auto& [username, role, display_name, password_stdin, sip_username, sip_library, sip_kind,
-                                 sip_addresses, sip_personal, sip_no_pin, sip_password_stdin] = *o;
          const auto password = read_secret("Password: ");
          auto runtime = open_runtime(common, 1);
          run_migrations(runtime);
-         auto result = app::add_staff(*runtime.context, {username, display_name, role, password});
+         auto result = app::add_staff(*runtime.context, {o->username, o->display_name, o->role, password});
          if (!result) {
            for (const auto& error : result.error().fields)
              std::cerr << "shelfmark: " << error.field << ": "
@@ -72,25 +70,25 @@ std::vector<Command> account_commands(CLI::App& cli, const Common& common) {
        }},
       {sip_add,
        [o, &common] {
-         [[maybe_unused]] auto& [username, role, display_name, password_stdin, sip_username, sip_library, sip_kind,
-                                 sip_addresses, sip_personal, sip_no_pin, sip_password_stdin] = *o;
-         for (const auto& address : sip_addresses)
+         for (const auto& address : o->sip_addresses)
            if (!is_ip_address(address)) fail("--allow-address: '" + address + "' is not an IP address");
          const std::map<std::string, std::string> kinds = {
              {"self-check", "self_check"}, {"station", "self_service_station"}, {"book-drop", "book_drop"}};
-         if (!kinds.count(sip_kind)) fail("--kind: '" + sip_kind + "' is not self-check, station or book-drop");
+         if (!kinds.count(o->sip_kind)) fail("--kind: '" + o->sip_kind + "' is not self-check, station or book-drop");
          const auto password = read_secret("Terminal password: ");
          auto runtime = open_runtime(common, 1);
          run_migrations(runtime);
-         auto result = app::add_sip_account(*runtime.context, {sip_username, sip_library, password, sip_addresses,
-                                                               sip_personal, !sip_no_pin, kinds.at(sip_kind)});
+         auto result =
+             app::add_sip_account(*runtime.context, {o->sip_username, o->sip_library, password, o->sip_addresses,
+                                                     o->sip_personal, !o->sip_no_pin, kinds.at(o->sip_kind)});
          if (!result) {
            for (const auto& error : result.error().fields)
              std::cerr << "shelfmark: " << (error.field == "password" ? "the password" : "--" + error.field) << ": "
                        << web::substitute(std::string(domain::error_info(error.code).message), error.params) << "\n";
            return 2;
          }
-         std::cout << "Created SIP2 terminal account '" << result->username << "' for library " << sip_library << ".\n";
+         std::cout << "Created SIP2 terminal account '" << result->username << "' for library " << o->sip_library
+                   << ".\n";
          return 0;
        }},
   };

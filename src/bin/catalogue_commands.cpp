@@ -62,8 +62,6 @@ std::vector<Command> catalogue_commands(CLI::App& cli, const Common& common) {
   return {
       {migrate,
        [o, &common] {
-         [[maybe_unused]] auto& [marc_encoding, marc_batch, marc_files, export_format, export_file, export_record,
-                                 catalogue_records] = *o;
          ensure_var_dir(common);
          auto runtime = open_runtime(common, 1);
          run_migrations(runtime);
@@ -71,28 +69,22 @@ std::vector<Command> catalogue_commands(CLI::App& cli, const Common& common) {
        }},
       {import_marc,
        [o, &common] {
-         [[maybe_unused]] auto& [marc_encoding, marc_batch, marc_files, export_format, export_file, export_record,
-                                 catalogue_records] = *o;
-         if (auto problem = check_marc_files(marc_files); !problem.empty()) fail(problem);
+         if (auto problem = check_marc_files(o->marc_files); !problem.empty()) fail(problem);
          ensure_var_dir(common);
          auto runtime = open_runtime(common, 1);
          run_migrations(runtime);
-         ImportMarcOptions options{marc_files, *marc::parse_encoding(marc_encoding), marc_batch};
+         ImportMarcOptions options{o->marc_files, *marc::parse_encoding(o->marc_encoding), o->marc_batch};
          return shelfmark::bin::import_marc(*runtime.context, options);
        }},
       {export_marc,
        [o, &common] {
-         [[maybe_unused]] auto& [marc_encoding, marc_batch, marc_files, export_format, export_file, export_record,
-                                 catalogue_records] = *o;
          auto runtime = open_runtime(common, 1);
          run_migrations(runtime);
-         return shelfmark::bin::export_marc(*runtime.context,
-                                            ExportMarcOptions{export_file, export_format == "marcxml", export_record});
+         return shelfmark::bin::export_marc(
+             *runtime.context, ExportMarcOptions{o->export_file, o->export_format == "marcxml", o->export_record});
        }},
       {demo,
        [o, &common] {
-         [[maybe_unused]] auto& [marc_encoding, marc_batch, marc_files, export_format, export_file, export_record,
-                                 catalogue_records] = *o;
          ensure_var_dir(common);
          auto runtime = open_runtime(common, 1);
          run_migrations(runtime);
@@ -101,8 +93,8 @@ std::vector<Command> catalogue_commands(CLI::App& cli, const Common& common) {
            std::cout << "The database already has libraries: demo data not loaded again.\n";
            return 0;
          }
-         if (catalogue_records > 0) {
-           const auto catalogue = load_demo_catalogue(*runtime.context, catalogue_records);
+         if (o->catalogue_records > 0) {
+           const auto catalogue = load_demo_catalogue(*runtime.context, o->catalogue_records);
            std::cout << "Generated a catalogue of " << catalogue.records << " records with " << catalogue.items
                      << " copies.\n";
            search::XapianIndex index(common.search_index);
@@ -122,8 +114,6 @@ std::vector<Command> catalogue_commands(CLI::App& cli, const Common& common) {
        }},
       {reindex,
        [o, &common] {
-         [[maybe_unused]] auto& [marc_encoding, marc_batch, marc_files, export_format, export_file, export_record,
-                                 catalogue_records] = *o;
          auto runtime = open_runtime(common, 1);
          run_migrations(runtime);
          search::XapianIndex index(common.search_index);

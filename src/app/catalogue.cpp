@@ -252,8 +252,7 @@ ImportReport import_records(const Context& context, const std::vector<domain::Ma
       if (fields.control_number.empty()) {
         ++report.failed;
         report.problems.push_back({index, ImportProblem::Kind::kNoControlNumber, "",
-                                   "the record has no control number (001), so it cannot be matched on re-import",
-                                   ""});
+                                   "the record has no control number (001), so it cannot be matched on re-import", ""});
         continue;
       }
       const auto upserted = repos.catalogue.upsert_record(record, fields, now);

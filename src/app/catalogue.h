@@ -35,7 +35,7 @@ struct ImportProblem {
   std::size_t index = 0;  // of the record in the batch
   Kind kind = Kind::kNoControlNumber;
   std::string control_number;
-  std::string detail;  // English: "852 $b XYZ is not a library code", "barcode 123 is on record ocm1"
+  std::string detail;        // English: "852 $b XYZ is not a library code", "barcode 123 is on record ocm1"
   std::string library_code;  // kUnknownLibrary: the code as the record gives it
 };
 

@@ -32,8 +32,8 @@ bool notify_reader(Repositories& repos, Instant now, long long reader_id, const 
                    const std::map<std::string, std::string>& params) {
   const auto settings = repos.registrations.reader_settings(reader_id);
   if (!settings || settings->channel == "none") return false;
-  const Recipient recipient = settings->channel == "sms" ? Recipient{"", settings->mobile}
-                                                         : Recipient{settings->email, ""};
+  const Recipient recipient =
+      settings->channel == "sms" ? Recipient{"", settings->mobile} : Recipient{settings->email, ""};
   return enqueue_message(repos, now, recipient, kind, settings->language, params);
 }
 

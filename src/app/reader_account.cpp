@@ -81,7 +81,10 @@ std::optional<AccountView> account_view(const Context& context, NetworkCache& ne
     const auto& policies = snapshot->policies;
     const auto standing = reader_snapshot(repos, *reader, today);
     const auto suspensions = repos.circulation.fine_suspensions();
-    view = AccountView{*reader, {}, reservation_views(repos, reader->id), standing.charges_outstanding,
+    view = AccountView{*reader,
+                       {},
+                       reservation_views(repos, reader->id),
+                       standing.charges_outstanding,
                        domain::reader_standing(standing, policies.limits, today)};
     for (const auto& loan : repos.circulation.open_loans_of_reader(reader->id)) {
       auto item = repos.circulation.item_by_id(loan.item_id);
@@ -345,8 +348,7 @@ Outcome<domain::Done> reset_password(const Context& context, const std::string& 
       repos.auth_failures.clear(throttle_keys(context, "reader-web", reader->card_number, "").account);
       tell_reader(repos, now, reset->reader_id, "password_changed", {{"name", reader->name}});
     }
-    repos.audit.record(
-        {now, std::nullopt, "reader.password_reset", "reader:" + std::to_string(reset->reader_id), ""});
+    repos.audit.record({now, std::nullopt, "reader.password_reset", "reader:" + std::to_string(reset->reader_id), ""});
     done = true;
   });
   if (!done) return failure(ErrorCode::kNotFound);
@@ -406,12 +408,16 @@ Outcome<domain::Done> change_reader_contact(const Context& context, long long re
   std::vector<domain::FieldError> errors;
   std::string email, mobile;
   if (!trim(change.email).empty()) {
-    if (auto normal = domain::normalise_email(change.email)) email = *normal;
-    else errors.push_back({"email", ErrorCode::kEmailInvalid, {}});
+    if (auto normal = domain::normalise_email(change.email))
+      email = *normal;
+    else
+      errors.push_back({"email", ErrorCode::kEmailInvalid, {}});
   }
   if (!trim(change.mobile).empty()) {
-    if (auto normal = domain::normalise_hk_mobile(change.mobile)) mobile = *normal;
-    else errors.push_back({"mobile", ErrorCode::kMobileInvalid, {}});
+    if (auto normal = domain::normalise_hk_mobile(change.mobile))
+      mobile = *normal;
+    else
+      errors.push_back({"mobile", ErrorCode::kMobileInvalid, {}});
   }
   domain::check_text(errors, "address", change.address, 300, false);
   if (!errors.empty()) return domain::invalid(std::move(errors));
@@ -440,7 +446,8 @@ Outcome<domain::Done> change_reader_contact(const Context& context, long long re
       enqueue_message(repos, now, Recipient{old_email, old_mobile}, "contact_changed", settings->language,
                       {{"name", reader->name}});
     if (!email.empty() && email != old_email)
-      enqueue_message(repos, now, Recipient{email, ""}, "contact_changed", settings->language, {{"name", reader->name}});
+      enqueue_message(repos, now, Recipient{email, ""}, "contact_changed", settings->language,
+                      {{"name", reader->name}});
     repos.audit.record({now, std::nullopt, "reader.contact_changed", "reader:" + std::to_string(reader_id), "web"});
   });
   return domain::Done{};

@@ -86,7 +86,6 @@ std::string library_name(Repositories& repos, const std::string& code, domain::L
   return library ? library->name.in(language) : code;
 }
 
-
 // After a decision nothing personal is kept on the application: the reader's record holds what the library
 // needs, and the deletion records say what was destroyed.
 void scrub(ApplicationRecord& application) {
@@ -95,7 +94,6 @@ void scrub(ApplicationRecord& application) {
   application.name_zh.clear();
   application.hkid_digest.clear();
 }
-
 
 void tell_applicant(Repositories& repos, const Context& context, const domain::ApplicantForm& form,
                     domain::Language language, const std::string& kind,
@@ -115,8 +113,7 @@ std::optional<ApplicationRecord> open_draft(Repositories& repos, const Context& 
 }
 
 template <class Work>
-Outcome<Done> with_draft(const Context& context, RegistrationServices& services, const std::string& token,
-                         Work work) {
+Outcome<Done> with_draft(const Context& context, RegistrationServices& services, const std::string& token, Work work) {
   std::optional<Outcome<Done>> result;
   context.store.transact(Store::Mode::kWrite, [&](Repositories& repos) {
     auto draft = open_draft(repos, context, services, token);
@@ -137,8 +134,8 @@ std::string hkid_digest(const Context& context, const domain::Hkid& hkid) {
 
 // ----- the applicant -----
 
-Outcome<DraftStarted> start_application(const Context& context, RegistrationServices& services,
-                                        RegistrationType type, const std::string& address) {
+Outcome<DraftStarted> start_application(const Context& context, RegistrationServices& services, RegistrationType type,
+                                        const std::string& address) {
   const auto now = context.clock.now();
   const auto key = "registration-start:" + context.tokens.digest(address);
   std::optional<Outcome<DraftStarted>> result;
@@ -226,9 +223,12 @@ Outcome<Done> save_details(const Context& context, RegistrationServices& service
   std::string password_hash;
   if (!password.empty()) {
     const auto identifier = details ? details->hkid.normal : std::string();
-    if (password != repeated) errors.push_back({"password", ErrorCode::kPasswordsDiffer, {}});
-    else if (auto problem = domain::check_reader_password(password, identifier)) errors.push_back(*problem);
-    else password_hash = context.hasher.hash(password);
+    if (password != repeated)
+      errors.push_back({"password", ErrorCode::kPasswordsDiffer, {}});
+    else if (auto problem = domain::check_reader_password(password, identifier))
+      errors.push_back(*problem);
+    else
+      password_hash = context.hasher.hash(password);
   } else if (!draft->password_set) {
     errors.push_back({"password", ErrorCode::kRequired, {}});
   }
@@ -243,8 +243,10 @@ Outcome<Done> save_details(const Context& context, RegistrationServices& service
     auto all_errors = errors;
     std::optional<long long> library_id;
     if (details && draft->type == RegistrationType::kLibraryCard) {
-      if (auto library = completion_library(repos, details->library_code)) library_id = library->id;
-      else all_errors.push_back({"library_code", ErrorCode::kInvalidChoice, {}});
+      if (auto library = completion_library(repos, details->library_code))
+        library_id = library->id;
+      else
+        all_errors.push_back({"library_code", ErrorCode::kInvalidChoice, {}});
     }
     std::string digest;
     if (details) {
@@ -267,8 +269,10 @@ Outcome<Done> save_details(const Context& context, RegistrationServices& service
       record->library_id = library_id;
     }
     repos.registrations.update(*record);
-    if (all_errors.empty()) result = Done{};
-    else result = invalid(std::move(all_errors));
+    if (all_errors.empty())
+      result = Done{};
+    else
+      result = invalid(std::move(all_errors));
   });
   return std::move(*result);
 }
@@ -279,7 +283,8 @@ Outcome<Done> upload_document(const Context& context, RegistrationServices& serv
   auto draft = find_draft(context, services, token);
   if (!draft) return failure(ErrorCode::kNotFound);
   const auto needed = domain::required_documents(draft->type);
-  if (std::find(needed.begin(), needed.end(), kind) == needed.end()) return invalid({{field, ErrorCode::kInvalidChoice, {}}});
+  if (std::find(needed.begin(), needed.end(), kind) == needed.end())
+    return invalid({{field, ErrorCode::kInvalidChoice, {}}});
   if (too_large || bytes.size() > domain::kMaxDocumentBytes) return invalid({{field, ErrorCode::kFileTooLarge, {}}});
   if (bytes.empty()) return invalid({{field, ErrorCode::kRequired, {}}});
 
@@ -298,11 +303,21 @@ Outcome<Done> upload_document(const Context& context, RegistrationServices& serv
   if (auto* problem = std::get_if<ImageProblem>(&checked)) {
     ErrorCode code = ErrorCode::kFileCorrupt;
     switch (*problem) {
-      case ImageProblem::kEmpty: code = ErrorCode::kRequired; break;
-      case ImageProblem::kNotJpegOrPng: code = ErrorCode::kFileNotImage; break;
-      case ImageProblem::kTruncatedOrCorrupt: code = ErrorCode::kFileCorrupt; break;
-      case ImageProblem::kTrailingData: code = ErrorCode::kFileHasTrailingData; break;
-      case ImageProblem::kTooManyPixels: code = ErrorCode::kFileTooManyPixels; break;
+      case ImageProblem::kEmpty:
+        code = ErrorCode::kRequired;
+        break;
+      case ImageProblem::kNotJpegOrPng:
+        code = ErrorCode::kFileNotImage;
+        break;
+      case ImageProblem::kTruncatedOrCorrupt:
+        code = ErrorCode::kFileCorrupt;
+        break;
+      case ImageProblem::kTrailingData:
+        code = ErrorCode::kFileHasTrailingData;
+        break;
+      case ImageProblem::kTooManyPixels:
+        code = ErrorCode::kFileTooManyPixels;
+        break;
     }
     return invalid({{field, code, {}}});
   }
@@ -310,26 +325,27 @@ Outcome<Done> upload_document(const Context& context, RegistrationServices& serv
   const auto sealed = services.sealer.seal(image.bytes);
   const bool replacing = std::any_of(draft->documents.begin(), draft->documents.end(),
                                      [&](const DocumentRecord& document) { return document.kind == kind; });
-  auto result = with_draft(context, services, token, [&](Repositories& repos, ApplicationRecord& record) -> Outcome<Done> {
-    DocumentRecord document;
-    document.application_id = record.id;
-    document.kind = kind;
-    document.media_type = image.media_type;
-    document.byte_count = static_cast<long long>(image.bytes.size());
-    document.width = image.width;
-    document.height = image.height;
-    document.uploaded_at = context.clock.now();
-    repos.registrations.put_document(document, sealed);
-    record.updated_at = context.clock.now();
-    repos.registrations.update(record);
-    return Done{};
-  });
+  auto result =
+      with_draft(context, services, token, [&](Repositories& repos, ApplicationRecord& record) -> Outcome<Done> {
+        DocumentRecord document;
+        document.application_id = record.id;
+        document.kind = kind;
+        document.media_type = image.media_type;
+        document.byte_count = static_cast<long long>(image.bytes.size());
+        document.width = image.width;
+        document.height = image.height;
+        document.uploaded_at = context.clock.now();
+        repos.registrations.put_document(document, sealed);
+        record.updated_at = context.clock.now();
+        repos.registrations.update(record);
+        return Done{};
+      });
   if (replacing) context.store.erase_deleted_data();  // a replaced document must not linger either
   return result;
 }
 
-Outcome<Submitted> submit_application(const Context& context, RegistrationServices& services,
-                                      const std::string& token, const std::string& address) {
+Outcome<Submitted> submit_application(const Context& context, RegistrationServices& services, const std::string& token,
+                                      const std::string& address) {
   auto draft = find_draft(context, services, token);
   if (!draft) return failure(ErrorCode::kNotFound);
   if (!draft->terms_accepted || !draft->details_valid || !draft->password_set || !draft->documents_complete)
@@ -413,7 +429,9 @@ Outcome<Submitted> submit_application(const Context& context, RegistrationServic
 
 namespace {
 
-bool may_verify(const Actor& actor) { return domain::role_allows(actor.role, domain::Permission::kVerifyRegistrations); }
+bool may_verify(const Actor& actor) {
+  return domain::role_allows(actor.role, domain::Permission::kVerifyRegistrations);
+}
 bool may_complete(const Actor& actor) {
   return domain::role_allows(actor.role, domain::Permission::kCompleteRegistrations);
 }
@@ -444,7 +462,8 @@ Outcome<Done> decide(const Context& context, long long application_id, Decide de
 
 }  // namespace
 
-Outcome<ApplicationQueue> registration_queue(const Context& context, const Actor& actor, const ApplicationFilter& filter) {
+Outcome<ApplicationQueue> registration_queue(const Context& context, const Actor& actor,
+                                             const ApplicationFilter& filter) {
   if (!may_verify(actor)) return failure(ErrorCode::kPermissionDenied);
   ApplicationQueue queue;
   context.store.transact(Store::Mode::kRead, [&](Repositories& repos) {
@@ -464,7 +483,8 @@ Outcome<ApplicationDetail> application_detail(const Context& context, Registrati
     ApplicationDetail d;
     d.form = open_form(services.sealer, *record).form;
     // In full only for those who compare it with the document; counter staff see the masked form.
-    if (auto hkid = domain::parse_hkid(d.form.hkid)) d.hkid_display = may_verify(actor) ? hkid->display() : hkid->masked();
+    if (auto hkid = domain::parse_hkid(d.form.hkid))
+      d.hkid_display = may_verify(actor) ? hkid->display() : hkid->masked();
     d.documents = may_verify(actor) ? repos.registrations.documents(record->id) : std::vector<DocumentRecord>{};
     d.deletions = repos.registrations.deletions(record->id);
     d.summary = summarise(repos, std::move(*record));
@@ -581,8 +601,10 @@ Outcome<Completed> complete_in_person(const Context& context, RegistrationServic
   std::optional<domain::Hkid> smart_id;
   std::optional<Date> issued;
   if (input.link_smart_id) {
-    if (auto hkid = domain::parse_hkid(input.smart_id_number)) smart_id = hkid.value();
-    else errors.push_back({"smart_id_number", hkid.error().code, {}});
+    if (auto hkid = domain::parse_hkid(input.smart_id_number))
+      smart_id = hkid.value();
+    else
+      errors.push_back({"smart_id_number", hkid.error().code, {}});
     issued = parse_iso_date(trim(input.smart_id_issue_date));
     if (!issued || *issued > today) errors.push_back({"smart_id_issue_date", ErrorCode::kInvalidDate, {}});
   }
@@ -641,7 +663,7 @@ Outcome<Completed> complete_in_person(const Context& context, RegistrationServic
 }
 
 Outcome<Replaced> replace_lost_card(const Context& context, const Actor& actor, const std::string& lost_card_number,
-                                   const ReplacementInput& input) {
+                                    const ReplacementInput& input) {
   if (!may_complete(actor)) return failure(ErrorCode::kPermissionDenied);
   const auto now = context.clock.now();
   const auto today = context.zone.to_local(now).date;
@@ -650,8 +672,10 @@ Outcome<Replaced> replace_lost_card(const Context& context, const Actor& actor, 
   std::optional<domain::Hkid> smart_id;
   std::optional<Date> issued;
   if (input.smart_id) {
-    if (auto hkid = domain::parse_hkid(input.smart_id_number)) smart_id = hkid.value();
-    else errors.push_back({"smart_id_number", hkid.error().code, {}});
+    if (auto hkid = domain::parse_hkid(input.smart_id_number))
+      smart_id = hkid.value();
+    else
+      errors.push_back({"smart_id_number", hkid.error().code, {}});
     issued = parse_iso_date(trim(input.smart_id_issue_date));
     if (!issued || *issued > today) errors.push_back({"smart_id_issue_date", ErrorCode::kInvalidDate, {}});
   } else if (!domain::valid_card_number(card)) {
@@ -683,10 +707,9 @@ Outcome<Replaced> replace_lost_card(const Context& context, const Actor& actor, 
           return;
         }
         replaced = {card, domain::replacement_card_fee(reader->category)};
-        repos.circulation.add_charge({reader->id, std::nullopt, "replacement_card", replaced.fee,
-                                      "{\"old_card\":\"" + reader->card_number.substr(reader->card_number.size() - 4) +
-                                          "\"}",
-                                      now});
+        repos.circulation.add_charge(
+            {reader->id, std::nullopt, "replacement_card", replaced.fee,
+             "{\"old_card\":\"" + reader->card_number.substr(reader->card_number.size() - 4) + "\"}", now});
       }
       repos.registrations.complete_reader(reader->id, replaced.card_number, reader->category, issued);
       // The account goes back to what it was before the loss: a suspended reader stays suspended.
@@ -716,12 +739,16 @@ Outcome<ReaderRecord> issue_temporary_card(const Context& context, const Actor& 
     errors.push_back({"expires_on", ErrorCode::kInvalidDate, {}});
   std::string email, mobile;
   if (!trim(input.email).empty()) {
-    if (auto e = domain::normalise_email(input.email)) email = *e;
-    else errors.push_back({"email", ErrorCode::kEmailInvalid, {}});
+    if (auto e = domain::normalise_email(input.email))
+      email = *e;
+    else
+      errors.push_back({"email", ErrorCode::kEmailInvalid, {}});
   }
   if (!trim(input.mobile).empty()) {
-    if (auto m = domain::normalise_hk_mobile(input.mobile)) mobile = *m;
-    else errors.push_back({"mobile", ErrorCode::kMobileInvalid, {}});
+    if (auto m = domain::normalise_hk_mobile(input.mobile))
+      mobile = *m;
+    else
+      errors.push_back({"mobile", ErrorCode::kMobileInvalid, {}});
   }
   domain::check_text(errors, "address", input.address, 300, false);
   const auto language = domain::parse_language_code(input.language);

@@ -83,8 +83,8 @@ domain::Outcome<domain::Done> upload_document(const Context& context, Registrati
 struct Submitted {
   std::string reference;
   domain::RegistrationType type = domain::RegistrationType::kEAccount;
-  bool can_log_in_now = false;  // Type A with a smart ID card
-  std::string account_number;   // the E-Account number when can_log_in_now
+  bool can_log_in_now = false;              // Type A with a smart ID card
+  std::string account_number;               // the E-Account number when can_log_in_now
   std::optional<std::string> library_code;  // Type B: where to complete it
 };
 // One person, one application: kAlreadyApplied / kAlreadyRegistered, also under concurrent submission.
@@ -107,8 +107,8 @@ domain::Outcome<ApplicationQueue> registration_queue(const Context& context, con
 
 struct ApplicationDetail {
   ApplicationSummary summary;
-  domain::ApplicantForm form;       // as submitted
-  std::string hkid_display;         // in full for verifying staff (they compare it with the document), else masked
+  domain::ApplicantForm form;  // as submitted
+  std::string hkid_display;    // in full for verifying staff (they compare it with the document), else masked
   std::vector<DocumentRecord> documents;
   std::vector<DocumentDeletion> deletions;
 };
@@ -138,8 +138,8 @@ domain::Outcome<std::vector<ApplicationSummary>> find_for_completion(const Conte
                                                                      const std::string& query);
 struct CompletionInput {
   bool link_smart_id = false;
-  std::string smart_id_number;     // must be the applicant's HKID
-  std::string smart_id_issue_date; // YYYY-MM-DD
+  std::string smart_id_number;      // must be the applicant's HKID
+  std::string smart_id_issue_date;  // YYYY-MM-DD
   bool issue_card = false;
   std::string card_number;  // the new library card's barcode
 };

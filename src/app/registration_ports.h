@@ -37,7 +37,7 @@ struct ApplicationRecord {
   std::optional<Sealed> form;  // the applicant's form as JSON (see registration.cpp); absent once scrubbed
   std::string name_en;         // plain, so that counter staff can find the application by name
   std::string name_zh;
-  std::string hkid_digest;     // keyed digest of the HKID's normal form; empty until the details are valid
+  std::string hkid_digest;  // keyed digest of the HKID's normal form; empty until the details are valid
   std::string hkid_masked;
   std::optional<long long> library_id;  // Type B: where it is completed
   domain::Language language = domain::Language::kEnglish;
@@ -178,7 +178,8 @@ class RegistrationRepository {
   // Replaces any document of the same kind (recording the replaced one's deletion).
   virtual long long put_document(const DocumentRecord& document, const Sealed& content) = 0;
   virtual std::vector<DocumentRecord> documents(long long application_id) = 0;
-  virtual std::optional<std::pair<DocumentRecord, Sealed>> document(long long application_id, long long document_id) = 0;
+  virtual std::optional<std::pair<DocumentRecord, Sealed>> document(long long application_id,
+                                                                    long long document_id) = 0;
   // Deletes every document of the application and records each deletion; returns how many.
   virtual int destroy_documents(long long application_id, Instant at, const std::string& decision,
                                 std::optional<long long> staff_id) = 0;
@@ -193,7 +194,7 @@ struct OutboundMessage {
   std::string recipient;  // address or 8-digit mobile number
   std::string kind;       // "registration_received", "registration_approved", ...
   domain::Language language = domain::Language::kEnglish;
-  std::string params;     // JSON object of the values the message text needs
+  std::string params;  // JSON object of the values the message text needs
   Instant created_at;
   int attempts = 0;
   Instant next_attempt_at;
@@ -217,8 +218,7 @@ class OutboxRepository {
  public:
   // kind: "reservation_ready", "reservation_expiring" (last day to collect is `soon`), "due_soon" (due on
   // `soon`), "overdue" (due before `today`). Only readers who asked for that topic, and not told before.
-  virtual std::vector<NoticeCandidate> notice_candidates(const std::string& kind, Date today, Date soon,
-                                                         int limit) = 0;
+  virtual std::vector<NoticeCandidate> notice_candidates(const std::string& kind, Date today, Date soon, int limit) = 0;
   // False when that notice was already recorded (by this or another node, even at the same moment).
   virtual bool mark_notice_sent(const std::string& kind, const std::string& subject, Instant at) = 0;
   virtual ~OutboxRepository() = default;

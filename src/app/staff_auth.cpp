@@ -121,8 +121,8 @@ void log_out(const Context& context, const std::string& session_token) {
   context.store.transact(Store::Mode::kWrite, [&](Repositories& repos) {
     if (auto session = repos.sessions.by_digest(digest)) {
       repos.sessions.remove(digest);
-      repos.audit.record({context.clock.now(), session->staff_id, "staff.logout",
-                          "staff:" + std::to_string(session->staff_id), ""});
+      repos.audit.record(
+          {context.clock.now(), session->staff_id, "staff.logout", "staff:" + std::to_string(session->staff_id), ""});
     }
   });
 }

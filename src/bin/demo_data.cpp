@@ -6,9 +6,9 @@
 
 #include "app/activity_ports.h"
 #include "app/enquiry_ports.h"
-#include "app/terminals.h"
 #include "app/staff_auth.h"
 #include "app/study_room.h"
+#include "app/terminals.h"
 #include "security/sodium.h"
 
 namespace shelfmark::resources::demo {

@@ -30,9 +30,9 @@ struct UnknownLibrary {
 };
 
 struct Totals {
-  long long read = 0;        // records read from the files, readable or not
-  long long unreadable = 0;  // records the reader rejected
-  app::ImportReport import;  // summed over the batches
+  long long read = 0;                                       // records read from the files, readable or not
+  long long unreadable = 0;                                 // records the reader rejected
+  app::ImportReport import;                                 // summed over the batches
   std::map<std::string, UnknownLibrary> unknown_libraries;  // by code as written
 };
 

@@ -26,13 +26,15 @@ std::optional<ListenAddress> parse_listen(const std::string& text, std::string& 
   if (address.host.size() >= 2 && address.host.front() == '[' && address.host.back() == ']')
     address.host = address.host.substr(1, address.host.size() - 2);
   if (address.host.empty()) {
-    error = "'" + text + "' has no host: write 127.0.0.1:PORT for this machine only, or 0.0.0.0:PORT for all interfaces";
+    error =
+        "'" + text + "' has no host: write 127.0.0.1:PORT for this machine only, or 0.0.0.0:PORT for all interfaces";
     return std::nullopt;
   }
   const auto port_text = text.substr(colon + 1);
   unsigned port = 0;
   auto [ptr, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
-  if (port_text.empty() || ec != std::errc() || ptr != port_text.data() + port_text.size() || port == 0 || port > 65535) {
+  if (port_text.empty() || ec != std::errc() || ptr != port_text.data() + port_text.size() || port == 0 ||
+      port > 65535) {
     error = "'" + port_text + "' is not a port number (1-65535)";
     return std::nullopt;
   }
@@ -71,7 +73,8 @@ std::string load_or_create_secret(const std::string& path) {
     std::ifstream in(path);
     std::string secret;
     std::getline(in, secret);
-    if (secret.size() < 32) throw std::runtime_error("the secret file " + path + " is too short (need 32+ hex characters)");
+    if (secret.size() < 32)
+      throw std::runtime_error("the secret file " + path + " is too short (need 32+ hex characters)");
     return secret;
   }
   const auto parent = fs::path(path).parent_path();

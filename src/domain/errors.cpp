@@ -173,8 +173,7 @@ const std::vector<ErrorInfo>& all_errors() {
       {ErrorCode::kSameLibrary, "same_library", "Please choose a different library from the current one."},
       {ErrorCode::kFaqLanguageRequired, "faq_language_required",
        "Please write the question and answer in English, in Chinese, or in both."},
-      {ErrorCode::kStudyWindowInvalid, "study_window_invalid",
-       "Applications must close later than they open."},
+      {ErrorCode::kStudyWindowInvalid, "study_window_invalid", "Applications must close later than they open."},
       {ErrorCode::kStudyCardsValidBeforeClose, "study_cards_valid_before_close",
        "The cards must become valid after applications close, so that the results can be announced first."},
       {ErrorCode::kStudySessionRequired, "study_session_required", "Please give the times of at least one session."},
@@ -190,7 +189,8 @@ const std::vector<ErrorInfo>& all_errors() {
        "The allocation can be run only after applications have closed."},
       {ErrorCode::kStudyAlreadyPublished, "study_already_published",
        "The results have been published, so the allocation cannot be run again."},
-      {ErrorCode::kStudyNotAllocated, "study_not_allocated", "Please run the allocation before publishing the results."},
+      {ErrorCode::kStudyNotAllocated, "study_not_allocated",
+       "Please run the allocation before publishing the results."},
   };
   return kErrors;
 }

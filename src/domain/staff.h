@@ -14,13 +14,13 @@ namespace shelfmark::domain {
 
 enum class Role { kAdministrator, kEditor, kCounter, kVerifier, kCataloguer, kReference };
 enum class Permission {
-  kViewStaffPages,   // every staff role
-  kManageNotices,    // administrator, editor
-  kManageLibraries,  // administrator, editor
-  kManageStaff,      // administrator
-  kCirculation,      // administrator, counter: lend, return, renew at the counter
-  kManagePolicies,   // administrator: lending rules and fine suspension periods
-  kCataloguing,      // administrator, cataloguer: catalogue records and their copies
+  kViewStaffPages,         // every staff role
+  kManageNotices,          // administrator, editor
+  kManageLibraries,        // administrator, editor
+  kManageStaff,            // administrator
+  kCirculation,            // administrator, counter: lend, return, renew at the counter
+  kManagePolicies,         // administrator: lending rules and fine suspension periods
+  kCataloguing,            // administrator, cataloguer: catalogue records and their copies
   kVerifyRegistrations,    // administrator, verifier: the queue, applicants' documents, approve or reject
   kCompleteRegistrations,  // administrator, verifier, counter: Type B completion and temporary cards
   kManageActivities,       // administrator, editor: publish and change extension activities

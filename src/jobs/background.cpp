@@ -24,9 +24,7 @@ void SearchFollower::step() {
 }
 
 JobRunner::JobRunner(const app::Context& context, std::vector<app::JobDefinition> jobs)
-    : context_(context),
-      jobs_(std::move(jobs)),
-      worker_(context.clock, "jobs", tick_for(jobs_), [this] { step(); }) {}
+    : context_(context), jobs_(std::move(jobs)), worker_(context.clock, "jobs", tick_for(jobs_), [this] { step(); }) {}
 
 std::chrono::seconds JobRunner::tick_for(const std::vector<app::JobDefinition>& jobs) {
   std::chrono::seconds tick = std::chrono::minutes(1);

@@ -40,7 +40,8 @@ class Registration : public BackendTest {
     clock = std::make_unique<FixedClock>(zone->to_instant({*parse_iso_date("2026-11-23"), 600}));
     context = std::make_unique<Context>(Context{*store, *clock, *zone, hasher, tokens});
     store->transact(Store::Mode::kWrite, [&](Repositories& repos) {
-      for (auto [code, kind] : {std::pair{"CL", domain::LibraryKind::kCentral}, {"MOB1", domain::LibraryKind::kMobile}}) {
+      for (auto [code, kind] :
+           {std::pair{"CL", domain::LibraryKind::kCentral}, {"MOB1", domain::LibraryKind::kMobile}}) {
         domain::Library library;
         library.code = code;
         library.name = {code, code};
@@ -75,7 +76,8 @@ class Registration : public BackendTest {
     EXPECT_TRUE(accept_terms(*context, services, token, true, true, true));
     EXPECT_TRUE(save_details(*context, services, token, form(hkid), "river walk 2468", "river walk 2468"));
     for (auto kind : domain::required_documents(type))
-      EXPECT_TRUE(upload_document(*context, services, token, kind, "IMG-" + std::string(domain::document_kind_code(kind)), false));
+      EXPECT_TRUE(upload_document(*context, services, token, kind,
+                                  "IMG-" + std::string(domain::document_kind_code(kind)), false));
     return token;
   }
 
@@ -157,7 +159,10 @@ TEST_P(Registration, StepsKeepWhatWasTypedAndRefuseSkippingAhead) {
                 .fields.front()
                 .code,
             ErrorCode::kFileNotImage);
-  EXPECT_EQ(upload_document(*context, services, token, domain::DocumentKind::kIdentity, "IMG", true).error().fields.front().code,
+  EXPECT_EQ(upload_document(*context, services, token, domain::DocumentKind::kIdentity, "IMG", true)
+                .error()
+                .fields.front()
+                .code,
             ErrorCode::kFileTooLarge);
   EXPECT_EQ(upload_document(*context, services, token, domain::DocumentKind::kIdentity,
                             std::string(domain::kMaxDocumentBytes + 1, 'I'), false)
@@ -253,8 +258,10 @@ TEST_P(Registration, TwentySimultaneousSubmissionsWithOneHkidMakeOneApplication)
   for (const auto& token : drafts)
     threads.emplace_back([&, token] {
       auto result = submit_application(*context, services, token, "10.0.0.9");
-      if (result) ++accepted;
-      else if (result.error().code == ErrorCode::kAlreadyApplied || result.error().code == ErrorCode::kAlreadyRegistered)
+      if (result)
+        ++accepted;
+      else if (result.error().code == ErrorCode::kAlreadyApplied ||
+               result.error().code == ErrorCode::kAlreadyRegistered)
         ++refused;
     });
   for (auto& thread : threads) thread.join();
@@ -288,7 +295,8 @@ TEST_P(Registration, ApprovalDestroysDocumentsAndLeavesTheirRecord) {
   ASSERT_TRUE(approve_application(*context, services, verifier, id));
   EXPECT_EQ(approve_application(*context, services, verifier, id).error().code, ErrorCode::kApplicationNotOpen);
   EXPECT_EQ(count("SELECT COUNT(*) FROM registration_documents"), 0);
-  EXPECT_EQ(count("SELECT COUNT(*) FROM registration_document_deletions WHERE decision = 'approved' AND staff_id = 1"), 1);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM registration_document_deletions WHERE decision = 'approved' AND staff_id = 1"),
+            1);
   EXPECT_EQ(count("SELECT COUNT(*) FROM registration_applications WHERE form_sealed IS NULL AND name_en = '' AND "
                   "status = 'completed'"),
             1);
@@ -348,9 +356,9 @@ TEST_P(Registration, TypeBIsCompletedAtTheCounter) {
   input.issue_card = true;
   input.card_number = "2100000001";
   store->transact(Store::Mode::kWrite, [&](Repositories& repos) {
-    repos.circulation.insert_reader({0, "2100000001", "Someone", domain::ReaderCategory::kAdult,
-                                     domain::ReaderStatus::kActive, std::nullopt},
-                                    clock->now());
+    repos.circulation.insert_reader(
+        {0, "2100000001", "Someone", domain::ReaderCategory::kAdult, domain::ReaderStatus::kActive, std::nullopt},
+        clock->now());
   });
   EXPECT_EQ(complete_in_person(*context, services, counter, id, input).error().fields.front().code,
             ErrorCode::kCardNumberTaken);
@@ -359,7 +367,8 @@ TEST_P(Registration, TypeBIsCompletedAtTheCounter) {
   ASSERT_TRUE(completed);
   EXPECT_EQ(completed->card_number, "2199000001");
   std::optional<ReaderRecord> reader;
-  store->transact(Store::Mode::kRead, [&](Repositories& repos) { reader = repos.circulation.reader_by_card("2199000001"); });
+  store->transact(Store::Mode::kRead,
+                  [&](Repositories& repos) { reader = repos.circulation.reader_by_card("2199000001"); });
   ASSERT_TRUE(reader);
   EXPECT_EQ(reader->status, domain::ReaderStatus::kActive);
   EXPECT_EQ(reader->category, domain::ReaderCategory::kAdult);
@@ -401,7 +410,8 @@ TEST_P(Registration, ALostCardIsReplacedAtTheCounterWithItsFeeOrTheNewSmartIdFre
             ErrorCode::kHkidDoesNotMatch);
   smart.smart_id_number = "A123456(3)";
   smart.smart_id_issue_date = "2099-01-01";
-  EXPECT_EQ(replace_lost_card(*context, counter, "2199000001", smart).error().fields.at(0).field, "smart_id_issue_date");
+  EXPECT_EQ(replace_lost_card(*context, counter, "2199000001", smart).error().fields.at(0).field,
+            "smart_id_issue_date");
   smart.smart_id_issue_date = "2026-11-01";
   auto replaced = replace_lost_card(*context, counter, "2199000001", smart);
   ASSERT_TRUE(replaced);
@@ -570,10 +580,12 @@ TEST_P(Registration, AForgottenPasswordIsResetOnceThroughAnEmailedLink) {
   ASSERT_GE(token.size(), 20u);
   clock->set(clock->now() + std::chrono::minutes(31));
   EXPECT_FALSE(password_reset_usable(*context, token));
-  EXPECT_EQ(reset_password(*context, token, "fourth river walk", "fourth river walk").error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(reset_password(*context, token, "fourth river walk", "fourth river walk").error().code,
+            ErrorCode::kNotFound);
 
   // Requests are limited per address.
-  for (int i = 0; i < 5; ++i) request_password_reset(*context, policy, "nobody", "10.7.7.7", domain::Language::kEnglish);
+  for (int i = 0; i < 5; ++i)
+    request_password_reset(*context, policy, "nobody", "10.7.7.7", domain::Language::kEnglish);
   EXPECT_EQ(request_password_reset(*context, policy, "nobody", "10.7.7.7", domain::Language::kEnglish).error().code,
             ErrorCode::kTooManyAttempts);
 }
@@ -665,12 +677,12 @@ TEST_P(Registration, ChangingThePasswordNeedsTheCurrentOneAndSignsOutElsewhere) 
                 .fields.front()
                 .field,
             "current_password");
-  EXPECT_EQ(change_reader_password(*context, id, here->session_token, "river walk 2468", "password", "password",
-                                   "10.2.2.2")
-                .error()
-                .fields.front()
-                .code,
-            ErrorCode::kPasswordTooCommon);
+  EXPECT_EQ(
+      change_reader_password(*context, id, here->session_token, "river walk 2468", "password", "password", "10.2.2.2")
+          .error()
+          .fields.front()
+          .code,
+      ErrorCode::kPasswordTooCommon);
   ASSERT_TRUE(change_reader_password(*context, id, here->session_token, "river walk 2468", "new river walk",
                                      "new river walk", "10.2.2.2"));
   ReaderSessionPolicy policy;
@@ -698,11 +710,16 @@ TEST_P(Registration, MySettingPreferencesContactDetailsAndReadingHistory) {
   EXPECT_FALSE(settings->notify_reservations);
   EXPECT_TRUE(settings->keep_history);
 
-  EXPECT_EQ(change_reader_contact(*context, id, {"wrong", "new@example.com", "", ""}, "10.3.3.3").error().fields.front().field,
+  EXPECT_EQ(change_reader_contact(*context, id, {"wrong", "new@example.com", "", ""}, "10.3.3.3")
+                .error()
+                .fields.front()
+                .field,
             "contact_secret");
-  EXPECT_EQ(change_reader_contact(*context, id, {"river walk 2468", "nope", "", ""}, "10.3.3.3").error().fields.front().field,
-            "email");
-  ASSERT_TRUE(change_reader_contact(*context, id, {"river walk 2468", "new@example.com", "9123 4567", "Flat 1"}, "10.3.3.3"));
+  EXPECT_EQ(
+      change_reader_contact(*context, id, {"river walk 2468", "nope", "", ""}, "10.3.3.3").error().fields.front().field,
+      "email");
+  ASSERT_TRUE(
+      change_reader_contact(*context, id, {"river walk 2468", "new@example.com", "9123 4567", "Flat 1"}, "10.3.3.3"));
   settings = reader_settings(*context, id);
   EXPECT_EQ(settings->email, "new@example.com");
   EXPECT_EQ(settings->mobile, "91234567");
@@ -714,12 +731,10 @@ TEST_P(Registration, MySettingPreferencesContactDetailsAndReadingHistory) {
 
 TEST_P(Registration, ReturnedLoansLoseTheirReaderUnlessTheReaderKeepsAHistory) {
   store->transact(Store::Mode::kWrite, [&](Repositories& repos) {
-    const auto keeper = repos.circulation.insert_reader({0, "K1", "Keeper", domain::ReaderCategory::kAdult,
-                                                         domain::ReaderStatus::kActive, std::nullopt},
-                                                        clock->now());
-    const auto other = repos.circulation.insert_reader({0, "O1", "Other", domain::ReaderCategory::kAdult,
-                                                        domain::ReaderStatus::kActive, std::nullopt},
-                                                       clock->now());
+    const auto keeper = repos.circulation.insert_reader(
+        {0, "K1", "Keeper", domain::ReaderCategory::kAdult, domain::ReaderStatus::kActive, std::nullopt}, clock->now());
+    const auto other = repos.circulation.insert_reader(
+        {0, "O1", "Other", domain::ReaderCategory::kAdult, domain::ReaderStatus::kActive, std::nullopt}, clock->now());
     auto settings = *repos.registrations.reader_settings(keeper);
     settings.keep_history = true;
     repos.registrations.save_reader_settings(keeper, settings);
@@ -729,19 +744,24 @@ TEST_P(Registration, ReturnedLoansLoseTheirReaderUnlessTheReaderKeepsAHistory) {
   {
     auto c = database->acquire();
     const auto now = unix_seconds(clock->now());
-    c->execute("INSERT INTO items (barcode, title, title_key, item_type, collection, home_library_id) VALUES "
-               "('I1', 't', 't', 'book', 'adult', 1), ('I2', 't', 't', 'book', 'adult', 1), "
-               "('I3', 't', 't', 'book', 'adult', 1), ('I4', 't', 't', 'book', 'adult', 1)");
+    c->execute(
+        "INSERT INTO items (barcode, title, title_key, item_type, collection, home_library_id) VALUES "
+        "('I1', 't', 't', 'book', 'adult', 1), ('I2', 't', 't', 'book', 'adult', 1), "
+        "('I3', 't', 't', 'book', 'adult', 1), ('I4', 't', 't', 'book', 'adult', 1)");
     const auto keeper = c->query("SELECT id FROM readers WHERE card_number = 'K1'").at(0).integer(0);
     const auto other = c->query("SELECT id FROM readers WHERE card_number = 'O1'").at(0).integer(0);
-    for (auto [item, reader, returned] : {std::tuple{1, keeper, true}, {2, other, true}, {3, other, false}, {4, other, true}})
-      c->execute("INSERT INTO loans (item_id, reader_id, library_id, channel, checked_out_at, due_on, returned_at) "
-                 "VALUES ((SELECT id FROM items WHERE barcode = ?), ?, 1, 'counter', ?, '2026-11-01', ?)",
-                 {store::Value("I" + std::to_string(item)), store::Value(reader), store::Value(now - 86400), returned ? store::Value(now - 7200) : store::Value(nullptr)});
-    c->execute("INSERT INTO charges (reader_id, loan_id, kind, amount_cents, explanation, created_at) VALUES (?, "
-               "(SELECT id FROM loans WHERE item_id = (SELECT id FROM items WHERE barcode = 'I4')), 'overdue', 300, "
-               "'{}', ?)",
-               {other, now});
+    for (auto [item, reader, returned] :
+         {std::tuple{1, keeper, true}, {2, other, true}, {3, other, false}, {4, other, true}})
+      c->execute(
+          "INSERT INTO loans (item_id, reader_id, library_id, channel, checked_out_at, due_on, returned_at) "
+          "VALUES ((SELECT id FROM items WHERE barcode = ?), ?, 1, 'counter', ?, '2026-11-01', ?)",
+          {store::Value("I" + std::to_string(item)), store::Value(reader), store::Value(now - 86400),
+           returned ? store::Value(now - 7200) : store::Value(nullptr)});
+    c->execute(
+        "INSERT INTO charges (reader_id, loan_id, kind, amount_cents, explanation, created_at) VALUES (?, "
+        "(SELECT id FROM loans WHERE item_id = (SELECT id FROM items WHERE barcode = 'I4')), 'overdue', 300, "
+        "'{}', ?)",
+        {other, now});
   }
   EXPECT_EQ(anonymise_returned_loans(*context), 1);  // I2 only
   EXPECT_EQ(count("SELECT COUNT(*) FROM loans WHERE reader_id IS NULL"), 1);
@@ -758,18 +778,21 @@ TEST_P(Registration, ReadersAreToldOnceAboutReservationsAndLoansAsTheyChose) {
     auto c = database->acquire();
     const auto reader = c->query("SELECT id FROM readers WHERE hkid_digest IS NOT NULL").at(0).integer(0);
     const auto now = unix_seconds(clock->now());
-    c->execute("INSERT INTO items (barcode, title, title_key, item_type, collection, home_library_id) VALUES "
-               "('D1', 'Due Soon', 'd1', 'book', 'adult', 1), ('D2', 'Late One', 'd2', 'book', 'adult', 1), "
-               "('D3', 'Far Away', 'd3', 'book', 'adult', 1), ('R1', 'Ready Title', 'r1', 'book', 'adult', 1)");
+    c->execute(
+        "INSERT INTO items (barcode, title, title_key, item_type, collection, home_library_id) VALUES "
+        "('D1', 'Due Soon', 'd1', 'book', 'adult', 1), ('D2', 'Late One', 'd2', 'book', 'adult', 1), "
+        "('D3', 'Far Away', 'd3', 'book', 'adult', 1), ('R1', 'Ready Title', 'r1', 'book', 'adult', 1)");
     // Today is 2026-11-23: due in 3 days, overdue, due much later.
     for (auto [barcode, due] : {std::pair{"D1", "2026-11-26"}, {"D2", "2026-11-20"}, {"D3", "2026-12-20"}})
-      c->execute("INSERT INTO loans (item_id, reader_id, library_id, channel, checked_out_at, due_on) VALUES ((SELECT "
-                 "id FROM items WHERE barcode = ?), ?, 1, 'counter', ?, ?)",
-                 {store::Value(barcode), store::Value(reader), store::Value(now), store::Value(due)});
-    c->execute("INSERT INTO reservations (reader_id, title_key, pickup_library_id, placed_at, expires_on, status, "
-               "filled_item_id, ready_on, collect_by) VALUES (?, 'r1', 1, ?, '2027-01-01', 'ready', (SELECT id FROM "
-               "items WHERE barcode = 'R1'), '2026-11-16', '2026-11-23')",
-               {reader, now});
+      c->execute(
+          "INSERT INTO loans (item_id, reader_id, library_id, channel, checked_out_at, due_on) VALUES ((SELECT "
+          "id FROM items WHERE barcode = ?), ?, 1, 'counter', ?, ?)",
+          {store::Value(barcode), store::Value(reader), store::Value(now), store::Value(due)});
+    c->execute(
+        "INSERT INTO reservations (reader_id, title_key, pickup_library_id, placed_at, expires_on, status, "
+        "filled_item_id, ready_on, collect_by) VALUES (?, 'r1', 1, ?, '2027-01-01', 'ready', (SELECT id FROM "
+        "items WHERE barcode = 'R1'), '2026-11-16', '2026-11-23')",
+        {reader, now});
   }
   EXPECT_EQ(queue_reader_notices(*context, {}), 4);  // ready, last day, due soon, overdue
   EXPECT_EQ(queue_reader_notices(*context, {}), 0);  // once

@@ -6,14 +6,14 @@
 #include <thread>
 
 #include "core/text.h"
+#include "store/sql_activities.h"
 #include "store/sql_catalogue.h"
 #include "store/sql_circulation.h"
-#include "store/sql_activities.h"
-#include "store/sql_registration.h"
-#include "store/sql_values.h"
 #include "store/sql_enquiries.h"
-#include "store/sql_study_room.h"
+#include "store/sql_registration.h"
 #include "store/sql_sip.h"
+#include "store/sql_study_room.h"
+#include "store/sql_values.h"
 
 namespace shelfmark::store {
 namespace {
@@ -46,7 +46,6 @@ long long read_counter(Connection& connection, const char* counter) {
   auto rows = connection.query("SELECT value FROM counters WHERE name = ?", {std::string(counter)});
   return rows.empty() ? 0 : rows[0].integer(0);
 }
-
 
 class SqlLibraries final : public app::LibraryRepository {
  public:

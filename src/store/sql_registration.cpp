@@ -6,7 +6,6 @@
 namespace shelfmark::store {
 namespace {
 
-
 // Names are found case-insensitively and regardless of commas and spacing ("CHAN, Tai Man" = "chan tai man").
 std::string name_key(std::string_view name) {
   std::string key;
@@ -66,8 +65,7 @@ app::DocumentRecord document_from(const Row& row) {
   d.uploaded_at = instant_from_unix(row.integer(7));
   return d;
 }
-constexpr const char* kDocumentColumns =
-    "id, application_id, kind, media_type, byte_count, width, height, uploaded_at";
+constexpr const char* kDocumentColumns = "id, application_id, kind, media_type, byte_count, width, height, uploaded_at";
 
 std::string status_list(const std::vector<domain::ApplicationStatus>& statuses, Params& params) {
   std::string sql;
@@ -111,12 +109,26 @@ class SqlRegistrations final : public app::RegistrationRepository {
         "name_key = ?, hkid_digest = ?, hkid_masked = ?, library_id = ?, language = ?, terms_version = ?, "
         "terms_accepted_at = ?, details_valid = ?, updated_at = ?, submitted_at = ?, decided_at = ?, decided_by = ?, "
         "decision = ?, reader_id = ? WHERE id = ?",
-        {std::string(domain::application_status_code(a.status)), a.form ? Value(a.form->key) : Value(nullptr),
-         a.form ? Value(a.form->ciphertext) : Value(nullptr), a.name_en, a.name_zh, name_key(a.name_en),
-         a.hkid_digest, a.hkid_masked, optional_id(a.library_id), std::string(domain::language_code(a.language)),
-         a.terms_version, optional_unix(a.terms_accepted_at), static_cast<long long>(a.details_valid ? 1 : 0),
-         unix_of(a.updated_at), optional_unix(a.submitted_at), optional_unix(a.decided_at), optional_id(a.decided_by),
-         a.decision, optional_id(a.reader_id), a.id});
+        {std::string(domain::application_status_code(a.status)),
+         a.form ? Value(a.form->key) : Value(nullptr),
+         a.form ? Value(a.form->ciphertext) : Value(nullptr),
+         a.name_en,
+         a.name_zh,
+         name_key(a.name_en),
+         a.hkid_digest,
+         a.hkid_masked,
+         optional_id(a.library_id),
+         std::string(domain::language_code(a.language)),
+         a.terms_version,
+         optional_unix(a.terms_accepted_at),
+         static_cast<long long>(a.details_valid ? 1 : 0),
+         unix_of(a.updated_at),
+         optional_unix(a.submitted_at),
+         optional_unix(a.decided_at),
+         optional_id(a.decided_by),
+         a.decision,
+         optional_id(a.reader_id),
+         a.id});
   }
 
   void forget_draft(long long id) override {
@@ -125,8 +137,8 @@ class SqlRegistrations final : public app::RegistrationRepository {
 
   std::vector<app::ApplicationRecord> list(const app::ApplicationFilter& filter) override {
     Params params;
-    auto sql = std::string("SELECT ") + kApplicationColumns + " FROM registration_applications" + where(filter, params) +
-               " ORDER BY submitted_at, id LIMIT ? OFFSET ?";
+    auto sql = std::string("SELECT ") + kApplicationColumns + " FROM registration_applications" +
+               where(filter, params) + " ORDER BY submitted_at, id LIMIT ? OFFSET ?";
     params.emplace_back(static_cast<long long>(filter.limit));
     params.emplace_back(static_cast<long long>(filter.offset));
     std::vector<app::ApplicationRecord> out;
@@ -140,15 +152,17 @@ class SqlRegistrations final : public app::RegistrationRepository {
   }
 
   bool hkid_in_progress(const std::string& digest, long long except_application) override {
-    return !c_.query("SELECT 1 FROM registration_applications WHERE hkid_digest = ? AND id <> ? AND status IN "
-                     "('submitted', 'verified')",
-                     {digest, except_application})
+    return !c_.query(
+                  "SELECT 1 FROM registration_applications WHERE hkid_digest = ? AND id <> ? AND status IN "
+                  "('submitted', 'verified')",
+                  {digest, except_application})
                 .empty();
   }
 
   std::vector<app::ApplicationRecord> find(const std::string& reference, const std::string& hkid_digest,
                                            const std::string& name, int limit) override {
-    std::string sql = std::string("SELECT ") + kApplicationColumns + " FROM registration_applications WHERE status <> 'draft' AND (";
+    std::string sql =
+        std::string("SELECT ") + kApplicationColumns + " FROM registration_applications WHERE status <> 'draft' AND (";
     Params params;
     std::string alternatives;
     if (!reference.empty()) {
@@ -280,11 +294,12 @@ class SqlRegistrations final : public app::RegistrationRepository {
     c_.execute("DELETE FROM calendar_feeds WHERE reader_id = ?", {reader_id});
     c_.execute("DELETE FROM password_resets WHERE reader_id = ?", {reader_id});
     const bool has_history =
-        !c_.query("SELECT 1 FROM loans WHERE reader_id = ? UNION ALL SELECT 1 FROM charges WHERE reader_id = ? "
-                  "UNION ALL SELECT 1 FROM reservations WHERE reader_id = ? UNION ALL SELECT 1 FROM "
-                  "activity_enrolments WHERE reader_id = ? UNION ALL SELECT 1 FROM study_room_applications WHERE "
-                  "reader_id = ? LIMIT 1",
-                  {reader_id, reader_id, reader_id, reader_id, reader_id})
+        !c_.query(
+               "SELECT 1 FROM loans WHERE reader_id = ? UNION ALL SELECT 1 FROM charges WHERE reader_id = ? "
+               "UNION ALL SELECT 1 FROM reservations WHERE reader_id = ? UNION ALL SELECT 1 FROM "
+               "activity_enrolments WHERE reader_id = ? UNION ALL SELECT 1 FROM study_room_applications WHERE "
+               "reader_id = ? LIMIT 1",
+               {reader_id, reader_id, reader_id, reader_id, reader_id})
              .empty();
     if (has_history) {
       c_.execute("UPDATE readers SET status = 'suspended', hkid_digest = NULL, password_hash = NULL WHERE id = ?",
@@ -384,7 +399,8 @@ class SqlRegistrations final : public app::RegistrationRepository {
     c_.execute(
         "INSERT INTO registration_document_deletions (application_id, kind, media_type, byte_count, uploaded_at, "
         "deleted_at, decision, staff_id) SELECT application_id, kind, media_type, byte_count, uploaded_at, ?, ?, ? "
-        "FROM registration_documents WHERE application_id = ?" + only_kind,
+        "FROM registration_documents WHERE application_id = ?" +
+            only_kind,
         params);
     Params delete_params{application_id};
     if (!kind.empty()) delete_params.emplace_back(kind);
@@ -436,30 +452,36 @@ class SqlOutbox final : public app::OutboxRepository {
   }
   std::vector<app::NoticeCandidate> notice_candidates(const std::string& kind, Date today, Date soon,
                                                       int limit) override {
-    const std::string reader_columns =
-        "rd.id, rd.notify_channel, rd.email, rd.mobile, rd.language";
-    const std::string who = " AND rd.notify_channel <> 'none' AND ((rd.notify_channel = 'email' AND rd.email <> '') OR "
-                            "(rd.notify_channel = 'sms' AND rd.mobile <> ''))";
+    const std::string reader_columns = "rd.id, rd.notify_channel, rd.email, rd.mobile, rd.language";
+    const std::string who =
+        " AND rd.notify_channel <> 'none' AND ((rd.notify_channel = 'email' AND rd.email <> '') OR "
+        "(rd.notify_channel = 'sms' AND rd.mobile <> ''))";
     std::string sql;
     Params params;  // in the order of the placeholders
     if (kind == "reservation_ready" || kind == "reservation_expiring") {
       sql = "SELECT 'reservation:' || r.id, " + reader_columns +
             ", COALESCE((SELECT title FROM items WHERE id = r.filled_item_id), ''), r.collect_by, l.name_en, "
             "l.name_tc FROM reservations r JOIN readers rd ON rd.id = r.reader_id JOIN libraries l ON l.id = "
-            "r.pickup_library_id WHERE r.status = 'ready' AND rd.notify_reservations = 1" + who;
+            "r.pickup_library_id WHERE r.status = 'ready' AND rd.notify_reservations = 1" +
+            who;
       if (kind == "reservation_expiring") {
         sql += " AND r.collect_by = ?";
         params.emplace_back(format_iso_date(soon));
       }
-      sql += " AND NOT EXISTS (SELECT 1 FROM reader_notices_sent s WHERE s.kind = ? AND s.subject = 'reservation:' || r.id)";
+      sql +=
+          " AND NOT EXISTS (SELECT 1 FROM reader_notices_sent s WHERE s.kind = ? AND s.subject = 'reservation:' || "
+          "r.id)";
     } else if (kind == "due_soon" || kind == "overdue") {
       sql = "SELECT 'loan:' || l.id || ':' || l.due_on, " + reader_columns +
             ", i.title, l.due_on, '', '' FROM loans l JOIN readers rd ON rd.id = l.reader_id JOIN items i ON i.id = "
-            "l.item_id WHERE l.returned_at IS NULL AND i.item_type <> 'e_book'" + who +
-            (kind == "due_soon" ? " AND rd.notify_due = 1 AND l.due_on = ?" : " AND rd.notify_overdue = 1 AND l.due_on < ?");
+            "l.item_id WHERE l.returned_at IS NULL AND i.item_type <> 'e_book'" +
+            who +
+            (kind == "due_soon" ? " AND rd.notify_due = 1 AND l.due_on = ?"
+                                : " AND rd.notify_overdue = 1 AND l.due_on < ?");
       params.emplace_back(format_iso_date(kind == "due_soon" ? soon : today));
-      sql += " AND NOT EXISTS (SELECT 1 FROM reader_notices_sent s WHERE s.kind = ? AND s.subject = 'loan:' || l.id "
-             "|| ':' || l.due_on)";
+      sql +=
+          " AND NOT EXISTS (SELECT 1 FROM reader_notices_sent s WHERE s.kind = ? AND s.subject = 'loan:' || l.id "
+          "|| ':' || l.due_on)";
     } else {
       return {};
     }
@@ -484,9 +506,10 @@ class SqlOutbox final : public app::OutboxRepository {
   }
 
   bool mark_notice_sent(const std::string& kind, const std::string& subject, Instant at) override {
-    return c_.execute("INSERT INTO reader_notices_sent (kind, subject, sent_at) VALUES (?, ?, ?) ON CONFLICT DO "
-                      "NOTHING",
-                      {kind, subject, unix_of(at)}) == 1;
+    return c_.execute(
+               "INSERT INTO reader_notices_sent (kind, subject, sent_at) VALUES (?, ?, ?) ON CONFLICT DO "
+               "NOTHING",
+               {kind, subject, unix_of(at)}) == 1;
   }
 
   std::vector<app::OutboundMessage> to_recipient(const std::string& recipient) override {
@@ -497,7 +520,8 @@ class SqlOutbox final : public app::OutboxRepository {
   std::vector<app::OutboundMessage> messages(const std::string& where, const Params& params) {
     std::vector<app::OutboundMessage> out;
     for (const auto& row : c_.query("SELECT id, channel, recipient, kind, language, params, created_at, attempts, "
-                                    "next_attempt_at FROM outbound_messages " + where,
+                                    "next_attempt_at FROM outbound_messages " +
+                                        where,
                                     params)) {
       app::OutboundMessage m;
       m.id = row.integer(0);

@@ -6,22 +6,21 @@
 #include <thread>
 
 #include "core/text.h"
-#include "store/sql_catalogue.h"
-#include "store/sql_directory.h"
-#include "store/sql_circulation.h"
 #include "store/sql_activities.h"
-#include "store/sql_registration.h"
-#include "store/sql_values.h"
+#include "store/sql_catalogue.h"
+#include "store/sql_circulation.h"
+#include "store/sql_directory.h"
 #include "store/sql_enquiries.h"
-#include "store/sql_study_room.h"
+#include "store/sql_registration.h"
 #include "store/sql_sip.h"
+#include "store/sql_study_room.h"
+#include "store/sql_values.h"
 
 namespace shelfmark::store {
 namespace {
 
 using app::StoreError;
 using domain::Library;
-
 
 class SqlStaff final : public app::StaffRepository {
  public:
@@ -255,9 +254,9 @@ void SqlStore::transact(Mode mode, const std::function<void(app::Repositories&)>
       auto activities = activity_repository(*connection);
       auto enquiries = enquiry_repository(*connection);
       auto study_rooms = study_room_repository(*connection);
-      app::Repositories repos{*libraries,   *notices, staff, sessions,   failures,        audit,
-                              *circulation, jobs,    *sip,  *catalogue, reader_sessions, calendar_feeds,
-                              *registrations, *outbox, *activities, *enquiries, *study_rooms};
+      app::Repositories repos{*libraries,     *notices, staff,       sessions,   failures,        audit,
+                              *circulation,   jobs,     *sip,        *catalogue, reader_sessions, calendar_feeds,
+                              *registrations, *outbox,  *activities, *enquiries, *study_rooms};
       work(repos);
       connection->commit();
       return;

@@ -173,8 +173,6 @@ class SqliteConnection final : public Connection {
 
 }  // namespace
 
-std::unique_ptr<Connection> connect_sqlite(const std::string& path) {
-  return std::make_unique<SqliteConnection>(path);
-}
+std::unique_ptr<Connection> connect_sqlite(const std::string& path) { return std::make_unique<SqliteConnection>(path); }
 
 }  // namespace shelfmark::store

@@ -146,8 +146,14 @@ TEST_P(UseCases, LibraryEditsAreValidatedVersionedAndAudited) {
   EXPECT_EQ(add_closure(*context, editor, "CL", {"2026-12-02", "2026-12-01", "x", "y"}).error().fields.at(0).code,
             ErrorCode::kDateRangeInvalid);
   ASSERT_TRUE(update_library_details(*context, editor, "CL", 2,
-                                     {"Hong Kong Central Library", "香港中央圖書館", "66 Causeway Road",
-                                      "銅鑼灣高士威道66號", "2921 0500", "wan_chai", "central", {"wifi"}}));
+                                     {"Hong Kong Central Library",
+                                      "香港中央圖書館",
+                                      "66 Causeway Road",
+                                      "銅鑼灣高士威道66號",
+                                      "2921 0500",
+                                      "wan_chai",
+                                      "central",
+                                      {"wifi"}}));
   std::vector<AuditEntry> audit;
   store->transact(Store::Mode::kRead, [&](Repositories& repos) { audit = repos.audit.recent(10); });
   ASSERT_FALSE(audit.empty());
@@ -184,9 +190,11 @@ TEST_P(UseCases, MobileStopsAreEditedOnlyOnMobileLibraries) {
 }
 
 TEST_P(UseCases, PublicHolidaysChangeOpeningHours) {
-  EXPECT_EQ(add_holiday(*context, counter, {"2026-11-23", "Test Day", "測試日"}).error().code, ErrorCode::kPermissionDenied);
+  EXPECT_EQ(add_holiday(*context, counter, {"2026-11-23", "Test Day", "測試日"}).error().code,
+            ErrorCode::kPermissionDenied);
   ASSERT_TRUE(add_holiday(*context, editor, {"2026-11-23", "Test Day", "測試日"}));
-  EXPECT_EQ(add_holiday(*context, editor, {"2026-11-23", "Again", "再"}).error().fields.at(0).code, ErrorCode::kDateTaken);
+  EXPECT_EQ(add_holiday(*context, editor, {"2026-11-23", "Again", "再"}).error().fields.at(0).code,
+            ErrorCode::kDateTaken);
   EXPECT_EQ(add_holiday(*context, editor, {"23/11/2026", "", ""}).error().fields.size(), 3u);
   NetworkCache cache;
   auto view = list_libraries(*context, cache, {});
@@ -249,7 +257,8 @@ TEST_P(UseCases, ManyFailuresFromOneAddressLockItForEveryAccount) {
   for (int i = 0; i < domain::LoginThrottle::kMaxFailuresPerAddress; ++i)
     log_in(*context, "user" + std::to_string(i), "wrong password!", "192.0.2.7");
   EXPECT_EQ(log_in(*context, "someone.else", "wrong password!", "192.0.2.7").error().code, ErrorCode::kTooManyAttempts);
-  EXPECT_EQ(log_in(*context, "someone.else", "wrong password!", "192.0.2.8").error().code, ErrorCode::kInvalidCredentials);
+  EXPECT_EQ(log_in(*context, "someone.else", "wrong password!", "192.0.2.8").error().code,
+            ErrorCode::kInvalidCredentials);
 }
 
 TEST_P(UseCases, UnknownUsersFailLikeWrongPasswords) {

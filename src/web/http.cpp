@@ -230,7 +230,7 @@ class MultipartParser {
     }
     while (true) {
       if (body_.substr(pos, 2) == "--") return std::move(result_);  // the close; the epilogue is ignored
-      while (pos < body_.size() && is_space(body_[pos])) ++pos;  // ends_delimiter saw a CRLF after these
+      while (pos < body_.size() && is_space(body_[pos])) ++pos;     // ends_delimiter saw a CRLF after these
       pos += 2;
       const auto end = find_delimiter(pos);
       if (end == std::string_view::npos) return MultipartError::kMalformed;  // truncated: no close
@@ -300,8 +300,10 @@ class MultipartParser {
       file.field = *name;
       file.filename = *filename;
       file.content_type = std::string(content_type);
-      if (content.size() > limits_.max_file_bytes) file.too_large = true;  // its bytes stay in the body
-      else file.bytes = std::string(content);
+      if (content.size() > limits_.max_file_bytes)
+        file.too_large = true;  // its bytes stay in the body
+      else
+        file.bytes = std::string(content);
       result_.files.push_back(std::move(file));
       return std::nullopt;
     }
@@ -366,7 +368,8 @@ domain::Language negotiate_language(std::string_view accept_language) {
       choices.push_back({domain::Language::kEnglish, quality, order++});
   }
   if (choices.empty()) return domain::Language::kEnglish;
-  std::stable_sort(choices.begin(), choices.end(), [](const Choice& a, const Choice& b) { return a.quality > b.quality; });
+  std::stable_sort(choices.begin(), choices.end(),
+                   [](const Choice& a, const Choice& b) { return a.quality > b.quality; });
   return choices.front().language;
 }
 
@@ -375,12 +378,23 @@ std::string html_escape(std::string_view text) {
   out.reserve(text.size());
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out.push_back(c);
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out.push_back(c);
     }
   }
   return out;

@@ -167,8 +167,9 @@ std::optional<app::ComposedMessage> TranslatedMessages::compose(const app::Outbo
     values["account"] = site_url_ + "/" + code + "/account/study-room";
     subject = t("Study room admission card: {period}");
     if (message.kind == "study_room_waiting") {
-      body = t("We are sorry: there was no place for you in session {session} at {library} in the draw for "
-               "{period}. You are number {position} on the waiting list; we will tell you if a place becomes free.");
+      body =
+          t("We are sorry: there was no place for you in session {session} at {library} in the draw for "
+            "{period}. You are number {position} on the waiting list; we will tell you if a place becomes free.");
     } else {
       body = (message.kind == "study_room_offered"
                   ? t("A place has become free and is offered to you: session {session} ({weekday_times}; weekends "

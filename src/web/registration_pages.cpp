@@ -12,7 +12,6 @@ using domain::ErrorCode;
 using domain::RegistrationType;
 using mustache::data;
 
-
 std::string file_size(long long bytes) {
   if (bytes >= 1024 * 1024) return fmt::format("{:.1f} MB", bytes / (1024.0 * 1024.0));
   return fmt::format("{} KB", (bytes + 1023) / 1024);
@@ -48,7 +47,8 @@ void set_form(data& content, const domain::ApplicantForm& form) {
 
 domain::ApplicantForm form_from(const Request& request) {
   domain::ApplicantForm form;
-  for (const auto& [name, member] : domain::applicant_form_fields()) form.*member = request.form_value(std::string(name));
+  for (const auto& [name, member] : domain::applicant_form_fields())
+    form.*member = request.form_value(std::string(name));
   return form;
 }
 
@@ -167,10 +167,10 @@ Response RegistrationPages::terms(Page& p, const app::DraftView& draft) {
   p.route = "/{lang}/register/terms";
   std::vector<domain::FieldError> errors;
   if (p.request.method == "POST") {
-    auto accepted = app::accept_terms(kit_.app_context(), *services_, p.request.cookie(draft_cookie_name(p.request)),
-                                      p.request.form_value("statement") == "yes",
-                                      p.request.form_value("declarations") == "yes",
-                                      p.request.form_value("regulation") == "yes");
+    auto accepted =
+        app::accept_terms(kit_.app_context(), *services_, p.request.cookie(draft_cookie_name(p.request)),
+                          p.request.form_value("statement") == "yes", p.request.form_value("declarations") == "yes",
+                          p.request.form_value("regulation") == "yes");
     if (accepted) return to_step(p, "details");
     errors = accepted.error().fields;
   }
@@ -180,8 +180,8 @@ Response RegistrationPages::terms(Page& p, const app::DraftView& draft) {
   content.set("accepted", draft.terms_accepted);
   kit_.add_errors(p.lang, content, errors);
   steps(p, content, 1, draft);
-  return private_page(kit_.page(p, "register_terms", t(p.lang, "Statement and declarations"), content,
-                                errors.empty() ? 200 : 422));
+  return private_page(
+      kit_.page(p, "register_terms", t(p.lang, "Statement and declarations"), content, errors.empty() ? 200 : 422));
 }
 
 Response RegistrationPages::details(Page& p, const app::DraftView& draft) {
@@ -265,8 +265,9 @@ Response RegistrationPages::documents_form(Page& p, const app::DraftView& draft,
     slot.set("label", t(p.lang, domain::document_kind_label(kind)));
     slot.set("hint", kind == domain::DocumentKind::kIdentity
                          ? t(p.lang, "A photo or scan of the front of your Hong Kong identity card.")
-                         : t(p.lang, "A bill, bank statement or letter from the last three months showing your name "
-                                     "and residential address."));
+                         : t(p.lang,
+                             "A bill, bank statement or letter from the last three months showing your name "
+                             "and residential address."));
     for (const auto& document : draft.documents)
       if (document.kind == kind)
         slot.set("uploaded", tf(p.lang, "Uploaded: {type}, {width} × {height} pixels, {size}",
@@ -476,14 +477,16 @@ Response RegistrationPages::application(Page& p, long long id, const std::vector
   content.set("type_b", record.type == RegistrationType::kLibraryCard);
   content.set("status", t(p.lang, domain::application_status_label(record.status)));
   content.set("submitted", record.submitted_at ? when(p.lang, *record.submitted_at) : "");
-  content.set("terms", record.terms_accepted_at ? tf(p.lang, "version {version}, accepted {when}",
-                                                     {{"version", record.terms_version},
-                                                      {"when", when(p.lang, *record.terms_accepted_at)}})
-                                                : "");
+  content.set("terms", record.terms_accepted_at
+                           ? tf(p.lang, "version {version}, accepted {when}",
+                                {{"version", record.terms_version}, {"when", when(p.lang, *record.terms_accepted_at)}})
+                           : "");
   content.set("has_form", record.form.has_value());
   set_form(content, form);
   content.set("hkid", detail->hkid_display);
-  content.set("sex", form.sex.empty() ? t(p.lang, "Not given") : form.sex == "F" ? t(p.lang, "Female") : t(p.lang, "Male"));
+  content.set("sex", form.sex.empty()  ? t(p.lang, "Not given")
+                     : form.sex == "F" ? t(p.lang, "Female")
+                                       : t(p.lang, "Male"));
   content.set("smart_id", form.smart_id_card == "yes" ? t(p.lang, "Yes") : t(p.lang, "No"));
   content.set("language", form.language == "en" ? std::string("English") : std::string("繁體中文"));
   content.set("library", detail->summary.library_code);
@@ -529,8 +532,9 @@ Response RegistrationPages::application(Page& p, long long id, const std::vector
   }
   content.set("reasons", reasons);
   kit_.add_errors(p.lang, content, errors);
-  return private_page(kit_.page(p, "staff_registration", tf(p.lang, "Application {reference}", {{"reference", record.reference}}),
-                                content, status));
+  return private_page(kit_.page(p, "staff_registration",
+                                tf(p.lang, "Application {reference}", {{"reference", record.reference}}), content,
+                                status));
 }
 
 Response RegistrationPages::document(Page& p, long long id, long long document_id) {
@@ -542,9 +546,10 @@ Response RegistrationPages::document(Page& p, long long id, long long document_i
   response.body = std::move(document->bytes);
   response.set_header("Content-Type", document->record.media_type);
   // Shown inline by <img> on the application page; opened directly, the browser saves it instead.
-  response.set_header("Content-Disposition",
-                      std::string("attachment; filename=\"") + std::string(domain::document_kind_code(document->record.kind)) +
-                          "-" + std::to_string(id) + (document->record.media_type == "image/png" ? ".png\"" : ".jpg\""));
+  response.set_header("Content-Disposition", std::string("attachment; filename=\"") +
+                                                 std::string(domain::document_kind_code(document->record.kind)) + "-" +
+                                                 std::to_string(id) +
+                                                 (document->record.media_type == "image/png" ? ".png\"" : ".jpg\""));
   response.set_header("Cache-Control", "no-store");
   return response;
 }
@@ -552,16 +557,17 @@ Response RegistrationPages::document(Page& p, long long id, long long document_i
 Response RegistrationPages::decide(Page& p, long long id, bool approve) {
   p.route = approve ? "/{lang}/staff/registrations/{id}/approve" : "/{lang}/staff/registrations/{id}/reject";
   const auto actor = p.session->actor();
-  auto result = approve ? app::approve_application(kit_.app_context(), *services_, actor, id)
-                        : app::reject_application(kit_.app_context(), *services_, actor, id,
-                                                  p.request.form_value("reason"));
+  auto result =
+      approve ? app::approve_application(kit_.app_context(), *services_, actor, id)
+              : app::reject_application(kit_.app_context(), *services_, actor, id, p.request.form_value("reason"));
   if (!result) {
     if (auto refused = kit_.refusal_page(p, result.error())) return *refused;
     auto errors = result.error().fields;
     if (errors.empty()) errors.push_back({"", result.error().code, {}});
     return application(p, id, errors, 409);
   }
-  auto response = redirect("/" + lang_code(p.lang) + "/staff/registrations?done=" + (approve ? "approved" : "rejected"));
+  auto response =
+      redirect("/" + lang_code(p.lang) + "/staff/registrations?done=" + (approve ? "approved" : "rejected"));
   response.route = p.route;
   return response;
 }
@@ -614,7 +620,8 @@ Response RegistrationPages::completion_form(Page& p, long long id, const app::Co
   content.set("issue_card", input.issue_card || errors.empty());
   content.set("card_number", input.card_number);
   kit_.add_errors(p.lang, content, errors);
-  return private_page(kit_.page(p, "staff_registration_complete", t(p.lang, "Complete a registration"), content, status));
+  return private_page(
+      kit_.page(p, "staff_registration_complete", t(p.lang, "Complete a registration"), content, status));
 }
 
 Response RegistrationPages::complete(Page& p, long long id) {
@@ -657,9 +664,9 @@ Response RegistrationPages::temporary_card(Page& p, const app::TemporaryCardInpu
 }
 
 Response RegistrationPages::temporary_card_post(Page& p) {
-  app::TemporaryCardInput input{p.request.form_value("name"),    p.request.form_value("card_number"),
+  app::TemporaryCardInput input{p.request.form_value("name"),       p.request.form_value("card_number"),
                                 p.request.form_value("expires_on"), p.request.form_value("email"),
-                                p.request.form_value("mobile"),  p.request.form_value("address"),
+                                p.request.form_value("mobile"),     p.request.form_value("address"),
                                 p.request.form_value("language")};
   auto result = app::issue_temporary_card(kit_.app_context(), p.session->actor(), input);
   if (!result) {

@@ -1,10 +1,11 @@
 #include "web/server.h"
 
 #include <fmt/format.h>
-#include <restinio/all.hpp>
-#include <restinio/tls.hpp>
 #include <signal.h>
 #include <spdlog/spdlog.h>
+
+#include <restinio/all.hpp>
+#include <restinio/tls.hpp>
 #include <variant>
 
 #include "core/text.h"
@@ -14,21 +15,36 @@ namespace {
 
 const char* reason_phrase(int status) {
   switch (status) {
-    case 200: return "OK";
-    case 301: return "Moved Permanently";
-    case 302: return "Found";
-    case 303: return "See Other";
-    case 400: return "Bad Request";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 413: return "Content Too Large";
-    case 415: return "Unsupported Media Type";
-    case 422: return "Unprocessable Content";
-    case 429: return "Too Many Requests";
-    case 500: return "Internal Server Error";
-    case 503: return "Service Unavailable";
-    default: return "Status";
+    case 200:
+      return "OK";
+    case 301:
+      return "Moved Permanently";
+    case 302:
+      return "Found";
+    case 303:
+      return "See Other";
+    case 400:
+      return "Bad Request";
+    case 403:
+      return "Forbidden";
+    case 404:
+      return "Not Found";
+    case 405:
+      return "Method Not Allowed";
+    case 413:
+      return "Content Too Large";
+    case 415:
+      return "Unsupported Media Type";
+    case 422:
+      return "Unprocessable Content";
+    case 429:
+      return "Too Many Requests";
+    case 500:
+      return "Internal Server Error";
+    case 503:
+      return "Service Unavailable";
+    default:
+      return "Status";
   }
 }
 
@@ -46,8 +62,10 @@ Request to_request(const restinio::request_handle_t& wire, const ServerOptions& 
   }
   request.path = *path;
   auto query = parse_urlencoded(header.query());
-  if (!query) bad = 400;
-  else request.query = std::move(*query);
+  if (!query)
+    bad = 400;
+  else
+    request.query = std::move(*query);
   request.cookies = parse_cookies(header.get_field_or("Cookie", ""));
   request.accept_language = header.get_field_or("Accept-Language", "");
   request.remote_address = wire->remote_endpoint().address().to_string();

@@ -41,4 +41,8 @@ bool record_failure(Repositories& repos, const ThrottleKeys& keys, Instant now);
 // A success clears the account's and the pair's failures (not the address's).
 void record_success(Repositories& repos, const ThrottleKeys& keys);
 
+// A hash to verify against when there is nothing to verify (an unknown username, card or terminal), so
+// that every sign-in path costs one verification and timing does not tell which identifiers exist.
+const std::string& timing_equaliser_hash(PasswordHasher& hasher);
+
 }  // namespace shelfmark::app

@@ -10,12 +10,6 @@ using domain::ErrorCode;
 using domain::failure;
 using domain::Outcome;
 
-// A hash to compare against when the username is unknown, so both paths cost one verification.
-const std::string& dummy_hash(PasswordHasher& hasher) {
-  static const std::string kHash = hasher.hash("shelfmark-timing-equaliser-not-a-password");
-  return kHash;
-}
-
 }  // namespace
 
 Outcome<domain::StaffUser> add_staff(const Context& context, const NewStaffInput& input) {
@@ -67,7 +61,7 @@ Outcome<LoginResult> log_in(const Context& context, const std::string& username_
   if (throttle.refusal) return refusal_failure(*throttle.refusal, now);
   // Verify outside the transaction: argon2id takes tens of milliseconds.
   const bool password_ok = record ? context.hasher.verify(record->password_hash, password)
-                                  : (context.hasher.verify(dummy_hash(context.hasher), password), false);
+                                  : (context.hasher.verify(timing_equaliser_hash(context.hasher), password), false);
   if (!password_ok || record->user.disabled) {
     context.store.transact(Store::Mode::kWrite, [&](Repositories& repos) {
       const auto subject = record ? "staff:" + std::to_string(record->user.id) : "staff:unknown";

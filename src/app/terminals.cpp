@@ -14,12 +14,6 @@ using domain::ErrorCode;
 using domain::failure;
 using domain::Outcome;
 
-// A hash to compare against when there is nothing to compare with, so every path costs one verification.
-const std::string& dummy_hash(PasswordHasher& hasher) {
-  static const std::string kHash = hasher.hash("shelfmark-sip-timing-equaliser-not-a-secret");
-  return kHash;
-}
-
 TerminalAccount terminal_of(const SipAccountRecord& record) {
   return {record.id,
           record.username,
@@ -104,7 +98,7 @@ Outcome<TerminalAccount> authenticate_terminal(const Context& context, const std
   // Verify outside any transaction: argon2id takes tens of milliseconds.
   const bool secret_ok = record && !password.empty()
                              ? context.hasher.verify(record->secret_hash, password)
-                             : (context.hasher.verify(dummy_hash(context.hasher), password), false);
+                             : (context.hasher.verify(timing_equaliser_hash(context.hasher), password), false);
   const bool address_ok = !record || record->allowed_addresses.empty() ||
                           std::find(record->allowed_addresses.begin(), record->allowed_addresses.end(), address) !=
                               record->allowed_addresses.end();
@@ -204,7 +198,8 @@ Outcome<ReaderRecord> check_secret(const Context& context, const std::string& id
     ok = context.hasher.verify(found.password_hash, secret);
     verified = true;
   }
-  if (!verified) context.hasher.verify(dummy_hash(context.hasher), secret);  // the same time as a wrong secret
+  if (!verified)
+    context.hasher.verify(timing_equaliser_hash(context.hasher), secret);  // the same time as a wrong secret
   if (!ok) {
     context.store.transact(Store::Mode::kWrite, [&](Repositories& repos) {
       if (record_failure(repos, keys, now) && found.reader) {

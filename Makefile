@@ -73,10 +73,9 @@ FORMATTED = $$(git ls-files 'src/*.cpp' 'src/*.h' 'fuzz/*.cpp' 'bench/*.cpp')
 format:
 	clang-format -i $(FORMATTED)
 
-# The habits the build checks (part of `make test`): the .clang-tidy checks over the pure layers (src/core,
-# src/domain, src/app). format-check (every C++ file as clang-format would write it) joins it once the tree
-# has been formatted in one commit of its own; `make format-check` runs it by hand meanwhile.
-test-style: tidy
+# The habits the build checks (part of `make test`): every C++ file as clang-format writes it (`make format`
+# rewrites them), and the .clang-tidy checks over the pure layers (src/core, src/domain, src/app).
+test-style: format-check tidy
 
 format-check:
 	@clang-format --dry-run --Werror $(FORMATTED) && echo "format-check: every file is formatted"

@@ -159,10 +159,14 @@ void run(const std::string& name, const std::string& url, const Options& options
 int main(int argc, char** argv) {
   Options options;
   for (int i = 1; i + 1 < argc; i += 2) {
-    if (!std::strcmp(argv[i], "--backend")) options.backend = argv[i + 1];
-    else if (!std::strcmp(argv[i], "--items")) options.items = std::stoll(argv[i + 1]);
-    else if (!std::strcmp(argv[i], "--readers")) options.readers = std::stoll(argv[i + 1]);
-    else if (!std::strcmp(argv[i], "--seconds")) options.seconds = std::stod(argv[i + 1]);
+    if (!std::strcmp(argv[i], "--backend"))
+      options.backend = argv[i + 1];
+    else if (!std::strcmp(argv[i], "--items"))
+      options.items = std::stoll(argv[i + 1]);
+    else if (!std::strcmp(argv[i], "--readers"))
+      options.readers = std::stoll(argv[i + 1]);
+    else if (!std::strcmp(argv[i], "--seconds"))
+      options.seconds = std::stod(argv[i + 1]);
     else {
       std::fprintf(stderr, "unknown option %s\n", argv[i]);
       return 2;

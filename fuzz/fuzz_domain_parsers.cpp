@@ -21,8 +21,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (!again || again.value() != ranges.value()) std::abort();
   }
   const auto third = input.size() / 3;
-  domain::NoticeInput notice{input.substr(0, third), input.substr(third), input, input.substr(third * 2), true,
-                             {input.substr(0, 4)}, input.substr(0, 16), input.substr(third, 16)};
+  domain::NoticeInput notice{
+      input.substr(0, third), input.substr(third),    input, input.substr(third * 2), true, {input.substr(0, 4)},
+      input.substr(0, 16),    input.substr(third, 16)};
   domain::validate_notice(notice);
   domain::paragraphs(input);
   return 0;

@@ -22,6 +22,7 @@ count() {  # stage log -> adds its test counts
     passed=$((passed + p)); failed=$((failed + f))
   fi
   if grep -qE "^tidy: no findings" "$log"; then passed=$((passed + 1)); fi
+  if grep -qE "^format-check: every file is formatted" "$log"; then passed=$((passed + 1)); fi
   if grep -qE "^fuzzing fuzz_" "$log"; then
     p=$(grep -cE "^Done [0-9]+ runs" "$log")
     passed=$((passed + p))

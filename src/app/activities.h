@@ -60,7 +60,7 @@ struct MyInformation {
 MyInformation my_information(const Context& context, long long reader_id);
 // Every enrolment the library still holds about the reader, cancelled ones included (their data download).
 std::vector<std::pair<EnrolmentRecord, domain::Activity>> reader_enrolment_history(const Context& context,
-                                                                                  long long reader_id);
+                                                                                   long long reader_id);
 
 // ----- staff -----
 

@@ -93,7 +93,8 @@ Outcome<Done> add_special_hours(const Context& context, const Actor& actor, cons
                       [&](Repositories& repos, domain::Library& library) {
                         // One entry per date: a new one replaces the old.
                         for (const auto& existing : library.special_hours)
-                          if (existing.date == special.date) repos.libraries.remove_special_hours(library.id, existing.id);
+                          if (existing.date == special.date)
+                            repos.libraries.remove_special_hours(library.id, existing.id);
                         repos.libraries.add_special_hours(library.id, special);
                         return Outcome<Done>(Done{});
                       });
@@ -182,7 +183,8 @@ Outcome<Done> add_holiday(const Context& context, const Actor& actor, const Holi
       result = domain::invalid({{"date", ErrorCode::kDateTaken, {}}});
       return;
     }
-    repos.libraries.add_holiday({*date, {clean_single_line_text(input.name_en), clean_single_line_text(input.name_tc)}});
+    repos.libraries.add_holiday(
+        {*date, {clean_single_line_text(input.name_en), clean_single_line_text(input.name_tc)}});
     repos.audit.record({context.clock.now(), actor.staff_id, "holiday.add", "holiday:" + format_iso_date(*date), ""});
     result = Done{};
   });
@@ -196,7 +198,8 @@ Outcome<Done> remove_holiday(const Context& context, const Actor& actor, const s
   bool removed = false;
   context.store.transact(Store::Mode::kWrite, [&](Repositories& repos) {
     removed = repos.libraries.remove_holiday(*date);
-    if (removed) repos.audit.record({context.clock.now(), actor.staff_id, "holiday.remove", "holiday:" + date_text, ""});
+    if (removed)
+      repos.audit.record({context.clock.now(), actor.staff_id, "holiday.remove", "holiday:" + date_text, ""});
   });
   if (!removed) return failure(ErrorCode::kNotFound);
   return Done{};

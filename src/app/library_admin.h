@@ -9,8 +9,7 @@
 
 namespace shelfmark::app {
 
-domain::Outcome<domain::Library> library_for_staff(const Context& context, const Actor& actor,
-                                                   const std::string& code);
+domain::Outcome<domain::Library> library_for_staff(const Context& context, const Actor& actor, const std::string& code);
 
 domain::Outcome<domain::Done> update_library_details(const Context& context, const Actor& actor,
                                                      const std::string& code, long long expected_version,
@@ -27,8 +26,8 @@ struct SpecialHoursInput {
 };
 domain::Outcome<domain::Done> add_special_hours(const Context& context, const Actor& actor, const std::string& code,
                                                 const SpecialHoursInput& input);
-domain::Outcome<domain::Done> remove_special_hours(const Context& context, const Actor& actor,
-                                                   const std::string& code, long long id);
+domain::Outcome<domain::Done> remove_special_hours(const Context& context, const Actor& actor, const std::string& code,
+                                                   long long id);
 
 struct ClosureInput {
   std::string first_day, last_day;

@@ -10,11 +10,11 @@ namespace shelfmark::app {
 
 // Why an uploaded file was refused. Each becomes a message beside the upload field.
 enum class ImageProblem {
-  kEmpty,              // no bytes at all
-  kNotJpegOrPng,       // content is not a JPEG or PNG image, whatever its name says (a PDF, a ZIP, text...)
-  kTruncatedOrCorrupt, // starts like an image but cannot be decoded completely
-  kTrailingData,       // something is appended after the image's end (a polyglot, e.g. PNG + ZIP)
-  kTooManyPixels,      // dimensions beyond the limit (decompression bomb), refused before decoding
+  kEmpty,               // no bytes at all
+  kNotJpegOrPng,        // content is not a JPEG or PNG image, whatever its name says (a PDF, a ZIP, text...)
+  kTruncatedOrCorrupt,  // starts like an image but cannot be decoded completely
+  kTrailingData,        // something is appended after the image's end (a polyglot, e.g. PNG + ZIP)
+  kTooManyPixels,       // dimensions beyond the limit (decompression bomb), refused before decoding
 };
 
 // An image decoded in full and encoded again from its pixels alone: no metadata (EXIF, GPS, comments, ICC),
@@ -36,10 +36,10 @@ class ImageSanitizer {
 };
 
 struct OutgoingEmail {
-  std::string to;         // one address
-  std::string subject;    // UTF-8
-  std::string text_body;  // UTF-8 plain text, lines separated by \n
-  std::string message_id; // unique, without angle brackets, e.g. "outbox-42@shelfmark.example"
+  std::string to;          // one address
+  std::string subject;     // UTF-8
+  std::string text_body;   // UTF-8 plain text, lines separated by \n
+  std::string message_id;  // unique, without angle brackets, e.g. "outbox-42@shelfmark.example"
 };
 
 struct SendOutcome {

@@ -44,7 +44,7 @@ class MessageComposer {
 };
 
 struct DeliveryPolicy {
-  int max_attempts = 6;                                  // then the message is marked failed and reported
+  int max_attempts = 6;                                       // then the message is marked failed and reported
   std::chrono::seconds first_retry{std::chrono::minutes(1)};  // doubled after each failure: 1, 2, 4, 8, 16 min
   int batch = 100;
   std::string message_id_domain = "shelfmark.invalid";

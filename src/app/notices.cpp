@@ -108,8 +108,8 @@ Outcome<domain::Notice> create_notice(const Context& context, const Actor& actor
     if (built) {
       built->version = 1;
       built->id = repos.notices.insert(built.value());
-      repos.audit.record({context.clock.now(), actor.staff_id, "notice.create",
-                          "notice:" + std::to_string(built->id), audit_detail(built.value())});
+      repos.audit.record({context.clock.now(), actor.staff_id, "notice.create", "notice:" + std::to_string(built->id),
+                          audit_detail(built.value())});
     }
     result = std::move(built);
   });

@@ -19,8 +19,7 @@ bool parse_int(std::string_view text, int& out) {
 
 class IcuTimeZone final : public TimeZone {
  public:
-  IcuTimeZone(std::string name, std::unique_ptr<icu::TimeZone> zone)
-      : name_(std::move(name)), zone_(std::move(zone)) {}
+  IcuTimeZone(std::string name, std::unique_ptr<icu::TimeZone> zone) : name_(std::move(name)), zone_(std::move(zone)) {}
   const std::string& name() const override { return name_; }
 
   LocalDateTime to_local(Instant instant) const override {
@@ -52,9 +51,7 @@ class IcuTimeZone final : public TimeZone {
 
 }  // namespace
 
-int iso_weekday(Date date) {
-  return static_cast<int>(std::chrono::weekday(date).iso_encoding());
-}
+int iso_weekday(Date date) { return static_cast<int>(std::chrono::weekday(date).iso_encoding()); }
 
 std::optional<Date> parse_iso_date(std::string_view text) {
   if (text.size() != 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
@@ -81,9 +78,7 @@ std::optional<MinuteOfDay> parse_time_of_day(std::string_view text) {
   return h * 60 + m;
 }
 
-std::string format_time_of_day(MinuteOfDay minute) {
-  return fmt::format("{:02}:{:02}", minute / 60, minute % 60);
-}
+std::string format_time_of_day(MinuteOfDay minute) { return fmt::format("{:02}:{:02}", minute / 60, minute % 60); }
 
 std::optional<LocalDateTime> parse_local_date_time(std::string_view text) {
   if (text.size() < 16 || (text[10] != 'T' && text[10] != ' ')) return std::nullopt;
@@ -108,8 +103,6 @@ std::shared_ptr<const TimeZone> TimeZone::load(const std::string& iana_name) {
   return std::make_shared<IcuTimeZone>(iana_name, std::move(zone));
 }
 
-Instant SystemClock::now() const {
-  return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-}
+Instant SystemClock::now() const { return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()); }
 
 }  // namespace shelfmark

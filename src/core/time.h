@@ -33,7 +33,7 @@ int iso_weekday(Date date);
 std::optional<Date> parse_iso_date(std::string_view text);  // "2026-03-05"
 std::string format_iso_date(Date date);
 std::optional<MinuteOfDay> parse_time_of_day(std::string_view text);  // "09:30", "24:00"
-std::string format_time_of_day(MinuteOfDay minute);                  // "09:30"
+std::string format_time_of_day(MinuteOfDay minute);                   // "09:30"
 // "2026-03-05T09:30" as typed into an <input type="datetime-local">.
 std::optional<LocalDateTime> parse_local_date_time(std::string_view text);
 std::string format_local_date_time(const LocalDateTime& value);

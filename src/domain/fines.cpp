@@ -30,7 +30,8 @@ Outcome<FineSuspension> validate_fine_suspension(const FineSuspensionInput& inpu
     for (const auto& code : *list) {
       const auto kind = parse_library_kind(code);
       if (!kind) {
-        errors.push_back({list == &input.library_kinds ? "library_kinds" : "excluded_kinds", ErrorCode::kInvalidChoice, {}});
+        errors.push_back(
+            {list == &input.library_kinds ? "library_kinds" : "excluded_kinds", ErrorCode::kInvalidChoice, {}});
         break;
       }
       (list == &input.library_kinds ? suspension.library_kinds : suspension.excluded_kinds).push_back(*kind);

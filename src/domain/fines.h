@@ -27,8 +27,8 @@ struct FineSuspension {
 
 struct LoanForFine {
   Date borrowed_on;
-  Date due_on;                   // the loan is due by the end of this day
-  long long library_id;          // where it was borrowed
+  Date due_on;           // the loan is due by the end of this day
+  long long library_id;  // where it was borrowed
   LibraryKind library_kind;
   Money fine_per_day;
 };
@@ -42,8 +42,8 @@ struct SuspendedDays {
 };
 
 struct FineExplanation {
-  int days_overdue = 0;     // days after the due date up to and including the day returned (or today)
-  int days_suspended = 0;   // of those, days not charged
+  int days_overdue = 0;    // days after the due date up to and including the day returned (or today)
+  int days_suspended = 0;  // of those, days not charged
   int days_charged = 0;
   Money rate;
   Money amount;
@@ -52,11 +52,11 @@ struct FineExplanation {
 
 // What an administrator types to declare a suspension period.
 struct FineSuspensionInput {
-  std::string first_day, last_day;             // "YYYY-MM-DD"
-  std::vector<long long> library_ids;          // resolved by the caller from codes
-  std::vector<std::string> library_kinds;      // codes; empty: every kind
-  std::vector<std::string> excluded_kinds;     // codes
-  std::string borrowed_before;                 // "YYYY-MM-DD" or empty
+  std::string first_day, last_day;          // "YYYY-MM-DD"
+  std::vector<long long> library_ids;       // resolved by the caller from codes
+  std::vector<std::string> library_kinds;   // codes; empty: every kind
+  std::vector<std::string> excluded_kinds;  // codes
+  std::string borrowed_before;              // "YYYY-MM-DD" or empty
   std::string reason_en, reason_tc;
 };
 Outcome<FineSuspension> validate_fine_suspension(const FineSuspensionInput& input);

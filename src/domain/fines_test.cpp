@@ -26,7 +26,9 @@ TEST(Fines, PerDayOrPartOfADayAfterTheDueDate) {
     EXPECT_EQ(fine.days_charged, c.days);
     EXPECT_EQ(fine.amount.cents, c.cents);
   }
-  EXPECT_EQ(overdue_fine(loan("2026-02-24", "2026-03-10", LibraryKind::kDistrict, 3, 50), d("2026-03-14"), {}).amount.cents, 200);
+  EXPECT_EQ(
+      overdue_fine(loan("2026-02-24", "2026-03-10", LibraryKind::kDistrict, 3, 50), d("2026-03-14"), {}).amount.cents,
+      200);
 }
 
 // "Overdue fines will resume from 5 March; they will be charged on items borrowed before the reopening and
@@ -84,7 +86,9 @@ TEST(Fines, SuspensionsByLibraryAndKindAndOverlapsCountedOnce) {
   EXPECT_EQ(fine.suspensions[1].days, 2);  // 4 and 5 September; 2 and 3 already counted
   // Another library of another kind: neither applies.
   EXPECT_EQ(overdue_fine(loan("2026-08-10", "2026-08-31", LibraryKind::kMajor, 9), d("2026-09-10"),
-                         {typhoon, district_closure}).days_charged, 10);
+                         {typhoon, district_closure})
+                .days_charged,
+            10);
 }
 
 TEST(Fines, StillOnLoanCountsToToday) {
@@ -104,7 +108,8 @@ TEST(Fines, SuspensionsAreValidatedFromWhatStaffType) {
   ASSERT_FALSE(refused);
   std::vector<std::string> fields;
   for (const auto& error : refused.error().fields) fields.push_back(error.field);
-  EXPECT_EQ(fields, (std::vector<std::string>{"last_day", "borrowed_before", "library_kinds", "reason_en", "reason_tc"}));
+  EXPECT_EQ(fields,
+            (std::vector<std::string>{"last_day", "borrowed_before", "library_kinds", "reason_en", "reason_tc"}));
 }
 
 }  // namespace

@@ -193,8 +193,7 @@ Outcome<MobileStop> validate_mobile_stop(const MobileStopInput& input) {
 
 std::optional<ErrorCode> normalise_time_ranges(std::vector<TimeRange>& ranges) {
   for (const auto& range : ranges)
-    if (range.opens < 0 || range.closes > kEndOfDay || range.opens >= range.closes)
-      return ErrorCode::kTimeRangeInvalid;
+    if (range.opens < 0 || range.closes > kEndOfDay || range.opens >= range.closes) return ErrorCode::kTimeRangeInvalid;
   std::sort(ranges.begin(), ranges.end(), [](const TimeRange& a, const TimeRange& b) { return a.opens < b.opens; });
   for (std::size_t i = 1; i < ranges.size(); ++i)
     if (ranges[i].opens < ranges[i - 1].closes) return ErrorCode::kTimeRangesOverlap;

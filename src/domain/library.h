@@ -27,17 +27,32 @@ struct Localized {
 };
 
 enum class LibraryKind { kCentral, kMajor, kDistrict, kSmall, kMobile, kSelfService };
-inline constexpr std::array kAllLibraryKinds = {LibraryKind::kCentral,  LibraryKind::kMajor,
-                                                LibraryKind::kDistrict, LibraryKind::kSmall,
-                                                LibraryKind::kMobile,   LibraryKind::kSelfService};
+inline constexpr std::array kAllLibraryKinds = {LibraryKind::kCentral, LibraryKind::kMajor,  LibraryKind::kDistrict,
+                                                LibraryKind::kSmall,   LibraryKind::kMobile, LibraryKind::kSelfService};
 std::string_view library_kind_code(LibraryKind kind);   // "central", "self_service"
 std::string_view library_kind_label(LibraryKind kind);  // English label, a gettext msgid
 std::optional<LibraryKind> parse_library_kind(std::string_view code);
 
 // Hong Kong's 18 districts.
 enum class District {
-  kCentralWestern, kWanChai, kEastern, kSouthern, kYauTsimMong, kShamShuiPo, kKowloonCity, kWongTaiSin,
-  kKwunTong, kKwaiTsing, kTsuenWan, kTuenMun, kYuenLong, kNorth, kTaiPo, kShaTin, kSaiKung, kIslands,
+  kCentralWestern,
+  kWanChai,
+  kEastern,
+  kSouthern,
+  kYauTsimMong,
+  kShamShuiPo,
+  kKowloonCity,
+  kWongTaiSin,
+  kKwunTong,
+  kKwaiTsing,
+  kTsuenWan,
+  kTuenMun,
+  kYuenLong,
+  kNorth,
+  kTaiPo,
+  kShaTin,
+  kSaiKung,
+  kIslands,
 };
 const std::vector<District>& all_districts();
 std::string_view district_code(District district);
@@ -45,8 +60,20 @@ std::string_view district_label(District district);  // English name, a gettext 
 std::optional<District> parse_district(std::string_view code);
 
 enum class Facility {
-  kWifi, kComputers, kNewspapers, kStudyRoom, kChildrensLibrary, kToyLibrary, kMultimedia, kReference,
-  kAccessible, kSelfCharging, kBookDrop, kReservationLockers, kExhibitionArea, kLectureTheatre,
+  kWifi,
+  kComputers,
+  kNewspapers,
+  kStudyRoom,
+  kChildrensLibrary,
+  kToyLibrary,
+  kMultimedia,
+  kReference,
+  kAccessible,
+  kSelfCharging,
+  kBookDrop,
+  kReservationLockers,
+  kExhibitionArea,
+  kLectureTheatre,
 };
 const std::vector<Facility>& all_facilities();
 std::string_view facility_code(Facility facility);

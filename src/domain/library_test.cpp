@@ -32,8 +32,9 @@ TEST(Library, ParsesTypedHours) {
 }
 
 TEST(Library, ValidatesDetails) {
-  LibraryDetailsInput input{"Kowloon Public Library", "九龍公共圖書館", "5 Pui Ching Road", "培正道5號",
-                            "2926 4055", "kowloon_city", "major", {"wifi", "computers", "wifi"}};
+  LibraryDetailsInput input{
+      "Kowloon Public Library", "九龍公共圖書館", "5 Pui Ching Road",           "培正道5號", "2926 4055",
+      "kowloon_city",           "major",          {"wifi", "computers", "wifi"}};
   auto details = validate_library_details(input);
   ASSERT_TRUE(details);
   EXPECT_EQ(details->facilities.size(), 2u);

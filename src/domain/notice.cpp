@@ -44,16 +44,15 @@ Outcome<NoticeDraft> validate_notice(const NoticeInput& input) {
   draft.important = input.important;
   for (const auto& code : input.library_codes) {
     const auto trimmed = std::string(trim(code));
-    if (!trimmed.empty() && std::find(draft.library_codes.begin(), draft.library_codes.end(), trimmed) ==
-                                draft.library_codes.end())
+    if (!trimmed.empty() &&
+        std::find(draft.library_codes.begin(), draft.library_codes.end(), trimmed) == draft.library_codes.end())
       draft.library_codes.push_back(trimmed);
   }
   return draft;
 }
 
 std::optional<FieldError> check_notice_window(Instant publish_at, const std::optional<Instant>& expire_at) {
-  if (expire_at && *expire_at <= publish_at)
-    return FieldError{"expire_at", ErrorCode::kExpiryNotAfterPublication, {}};
+  if (expire_at && *expire_at <= publish_at) return FieldError{"expire_at", ErrorCode::kExpiryNotAfterPublication, {}};
   return std::nullopt;
 }
 

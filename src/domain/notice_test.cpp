@@ -39,8 +39,14 @@ TEST(Notice, AppliesToAllOrListedLibraries) {
 }
 
 TEST(Notice, ValidatesInput) {
-  NoticeInput input{"Overdue fines resume", "恢復計算逾期罰款", "From 5 March.\r\n\r\nDetails.", "由3月5日起。",
-                    true, {"CL", " CL ", "KPL"}, "2026-03-01T09:00", "2026-04-01T00:00"};
+  NoticeInput input{"Overdue fines resume",
+                    "恢復計算逾期罰款",
+                    "From 5 March.\r\n\r\nDetails.",
+                    "由3月5日起。",
+                    true,
+                    {"CL", " CL ", "KPL"},
+                    "2026-03-01T09:00",
+                    "2026-04-01T00:00"};
   auto draft = validate_notice(input);
   ASSERT_TRUE(draft);
   EXPECT_EQ(draft->body.en, "From 5 March.\n\nDetails.");

@@ -87,8 +87,7 @@ OpenStatus status_at(const Library& library, const HolidayCalendar& holidays, Lo
   return status;
 }
 
-std::vector<DaySchedule> schedules_from(const Library& library, const HolidayCalendar& holidays, Date from,
-                                        int days) {
+std::vector<DaySchedule> schedules_from(const Library& library, const HolidayCalendar& holidays, Date from, int days) {
   std::vector<DaySchedule> result;
   for (int i = 0; i < days; ++i) result.push_back(schedule_on(library, holidays, from + std::chrono::days(i)));
   return result;

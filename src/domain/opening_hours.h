@@ -20,8 +20,8 @@ struct Session {
 struct DaySchedule {
   Date date;
   DayKind kind = DayKind::kRegular;
-  std::vector<Session> sessions;     // empty: closed all day
-  const Localized* note = nullptr;   // closure reason, special-hours note or holiday name; points into inputs
+  std::vector<Session> sessions;    // empty: closed all day
+  const Localized* note = nullptr;  // closure reason, special-hours note or holiday name; points into inputs
 };
 
 DaySchedule schedule_on(const Library& library, const HolidayCalendar& holidays, Date date);
@@ -39,7 +39,6 @@ struct OpenStatus {
 OpenStatus status_at(const Library& library, const HolidayCalendar& holidays, LocalDateTime now);
 
 // The next `days` days' schedules starting at `from`, for a library's timetable.
-std::vector<DaySchedule> schedules_from(const Library& library, const HolidayCalendar& holidays, Date from,
-                                        int days);
+std::vector<DaySchedule> schedules_from(const Library& library, const HolidayCalendar& holidays, Date from, int days);
 
 }  // namespace shelfmark::domain

@@ -25,7 +25,8 @@ Library district_library() {
 }
 
 HolidayCalendar christmas() {
-  return {{{date("2026-12-25"), {"Christmas Day", "聖誕節"}}, {date("2026-12-26"), {"Boxing Day", "聖誕節後第一個周日"}}}};
+  return {
+      {{date("2026-12-25"), {"Christmas Day", "聖誕節"}}, {date("2026-12-26"), {"Boxing Day", "聖誕節後第一個周日"}}}};
 }
 
 struct StatusCase {

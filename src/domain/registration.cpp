@@ -28,8 +28,7 @@ constexpr CodeRow<RejectionReason> kReasons[] = {
      "The documents you uploaded could not be read clearly."},
     {RejectionReason::kDetailsDoNotMatch, "details_do_not_match",
      "The information in the application does not match the documents you uploaded."},
-    {RejectionReason::kAlreadyRegistered, "already_registered",
-     "You already hold a library card or an E-Account."},
+    {RejectionReason::kAlreadyRegistered, "already_registered", "You already hold a library card or an E-Account."},
     {RejectionReason::kNotEligible, "not_eligible",
      "Online registration is for Hong Kong residents who have never held a library card or E-Account."},
     {RejectionReason::kGuardianIncomplete, "guardian_incomplete",
@@ -128,9 +127,7 @@ std::optional<RegistrationType> parse_registration_type(std::string_view code) {
 
 std::string_view application_status_code(ApplicationStatus status) { return code_of(kStatuses, status); }
 std::string_view application_status_label(ApplicationStatus status) { return label_of(kStatuses, status); }
-std::optional<ApplicationStatus> parse_application_status(std::string_view code) {
-  return parse_code(kStatuses, code);
-}
+std::optional<ApplicationStatus> parse_application_status(std::string_view code) { return parse_code(kStatuses, code); }
 bool application_in_progress(ApplicationStatus status) {
   return status == ApplicationStatus::kSubmitted || status == ApplicationStatus::kVerified;
 }
@@ -194,8 +191,10 @@ std::optional<std::string> normalise_hk_mobile(std::string_view text) {
     if (c < U'0' || c > U'9' || digits.size() > 16) return std::nullopt;
     digits += static_cast<char>(c);
   }
-  if (digits.size() == 11 && digits.rfind("852", 0) == 0) digits = digits.substr(3);
-  else if (plus) return std::nullopt;  // a country code other than Hong Kong's
+  if (digits.size() == 11 && digits.rfind("852", 0) == 0)
+    digits = digits.substr(3);
+  else if (plus)
+    return std::nullopt;                                           // a country code other than Hong Kong's
   if (digits.size() != 8 || digits[0] < '4') return std::nullopt;  // mobile numbers start with 4 to 9
   return digits;
 }
@@ -287,12 +286,16 @@ Outcome<ApplicantDetails> validate_applicant(const ApplicantForm& form, Registra
   const bool has_email = !trim(form.email).empty();
   const bool has_mobile = !trim(form.mobile).empty();
   if (has_email) {
-    if (auto email = normalise_email(form.email)) details.email = *email;
-    else errors.push_back({"email", ErrorCode::kEmailInvalid, {}});
+    if (auto email = normalise_email(form.email))
+      details.email = *email;
+    else
+      errors.push_back({"email", ErrorCode::kEmailInvalid, {}});
   }
   if (has_mobile) {
-    if (auto mobile = normalise_hk_mobile(form.mobile)) details.mobile = *mobile;
-    else errors.push_back({"mobile", ErrorCode::kMobileInvalid, {}});
+    if (auto mobile = normalise_hk_mobile(form.mobile))
+      details.mobile = *mobile;
+    else
+      errors.push_back({"mobile", ErrorCode::kMobileInvalid, {}});
   }
   if (!has_email && !has_mobile) errors.push_back({"email", ErrorCode::kContactRequired, {}});
 
@@ -303,8 +306,10 @@ Outcome<ApplicantDetails> validate_applicant(const ApplicantForm& form, Registra
     details.library_code = std::string(trim(form.library_code));
   }
 
-  if (auto language = parse_language_code(form.language)) details.language = *language;
-  else errors.push_back({"language", ErrorCode::kInvalidChoice, {}});
+  if (auto language = parse_language_code(form.language))
+    details.language = *language;
+  else
+    errors.push_back({"language", ErrorCode::kInvalidChoice, {}});
 
   if (form.smart_id_card != "yes" && form.smart_id_card != "no")
     errors.push_back({"smart_id_card", ErrorCode::kInvalidChoice, {}});

@@ -33,7 +33,7 @@ char hkid_check_character(std::string_view prefix_and_digits);
 Outcome<Hkid> parse_hkid(std::string_view text);
 
 // ----- Applications -----
-enum class RegistrationType { kEAccount, kLibraryCard };  // the seed's Type A and Type B
+enum class RegistrationType { kEAccount, kLibraryCard };         // the seed's Type A and Type B
 std::string_view registration_type_code(RegistrationType type);  // "e_account", "library_card"
 std::string_view registration_type_label(RegistrationType type);
 std::optional<RegistrationType> parse_registration_type(std::string_view code);
@@ -86,10 +86,10 @@ struct ApplicantForm {
   std::string sex;            // "", "F", "M": optional
   std::string email;
   std::string mobile;
-  std::string address;       // Type B
-  std::string library_code;  // Type B: where the application is completed in person
-  std::string language;      // "en", "tc"
-  std::string smart_id_card; // "yes" or "no": holds a smart HKID card (Type A with one is active at once)
+  std::string address;        // Type B
+  std::string library_code;   // Type B: where the application is completed in person
+  std::string language;       // "en", "tc"
+  std::string smart_id_card;  // "yes" or "no": holds a smart HKID card (Type A with one is active at once)
   std::string guardian_name;
   std::string guardian_relationship;  // "parent" or "guardian"
   std::string guardian_phone;

@@ -29,7 +29,7 @@ TEST(Hkid, AcceptsCommonSpellingsAndStoresOneForm) {
   EXPECT_EQ(normal("G123456(A)"), "G123456A");
   EXPECT_EQ(normal("g123456a"), "G123456A");
   EXPECT_EQ(normal("AB987654(3)"), "AB9876543");
-  EXPECT_EQ(normal("E364912（5）"), "E3649125");           // full-width brackets
+  EXPECT_EQ(normal("E364912（5）"), "E3649125");          // full-width brackets
   EXPECT_EQ(normal("Ａ１２３４５６（３）"), "A1234563");  // all full-width
 }
 
@@ -126,10 +126,11 @@ TEST(Registration, EveryFieldErrorNamesItsField) {
   form.mobile = "12";
   form.language = "fr";
   form.smart_id_card = "maybe";
-  EXPECT_EQ(error_fields(validate_applicant(form, RegistrationType::kEAccount, kToday)),
-            (std::vector<std::string>{"name_en:required", "hkid:hkid_check_digit", "date_of_birth:date_of_birth_invalid",
-                                      "sex:invalid_choice", "mobile:mobile_invalid", "language:invalid_choice",
-                                      "smart_id_card:invalid_choice"}));
+  EXPECT_EQ(
+      error_fields(validate_applicant(form, RegistrationType::kEAccount, kToday)),
+      (std::vector<std::string>{"name_en:required", "hkid:hkid_check_digit", "date_of_birth:date_of_birth_invalid",
+                                "sex:invalid_choice", "mobile:mobile_invalid", "language:invalid_choice",
+                                "smart_id_card:invalid_choice"}));
 }
 
 TEST(Registration, EmailOrMobileIsRequired) {
@@ -183,8 +184,7 @@ TEST(Registration, WhereAndWhenAnAccountWorks) {
 }
 
 TEST(Registration, CodesRoundTrip) {
-  for (auto reason : all_rejection_reasons())
-    EXPECT_EQ(parse_rejection_reason(rejection_reason_code(reason)), reason);
+  for (auto reason : all_rejection_reasons()) EXPECT_EQ(parse_rejection_reason(rejection_reason_code(reason)), reason);
   EXPECT_EQ(parse_registration_type("library_card"), RegistrationType::kLibraryCard);
   EXPECT_EQ(parse_application_status("verified"), ApplicationStatus::kVerified);
   EXPECT_FALSE(parse_registration_type("staff"));

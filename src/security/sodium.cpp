@@ -9,9 +9,7 @@ namespace shelfmark::security {
 
 bool initialise() { return sodium_init() >= 0; }
 
-Argon2Cost interactive_cost() {
-  return {crypto_pwhash_OPSLIMIT_INTERACTIVE, crypto_pwhash_MEMLIMIT_INTERACTIVE};
-}
+Argon2Cost interactive_cost() { return {crypto_pwhash_OPSLIMIT_INTERACTIVE, crypto_pwhash_MEMLIMIT_INTERACTIVE}; }
 Argon2Cost test_cost() { return {crypto_pwhash_OPSLIMIT_MIN, 8192}; }
 
 class Argon2Hasher::Slot {

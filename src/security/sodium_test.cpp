@@ -37,8 +37,7 @@ TEST_F(SodiumTest, BoundedConcurrencyStillCompletesEveryHash) {
   Argon2Hasher hasher(test_cost(), 1);
   std::vector<std::thread> threads;
   std::atomic<int> ok{0};
-  for (int i = 0; i < 4; ++i)
-    threads.emplace_back([&] { ok += hasher.verify(hasher.hash("pw"), "pw") ? 1 : 0; });
+  for (int i = 0; i < 4; ++i) threads.emplace_back([&] { ok += hasher.verify(hasher.hash("pw"), "pw") ? 1 : 0; });
   for (auto& thread : threads) thread.join();
   EXPECT_EQ(ok, 4);
 }

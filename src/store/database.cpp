@@ -105,10 +105,12 @@ std::unique_ptr<Database> Database::open(const std::string& url, int pool_size) 
     if (path.empty()) throw std::invalid_argument("the sqlite: URL has no file path (sqlite:var/shelfmark.db)");
     // An in-memory database exists per connection, so it must have exactly one.
     const int size = path == ":memory:" ? 1 : pool_size;
-    return std::make_unique<Database>(Backend::kSqlite, [path] { return connect_sqlite(path); }, size);
+    return std::make_unique<Database>(
+        Backend::kSqlite, [path] { return connect_sqlite(path); }, size);
   }
   if (url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0)
-    return std::make_unique<Database>(Backend::kPostgres, [url] { return connect_postgres(url); }, pool_size);
+    return std::make_unique<Database>(
+        Backend::kPostgres, [url] { return connect_postgres(url); }, pool_size);
   throw std::invalid_argument("unsupported database URL '" + redact(url) +
                               "': use sqlite:PATH or postgresql://USER@HOST:PORT/NAME");
 }

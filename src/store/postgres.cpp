@@ -46,7 +46,8 @@ class PostgresConnection final : public Connection {
       throw StoreError(StoreError::Kind::kConnection, "cannot connect to PostgreSQL: " + message);
     }
     // NOTICEs (e.g. "relation already exists, skipping") would otherwise go to stderr.
-    PQsetNoticeProcessor(conn_, [](void*, const char*) {}, nullptr);
+    PQsetNoticeProcessor(
+        conn_, [](void*, const char*) {}, nullptr);
     // An acknowledged change must survive a crash of the database server: never rely on its configuration.
     execute_script("SET client_encoding = 'UTF8'; SET TIME ZONE 'UTC'; SET synchronous_commit = on");
   }
@@ -115,8 +116,8 @@ class PostgresConnection final : public Connection {
         values[i] = text->c_str();
       }
     }
-    PGresult* result = PQexecPrepared(conn_, it->second.c_str(), static_cast<int>(params.size()), values.data(),
-                                      nullptr, nullptr, 0);
+    PGresult* result =
+        PQexecPrepared(conn_, it->second.c_str(), static_cast<int>(params.size()), values.data(), nullptr, nullptr, 0);
     const auto status = PQresultStatus(result);
     if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
       auto error = error_from(conn_, result, "statement failed");

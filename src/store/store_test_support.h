@@ -33,6 +33,6 @@ inline std::string backend_name(const ::testing::TestParamInfo<std::string>& inf
 
 }  // namespace shelfmark::store::testing_support
 
-#define SHELFMARK_ON_BOTH_BACKENDS(suite)                                                              \
+#define SHELFMARK_ON_BOTH_BACKENDS(suite)                                                                      \
   INSTANTIATE_TEST_SUITE_P(Backends, suite, ::testing::Values(std::string("sqlite"), std::string("postgres")), \
                            ::shelfmark::store::testing_support::backend_name)

@@ -1,7 +1,8 @@
 #include "web/i18n.h"
 
-#include <boost/locale.hpp>
 #include <fmt/format.h>
+
+#include <boost/locale.hpp>
 
 namespace shelfmark::resources::messages {
 std::optional<std::string_view> find(std::string_view name);
@@ -33,8 +34,7 @@ Translator::Translator() : impl_(std::make_unique<Impl>()) {
     if (!data) return {};
     return std::vector<char>(data->begin(), data->end());
   };
-  impl_->traditional_chinese =
-      std::locale(base, boost::locale::gnu_gettext::create_messages_facet<char>(info));
+  impl_->traditional_chinese = std::locale(base, boost::locale::gnu_gettext::create_messages_facet<char>(info));
 }
 
 Translator::~Translator() = default;

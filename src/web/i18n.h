@@ -26,8 +26,7 @@ class Translator {
   ~Translator();
   std::string translate(Language language, std::string_view msgid) const;
   // Translates, then replaces {name} placeholders with the given values.
-  std::string format(Language language, std::string_view msgid,
-                     const std::map<std::string, std::string>& values) const;
+  std::string format(Language language, std::string_view msgid, const std::map<std::string, std::string>& values) const;
   std::string error_message(Language language, const domain::FieldError& error) const;
   std::string error_message(Language language, domain::ErrorCode code) const;
 

@@ -20,7 +20,8 @@ std::string Metrics::render(const std::string& extra) const {
   out += "# HELP shelfmark_http_requests_total HTTP requests handled, by route pattern and status.\n";
   out += "# TYPE shelfmark_http_requests_total counter\n";
   for (const auto& [key, count] : requests_)
-    out += fmt::format("shelfmark_http_requests_total{{route=\"{}\",status=\"{}\"}} {}\n", key.first, key.second, count);
+    out +=
+        fmt::format("shelfmark_http_requests_total{{route=\"{}\",status=\"{}\"}} {}\n", key.first, key.second, count);
   out += "# HELP shelfmark_http_request_duration_seconds Time to handle a request, by route pattern.\n";
   out += "# TYPE shelfmark_http_request_duration_seconds histogram\n";
   for (const auto& [route, histogram] : latency_) {

@@ -41,8 +41,8 @@ class RegistrationPages {
   Response completion_form(Page& p, long long id, const app::CompletionInput& input,
                            const std::vector<domain::FieldError>& errors, int status);
   Response complete(Page& p, long long id);
-  Response temporary_card(Page& p, const app::TemporaryCardInput& input,
-                          const std::vector<domain::FieldError>& errors, int status);
+  Response temporary_card(Page& p, const app::TemporaryCardInput& input, const std::vector<domain::FieldError>& errors,
+                          int status);
   Response temporary_card_post(Page& p);
 
   std::string t(Language lang, std::string_view msgid) const { return kit_.translations().translate(lang, msgid); }

@@ -27,7 +27,8 @@ std::string find_bin() {
     const std::string dir = std::string("/usr/lib/postgresql/") + version + "/bin";
     if (std::filesystem::exists(dir + "/initdb")) return dir;
   }
-  throw std::runtime_error("PostgreSQL server binaries not found under /usr/lib/postgresql (run scripts/install-deps.sh)");
+  throw std::runtime_error(
+      "PostgreSQL server binaries not found under /usr/lib/postgresql (run scripts/install-deps.sh)");
 }
 
 // Runs a program as `user` (when we are root) and waits; returns its exit status.
@@ -84,8 +85,8 @@ PgCluster::PgCluster(bool durable) : bin_(find_bin()) {
     throw std::runtime_error("cannot chown " + directory_);
   const std::string data = directory_ + "/data";
   const std::string log = directory_ + "/log";
-  if (run_as(user, {bin_ + "/initdb", "-D", data, "-U", "shelfmark", "-A", "trust", "-E", "UTF8", "--locale=C",
-                    "--no-sync"},
+  if (run_as(user,
+             {bin_ + "/initdb", "-D", data, "-U", "shelfmark", "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync"},
              log) != 0)
     throw std::runtime_error("initdb failed:\n" + read_file(log));
   port_ = free_port();
@@ -102,14 +103,13 @@ PgCluster::PgCluster(bool durable) : bin_(find_bin()) {
     const char* fsync = durable ? "fsync=on" : "fsync=off";
     const char* full_pages = durable ? "full_page_writes=on" : "full_page_writes=off";
     execl((bin_ + "/postgres").c_str(), "postgres", "-D", data.c_str(), "-h", "127.0.0.1", "-p", port.c_str(), "-k",
-          directory_.c_str(), "-c", fsync, "-c", full_pages, "-c", "max_connections=200", "-c",
-          "shared_buffers=512MB", static_cast<char*>(nullptr));
+          directory_.c_str(), "-c", fsync, "-c", full_pages, "-c", "max_connections=200", "-c", "shared_buffers=512MB",
+          static_cast<char*>(nullptr));
     _exit(127);
   }
   // Wait until it accepts connections.
   for (int i = 0; i < 300; ++i) {
-    if (run_as(nullptr, {bin_ + "/pg_isready", "-q", "-h", "127.0.0.1", "-p", std::to_string(port_)}, log) == 0)
-      return;
+    if (run_as(nullptr, {bin_ + "/pg_isready", "-q", "-h", "127.0.0.1", "-p", std::to_string(port_)}, log) == 0) return;
     int status = 0;
     if (waitpid(pid_, &status, WNOHANG) == pid_) {
       pid_ = -1;

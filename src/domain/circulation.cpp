@@ -128,6 +128,14 @@ Standing reader_standing(const ReaderSnapshot& reader, const ReaderLimits& limit
   standing.loans_at_quota = reader.loans >= limits.max_loans;
   standing.periodical_loans_at_quota = reader.periodical_loans >= limits.max_periodical_loans;
   standing.reservations_at_quota = reader.reservations >= limits.max_reservations;
+  if (standing.loans_at_quota)
+    standing.limits_reached.push_back({ErrorCode::kLoanQuotaReached, {{"max", std::to_string(limits.max_loans)}}});
+  if (standing.periodical_loans_at_quota)
+    standing.limits_reached.push_back(
+        {ErrorCode::kPeriodicalQuotaReached, {{"max", std::to_string(limits.max_periodical_loans)}}});
+  if (standing.reservations_at_quota)
+    standing.limits_reached.push_back(
+        {ErrorCode::kReservationQuotaReached, {{"max", std::to_string(limits.max_reservations)}}});
   return standing;
 }
 

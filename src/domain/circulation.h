@@ -81,6 +81,9 @@ struct Standing {
   bool loans_at_quota = false;             // max_loans ordinary loans (accompanying material never counts)
   bool periodical_loans_at_quota = false;  // max_periodical_loans periodical back issues
   bool reservations_at_quota = false;      // max_reservations active reservations
+  // The quotas reached, as the refusals checkout and reservation give for them (with the limit as "max"),
+  // so a page can say "The limit of 8 items on loan has been reached." before anyone tries.
+  std::vector<Refusal> limits_reached;
   // Loans, renewals and reservations are refused whatever the item.
   bool blocked() const { return !status.empty() || !blocks.empty(); }
   bool has(ErrorCode code) const;

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <functional>
 
 namespace shelfmark::domain {
@@ -318,6 +319,12 @@ TEST(Standing, TableOfReaderStates) {
     EXPECT_EQ(standing.blocked(), !c.status.empty() || !c.blocks.empty());
     EXPECT_EQ(standing.loans_at_quota, c.loans_at_quota);
     EXPECT_EQ(standing.reservations_at_quota, c.reservations_at_quota);
+    // The limits reached are the same refusals, with the same limits, that the decisions give.
+    std::vector<ErrorCode> limits_reached;
+    if (c.loans_at_quota) limits_reached.push_back(ErrorCode::kLoanQuotaReached);
+    if (standing.periodical_loans_at_quota) limits_reached.push_back(ErrorCode::kPeriodicalQuotaReached);
+    if (c.reservations_at_quota) limits_reached.push_back(ErrorCode::kReservationQuotaReached);
+    EXPECT_EQ(codes_of(standing.limits_reached), limits_reached);
     // The decisions refuse for exactly the standing's reasons when nothing about the item or loan refuses.
     const auto book = item();
     const auto policy = policy_for(r, book);
@@ -343,6 +350,28 @@ TEST(Standing, AccompanyingMaterialNeverCountsTowardTheQuota) {
   r.loans = 10;
   EXPECT_TRUE(reader_standing(r, limits, kToday).loans_at_quota);
   EXPECT_TRUE(check_out_decision(r, disc, policy_for(r, disc), limits, kToday).allowed());
+}
+
+TEST(Standing, LimitsReachedCarryTheLimitsTheDecisionsSay) {
+  auto r = reader();
+  auto limits = kPolicies.limits;
+  r.loans = limits.max_loans;
+  r.periodical_loans = limits.max_periodical_loans;
+  r.reservations = limits.max_reservations;
+  const auto standing = reader_standing(r, limits, kToday);
+  ASSERT_EQ(standing.limits_reached.size(), 3u);
+  EXPECT_EQ(standing.limits_reached[0].code, ErrorCode::kLoanQuotaReached);
+  EXPECT_EQ(standing.limits_reached[0].params.at("max"), std::to_string(limits.max_loans));
+  EXPECT_EQ(standing.limits_reached[1].code, ErrorCode::kPeriodicalQuotaReached);
+  EXPECT_EQ(standing.limits_reached[1].params.at("max"), std::to_string(limits.max_periodical_loans));
+  EXPECT_EQ(standing.limits_reached[2].code, ErrorCode::kReservationQuotaReached);
+  EXPECT_EQ(standing.limits_reached[2].params.at("max"), std::to_string(limits.max_reservations));
+  // A checkout at the quota refuses with the same refusal, the same limit included.
+  const auto book = item();
+  const auto refused = check_out_decision(r, book, policy_for(r, book), limits, kToday);
+  EXPECT_NE(std::find(refused.refusals.begin(), refused.refusals.end(), standing.limits_reached[0]),
+            refused.refusals.end());
+  EXPECT_TRUE(reader_standing(reader(), limits, kToday).limits_reached.empty());
 }
 
 TEST(DueDate, MovesToTheNextOpenDay) {

@@ -159,6 +159,8 @@ Response AccountPages::account(Page& p, data content) {
   content.set("status", kit_.t(lang, reader_status_label(reader.status)));
   content.set("status_class", reader.status == domain::ReaderStatus::kActive ? "open" : "closed");
   content.set("charges", domain::format_money(view->charges_outstanding));
+  set_standing(kit_.translations(), lang, content, view->standing,
+               N_("You cannot borrow, renew or reserve at the moment"));
   if (auto settings = app::reader_settings(kit_.app_context(), reader.id)) {
     content.set("set_language_en", settings->language == Language::kEnglish);
     content.set("set_language_tc", settings->language != Language::kEnglish);

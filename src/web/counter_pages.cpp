@@ -76,6 +76,8 @@ Response CounterPages::staff_counter(Page& p, data content) {
       content.set("reader_status", kit_.t(lang, reader_status_label(reader.status)));
       content.set("reader_status_class", active ? "open" : "closed");
       content.set("charges", domain::format_money(charges));
+      set_standing(kit_.translations(), lang, content, view->standing,
+                   N_("This reader cannot borrow, renew or reserve now"));
       auto rows = list();
       for (const auto& loan : loans) {
         data row;

@@ -70,6 +70,21 @@ void set_refusals(const Translator& translator, Language lang, data& content, co
   content.set("refusals", refusals);
 }
 
+void set_standing(const Translator& translator, Language lang, data& content, const domain::Standing& standing,
+                  std::string_view heading) {
+  auto texts_of = [&](const std::vector<domain::Refusal>& refusals) {
+    auto texts = list();
+    for (const auto& refusal : refusals)
+      texts.push_back(translator.error_message(lang, domain::FieldError{"", refusal.code, refusal.params}));
+    return texts;
+  };
+  content.set("standing_blocked", standing.blocked());
+  content.set("standing_heading", translator.translate(lang, heading));
+  content.set("standing_reasons", texts_of(standing.refusals()));
+  content.set("has_standing_limits", !standing.limits_reached.empty());
+  content.set("standing_limits", texts_of(standing.limits_reached));
+}
+
 std::string reservation_state_text(const Translator& translator, Language lang,
                                    const app::ReservationView& reservation) {
   switch (reservation.status) {

@@ -49,6 +49,12 @@ std::vector<std::string> refusal_texts(const Translator& translator, Language la
 void set_refusals(const Translator& translator, Language lang, mustache::data& content, const domain::Failure& failure,
                   std::string_view heading);
 
+// The reader's standing as the counter and My Account show it before anyone tries a loan: why loans,
+// renewals and reservations are refused whatever the item ("standing_blocked", "standing_reasons" under
+// `heading`), and the quotas reached ("standing_limits"), each in the words the refusal itself would use.
+void set_standing(const Translator& translator, Language lang, mustache::data& content,
+                  const domain::Standing& standing, std::string_view heading);
+
 std::string reservation_state_text(const Translator& translator, Language lang,
                                    const app::ReservationView& reservation);
 std::string_view reader_status_label(domain::ReaderStatus status);

@@ -628,6 +628,8 @@ test('a card reported lost is replaced at the counter: the fee is charged and th
     { method: 'POST', form: { csrf: client.csrfFrom(page.text_), library: 'CL', card: '2100000030' } });
   assert.match(response.text_, /Replace the lost card/);
   assert.match(response.text_, /New library card \(HK\$(33|17)\.00\)/);
+  // The counter says at once that this reader may not borrow, and why, before anyone tries a loan.
+  assert.match(response.text_, /<h3>This reader cannot borrow, renew or reserve now<\/h3><ul>(<li>[^<]+<\/li>)*<li>This card has been reported lost/);
   const csrf = client.csrfFrom(response.text_);
   response = await client.request('/en/staff/counter/replace-card',
     { method: 'POST', form: { csrf, library: 'CL', card: '2100000030', kind: 'card', card_number: '12' } });

@@ -5,6 +5,9 @@
 #  2. domain/ includes only core/ and domain/; app/ only core/, domain/ and app/;
 #  3. an adapter includes another adapter only along the edges named below. Tests (*_test.cpp, the store's
 #     test support and testing/) and bin/, which wires everything together, are exempt.
+# Rules 1 and 2 have no exemption: the app's use-case tests (src/app/*_test.cpp) and their fixture
+# (src/app/testing/) are held to them like the use cases; the adapters behind the fixture are made in
+# src/store/testing/app_adapters.cpp, under rule 3's exemption.
 cmake_minimum_required(VERSION 3.20)
 set(forbidden_libraries "#include *[<\"](sqlite3\\.h|libpq-fe\\.h|restinio/|kainjow/|mustache|xapian|curl/|yaz/|sodium|boost/locale|spdlog/|asio)")
 set(adapters store web sip2 search security imaging mail marc jobs)

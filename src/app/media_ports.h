@@ -42,7 +42,7 @@ struct OutgoingEmail {
   std::string message_id;  // unique, without angle brackets, e.g. "outbox-42@shelfmark.example"
 };
 
-struct SendOutcome {
+struct [[nodiscard]] SendOutcome {
   enum class Kind { kSent, kTemporaryFailure, kPermanentFailure };
   Kind kind = Kind::kSent;
   std::string detail;  // the server's reply or the transport error, for the operator; never the body

@@ -102,7 +102,8 @@ void release_item(Repositories& repos, const domain::ReaderLimits& limits, const
   if (!ended.filled_item_id || ended.status != domain::ReservationStatus::kReady) return;
   if (auto item = repos.circulation.item_by_id(*ended.filled_item_id)) {
     repos.catalogue.note_copy_moved(item->id, now);  // back on the shelf, perhaps: no loan event says so
-    route_item(repos, *item, ended.pickup_library_id, today, limits, now);
+    // route_item has already moved the copy; its decision is for a desk that shows it, and none is here.
+    (void)route_item(repos, *item, ended.pickup_library_id, today, limits, now);
   }
 }
 

@@ -68,7 +68,7 @@ struct AdmissionCard {
 // Only the reader's own, successful, published application; kNotFound otherwise.
 domain::Outcome<AdmissionCard> admission_card(const Context& context, long long reader_id, long long application_id);
 
-struct AdmissionCardCheck {
+struct [[nodiscard]] AdmissionCardCheck {
   StudyApplicationRecord application;
   StudyPeriodRecord period;
   bool valid_today = false;  // a successful, published card within its validity dates

@@ -279,12 +279,16 @@ static void load_demo_study_rooms(const app::Context& context) {
   };
   if (const auto published = open("CL", "Study room, HKDSE season", "自修室（中學文憑試期間）", -30, -5, -3, 60)) {
     applications(published.value(), 8);
-    app::run_study_allocation(context, admin, published.value(), 0x5eed00005eed0001ULL);
-    app::publish_study_results(context, admin, published.value());
+    // The demo's data is fixed: a refusal here is a bug in the loader, not something to load around.
+    if (!app::run_study_allocation(context, admin, published.value(), 0x5eed00005eed0001ULL))
+      throw std::logic_error("demo study room draw refused");
+    if (!app::publish_study_results(context, admin, published.value()))
+      throw std::logic_error("demo study room results refused");
   }
   if (const auto closed = open("TW", "Study room, mock examinations", "自修室（模擬試期間）", -14, -1, 3, 45))
     applications(closed.value(), 6);
-  open("KLN", "Study room, summer", "自修室（暑期）", -2, 12, 20, 110);
+  if (!open("KLN", "Study room, summer", "自修室（暑期）", -2, 12, 20, 110))
+    throw std::logic_error("demo study room period refused");
 }
 
 DemoReport load_demo_data(const app::Context& context) {

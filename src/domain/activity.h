@@ -124,7 +124,7 @@ inline constexpr int kActivityQuotaMax = 5000;
 // library code and converts the times.
 Outcome<ActivityDraft> validate_activity(const ActivityInput& input);
 // A quota may not fall below the places already taken (those readers were promised a place).
-std::optional<FieldError> check_quota_change(int new_quota, int places_taken);
+[[nodiscard]] std::optional<FieldError> check_quota_change(int new_quota, int places_taken);
 
 enum class EnrolmentStatus { kConfirmed, kWaitlisted, kCancelled };
 std::string_view enrolment_status_code(EnrolmentStatus status);
@@ -145,7 +145,7 @@ Outcome<EnrolmentStatus> decide_enrolment(const Activity& activity, Instant now,
 // Places taken and the waiting list full as well: nobody more can even wait.
 bool enrolment_full(const Activity& activity);
 // A reader may cancel until the activity starts (afterwards the place is used or lost).
-std::optional<ErrorCode> check_cancellation(const Activity& activity, Instant now);
+[[nodiscard]] std::optional<ErrorCode> check_cancellation(const Activity& activity, Instant now);
 // How many readers on the waiting list get a place now: places freed before the start are offered in
 // waiting-list order; after the start nobody moves up.
 int places_to_offer(const Activity& activity, Instant now, int waiting);

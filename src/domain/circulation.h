@@ -53,7 +53,7 @@ struct Refusal {
   friend bool operator==(const Refusal&, const Refusal&) = default;
 };
 
-struct Decision {
+struct [[nodiscard]] Decision {
   std::vector<Refusal> refusals;
   bool allowed() const { return refusals.empty(); }
   // True when every refusal is one staff may override (with a reason, audited).
@@ -65,9 +65,9 @@ struct Decision {
 // reserve, enrol in activities, apply for a study room place): a card reported lost (replaced at a counter
 // first, so that reporting a loss is no way round a suspension), a pending or suspended account, or one
 // expired by status or past its expiry date. Nullopt when none applies. Part of the standing below.
-std::optional<ErrorCode> status_refusal(ReaderStatus status, std::optional<Date> expires_on, Date today);
+[[nodiscard]] std::optional<ErrorCode> status_refusal(ReaderStatus status, std::optional<Date> expires_on, Date today);
 // The same for a status alone (the caller has already turned a passed expiry date into kExpired).
-std::optional<ErrorCode> status_refusal(ReaderStatus status);
+[[nodiscard]] std::optional<ErrorCode> status_refusal(ReaderStatus status);
 
 // A reader's standing: whether they may borrow, renew and reserve at all, whatever the item. This is the one
 // decision behind checkout, renewal and reservation (each of which adds only what depends on the item or
@@ -138,7 +138,7 @@ std::optional<std::size_t> nearest_copy(const QueuedReservation& reservation, Di
                                         const std::vector<AvailableCopy>& copies);
 
 enum class Routing { kShelf, kHoldShelf, kTransit };
-struct RoutingDecision {
+struct [[nodiscard]] RoutingDecision {
   Routing routing = Routing::kShelf;
   std::optional<long long> to_library_id;   // for transit
   std::optional<long long> reservation_id;  // the reservation it now fills

@@ -44,13 +44,13 @@ bool enquiry_overdue(EnquiryStatus status, Instant submitted_at, Instant now);
 
 // What each staff action needs. `claimed_by_actor` is true when the enquiry is claimed by the member of staff
 // acting. Failures: kEnquiryClaimedByAnother, kEnquiryNotClaimed, kEnquiryClosed.
-std::optional<ErrorCode> can_claim(EnquiryStatus status, bool claimed_by_actor);
-std::optional<ErrorCode> can_reply(EnquiryStatus status, bool claimed_by_actor);
-std::optional<ErrorCode> can_transfer(EnquiryStatus status, bool claimed, bool claimed_by_actor);
-std::optional<ErrorCode> can_close(EnquiryStatus status, bool claimed, bool claimed_by_actor);
+[[nodiscard]] std::optional<ErrorCode> can_claim(EnquiryStatus status, bool claimed_by_actor);
+[[nodiscard]] std::optional<ErrorCode> can_reply(EnquiryStatus status, bool claimed_by_actor);
+[[nodiscard]] std::optional<ErrorCode> can_transfer(EnquiryStatus status, bool claimed, bool claimed_by_actor);
+[[nodiscard]] std::optional<ErrorCode> can_close(EnquiryStatus status, bool claimed, bool claimed_by_actor);
 // Giving up a claim, so that the enquiry is back in the queue for anyone: the one who claimed it may, and an
 // administrator may for a colleague who is away. An enquiry nobody holds has nothing to give up (nullopt).
-std::optional<ErrorCode> can_release(EnquiryStatus status, bool claimed_by_actor, Role role);
+[[nodiscard]] std::optional<ErrorCode> can_release(EnquiryStatus status, bool claimed_by_actor, Role role);
 
 // Limits on what is typed, in characters.
 inline constexpr std::size_t kEnquiryNameMax = 100;

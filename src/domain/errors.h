@@ -153,7 +153,7 @@ struct FieldError {
   friend bool operator==(const FieldError&, const FieldError&) = default;
 };
 
-struct Failure {
+struct [[nodiscard]] Failure {
   ErrorCode code;                  // the main reason
   std::vector<FieldError> fields;  // per-field details, for forms
 };
@@ -166,7 +166,7 @@ inline Failure invalid(std::vector<FieldError> fields) {
 
 // Either a value or a Failure.
 template <class T>
-class Outcome {
+class [[nodiscard]] Outcome {
  public:
   Outcome(T value) : state_(std::move(value)) {}
   Outcome(Failure failure) : state_(std::move(failure)) {}

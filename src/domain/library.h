@@ -169,7 +169,7 @@ struct MobileStopInput {
 Outcome<MobileStop> validate_mobile_stop(const MobileStopInput& input);
 
 // Checks one day's periods: each opens before it closes and they do not overlap. Sorts them.
-std::optional<ErrorCode> normalise_time_ranges(std::vector<TimeRange>& ranges);
+[[nodiscard]] std::optional<ErrorCode> normalise_time_ranges(std::vector<TimeRange>& ranges);
 
 // Reads "09:30-13:00, 14:00-17:00" (or an empty string for closed) as typed into the hours form.
 Outcome<std::vector<TimeRange>> parse_time_ranges(std::string_view text);

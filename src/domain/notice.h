@@ -54,7 +54,8 @@ inline constexpr std::size_t kNoticeBodyMax = 10000;
 // Checks the form; the caller resolves library codes and converts the times with the library's time zone.
 Outcome<NoticeDraft> validate_notice(const NoticeInput& input);
 // Checked after time zone conversion.
-std::optional<FieldError> check_notice_window(Instant publish_at, const std::optional<Instant>& expire_at);
+[[nodiscard]] std::optional<FieldError> check_notice_window(Instant publish_at,
+                                                            const std::optional<Instant>& expire_at);
 
 // Paragraphs of a notice body (split on blank lines).
 std::vector<std::string> paragraphs(const std::string& body);

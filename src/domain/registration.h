@@ -121,7 +121,7 @@ int age_on(Date date_of_birth, Date day);
 Outcome<ApplicantDetails> validate_applicant(const ApplicantForm& form, RegistrationType type, Date today);
 
 // A reader's password: 8 to 256 characters, not a common one, not containing the HKID or card number.
-std::optional<FieldError> check_reader_password(std::string_view password, std::string_view identifier);
+[[nodiscard]] std::optional<FieldError> check_reader_password(std::string_view password, std::string_view identifier);
 
 std::optional<std::string> normalise_email(std::string_view text);
 std::optional<std::string> normalise_hk_mobile(std::string_view text);  // "+852 9123-4567" -> "91234567"

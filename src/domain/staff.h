@@ -48,8 +48,9 @@ struct StaffUser {
 inline constexpr std::size_t kStaffPasswordMin = 15;
 inline constexpr std::size_t kPasswordMax = 256;
 
-std::optional<FieldError> check_username(std::string_view username);
-std::optional<FieldError> check_password(std::string_view password, std::string_view username, std::size_t min_length);
+[[nodiscard]] std::optional<FieldError> check_username(std::string_view username);
+[[nodiscard]] std::optional<FieldError> check_password(std::string_view password, std::string_view username,
+                                                       std::size_t min_length);
 // True for passwords on the list of the most common ones (compared case-insensitively).
 bool is_common_password(std::string_view password);
 
@@ -86,12 +87,12 @@ struct LoginFailures {
   std::vector<Instant> pair;     // this channel, this account, this address
   std::vector<Instant> account;  // this channel, this account, any address
 };
-struct LoginRefusal {
+struct [[nodiscard]] LoginRefusal {
   Instant until;
   bool hard = false;  // an address or pair limit (too_many_attempts); else the account's delay (sign_in_delayed)
 };
 // Nullopt when the attempt may be checked now.
-std::optional<LoginRefusal> login_refusal(const LoginFailures& failures, Instant now);
+[[nodiscard]] std::optional<LoginRefusal> login_refusal(const LoginFailures& failures, Instant now);
 // True when the failure just recorded (included in `account_failures`) should alert the account holder.
 bool should_alert(int account_failures, const std::vector<Instant>& recent_alerts, Instant now);
 

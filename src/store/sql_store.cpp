@@ -5,224 +5,21 @@
 #include <random>
 #include <thread>
 
-#include "core/text.h"
+#include "store/sql_accounts.h"
 #include "store/sql_activities.h"
+#include "store/sql_audit.h"
 #include "store/sql_catalogue.h"
 #include "store/sql_circulation.h"
 #include "store/sql_directory.h"
 #include "store/sql_enquiries.h"
+#include "store/sql_jobs.h"
 #include "store/sql_registration.h"
 #include "store/sql_sip.h"
 #include "store/sql_study_room.h"
-#include "store/sql_values.h"
 
 namespace shelfmark::store {
-namespace {
 
 using app::StoreError;
-using domain::Library;
-
-class SqlStaff final : public app::StaffRepository {
- public:
-  explicit SqlStaff(Connection& connection) : c_(connection) {}
-
-  std::optional<app::StaffRecord> by_username(const std::string& username) override {
-    auto rows = c_.query(std::string(kSelect) + " WHERE username = ?", {username});
-    if (rows.empty()) return std::nullopt;
-    return app::StaffRecord{user_of(rows[0]), rows[0].text(5)};
-  }
-
-  std::optional<domain::StaffUser> by_id(long long id) override {
-    auto rows = c_.query(std::string(kSelect) + " WHERE id = ?", {id});
-    if (rows.empty()) return std::nullopt;
-    return user_of(rows[0]);
-  }
-
-  long long insert(const domain::StaffUser& user, const std::string& password_hash, Instant created_at) override {
-    return insert_returning_id(c_,
-                               "INSERT INTO staff (username, display_name, role, password_hash, disabled, created_at) "
-                               "VALUES (?, ?, ?, ?, ?, ?)",
-                               {user.username, user.display_name, std::string(domain::role_code(user.role)),
-                                password_hash, user.disabled ? 1LL : 0LL, unix_of(created_at)});
-  }
-
-  std::vector<domain::StaffUser> all() override {
-    std::vector<domain::StaffUser> users;
-    for (const auto& row : c_.query(std::string(kSelect) + " ORDER BY username")) users.push_back(user_of(row));
-    return users;
-  }
-
- private:
-  static constexpr const char* kSelect = "SELECT id, username, display_name, role, disabled, password_hash FROM staff";
-  static domain::StaffUser user_of(const Row& row) {
-    return {row.integer(0), row.text(1), row.text(2), domain::parse_role(row.text(3)).value_or(domain::Role::kCounter),
-            row.integer(4) != 0};
-  }
-  Connection& c_;
-};
-
-class SqlSessions final : public app::SessionRepository {
- public:
-  explicit SqlSessions(Connection& connection) : c_(connection) {}
-  void insert(const app::StaffSession& session) override {
-    c_.execute(
-        "INSERT INTO staff_sessions (id_digest, staff_id, csrf_token, created_at, last_seen_at) VALUES (?, ?, ?, ?, ?)",
-        {session.id_digest, session.staff_id, session.csrf_token, unix_of(session.created_at),
-         unix_of(session.last_seen_at)});
-  }
-  std::optional<app::StaffSession> by_digest(const std::string& id_digest) override {
-    auto rows = c_.query(
-        "SELECT id_digest, staff_id, csrf_token, created_at, last_seen_at FROM staff_sessions WHERE id_digest = ?",
-        {id_digest});
-    if (rows.empty()) return std::nullopt;
-    return app::StaffSession{rows[0].text(0), rows[0].integer(1), rows[0].text(2),
-                             instant_from_unix(rows[0].integer(3)), instant_from_unix(rows[0].integer(4))};
-  }
-  void touch(const std::string& id_digest, Instant at) override {
-    c_.execute("UPDATE staff_sessions SET last_seen_at = ? WHERE id_digest = ?", {unix_of(at), id_digest});
-  }
-  void remove(const std::string& id_digest) override {
-    c_.execute("DELETE FROM staff_sessions WHERE id_digest = ?", {id_digest});
-  }
-  void remove_idle(Instant last_seen_before) override {
-    c_.execute("DELETE FROM staff_sessions WHERE last_seen_at < ?", {unix_of(last_seen_before)});
-  }
-
- private:
-  Connection& c_;
-};
-
-class SqlAuthFailures final : public app::AuthFailureRepository {
- public:
-  explicit SqlAuthFailures(Connection& connection) : c_(connection) {}
-  std::vector<Instant> since(const std::string& key, Instant since) override {
-    std::vector<Instant> out;
-    for (const auto& row : c_.query("SELECT at FROM auth_failures WHERE key = ? AND at > ?", {key, unix_of(since)}))
-      out.push_back(instant_from_unix(row.integer(0)));
-    return out;
-  }
-  void record(const std::string& key, Instant at) override {
-    c_.execute("INSERT INTO auth_failures (key, at) VALUES (?, ?)", {key, unix_of(at)});
-    // Old failures are of no use to the throttle; keep the table small.
-    c_.execute("DELETE FROM auth_failures WHERE key = ? AND at < ?", {key, unix_of(at) - 86400});
-  }
-  void clear(const std::string& key) override { c_.execute("DELETE FROM auth_failures WHERE key = ?", {key}); }
-  long long forget_before(Instant before) override {
-    return c_.execute("DELETE FROM auth_failures WHERE at < ?", {unix_of(before)});
-  }
-
- private:
-  Connection& c_;
-};
-
-class SqlReaderSessions final : public app::ReaderSessionRepository {
- public:
-  explicit SqlReaderSessions(Connection& connection) : c_(connection) {}
-  void insert(const app::ReaderSession& session) override {
-    c_.execute(
-        "INSERT INTO reader_sessions (id_digest, reader_id, csrf_token, created_at, last_seen_at) VALUES (?, ?, ?, ?, "
-        "?)",
-        {session.id_digest, session.reader_id, session.csrf_token, unix_of(session.created_at),
-         unix_of(session.last_seen_at)});
-  }
-  std::optional<app::ReaderSession> by_digest(const std::string& id_digest) override {
-    auto rows = c_.query(
-        "SELECT id_digest, reader_id, csrf_token, created_at, last_seen_at FROM reader_sessions WHERE id_digest = ?",
-        {id_digest});
-    if (rows.empty()) return std::nullopt;
-    return app::ReaderSession{rows[0].text(0), rows[0].integer(1), rows[0].text(2),
-                              instant_from_unix(rows[0].integer(3)), instant_from_unix(rows[0].integer(4))};
-  }
-  void touch(const std::string& id_digest, Instant at) override {
-    c_.execute("UPDATE reader_sessions SET last_seen_at = ? WHERE id_digest = ?", {unix_of(at), id_digest});
-  }
-  void remove(const std::string& id_digest) override {
-    c_.execute("DELETE FROM reader_sessions WHERE id_digest = ?", {id_digest});
-  }
-  void remove_all_of_reader(long long reader_id, const std::string& except_digest) override {
-    c_.execute("DELETE FROM reader_sessions WHERE reader_id = ? AND id_digest <> ?", {reader_id, except_digest});
-  }
-  void remove_idle(Instant last_seen_before) override {
-    c_.execute("DELETE FROM reader_sessions WHERE last_seen_at < ?", {unix_of(last_seen_before)});
-  }
-
- private:
-  Connection& c_;
-};
-
-class SqlCalendarFeeds final : public app::CalendarFeedRepository {
- public:
-  explicit SqlCalendarFeeds(Connection& connection) : c_(connection) {}
-  void set(long long reader_id, const std::string& token_digest, Instant at) override {
-    c_.execute("DELETE FROM calendar_feeds WHERE reader_id = ?", {reader_id});
-    c_.execute("INSERT INTO calendar_feeds (reader_id, token_digest, created_at) VALUES (?, ?, ?)",
-               {reader_id, token_digest, unix_of(at)});
-  }
-  void remove(long long reader_id) override {
-    c_.execute("DELETE FROM calendar_feeds WHERE reader_id = ?", {reader_id});
-  }
-  bool exists(long long reader_id) override {
-    return !c_.query("SELECT 1 FROM calendar_feeds WHERE reader_id = ?", {reader_id}).empty();
-  }
-  std::optional<long long> reader_by_token(const std::string& token_digest) override {
-    auto rows = c_.query("SELECT reader_id FROM calendar_feeds WHERE token_digest = ?", {token_digest});
-    if (rows.empty()) return std::nullopt;
-    return rows[0].integer(0);
-  }
-
- private:
-  Connection& c_;
-};
-
-class SqlJobs final : public app::JobRepository {
- public:
-  explicit SqlJobs(Connection& connection) : c_(connection) {}
-  void ensure(const std::string& name, Instant first_run_at) override {
-    c_.execute("INSERT INTO job_schedule (name, next_run_at) VALUES (?, ?) ON CONFLICT (name) DO NOTHING",
-               {name, unix_of(first_run_at)});
-  }
-  bool claim(const std::string& name, Instant now, Instant lease_until) override {
-    // One UPDATE decides: of many nodes trying at once, exactly one changes the row.
-    return c_.execute(
-               "UPDATE job_schedule SET claimed_until = ? WHERE name = ? AND next_run_at <= ? AND "
-               "(claimed_until IS NULL OR claimed_until < ?)",
-               {unix_of(lease_until), name, unix_of(now), unix_of(now)}) == 1;
-  }
-  void finish(const std::string& name, Instant ran_at, Instant next_run_at, const std::string& summary) override {
-    c_.execute(
-        "UPDATE job_schedule SET claimed_until = NULL, last_run_at = ?, next_run_at = ?, last_summary = ? "
-        "WHERE name = ?",
-        {unix_of(ran_at), unix_of(next_run_at), summary, name});
-  }
-
- private:
-  Connection& c_;
-};
-
-class SqlAudit final : public app::AuditLog {
- public:
-  explicit SqlAudit(Connection& connection) : c_(connection) {}
-  void record(const app::AuditEntry& entry) override {
-    Value staff = nullptr;
-    if (entry.staff_id) staff = *entry.staff_id;
-    c_.execute("INSERT INTO audit_log (at, staff_id, action, subject, detail) VALUES (?, ?, ?, ?, ?)",
-               {unix_of(entry.at), staff, entry.action, entry.subject, entry.detail});
-  }
-  std::vector<app::AuditEntry> recent(int limit) override {
-    std::vector<app::AuditEntry> out;
-    for (const auto& row :
-         c_.query("SELECT at, staff_id, action, subject, detail FROM audit_log ORDER BY id DESC LIMIT ?",
-                  {static_cast<long long>(limit)}))
-      out.push_back(
-          {instant_from_unix(row.integer(0)), row.optional_integer(1), row.text(2), row.text(3), row.text(4)});
-    return out;
-  }
-
- private:
-  Connection& c_;
-};
-
-}  // namespace
 
 void SqlStore::erase_deleted_data() {
   if (database_.backend() != Backend::kSqlite) return;
@@ -239,23 +36,23 @@ void SqlStore::transact(Mode mode, const std::function<void(app::Repositories&)>
       connection->begin(mode == Mode::kWrite);
       auto libraries = library_repository(*connection);
       auto notices = notice_repository(*connection);
-      SqlStaff staff(*connection);
-      SqlSessions sessions(*connection);
-      SqlAuthFailures failures(*connection);
-      SqlAudit audit(*connection);
+      auto staff = staff_repository(*connection);
+      auto sessions = session_repository(*connection);
+      auto failures = auth_failure_repository(*connection);
+      auto audit = audit_log(*connection);
       auto circulation = circulation_repository(*connection);
-      SqlJobs jobs(*connection);
+      auto jobs = job_repository(*connection);
       auto sip = sip_repository(*connection);
       auto catalogue = catalogue_repository(*connection);
-      SqlReaderSessions reader_sessions(*connection);
-      SqlCalendarFeeds calendar_feeds(*connection);
+      auto reader_sessions = reader_session_repository(*connection);
+      auto calendar_feeds = calendar_feed_repository(*connection);
       auto registrations = registration_repository(*connection);
       auto outbox = outbox_repository(*connection);
       auto activities = activity_repository(*connection);
       auto enquiries = enquiry_repository(*connection);
       auto study_rooms = study_room_repository(*connection);
-      app::Repositories repos{*libraries,     *notices, staff,       sessions,   failures,        audit,
-                              *circulation,   jobs,     *sip,        *catalogue, reader_sessions, calendar_feeds,
+      app::Repositories repos{*libraries,     *notices, *staff,      *sessions,  *failures,        *audit,
+                              *circulation,   *jobs,    *sip,        *catalogue, *reader_sessions, *calendar_feeds,
                               *registrations, *outbox,  *activities, *enquiries, *study_rooms};
       work(repos);
       connection->commit();

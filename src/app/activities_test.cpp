@@ -1,54 +1,40 @@
 // Activities and enrolment against the real store, on both backends: the quota, the waiting list and who
 // moves up, the race for the last place, staff changes, attendance and My Information.
+#include "app/activities.h"
+
 #include <atomic>
 #include <thread>
 
-#include "app/activities.h"
-#include "security/sodium.h"
-#include "store/store_test_support.h"
+#include "app/testing/use_case_test.h"
 
 namespace shelfmark::app {
 namespace {
 
 using domain::EnrolmentStatus;
 using domain::ErrorCode;
-using store::testing_support::BackendTest;
+using testing::UseCaseTest;
 
-class Activities : public BackendTest {
+class Activities : public UseCaseTest {
  protected:
   void SetUp() override {
-    BackendTest::SetUp();
-    zone = TimeZone::load("Asia/Hong_Kong");
-    clock = std::make_unique<FixedClock>(zone->to_instant({*parse_iso_date("2026-11-23"), 600}));
-    context = std::make_unique<Context>(Context{*store, *clock, *zone, hasher, tokens});
-    store->transact(Store::Mode::kWrite, [&](Repositories& repos) {
-      for (auto [code, district] :
-           {std::pair{"CL", domain::District::kWanChai}, {"KLN", domain::District::kKowloonCity}}) {
-        domain::Library library;
-        library.code = code;
-        library.name = {std::string(code) + " Library", std::string(code) + " 圖書館"};
-        library.kind = domain::LibraryKind::kMajor;
-        library.district = district;
-        library.address = {"x", "x"};
-        for (int day = 0; day < 8; ++day) library.hours.days[day] = {{540, 1200}};
-        (code == std::string("CL") ? central : kowloon) = repos.libraries.insert(library);
-      }
-      editor.staff_id = repos.staff.insert({0, "editor", "Editor", domain::Role::kEditor, false}, "h", clock->now());
-      counter.staff_id =
-          repos.staff.insert({0, "counter", "Counter", domain::Role::kCounter, false}, "h", clock->now());
-      for (int i = 0; i < 30; ++i) {
-        const auto id = repos.circulation.insert_reader(
-            {0, "R" + std::to_string(100 + i), "Reader " + std::to_string(i), domain::ReaderCategory::kAdult,
-             i == 29 ? domain::ReaderStatus::kSuspended : domain::ReaderStatus::kActive, *parse_iso_date("2030-12-31")},
-            clock->now());
-        auto settings = *repos.registrations.reader_settings(id);
-        settings.email = "reader" + std::to_string(i) + "@example.org";
-        settings.channel = i == 1 ? "none" : "email";
-        settings.language = i % 2 ? domain::Language::kTraditionalChinese : domain::Language::kEnglish;
-        repos.registrations.save_reader_settings(id, settings);
-        readers.push_back(id);
-      }
-    });
+    for (auto [code, district] :
+         {std::pair{"CL", domain::District::kWanChai}, {"KLN", domain::District::kKowloonCity}}) {
+      auto library = testing::library(code, domain::LibraryKind::kMajor);
+      library.name = {std::string(code) + " Library", std::string(code) + " 圖書館"};
+      library.district = district;
+      library.hours = testing::open_every_day(540, 1200);
+      (code == std::string("CL") ? central : kowloon) = new_library(library);
+    }
+    editor = new_staff({"editor", "Editor", domain::Role::kEditor});
+    counter = new_staff({"counter", "Counter", domain::Role::kCounter});
+    for (int i = 0; i < 30; ++i)
+      readers.push_back(
+          new_reader({.card = "R" + std::to_string(100 + i),
+                      .name = "Reader " + std::to_string(i),
+                      .status = i == 29 ? domain::ReaderStatus::kSuspended : domain::ReaderStatus::kActive,
+                      .email = "reader" + std::to_string(i) + "@example.org",
+                      .channel = i == 1 ? "none" : "email",
+                      .language = i % 2 ? domain::Language::kTraditionalChinese : domain::Language::kEnglish}));
   }
 
   domain::ActivityInput workshop(const std::string& quota, const std::string& start = "2026-12-05T14:30") {
@@ -72,17 +58,8 @@ class Activities : public BackendTest {
     EXPECT_TRUE(id) << domain::error_info(id.error().code).name;
     return id ? id.value() : 0;
   }
-  long long count(const std::string& sql) {
-    auto connection = database->acquire();
-    return connection->query(sql)[0].integer(0);
-  }
   domain::Activity stored(long long id) { return staff_activity(*context, editor, id).value(); }
 
-  std::shared_ptr<const TimeZone> zone;
-  std::unique_ptr<FixedClock> clock;
-  security::Argon2Hasher hasher{security::test_cost(), 1};
-  security::SodiumTokens tokens{std::string(32, 'c')};
-  std::unique_ptr<Context> context;
   long long central = 0, kowloon = 0;
   std::vector<long long> readers;
   Actor editor{0, domain::Role::kEditor};

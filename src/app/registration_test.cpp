@@ -1,6 +1,8 @@
 // Registration's use cases against the real store, on both backends: the applicant's steps, one application
 // per HKID (also with 20 simultaneous submissions), staff decisions destroying documents and leaving their
 // record, completion at the counter, temporary cards, expiry, and the outbox.
+#include "app/registration.h"
+
 #include <algorithm>
 #include <fstream>
 #include <iterator>
@@ -8,17 +10,16 @@
 
 #include "app/messages.h"
 #include "app/reader_account.h"
-#include "app/registration.h"
 #include "app/terminals.h"
+#include "app/testing/use_case_test.h"
 #include "core/text.h"
-#include "security/sodium.h"
-#include "store/store_test_support.h"
 
 namespace shelfmark::app {
 namespace {
 
 using domain::ErrorCode;
-using store::testing_support::BackendTest;
+using testing::SqlValue;
+using testing::UseCaseTest;
 
 // Accepts anything starting with "IMG" as a clean PNG; the real sanitiser has its own tests.
 class FakeImages final : public ImageSanitizer {
@@ -32,25 +33,13 @@ class FakeImages final : public ImageSanitizer {
   }
 };
 
-class Registration : public BackendTest {
+class Registration : public UseCaseTest {
  protected:
+  Registration() : UseCaseTest({.hasher_in_flight = 2}) {}
   void SetUp() override {
-    BackendTest::SetUp();
-    zone = TimeZone::load("Asia/Hong_Kong");
-    clock = std::make_unique<FixedClock>(zone->to_instant({*parse_iso_date("2026-11-23"), 600}));
-    context = std::make_unique<Context>(Context{*store, *clock, *zone, hasher, tokens});
-    store->transact(Store::Mode::kWrite, [&](Repositories& repos) {
-      for (auto [code, kind] :
-           {std::pair{"CL", domain::LibraryKind::kCentral}, {"MOB1", domain::LibraryKind::kMobile}}) {
-        domain::Library library;
-        library.code = code;
-        library.name = {code, code};
-        library.kind = kind;
-        library.address = {"x", "x"};
-        repos.libraries.insert(library);
-      }
-      repos.staff.insert({0, "verifier", "Verifier", domain::Role::kVerifier, false}, "x", clock->now());
-    });
+    new_library(testing::library("CL", domain::LibraryKind::kCentral));
+    new_library(testing::library("MOB1", domain::LibraryKind::kMobile));
+    new_staff({"verifier", "Verifier", domain::Role::kVerifier});
   }
 
   domain::ApplicantForm form(const std::string& hkid = "A123456(3)") {
@@ -81,11 +70,6 @@ class Registration : public BackendTest {
     return token;
   }
 
-  long long count(const std::string& sql) {
-    auto connection = database->acquire();
-    return connection->query(sql).at(0).integer(0);
-  }
-
   // Runs the email delivery job and returns the token of the last reset link it sent ("" when none).
   std::string send_reset_links() {
     class LinkComposer final : public MessageComposer {
@@ -106,14 +90,9 @@ class Registration : public BackendTest {
     return transport.token;
   }
 
-  std::shared_ptr<const TimeZone> zone;
-  std::unique_ptr<FixedClock> clock;
-  security::Argon2Hasher hasher{security::test_cost(), 2};
-  security::SodiumTokens tokens{std::string(32, 'c')};
-  security::SodiumSealer sealer{std::string(32, 's')};
+  std::unique_ptr<Sealer> sealer = testing::test_sealer();
   FakeImages images;
-  RegistrationServices services{sealer, images, {}};
-  std::unique_ptr<Context> context;
+  RegistrationServices services{*sealer, images, {}};
   Actor verifier{1, domain::Role::kVerifier};
   Actor counter{1, domain::Role::kCounter};
 };
@@ -510,10 +489,9 @@ TEST_P(Registration, StartsAreRateLimitedPerAddress) {
 }
 
 // Pieces of each stored (sealed) document, to look for in the database's files once they are destroyed.
-std::vector<std::string> sealed_samples(store::Database& database) {
+std::vector<std::string> sealed_samples(testing::TestBackend& database) {
   std::vector<std::string> samples;
-  auto connection = database.acquire();
-  for (const auto& row : connection->query("SELECT content FROM registration_documents"))
+  for (const auto& row : database.query("SELECT content FROM registration_documents"))
     samples.push_back(row.text(0).substr(row.text(0).size() / 2, 48));
   return samples;
 }
@@ -538,7 +516,8 @@ TEST_P(Registration, NoByteOfADestroyedDocumentStaysInTheDatabaseFiles) {
   const auto rejected = ready_draft(domain::RegistrationType::kLibraryCard, "G123456(A)", "10.0.0.2");
   ASSERT_TRUE(submit_application(*context, services, rejected, "10.0.0.2"));
   const auto abandoned = ready_draft(domain::RegistrationType::kLibraryCard, "E364912(5)", "10.0.0.3");
-  const auto samples = sealed_samples(*database);
+  const auto url = database_url();
+  const auto samples = sealed_samples(sql());
   ASSERT_EQ(samples.size(), 5u);
   for (const auto& sample : samples) EXPECT_TRUE(sqlite_files_contain(url, sample));  // the scan can find them
 
@@ -585,7 +564,8 @@ TEST_P(Registration, AForgottenPasswordIsResetOnceThroughAnEmailedLink) {
 
   // Requests are limited per address.
   for (int i = 0; i < 5; ++i)
-    request_password_reset(*context, policy, "nobody", "10.7.7.7", domain::Language::kEnglish);
+    (void)request_password_reset(*context, policy, "nobody", "10.7.7.7",
+                                 domain::Language::kEnglish);  // to use up the limit
   EXPECT_EQ(request_password_reset(*context, policy, "nobody", "10.7.7.7", domain::Language::kEnglish).error().code,
             ErrorCode::kTooManyAttempts);
 }
@@ -635,8 +615,7 @@ TEST_P(Registration, NoResetTokenWaitsInTheOutbox) {
   ASSERT_TRUE(request_password_reset(*context, policy, "A1234563", "10.1.1.1", domain::Language::kEnglish));
   // Every column of the waiting row, as the database has it.
   const auto raw_row = [&] {
-    auto connection = database->acquire();
-    const auto rows = connection->query(
+    const auto rows = sql().query(
         "SELECT id, channel, recipient, kind, language, params, last_error FROM outbound_messages WHERE kind = "
         "'password_reset'");
     EXPECT_EQ(rows.size(), 1u);
@@ -742,7 +721,7 @@ TEST_P(Registration, ReturnedLoansLoseTheirReaderUnlessTheReaderKeepsAHistory) {
   });
   // Loans written directly: one returned two hours ago per reader, one still open, one owing a fine.
   {
-    auto c = database->acquire();
+    auto* c = &sql();
     const auto now = unix_seconds(clock->now());
     c->execute(
         "INSERT INTO items (barcode, title, title_key, item_type, collection, home_library_id) VALUES "
@@ -755,8 +734,8 @@ TEST_P(Registration, ReturnedLoansLoseTheirReaderUnlessTheReaderKeepsAHistory) {
       c->execute(
           "INSERT INTO loans (item_id, reader_id, library_id, channel, checked_out_at, due_on, returned_at) "
           "VALUES ((SELECT id FROM items WHERE barcode = ?), ?, 1, 'counter', ?, '2026-11-01', ?)",
-          {store::Value("I" + std::to_string(item)), store::Value(reader), store::Value(now - 86400),
-           returned ? store::Value(now - 7200) : store::Value(nullptr)});
+          {SqlValue("I" + std::to_string(item)), SqlValue(reader), SqlValue(now - 86400),
+           returned ? SqlValue(now - 7200) : SqlValue(nullptr)});
     c->execute(
         "INSERT INTO charges (reader_id, loan_id, kind, amount_cents, explanation, created_at) VALUES (?, "
         "(SELECT id FROM loans WHERE item_id = (SELECT id FROM items WHERE barcode = 'I4')), 'overdue', 300, "
@@ -775,7 +754,7 @@ TEST_P(Registration, ReadersAreToldOnceAboutReservationsAndLoansAsTheyChose) {
   auto submitted = submit_application(*context, services, ready_draft(domain::RegistrationType::kEAccount), "10.0.0.1");
   ASSERT_TRUE(submitted);
   {
-    auto c = database->acquire();
+    auto* c = &sql();
     const auto reader = c->query("SELECT id FROM readers WHERE hkid_digest IS NOT NULL").at(0).integer(0);
     const auto now = unix_seconds(clock->now());
     c->execute(
@@ -787,7 +766,7 @@ TEST_P(Registration, ReadersAreToldOnceAboutReservationsAndLoansAsTheyChose) {
       c->execute(
           "INSERT INTO loans (item_id, reader_id, library_id, channel, checked_out_at, due_on) VALUES ((SELECT "
           "id FROM items WHERE barcode = ?), ?, 1, 'counter', ?, ?)",
-          {store::Value(barcode), store::Value(reader), store::Value(now), store::Value(due)});
+          {SqlValue(barcode), SqlValue(reader), SqlValue(now), SqlValue(due)});
     c->execute(
         "INSERT INTO reservations (reader_id, title_key, pickup_library_id, placed_at, expires_on, status, "
         "filled_item_id, ready_on, collect_by) VALUES (?, 'r1', 1, ?, '2027-01-01', 'ready', (SELECT id FROM "
@@ -806,7 +785,7 @@ TEST_P(Registration, ReadersAreToldOnceAboutReservationsAndLoansAsTheyChose) {
     EXPECT_EQ(titles["reservation_expiring"], "Ready Title");
   });
   // Readers who chose no messages, or not that topic, are not told.
-  auto c = database->acquire();
+  auto* c = &sql();
   c->execute("UPDATE loans SET due_on = '2026-11-19' WHERE due_on = '2026-11-20'");  // a new due date
   c->execute("UPDATE readers SET notify_overdue = 0 WHERE hkid_digest IS NOT NULL");
   EXPECT_EQ(queue_reader_notices(*context, {}), 0);

@@ -1,18 +1,17 @@
 // The catalogue: the repository and the cataloguing use cases against the real store, on both backends.
+#include "app/catalogue.h"
+
 #include <filesystem>
 #include <thread>
 
-#include "app/catalogue.h"
-#include "marc/marc_reader.h"
-#include "security/sodium.h"
-#include "store/store_test_support.h"
+#include "app/testing/use_case_test.h"
 
 namespace shelfmark::app {
 namespace {
 
 using domain::ErrorCode;
 using domain::MarcRecord;
-using store::testing_support::BackendTest;
+using testing::UseCaseTest;
 
 const std::filesystem::path kMarcData = SHELFMARK_MARC_DATA;
 
@@ -31,38 +30,18 @@ domain::MarcField holding(std::string tag, std::vector<domain::MarcSubfield> sub
   return {std::move(tag), "", ' ', ' ', std::move(subfields)};
 }
 
-class Catalogue : public BackendTest {
+class Catalogue : public UseCaseTest {
  protected:
   void SetUp() override {
-    BackendTest::SetUp();
-    zone = TimeZone::load("Asia/Hong_Kong");
-    clock = std::make_unique<FixedClock>(zone->to_instant({*parse_iso_date("2026-11-23"), 600}));
-    context = std::make_unique<Context>(Context{*store, *clock, *zone, hasher, tokens});
-    store->transact(Store::Mode::kWrite, [&](Repositories& repos) {
-      central = repos.libraries.insert(library("CL"));
-      kowloon = repos.libraries.insert(library("KT"));
-      repos.libraries.insert(library("MBI"));
-    });
-  }
-
-  static domain::Library library(std::string code) {
-    domain::Library library;
-    library.code = std::move(code);
-    library.name = {library.code, library.code};
-    library.kind = domain::LibraryKind::kDistrict;
-    library.address = {"x", "x"};
-    return library;
+    central = new_library(testing::library("CL"));
+    kowloon = new_library(testing::library("KT"));
+    new_library(testing::library("MBI"));
   }
 
   std::vector<CatalogueChange> changes(long long since = 0) {
     std::vector<CatalogueChange> out;
     store->transact(Store::Mode::kRead, [&](Repositories& repos) { out = repos.catalogue.changes_since(since, 1000); });
     return out;
-  }
-
-  long long count(const std::string& sql) {
-    auto connection = database->acquire();
-    return connection->query(sql).at(0).integer(0);
   }
 
   std::optional<BibRecord> by_control_number(const std::string& control_number) {
@@ -78,11 +57,6 @@ class Catalogue : public BackendTest {
     return out;
   }
 
-  std::shared_ptr<const TimeZone> zone;
-  std::unique_ptr<FixedClock> clock;
-  security::Argon2Hasher hasher{security::test_cost(), 1};
-  security::SodiumTokens tokens{std::string(32, 'c')};
-  std::unique_ptr<Context> context;
   long long central = 0, kowloon = 0;
   const Actor cataloguer{7, domain::Role::kCataloguer};
 };
@@ -354,13 +328,7 @@ TEST_P(Catalogue, StaffAddAndEditCopies) {
 
 TEST_P(Catalogue, ImportsTheSharedSampleFiles) {
   if (!std::filesystem::is_directory(kMarcData)) GTEST_SKIP() << "no shared MARC samples at " << kMarcData;
-  auto read = [](const std::string& name) {
-    std::vector<MarcRecord> records;
-    auto reader = marc::open_file((kMarcData / name).string());
-    while (auto result = reader->next())
-      if (result->record) records.push_back(std::move(*result->record));
-    return records;
-  };
+  auto read = [](const std::string& name) { return testing::read_marc_file((kMarcData / name).string()); };
   const auto graphic = read("concerto_graphic_880.utf8.mrc");
   auto report = import_records(*context, graphic);
   EXPECT_EQ(report.inserted, 7);

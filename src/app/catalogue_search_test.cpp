@@ -1,22 +1,20 @@
 // Catalogue search against the real store and a real Xapian index, on both backends: the index is rebuilt
 // from the database, follows record changes and lending, and answers with availability.
+#include "app/catalogue_search.h"
+
 #include <filesystem>
 #include <random>
 
 #include "app/catalogue.h"
-#include "app/catalogue_search.h"
 #include "app/circulation.h"
-#include "marc/marc_reader.h"
-#include "search/xapian_index.h"
-#include "security/sodium.h"
-#include "store/store_test_support.h"
+#include "app/testing/use_case_test.h"
 
 namespace shelfmark::app {
 namespace {
 
 using domain::MarcField;
 using domain::MarcRecord;
-using store::testing_support::BackendTest;
+using testing::UseCaseTest;
 
 MarcRecord record(const std::string& control_number, std::vector<MarcField> fields) {
   MarcRecord marc;
@@ -30,30 +28,18 @@ MarcField field(std::string tag, std::vector<domain::MarcSubfield> subfields, ch
   return {std::move(tag), "", ind1, ind2, std::move(subfields)};
 }
 
-class CatalogueSearchTest : public BackendTest {
+class CatalogueSearchTest : public UseCaseTest {
  protected:
   void SetUp() override {
-    BackendTest::SetUp();
-    zone = TimeZone::load("Asia/Hong_Kong");
-    clock = std::make_unique<FixedClock>(zone->to_instant({*parse_iso_date("2026-11-23"), 600}));
-    context = std::make_unique<Context>(Context{*store, *clock, *zone, hasher, tokens});
-    store->transact(Store::Mode::kWrite, [&](Repositories& repos) {
-      for (const char* code : {"CL", "KT"}) {
-        domain::Library library;
-        library.code = code;
-        library.name = {code, code};
-        library.kind = domain::LibraryKind::kDistrict;
-        library.address = {"x", "x"};
-        for (int day = 0; day < 8; ++day) library.hours.days[day] = {{540, 1200}};
-        repos.libraries.insert(library);
-      }
-      repos.circulation.insert_reader({0, "R1000", "Reader", domain::ReaderCategory::kAdult,
-                                       domain::ReaderStatus::kActive, *parse_iso_date("2030-12-31")},
-                                      clock->now());
-    });
+    for (const char* code : {"CL", "KT"}) {
+      auto library = testing::library(code);
+      library.hours = testing::open_every_day(540, 1200);
+      new_library(library);
+    }
+    new_reader({.card = "R1000", .name = "Reader"});
     directory = std::filesystem::temp_directory_path() /
                 ("shelfmark-catalogue-index-" + std::to_string(std::random_device{}()));
-    index = std::make_unique<search::XapianIndex>(directory.string());
+    index = testing::open_search_index(directory.string());
     const auto report = import_records(
         *context,
         {record("T1", {{"008", "261122s1813    enk           000 1 eng d", ' ', ' ', {}},
@@ -72,7 +58,6 @@ class CatalogueSearchTest : public BackendTest {
   void TearDown() override {
     index.reset();
     std::filesystem::remove_all(directory);
-    BackendTest::TearDown();
   }
 
   CatalogueSearch find(const std::string& text, std::map<std::string, std::vector<std::string>> filters = {}) {
@@ -82,14 +67,8 @@ class CatalogueSearchTest : public BackendTest {
     return search_catalogue(*context, *index, query);
   }
 
-  std::shared_ptr<const TimeZone> zone;
-  std::unique_ptr<FixedClock> clock;
-  security::Argon2Hasher hasher{security::test_cost(), 1};
-  security::SodiumTokens tokens{std::string(32, 'c')};
-  std::unique_ptr<Context> context;
-  NetworkCache network;
   std::filesystem::path directory;
-  std::unique_ptr<search::XapianIndex> index;
+  std::unique_ptr<SearchIndex> index;
 };
 
 TEST_P(CatalogueSearchTest, RebuildsSearchesAndShowsAvailability) {
@@ -173,9 +152,7 @@ TEST_P(CatalogueSearchTest, FindsTheSharedRecordsInEveryScript) {
   if (!std::filesystem::is_directory(data)) GTEST_SKIP() << "no shared MARC samples at " << data;
   std::vector<MarcRecord> records;
   for (const char* name : {"concerto_graphic_880.utf8.mrc", "lul_fre_500.mrc"}) {
-    auto reader = marc::open_file((data / name).string());
-    while (auto result = reader->next())
-      if (result->record) records.push_back(std::move(*result->record));
+    for (auto& record : testing::read_marc_file((data / name).string())) records.push_back(std::move(record));
   }
   import_records(*context, records);
   reindex(*context, network, *index);

@@ -1,57 +1,37 @@
 // Study room admission cards against the real store, on both backends: opening a period, applying (once per
 // period, also with 20 simultaneous submissions), withdrawing, the allocation and its re-run, publication with
 // cards and messages, releasing a place to the waiting list, the reader's view and checking a card.
+#include "app/study_room.h"
+
 #include <atomic>
 #include <thread>
 
-#include "app/study_room.h"
+#include "app/testing/use_case_test.h"
 #include "core/text.h"
-#include "security/sodium.h"
-#include "store/store_test_support.h"
 
 namespace shelfmark::app {
 namespace {
 
 using domain::ErrorCode;
 using domain::StudyOutcome;
-using store::testing_support::BackendTest;
+using testing::UseCaseTest;
 
-class StudyRoom : public BackendTest {
+class StudyRoom : public UseCaseTest {
  protected:
+  StudyRoom() : UseCaseTest({.hasher_in_flight = 2}) {}
   void SetUp() override {
-    BackendTest::SetUp();
-    zone = TimeZone::load("Asia/Hong_Kong");
     at("2027-02-15T10:00");
-    context = std::make_unique<Context>(Context{*store, *clock, *zone, hasher, tokens});
-    store->transact(Store::Mode::kWrite, [&](Repositories& repos) {
-      domain::Library library;
-      library.code = "CL";
-      library.name = {"Central Library", "中央圖書館"};
-      library.kind = domain::LibraryKind::kCentral;
-      library.address = {"x", "x"};
-      repos.libraries.insert(library);
-      manager.staff_id = repos.staff.insert({0, "editor", "Editor", domain::Role::kEditor, false}, "x", clock->now());
-      counter.staff_id =
-          repos.staff.insert({0, "counter", "Counter", domain::Role::kCounter, false}, "x", clock->now());
-      for (int i = 1; i <= 6; ++i) {
-        readers.push_back(repos.circulation.insert_reader(
-            {0, "2100000000" + std::to_string(i), "Reader " + std::to_string(i), domain::ReaderCategory::kAdult,
-             domain::ReaderStatus::kActive, *parse_iso_date("2030-12-31")},
-            clock->now()));
-        ReaderSettings settings;
-        settings.email = "reader" + std::to_string(i) + "@example.com";
-        settings.language = i % 2 ? domain::Language::kTraditionalChinese : domain::Language::kEnglish;
-        repos.registrations.save_reader_settings(readers.back(), settings);
-      }
-    });
-  }
-
-  void at(const char* local) {
-    const auto instant = zone->to_instant(*parse_local_date_time(local));
-    if (clock)
-      clock->set(instant);
-    else
-      clock = std::make_unique<FixedClock>(instant);
+    auto library = testing::library("CL", domain::LibraryKind::kCentral);
+    library.name = {"Central Library", "中央圖書館"};
+    new_library(library);
+    manager = new_staff({"editor", "Editor", domain::Role::kEditor});
+    counter = new_staff({"counter", "Counter", domain::Role::kCounter});
+    for (int i = 1; i <= 6; ++i)
+      readers.push_back(
+          new_reader({.card = "2100000000" + std::to_string(i),
+                      .name = "Reader " + std::to_string(i),
+                      .email = "reader" + std::to_string(i) + "@example.com",
+                      .language = i % 2 ? domain::Language::kTraditionalChinese : domain::Language::kEnglish}));
   }
 
   domain::StudyPeriodForm form(const std::string& places = "2") {
@@ -87,11 +67,6 @@ class StudyRoom : public BackendTest {
     return out;
   }
 
-  std::unique_ptr<FixedClock> clock;
-  std::shared_ptr<const TimeZone> zone;
-  security::Argon2Hasher hasher{security::test_cost(), 2};
-  security::SodiumTokens tokens{std::string(32, 's')};
-  std::unique_ptr<Context> context;
   Actor manager{0, domain::Role::kEditor};
   Actor counter{0, domain::Role::kCounter};
   std::vector<long long> readers;
@@ -331,8 +306,7 @@ TEST_P(StudyRoom, ApplicationsAreForgottenAYearAfterTheCardsExpireWithCountsKept
   at("2028-06-01T09:00");
   EXPECT_EQ(forget_old_study_applications(*context), 3);
   EXPECT_TRUE(reader_study_applications(*context, readers[0]).empty());
-  auto connection = database->acquire();
-  const auto counts = connection->query("SELECT applications_count, successful_count FROM study_room_periods");
+  const auto counts = sql().query("SELECT applications_count, successful_count FROM study_room_periods");
   EXPECT_EQ(counts.at(0).integer(0), 3);
   EXPECT_EQ(counts.at(0).integer(1), 1);
   EXPECT_EQ(forget_old_study_applications(*context), 0);

@@ -1,59 +1,43 @@
 // Circulation use cases against the real store, on both backends.
+#include "app/circulation.h"
+
 #include <atomic>
 #include <regex>
 #include <thread>
 
-#include "app/circulation.h"
 #include "app/jobs.h"
-#include "security/sodium.h"
-#include "store/store_test_support.h"
+#include "app/testing/use_case_test.h"
 
 namespace shelfmark::app {
 namespace {
 
 using domain::ErrorCode;
-using store::testing_support::BackendTest;
+using testing::ItemSpec;
+using testing::UseCaseTest;
 
-class Circulation : public BackendTest {
+class Circulation : public UseCaseTest {
  protected:
   void SetUp() override {
-    BackendTest::SetUp();
-    zone = TimeZone::load("Asia/Hong_Kong");
-    clock = std::make_unique<FixedClock>(zone->to_instant({*parse_iso_date("2026-11-23"), 600}));  // Monday 10:00
-    context = std::make_unique<Context>(Context{*store, *clock, *zone, hasher, tokens});
-    store->transact(Store::Mode::kWrite, [&](Repositories& repos) {
-      central = repos.libraries.insert(library("CL", domain::LibraryKind::kCentral));
-      district = repos.libraries.insert(library("KT", domain::LibraryKind::kDistrict));
-      for (int i = 0; i < 60; ++i)
-        repos.circulation.insert_reader(
-            {0, "R" + std::to_string(1000 + i), "Reader " + std::to_string(i), domain::ReaderCategory::kAdult,
-             domain::ReaderStatus::kActive, *parse_iso_date("2030-12-31")},
-            clock->now());
-      for (int i = 0; i < 15; ++i) add_item(repos, "B" + std::to_string(100 + i), domain::ItemType::kBook);
-      add_item(repos, "REF1", domain::ItemType::kBook, domain::Collection::kReference);
-    });
+    auto hours = testing::open_every_day(540, 1200);
+    hours.days[2] = {};  // closed on Wednesdays
+    auto cl = testing::library("CL", domain::LibraryKind::kCentral);
+    cl.hours = hours;
+    central = new_library(cl);
+    auto kt = testing::library("KT", domain::LibraryKind::kDistrict);
+    kt.hours = hours;
+    district = new_library(kt);
+    for (int i = 0; i < 60; ++i)
+      new_reader({.card = "R" + std::to_string(1000 + i), .name = "Reader " + std::to_string(i)});
+    for (int i = 0; i < 15; ++i) new_item(book("B" + std::to_string(100 + i)));
+    new_item(book("REF1", domain::Collection::kReference));
   }
 
-  static domain::Library library(std::string code, domain::LibraryKind kind) {
-    domain::Library library;
-    library.code = std::move(code);
-    library.name = {library.code, library.code};
-    library.kind = kind;
-    library.address = {"x", "x"};
-    for (int day = 0; day < 8; ++day) library.hours.days[day] = {{540, 1200}};
-    library.hours.days[2] = {};  // closed on Wednesdays
-    return library;
-  }
-
-  void add_item(Repositories& repos, const std::string& barcode, domain::ItemType type,
-                domain::Collection collection = domain::Collection::kAdult) {
-    ItemRecord item;
-    item.barcode = barcode;
-    item.title = "Title of " + barcode + " 書名";
-    item.title_key = "title:" + barcode;
-    item.facts = {type, collection, central};
-    item.current_library_id = central;
-    repos.circulation.insert_item(item);
+  ItemSpec book(const std::string& barcode, domain::Collection collection = domain::Collection::kAdult) {
+    return {.barcode = barcode,
+            .title = "Title of " + barcode + " 書名",
+            .title_key = "title:" + barcode,
+            .collection = collection,
+            .library_id = central};
   }
 
   domain::Outcome<CheckOutResult> lend(const std::string& card, const std::string& barcode, std::string key = "",
@@ -61,17 +45,6 @@ class Circulation : public BackendTest {
     return check_out(*context, network, {card, barcode, central, Channel::kCounter, key, override_refusals});
   }
 
-  long long count(const std::string& sql) {
-    auto connection = database->acquire();
-    return connection->query(sql).at(0).integer(0);
-  }
-
-  std::shared_ptr<const TimeZone> zone;
-  std::unique_ptr<FixedClock> clock;
-  security::Argon2Hasher hasher{security::test_cost(), 1};
-  security::SodiumTokens tokens{std::string(32, 'c')};
-  std::unique_ptr<Context> context;
-  NetworkCache network;
   long long central = 0, district = 0;
 };
 
@@ -189,8 +162,7 @@ TEST_P(Circulation, LateReturnChargesAFineThatExplainsItself) {
   EXPECT_TRUE(returned->was_on_loan);
   EXPECT_EQ(returned->fine.cents, 450);  // 3 days x HK$1.50
   EXPECT_EQ(returned->routing.routing, domain::Routing::kShelf);
-  auto connection = database->acquire();
-  const auto explanation = connection->query("SELECT explanation FROM charges").at(0).text(0);
+  const auto explanation = sql().query("SELECT explanation FROM charges").at(0).text(0);
   EXPECT_NE(explanation.find("\"days_charged\":3"), std::string::npos) << explanation;
   EXPECT_NE(explanation.find("\"rate_cents\":150"), std::string::npos);
   EXPECT_EQ(count("SELECT COUNT(*) FROM loans WHERE returned_at IS NULL"), 0);
@@ -596,7 +568,9 @@ TEST_P(Circulation, ReaderLimitsAreEditable) {
 }
 
 TEST_P(Circulation, EBooksAreBorrowedOnlineReturnedEarlyAndEndByThemselves) {
-  store->transact(Store::Mode::kWrite, [&](Repositories& repos) { add_item(repos, "E1", domain::ItemType::kEBook); });
+  auto ebook = book("E1");
+  ebook.type = domain::ItemType::kEBook;
+  new_item(ebook);
   auto online = [&](const std::string& card, const std::string& barcode) {
     return check_out(*context, network, {card, barcode, 0, Channel::kWeb, "", std::nullopt});
   };

@@ -1,55 +1,32 @@
 // Ask a Librarian's use cases against the real store, on both backends: sending (with the rate limits and the
 // acknowledgement), the staff queue, claiming (also two at once: exactly one wins), replying, transferring,
 // closing, readers seeing only their own enquiries, FAQ publishing and search, and the anonymising job.
+#include "app/enquiries.h"
+
 #include <atomic>
 #include <thread>
 
-#include "app/enquiries.h"
 #include "app/registration_ports.h"
+#include "app/testing/use_case_test.h"
 #include "core/text.h"
-#include "security/sodium.h"
-#include "store/store_test_support.h"
 
 namespace shelfmark::app {
 namespace {
 
 using domain::EnquiryStatus;
 using domain::ErrorCode;
-using store::testing_support::BackendTest;
+using testing::UseCaseTest;
 
-class Enquiries : public BackendTest {
+class Enquiries : public UseCaseTest {
  protected:
+  Enquiries() : UseCaseTest({.hasher_in_flight = 2}) {}
   void SetUp() override {
-    BackendTest::SetUp();
-    zone = TimeZone::load("Asia/Hong_Kong");
-    clock = std::make_unique<FixedClock>(zone->to_instant({*parse_iso_date("2026-11-23"), 600}));
-    context = std::make_unique<Context>(Context{*store, *clock, *zone, hasher, tokens});
-    store->transact(Store::Mode::kWrite, [&](Repositories& repos) {
-      for (const char* code : {"CL", "KLN"}) {
-        domain::Library library;
-        library.code = code;
-        library.name = {code, code};
-        library.kind = domain::LibraryKind::kCentral;
-        library.address = {"x", "x"};
-        repos.libraries.insert(library);
-      }
-      alice.staff_id =
-          repos.staff.insert({0, "alice", "Alice Reference", domain::Role::kReference, false}, "x", clock->now());
-      bob.staff_id =
-          repos.staff.insert({0, "bob", "Bob Reference", domain::Role::kReference, false}, "x", clock->now());
-      counter.staff_id =
-          repos.staff.insert({0, "counter", "Counter", domain::Role::kCounter, false}, "x", clock->now());
-      for (const char* card : {"R1", "R2"}) {
-        const auto id =
-            repos.circulation.insert_reader({0, card, std::string("Reader ") + card, domain::ReaderCategory::kAdult,
-                                             domain::ReaderStatus::kActive, *parse_iso_date("2030-12-31")},
-                                            clock->now());
-        ReaderSettings settings;
-        settings.email = to_lower_ascii(card) + "@example.com";
-        repos.registrations.save_reader_settings(id, settings);
-        readers.push_back(id);
-      }
-    });
+    for (const char* code : {"CL", "KLN"}) new_library(testing::library(code, domain::LibraryKind::kCentral));
+    alice = new_staff({"alice", "Alice Reference", domain::Role::kReference});
+    bob = new_staff({"bob", "Bob Reference", domain::Role::kReference});
+    counter = new_staff({"counter", "Counter", domain::Role::kCounter});
+    for (const char* card : {"R1", "R2"})
+      readers.push_back(new_reader({.card = card, .email = to_lower_ascii(card) + "@example.com"}));
   }
 
   domain::EnquiryForm form(const std::string& email = "chan@example.com") {
@@ -74,16 +51,6 @@ class Enquiries : public BackendTest {
     return out;
   }
 
-  long long count(const std::string& sql) {
-    auto connection = database->acquire();
-    return connection->query(sql).at(0).integer(0);
-  }
-
-  std::shared_ptr<const TimeZone> zone;
-  std::unique_ptr<FixedClock> clock;
-  security::Argon2Hasher hasher{security::test_cost(), 2};
-  security::SodiumTokens tokens{std::string(32, 'c')};
-  std::unique_ptr<Context> context;
   EnquirySettings settings;
   Actor alice{0, domain::Role::kReference};
   Actor bob{0, domain::Role::kReference};

@@ -1,8 +1,10 @@
-// `shelfmark serve`: the web server, the SIP2 listeners, the search follower and the background jobs.
+// `shelfmark serve`: the web server, the SIP2 listeners, the search follower and the background jobs; and
+// `shelfmark routes`, the web server's route table.
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include <iostream>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <thread>
 
@@ -58,6 +60,60 @@ std::string pool_metrics(store::Database& database) {
 }
 
 int run_server(ServeOptions& o, const Common& common);
+
+// ----- shelfmark routes -----
+
+// The store of a Site built only to list its routes: never reached.
+class NoStore final : public app::Store {
+ public:
+  void transact(Mode, const std::function<void(app::Repositories&)>&) override {
+    throw std::logic_error("shelfmark routes opens no database");
+  }
+};
+
+int print_routes(bool json) {
+  if (!security::initialise()) fail("libsodium could not initialise");
+  NoStore store;
+  SystemClock clock;
+  const auto zone = TimeZone::load("Asia/Hong_Kong");
+  security::Argon2Hasher hasher{security::test_cost(), 1};
+  security::SodiumTokens tokens{std::string(32, 'r')};
+  const app::Context context{store, clock, *zone, hasher, tokens};
+  const web::Site site(context, web::SiteConfig{}, nullptr);
+  constexpr domain::Role kRoles[] = {domain::Role::kAdministrator, domain::Role::kEditor,     domain::Role::kCounter,
+                                     domain::Role::kVerifier,      domain::Role::kCataloguer, domain::Role::kReference};
+  const auto routes = site.routes();
+  if (json) {
+    auto out = nlohmann::json::array();
+    for (const auto& route : routes) {
+      auto permissions = nlohmann::json::array();
+      for (auto permission : route.access.any_of) permissions.push_back(std::string(web::permission_code(permission)));
+      auto roles = nlohmann::json::array();
+      if (route.access.audience == web::Audience::kStaff)
+        for (auto role : kRoles)
+          if (route.access.allows(role)) roles.push_back(std::string(domain::role_code(role)));
+      out.push_back({{"method", route.method},
+                     {"pattern", route.pattern},
+                     {"label", route.label},
+                     {"access", std::string(web::audience_code(route.access.audience))},
+                     {"permissions", permissions},
+                     {"roles", roles}});
+    }
+    std::cout << out.dump(2) << "\n";
+    return 0;
+  }
+  std::cout << fmt::format("{:<6} {:<58} {}\n", "METHOD", "PATTERN", "ACCESS");
+  for (const auto& route : routes) {
+    std::string access(web::audience_code(route.access.audience));
+    for (std::size_t i = 0; i < route.access.any_of.size(); ++i)
+      access += (i == 0 ? ": " : " or ") + std::string(web::permission_code(route.access.any_of[i]));
+    std::cout << fmt::format("{:<6} {:<58} {}", route.method, route.pattern, access);
+    if (route.label != route.pattern) std::cout << "  (label " << route.label << ")";
+    std::cout << "\n";
+  }
+  std::cout << routes.size() << " routes\n";
+  return 0;
+}
 
 }  // namespace
 
@@ -184,7 +240,12 @@ std::vector<Command> serve_commands(CLI::App& cli, const Common& common) {
       ->envname("SHELFMARK_SEARCH_CACHE_SECONDS")
       ->check(CLI::Range(0, 3600))
       ->capture_default_str();
-  return {{serve, [options, &common] { return run_server(*options, common); }}};
+  auto* routes = cli.add_subcommand(
+      "routes", "Print the web server's routes: method, pattern and who may use each (public, sign-in, reader, staff)");
+  auto json = std::make_shared<bool>(false);
+  routes->add_flag("--json", *json, "Print them as JSON, with the staff roles each route allows");
+  return {{serve, [options, &common] { return run_server(*options, common); }},
+          {routes, [json] { return print_routes(*json); }}};
 }
 
 namespace {

@@ -34,9 +34,32 @@ std::string return_path(const Page& p, const std::string& next) {
 
 }  // namespace
 
+void AccountPages::add_routes(RouteTable& routes) {
+  const auto signing_in = Access::signing_in();
+  routes.get("/{lang}/login", signing_in, [this](Page& p, const RouteParams&) { return reader_login(p); });
+  routes.post("/{lang}/login", signing_in, [this](Page& p, const RouteParams&) { return reader_login(p); });
+  routes.get("/{lang}/login/forgot", signing_in, [this](Page& p, const RouteParams&) { return forgot_password(p); });
+  routes.post("/{lang}/login/forgot", signing_in, [this](Page& p, const RouteParams&) { return forgot_password(p); });
+  routes.get("/{lang}/login/reset", signing_in, [this](Page& p, const RouteParams&) { return reset_password(p); });
+  routes.post("/{lang}/login/reset", signing_in, [this](Page& p, const RouteParams&) { return reset_password(p); });
+  const auto reader = Access::reader();
+  routes.post("/{lang}/logout", reader, [this](Page& p, const RouteParams&) { return reader_logout(p); });
+  routes.get("/{lang}/account", reader, [this](Page& p, const RouteParams&) { return account(p); });
+  routes.get("/{lang}/account/data.json", reader,
+             [this](Page& p, const RouteParams&) { return account_data(p, true); });
+  routes.get("/{lang}/account/data.csv", reader,
+             [this](Page& p, const RouteParams&) { return account_data(p, false); });
+  for (const char* action : {"renew", "cancel-reservation", "change-pickup", "return-ebook", "pin", "password",
+                             "preferences", "contact", "calendar", "card-lost"})
+    routes.post(std::string("/{lang}/account/") + action, reader,
+                [this, action](Page& p, const RouteParams&) { return account_post(p, action); });
+  // The calendar link is its own key: no session.
+  routes.get("/calendar/{token}.ics", Access::anyone(),
+             [this](Page& p, const RouteParams& params) { return calendar_feed(p.request, params.text(0) + ".ics"); });
+}
+
 Response AccountPages::reader_login_form(Page& p, const std::string& card,
                                          const std::optional<domain::Failure>& failure, int status) {
-  p.route = "/{lang}/login";
   p.nav = "account";
   data content;
   content.set("csrf", kit_.sign_in_csrf(p));
@@ -58,10 +81,6 @@ Response AccountPages::reader_login(Page& p) {
     if (p.reader) return redirect("/" + lang_code(p.lang) + "/account");
     return reader_login_form(p, "", std::nullopt);
   }
-  if (!kit_.sign_in_csrf_ok(p)) {
-    p.route = "/{lang}/login";
-    return kit_.error_page(p, 419);
-  }
   const auto card = std::string(trim(p.request.form_value("card")));
   auto result = app::reader_log_in(kit_.app_context(), card, p.request.form_value("pin"), p.request.remote_address);
   if (!result) {
@@ -71,7 +90,6 @@ Response AccountPages::reader_login(Page& p) {
   }
   const auto next = return_path(p, p.request.form_value("next"));
   auto response = redirect(next.empty() ? "/" + lang_code(p.lang) + "/account" : next);
-  response.route = "/{lang}/login";
   response.headers.emplace_back(
       "Set-Cookie", reader_cookie_name(p.request) + "=" + result->session_token + kit_.cookie_attributes(p.request));
   return response;
@@ -79,12 +97,10 @@ Response AccountPages::reader_login(Page& p) {
 
 // "Forgot your password": the same answer whether or not an account matched.
 Response AccountPages::forgot_password(Page& p) {
-  p.route = "/{lang}/login/forgot";
   p.nav = "account";
   data content;
   int status = 200;
   if (p.request.method == "POST") {
-    if (!kit_.sign_in_csrf_ok(p)) return kit_.error_page(p, 419);
     auto requested = app::request_password_reset(kit_.app_context(), {}, p.request.form_value("card"),
                                                  p.request.remote_address, p.lang);
     if (requested) {
@@ -102,7 +118,6 @@ Response AccountPages::forgot_password(Page& p) {
 }
 
 Response AccountPages::reset_password(Page& p) {
-  p.route = "/{lang}/login/reset";
   p.nav = "account";
   const bool post = p.request.method == "POST";
   const auto token = post ? p.request.form_value("token") : p.request.query_value("token");
@@ -111,13 +126,11 @@ Response AccountPages::reset_password(Page& p) {
   content.set("token", token);
   int status = 200;
   if (post) {
-    if (!kit_.sign_in_csrf_ok(p)) return kit_.error_page(p, 419);
     auto reset = app::reset_password(kit_.app_context(), token, p.request.form_value("new_password"),
                                      p.request.form_value("repeated_password"));
     if (reset) {
       spdlog::info("reader password reset");
       auto response = redirect("/" + lang_code(p.lang) + "/login?reset=1");
-      response.route = p.route;
       return response;
     }
     if (reset.error().code != ErrorCode::kNotFound) {
@@ -140,14 +153,12 @@ Response AccountPages::reset_password(Page& p) {
 Response AccountPages::reader_logout(Page& p) {
   app::reader_log_out(kit_.app_context(), p.request.cookie(reader_cookie_name(p.request)));
   auto response = redirect("/" + lang_code(p.lang) + "/");
-  response.route = "/{lang}/logout";
   response.headers.emplace_back(
       "Set-Cookie", reader_cookie_name(p.request) + "=" + kit_.cookie_attributes(p.request) + "; Max-Age=0");
   return response;
 }
 
 Response AccountPages::account(Page& p, data content) {
-  p.route = "/{lang}/account";
   p.nav = "account";
   const auto lang = p.lang;
   auto view = app::account_view(kit_.app_context(), kit_.network_cache(), p.reader->reader.id);
@@ -383,7 +394,6 @@ Response AccountPages::account_post(Page& p, const std::string& action) {
   } else {
     return kit_.error_page(p, 404);
   }
-  response.route = "/{lang}/account/" + action;
   return response;
 }
 
@@ -403,7 +413,6 @@ Response AccountPages::account_data(Page& p, bool json) {
     return library ? library->code : std::string();
   };
   Response response;
-  response.route = json ? "/{lang}/account/data.json" : "/{lang}/account/data.csv";
   response.set_header("Cache-Control", "no-store");
   if (json) {
     nlohmann::json body;
@@ -506,7 +515,6 @@ Response AccountPages::account_data(Page& p, bool json) {
 
 Response AccountPages::calendar_feed(const Request& request, const std::string& file) {
   Response response;
-  response.route = "/calendar/{token}.ics";
   const auto dot = file.rfind(".ics");
   auto entries = dot == std::string::npos || dot + 4 != file.size()
                      ? std::nullopt

@@ -12,12 +12,15 @@
 
 #include "app/reader_account.h"
 #include "web/page_kit.h"
+#include "web/routes.h"
 
 namespace shelfmark::web {
 
 class AccountPages {
  public:
   explicit AccountPages(PageKit& kit) : kit_(kit) {}
+  // The reader's sign-in and password reset, My Account with its forms and data export, the calendar feed.
+  void add_routes(RouteTable& routes);
   Response reader_login(Page& p);
   Response forgot_password(Page& p);
   Response reset_password(Page& p);

@@ -120,22 +120,52 @@ data ActivityPages::summary(Language lang, const domain::Activity& a) const {
 
 // ----- the public -----
 
-Response ActivityPages::public_pages(Page& p, const std::vector<std::string_view>& parts) {
-  if (parts.empty()) return list(p);
-  if (parts.size() == 1) {
-    const auto name = std::string(parts[0]);
-    if (name.size() > 4 && name.ends_with(".ics")) {
-      const auto id = parse_id(name.substr(0, name.size() - 4));
-      return id <= 0 ? kit_.error_page(p, 404) : ics(p, id);
-    }
-    const auto id = parse_id(name);
-    return id <= 0 ? kit_.error_page(p, 404) : detail(p, id);
-  }
-  return kit_.error_page(p, 404);
+void ActivityPages::add_routes(RouteTable& routes) {
+  using domain::Permission;
+  const auto anyone = Access::anyone();
+  routes.get("/{lang}/activities", anyone, [this](Page& p, const RouteParams&) { return list(p); });
+  routes.get("/{lang}/activities/{id}", anyone,
+             [this](Page& p, const RouteParams& params) { return detail(p, params.number(0)); });
+  routes.get("/{lang}/activities/{id}.ics", anyone,
+             [this](Page& p, const RouteParams& params) { return ics(p, params.number(0)); });
+  const auto reader = Access::reader();
+  routes.post("/{lang}/activities/{id}/enrol", reader,
+              [this](Page& p, const RouteParams& params) { return reader_post(p, params.number(0), true); });
+  routes.post("/{lang}/activities/{id}/cancel", reader,
+              [this](Page& p, const RouteParams& params) { return reader_post(p, params.number(0), false); });
+  routes.get("/{lang}/account/information", reader, [this](Page& p, const RouteParams&) { return my_information(p); });
+
+  const auto managers = Access::staff({Permission::kManageActivities});
+  const auto runners = Access::staff({Permission::kRunActivities});
+  routes.get("/{lang}/staff/activities", Access::staff({Permission::kManageActivities, Permission::kRunActivities}),
+             [this](Page& p, const RouteParams&) { return staff_list(p); });
+  routes.post("/{lang}/staff/activities", managers,
+              [this](Page& p, const RouteParams&) { return staff_save(p, std::nullopt); });
+  routes.get("/{lang}/staff/activities/new", managers, [this](Page& p, const RouteParams&) {
+    domain::ActivityInput input;
+    input.status = "published";
+    input.delivery_language = "cantonese";
+    input.audience = "everyone";
+    input.type = "talk";
+    return staff_form(p, std::nullopt, input, 1, std::nullopt);
+  });
+  routes.post("/{lang}/staff/activities/{id}", managers,
+              [this](Page& p, const RouteParams& params) { return staff_save(p, params.number(0)); });
+  routes.get("/{lang}/staff/activities/{id}/edit", managers, [this](Page& p, const RouteParams& params) {
+    const auto id = params.number(0);
+    auto activity = app::staff_activity(kit_.app_context(), p.session->actor(), id);
+    if (!activity) return kit_.error_page(p, 404);
+    return staff_form(p, id, input_of(activity.value()), activity->version, std::nullopt);
+  });
+  routes.get("/{lang}/staff/activities/{id}/enrolments", runners,
+             [this](Page& p, const RouteParams& params) { return staff_enrolments(p, params.number(0)); });
+  routes.get("/{lang}/staff/activities/{id}/enrolments.csv", runners,
+             [this](Page& p, const RouteParams& params) { return staff_enrolments_csv(p, params.number(0)); });
+  routes.post("/{lang}/staff/activities/{id}/attendance", runners,
+              [this](Page& p, const RouteParams& params) { return staff_attendance(p, params.number(0)); });
 }
 
 Response ActivityPages::list(Page& p) {
-  p.route = "/{lang}/activities";
   p.nav = "activities";
   const auto lang = p.lang;
   const auto& request = p.request;
@@ -221,7 +251,6 @@ Response ActivityPages::list(Page& p) {
 }
 
 Response ActivityPages::detail(Page& p, long long id, data content, int status) {
-  p.route = "/{lang}/activities/{id}";
   p.nav = "activities";
   const auto lang = p.lang;
   const auto& context = kit_.app_context();
@@ -294,7 +323,6 @@ Response ActivityPages::ics(Page& p, long long id) {
   const auto activity = app::public_activity(context, id);
   if (!activity || activity->status != ActivityStatus::kPublished || domain::is_recording(*activity) ||
       !activity->starts_at || !activity->ends_at) {
-    p.route = "/{lang}/activities/{id}.ics";
     return kit_.error_page(p, 404);
   }
   const auto& a = *activity;
@@ -319,7 +347,6 @@ Response ActivityPages::ics(Page& p, long long id) {
     body += ics_line("URL:" + public_url_ + "/" + lang_code(lang) + "/activities/" + std::to_string(a.id));
   body += "END:VEVENT\r\nEND:VCALENDAR\r\n";
   Response response;
-  response.route = "/{lang}/activities/{id}.ics";
   response.body = std::move(body);
   response.set_header("Content-Type", "text/calendar; charset=utf-8");
   response.set_header("Content-Disposition", "attachment; filename=\"activity-" + std::to_string(a.id) + ".ics\"");
@@ -328,17 +355,14 @@ Response ActivityPages::ics(Page& p, long long id) {
 
 // ----- readers -----
 
-Response ActivityPages::reader_post(Page& p, const std::vector<std::string_view>& parts) {
-  p.route = "/{lang}/activities/{id}/*";
-  if (parts.size() != 2 || (parts[1] != "enrol" && parts[1] != "cancel")) return kit_.error_page(p, 404);
-  const auto id = parse_id(parts[0]);
-  if (id <= 0) return kit_.error_page(p, 404);
+// POST by a signed-in reader: enrol in activity `id`, or cancel the enrolment.
+Response ActivityPages::reader_post(Page& p, long long id, bool enrol) {
   const auto lang = p.lang;
   const auto& context = kit_.app_context();
   const auto path = "/" + lang_code(lang) + "/activities/" + std::to_string(id);
   p.switch_path = path;  // the other language shows the activity, not this form's address
   data content;
-  if (parts[1] == "enrol") {
+  if (enrol) {
     auto enrolled = app::enrol(context, p.reader->reader.id, id);
     if (!enrolled) {
       if (enrolled.error().code == ErrorCode::kNotFound) return kit_.error_page(p, 404);
@@ -373,7 +397,6 @@ Response ActivityPages::reader_post(Page& p, const std::vector<std::string_view>
 }
 
 Response ActivityPages::my_information(Page& p) {
-  p.route = "/{lang}/account/information";
   p.nav = "account";
   const auto lang = p.lang;
   const auto info = app::my_information(kit_.app_context(), p.reader->reader.id);
@@ -413,43 +436,9 @@ Response ActivityPages::my_information(Page& p) {
 
 // ----- staff -----
 
-Response ActivityPages::staff(Page& p, const std::vector<std::string_view>& parts) {
-  p.nav = "staff";
-  const bool post = p.request.method == "POST";
-  if (parts.size() == 1) return post ? staff_save(p, std::nullopt) : staff_list(p);
-  if (parts.size() == 2 && parts[1] == "new" && !post) {
-    p.route = "/{lang}/staff/activities/new";
-    if (!domain::role_allows(p.session->user.role, domain::Permission::kManageActivities))
-      return kit_.error_page(p, 403);
-    domain::ActivityInput input;
-    input.status = "published";
-    input.delivery_language = "cantonese";
-    input.audience = "everyone";
-    input.type = "talk";
-    return staff_form(p, std::nullopt, input, 1, std::nullopt);
-  }
-  const auto id = parts.size() >= 2 ? parse_id(parts[1]) : -1;
-  if (id <= 0) return kit_.error_page(p, 404);
-  if (parts.size() == 2 && post) return staff_save(p, id);
-  if (parts.size() == 3 && parts[2] == "edit" && !post) {
-    p.route = "/{lang}/staff/activities/{id}/edit";
-    if (!domain::role_allows(p.session->user.role, domain::Permission::kManageActivities))
-      return kit_.error_page(p, 403);
-    auto activity = app::staff_activity(kit_.app_context(), p.session->actor(), id);
-    if (!activity) return kit_.error_page(p, 404);
-    return staff_form(p, id, input_of(activity.value()), activity->version, std::nullopt);
-  }
-  if (parts.size() == 3 && parts[2] == "enrolments" && !post) return staff_enrolments(p, id);
-  if (parts.size() == 3 && parts[2] == "enrolments.csv" && !post) return staff_enrolments_csv(p, id);
-  if (parts.size() == 3 && parts[2] == "attendance" && post) return staff_attendance(p, id);
-  return kit_.error_page(p, 404);
-}
-
 Response ActivityPages::staff_list(Page& p) {
-  p.route = "/{lang}/staff/activities";
   const auto actor = p.session->actor();
   const bool manage = domain::role_allows(actor.role, domain::Permission::kManageActivities);
-  if (!manage && !domain::role_allows(actor.role, domain::Permission::kRunActivities)) return kit_.error_page(p, 403);
   const auto lang = p.lang;
   const int page_number = parse_page_number(p.request.query_value("page"));
   const auto result = app::staff_activities(kit_.app_context(), actor, page_number, kStaffPerPage);
@@ -567,7 +556,6 @@ Response ActivityPages::staff_form(Page& p, std::optional<long long> id, const d
 }
 
 Response ActivityPages::staff_save(Page& p, std::optional<long long> id) {
-  p.route = id ? "/{lang}/staff/activities/{id}" : "/{lang}/staff/activities";
   const auto& r = p.request;
   domain::ActivityInput in;
   for (const auto& [key, target] : {std::pair{"title_en", &in.title_en},
@@ -611,12 +599,10 @@ Response ActivityPages::staff_save(Page& p, std::optional<long long> id) {
     return staff_form(p, id, in, shown_version, saved.error());
   }
   auto response = redirect("/" + lang_code(p.lang) + "/staff/activities?saved=1");
-  response.route = p.route;
   return response;
 }
 
 Response ActivityPages::staff_enrolments(Page& p, long long id, data content, int status) {
-  p.route = "/{lang}/staff/activities/{id}/enrolments";
   const auto lang = p.lang;
   const auto& context = kit_.app_context();
   auto result = app::enrolment_list(context, p.session->actor(), id);
@@ -651,7 +637,6 @@ Response ActivityPages::staff_enrolments(Page& p, long long id, data content, in
 }
 
 Response ActivityPages::staff_enrolments_csv(Page& p, long long id) {
-  p.route = "/{lang}/staff/activities/{id}/enrolments.csv";
   const auto lang = p.lang;
   const auto& context = kit_.app_context();
   auto result = app::enrolment_list(context, p.session->actor(), id);
@@ -673,7 +658,6 @@ Response ActivityPages::staff_enrolments_csv(Page& p, long long id) {
           format_local_date_time(context.zone.to_local(row.enrolment.enrolled_at)),
           row.enrolment.attended ? (*row.enrolment.attended ? t(lang, "Yes") : t(lang, "No")) : ""});
   Response response;
-  response.route = p.route;
   response.body = std::move(csv);
   response.set_header("Content-Type", "text/csv; charset=utf-8");
   response.set_header("Content-Disposition",
@@ -683,7 +667,6 @@ Response ActivityPages::staff_enrolments_csv(Page& p, long long id) {
 }
 
 Response ActivityPages::staff_attendance(Page& p, long long id) {
-  p.route = "/{lang}/staff/activities/{id}/attendance";
   // One radio group per enrolment: attended-<enrolment id> = yes | no | unknown.
   std::map<long long, std::optional<bool>> attendance;
   for (const auto& [name, value] : p.request.form) {
@@ -701,7 +684,6 @@ Response ActivityPages::staff_attendance(Page& p, long long id) {
     return staff_enrolments(p, id, std::move(content), 422);
   }
   auto response = redirect("/" + lang_code(p.lang) + "/staff/activities/" + std::to_string(id) + "/enrolments?saved=1");
-  response.route = p.route;
   return response;
 }
 

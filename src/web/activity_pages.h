@@ -11,6 +11,7 @@
 
 #include "app/activities.h"
 #include "web/page_kit.h"
+#include "web/routes.h"
 
 namespace shelfmark::web {
 
@@ -18,15 +19,12 @@ class ActivityPages {
  public:
   // public_url: the site's address as readers see it, for the link in a calendar file.
   ActivityPages(PageKit& kit, std::string public_url) : kit_(kit), public_url_(std::move(public_url)) {}
-  // GET; parts: after "activities"
-  Response public_pages(Page& p, const std::vector<std::string_view>& parts);
-  // POST by a signed-in reader (CSRF checked by the site); parts: after "activities"
-  Response reader_post(Page& p, const std::vector<std::string_view>& parts);
-  Response my_information(Page& p);
-  // parts: after "staff"; parts[0] is "activities"
-  Response staff(Page& p, const std::vector<std::string_view>& parts);
+  // The public list and pages, a reader's enrolments and My Information, and the staff pages.
+  void add_routes(RouteTable& routes);
 
  private:
+  Response reader_post(Page& p, long long id, bool enrol);
+  Response my_information(Page& p);
   Response list(Page& p);
   Response detail(Page& p, long long id, mustache::data content = {}, int status = 200);
   Response ics(Page& p, long long id);

@@ -83,25 +83,47 @@ data AskPages::subjects(Language lang, const std::string& selected) const {
 
 // ----- the public -----
 
-Response AskPages::visitor(Page& p, const std::vector<std::string_view>& parts) {
-  p.nav = "ask";
-  p.route = "/{lang}/ask";
-  const bool post = p.request.method == "POST";
-  if (parts.empty() || (parts.size() == 1 && parts[0].empty())) {
-    if (!post) {
-      domain::EnquiryForm empty;
-      empty.language = lang_code(p.lang);
-      return form(p, empty, std::nullopt, 200);
-    }
-    // A signed-in reader's form carries the session's token; anyone else's the sign-in cookie's.
-    if (!kit_.csrf_ok(p)) return kit_.error_page(p, 419);
+void AskPages::add_routes(RouteTable& routes) {
+  const auto anyone = Access::anyone();
+  auto show_form = [this](Page& p, const RouteParams&) {
+    p.nav = "ask";
+    domain::EnquiryForm empty;
+    empty.language = lang_code(p.lang);
+    return form(p, empty, std::nullopt, 200);
+  };
+  // A signed-in reader's form carries the session's token; anyone else's the sign-in cookie's.
+  auto send_form = [this](Page& p, const RouteParams&) {
+    p.nav = "ask";
     return send(p);
+  };
+  for (const char* path : {"/{lang}/ask", "/{lang}/ask/"}) {
+    routes.get(path, anyone, show_form, "/{lang}/ask");
+    routes.post(path, anyone, send_form, "/{lang}/ask");
   }
-  if (parts.size() == 1 && parts[0] == "faq") {
-    p.route = "/{lang}/ask/faq";
-    return post ? kit_.error_page(p, 405) : faq(p);
-  }
-  return kit_.error_page(p, 404);
+  routes.get("/{lang}/ask/faq", anyone, [this](Page& p, const RouteParams&) {
+    p.nav = "ask";
+    return faq(p);
+  });
+  routes.get("/{lang}/account/enquiries", Access::reader(), [this](Page& p, const RouteParams&) { return account(p); });
+
+  const auto answerers = Access::staff({domain::Permission::kAnswerEnquiries});
+  routes.get("/{lang}/staff/enquiries", answerers, [this](Page& p, const RouteParams&) { return queue(p); });
+  routes.get("/{lang}/staff/enquiries/{id}", answerers,
+             [this](Page& p, const RouteParams& params) { return enquiry(p, params.number(0)); });
+  for (const char* what : {"claim", "reply", "transfer", "close", "release"})
+    routes.post(std::string("/{lang}/staff/enquiries/{id}/") + what, answerers,
+                [this, what](Page& p, const RouteParams& params) { return action(p, params.number(0), what); });
+  routes.get("/{lang}/staff/faq", answerers, [this](Page& p, const RouteParams&) { return faq_list(p); });
+  routes.post("/{lang}/staff/faq", answerers, [this](Page& p, const RouteParams&) { return faq_publish(p); });
+  routes.get("/{lang}/staff/faq/new", answerers, [this](Page& p, const RouteParams&) {
+    const auto enquiry_id = parse_id(p.request.query_value("enquiry"));
+    if (enquiry_id <= 0) return faq_form(p, std::nullopt, {}, std::nullopt, 200);
+    auto draft = app::faq_draft_from(kit_.app_context(), p.session->actor(), enquiry_id);
+    if (!draft) return kit_.error_page(p, 404);
+    return faq_form(p, enquiry_id, draft.value(), std::nullopt, 200);
+  });
+  routes.post("/{lang}/staff/faq/{id}/unpublish", answerers,
+              [this](Page& p, const RouteParams& params) { return faq_unpublish(p, params.number(0)); });
 }
 
 Response AskPages::form(Page& p, const domain::EnquiryForm& form, const std::optional<domain::Failure>& failure,
@@ -143,7 +165,6 @@ Response AskPages::send(Page& p) {
   content.set("reference", sent->reference);
   content.set("signed_in", p.reader.has_value());
   content.set("hours", std::to_string(domain::kEnquiryAnswerHours));
-  p.route = "/{lang}/ask";
   return private_page(kit_.page(p, "ask_sent", t(p.lang, "Your enquiry has been sent"), content));
 }
 
@@ -178,7 +199,6 @@ Response AskPages::faq(Page& p) {
 // ----- the reader -----
 
 Response AskPages::account(Page& p) {
-  p.route = "/{lang}/account/enquiries";
   p.nav = "account";
   data content;
   auto items = list();
@@ -212,41 +232,7 @@ Response AskPages::account(Page& p) {
 
 // ----- staff -----
 
-Response AskPages::staff(Page& p, const std::vector<std::string_view>& parts) {
-  p.nav = "staff";
-  p.route = "/{lang}/staff/enquiries/*";
-  const bool post = p.request.method == "POST";
-  if (!domain::role_allows(p.session->user.role, domain::Permission::kAnswerEnquiries)) return kit_.error_page(p, 403);
-  if (parts[0] == "faq") {
-    p.route = "/{lang}/staff/faq/*";
-    if (parts.size() == 1) return post ? faq_publish(p) : faq_list(p);
-    if (parts.size() == 2 && parts[1] == "new" && !post) {
-      p.route = "/{lang}/staff/faq/new";
-      const auto enquiry_id = parse_id(p.request.query_value("enquiry"));
-      if (enquiry_id <= 0) return faq_form(p, std::nullopt, {}, std::nullopt, 200);
-      auto draft = app::faq_draft_from(kit_.app_context(), p.session->actor(), enquiry_id);
-      if (!draft) return kit_.error_page(p, 404);
-      return faq_form(p, enquiry_id, draft.value(), std::nullopt, 200);
-    }
-    if (parts.size() == 3 && parts[2] == "unpublish" && post) {
-      const auto id = parse_id(parts[1]);
-      return id <= 0 ? kit_.error_page(p, 404) : faq_unpublish(p, id);
-    }
-    return kit_.error_page(p, 404);
-  }
-  if (parts.size() == 1) return post ? kit_.error_page(p, 405) : queue(p);
-  const auto id = parse_id(parts[1]);
-  if (id <= 0) return kit_.error_page(p, 404);
-  if (parts.size() == 2) return post ? kit_.error_page(p, 405) : enquiry(p, id);
-  if (parts.size() == 3 && post &&
-      (parts[2] == "claim" || parts[2] == "reply" || parts[2] == "transfer" || parts[2] == "close" ||
-       parts[2] == "release"))
-    return action(p, id, parts[2]);
-  return kit_.error_page(p, 404);
-}
-
 Response AskPages::queue(Page& p) {
-  p.route = "/{lang}/staff/enquiries";
   const auto& request = p.request;
   app::EnquiryFilter filter;
   const auto status_code = request.query_value("status");
@@ -315,7 +301,6 @@ Response AskPages::queue(Page& p) {
 }
 
 Response AskPages::enquiry(Page& p, long long id, const std::optional<domain::Failure>& failure, int status) {
-  p.route = "/{lang}/staff/enquiries/{id}";
   const auto actor = p.session->actor();
   auto detail = app::enquiry_detail(kit_.app_context(), actor, id);
   if (!detail) return kit_.failure_page(p, detail.error());
@@ -397,7 +382,6 @@ Response AskPages::enquiry(Page& p, long long id, const std::optional<domain::Fa
 }
 
 Response AskPages::action(Page& p, long long id, std::string_view what) {
-  p.route = "/{lang}/staff/enquiries/{id}/" + std::string(what);
   const auto& context = kit_.app_context();
   const auto actor = p.session->actor();
   domain::Outcome<domain::Done> result = domain::failure(ErrorCode::kNotFound);
@@ -414,7 +398,6 @@ Response AskPages::action(Page& p, long long id, std::string_view what) {
   if (result) {
     auto response =
         redirect("/" + lang_code(p.lang) + "/staff/enquiries/" + std::to_string(id) + "?done=" + std::string(what));
-    response.route = p.route;
     return response;
   }
   if (auto refused = kit_.refusal_page(p, result.error())) return *refused;
@@ -436,7 +419,6 @@ Response AskPages::faq_form(Page& p, std::optional<long long> enquiry_id, const 
 }
 
 Response AskPages::faq_publish(Page& p) {
-  p.route = "/{lang}/staff/faq";
   const auto& request = p.request;
   domain::FaqInput input{request.form_value("question_en"), request.form_value("answer_en"),
                          request.form_value("question_tc"), request.form_value("answer_tc")};
@@ -448,12 +430,10 @@ Response AskPages::faq_publish(Page& p) {
     return faq_form(p, enquiry_id, input, published.error(), 422);
   }
   auto response = redirect("/" + lang_code(p.lang) + "/staff/faq?done=publish");
-  response.route = p.route;
   return response;
 }
 
 Response AskPages::faq_list(Page& p) {
-  p.route = "/{lang}/staff/faq";
   auto entries = app::staff_faqs(kit_.app_context(), p.session->actor());
   if (!entries) return kit_.error_page(p, 403);
   data content;
@@ -476,11 +456,9 @@ Response AskPages::faq_list(Page& p) {
 }
 
 Response AskPages::faq_unpublish(Page& p, long long id) {
-  p.route = "/{lang}/staff/faq/{id}/unpublish";
   auto result = app::unpublish_faq(kit_.app_context(), p.session->actor(), id);
   if (!result) return kit_.failure_page(p, result.error());
   auto response = redirect("/" + lang_code(p.lang) + "/staff/faq?done=unpublish");
-  response.route = p.route;
   return response;
 }
 

@@ -9,20 +9,19 @@
 
 #include "app/enquiries.h"
 #include "web/page_kit.h"
+#include "web/routes.h"
 
 namespace shelfmark::web {
 
 class AskPages {
  public:
   AskPages(PageKit& kit, app::EnquirySettings settings) : kit_(kit), settings_(settings) {}
-  // parts: after "ask"
-  Response visitor(Page& p, const std::vector<std::string_view>& parts);
-  // /{lang}/account/enquiries: the signed-in reader's (Page::reader is set and the CSRF checked by the site).
-  Response account(Page& p);
-  // parts: after "staff"; parts[0] is "enquiries" or "faq"
-  Response staff(Page& p, const std::vector<std::string_view>& parts);
+  // The form and the FAQ, the reader's enquiries, and the staff's queue and FAQ.
+  void add_routes(RouteTable& routes);
 
  private:
+  // /{lang}/account/enquiries: the signed-in reader's.
+  Response account(Page& p);
   Response form(Page& p, const domain::EnquiryForm& form, const std::optional<domain::Failure>& failure, int status);
   Response send(Page& p);
   Response faq(Page& p);

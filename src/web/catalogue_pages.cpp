@@ -160,8 +160,31 @@ std::string CataloguePages::availability_text(Language lang, const app::RecordSu
   return kit_.t(lang, "All copies are in use");
 }
 
+void CataloguePages::add_routes(RouteTable& routes) {
+  const auto anyone = Access::anyone();
+  routes.get("/api/v1/search", anyone, [this](Page& p, const RouteParams&) { return api_search(p.request); });
+  routes.get("/{lang}/search", anyone, [this](Page& p, const RouteParams&) { return search_page(p); });
+  routes.get("/{lang}/search/export", anyone, [this](Page& p, const RouteParams&) { return search_export(p); });
+  routes.get("/{lang}/records/{id}", anyone,
+             [this](Page& p, const RouteParams& params) { return record_page(p, params.text(0)); });
+  routes.get("/{lang}/records/{id}/export", anyone,
+             [this](Page& p, const RouteParams& params) { return record_export(p, params.text(0)); });
+  for (const char* action : {"borrow", "reserve"})
+    routes.post(
+        std::string("/{lang}/records/{id}/") + action, Access::reader(),
+        [this, action](Page& p, const RouteParams& params) { return record_post(p, params.number(0), action); });
+  const auto cataloguers = Access::staff({domain::Permission::kCataloguing});
+  routes.get("/{lang}/staff/records/{id}", cataloguers,
+             [this](Page& p, const RouteParams& params) { return staff_record(p, params.number(0)); });
+  routes.post("/{lang}/staff/records/{id}/items", cataloguers,
+              [this](Page& p, const RouteParams& params) { return staff_add_item(p, params.number(0)); });
+  routes.get("/{lang}/staff/items/{id}", cataloguers,
+             [this](Page& p, const RouteParams& params) { return staff_item(p, params.number(0)); });
+  routes.post("/{lang}/staff/items/{id}", cataloguers,
+              [this](Page& p, const RouteParams& params) { return staff_edit_item(p, params.number(0)); });
+}
+
 Response CataloguePages::search_page(Page& p) {
-  p.route = "/{lang}/search";
   p.nav = "search";
   const auto lang = p.lang;
   const auto form = read_search_form(p.request);
@@ -345,7 +368,6 @@ std::string CataloguePages::holding_status(Language lang, const app::HoldingView
 }
 
 Response CataloguePages::record_page(Page& p, const std::string& id_text, data content) {
-  p.route = "/{lang}/records/{id}";
   p.nav = "search";
   const auto lang = p.lang;
   const auto id = parse_id(id_text);
@@ -474,7 +496,6 @@ void CataloguePages::item_form(Language lang, data& content, const app::NetworkS
 
 Response CataloguePages::staff_record(Page& p, long long id, const std::optional<app::ItemInput>& typed,
                                       const std::optional<domain::Failure>& failure) {
-  p.route = "/{lang}/staff/records/{id}";
   p.nav = "staff";
   const auto lang = p.lang;
   const auto actor = p.session->actor();
@@ -564,18 +585,15 @@ Response CataloguePages::staff_add_item(Page& p, long long record_id) {
   if (!added) {
     if (auto refused = kit_.refusal_page(p, added.error())) return *refused;
     auto response = staff_record(p, record_id, input, added.error());
-    response.route = "/{lang}/staff/records/{id}/items";
     return response;
   }
   auto response = redirect("/" + lang_code(p.lang) + "/staff/records/" + std::to_string(record_id) + "?saved=1");
-  response.route = "/{lang}/staff/records/{id}/items";
   return response;
 }
 
 Response CataloguePages::staff_item(Page& p, long long item_id, const std::optional<app::ItemInput>& typed,
                                     const std::optional<domain::Failure>& failure,
                                     std::optional<long long> typed_version) {
-  p.route = "/{lang}/staff/items/{id}";
   p.nav = "staff";
   const auto lang = p.lang;
   std::optional<app::CatalogueItem> item;
@@ -610,12 +628,10 @@ Response CataloguePages::staff_edit_item(Page& p, long long item_id) {
   if (!edited) {
     if (auto refused = kit_.refusal_page(p, edited.error())) return *refused;
     auto response = staff_item(p, item_id, input, edited.error(), version);
-    response.route = "/{lang}/staff/items/{id}";
     return response;
   }
   auto response =
       redirect("/" + lang_code(p.lang) + "/staff/records/" + std::to_string(edited->record_id) + "?saved=1");
-  response.route = "/{lang}/staff/items/{id}";
   return response;
 }
 
@@ -629,7 +645,6 @@ Response CataloguePages::record_export(Page& p, const std::string& id_text) {
                                     [&](app::Repositories& repos) { record = repos.catalogue.record_by_id(id); });
   if (!record) return kit_.error_page(p, 404);
   auto response = marc_download({record->marc}, format, "record-" + std::to_string(id));
-  response.route = "/{lang}/records/{id}/export";
   return response;
 }
 
@@ -654,7 +669,6 @@ Response CataloguePages::search_export(Page& p) {
       if (auto record = repos.catalogue.record_by_id(id)) records.push_back(std::move(record->marc));
   });
   auto response = marc_download(std::move(records), format, "search-results");
-  response.route = "/{lang}/search/export";
   return response;
 }
 
@@ -689,14 +703,12 @@ Response CataloguePages::record_post(Page& p, long long record_id, const std::st
     return kit_.error_page(p, 404);
   }
   auto response = record_page(p, std::to_string(record_id), content);
-  response.route = "/{lang}/records/{id}/" + action;
   if (!content.get("outcome_ok")) response.status = 422;
   return response;
 }
 
 Response CataloguePages::api_search(const Request& request) {
   Response response;
-  response.route = "/api/v1/search";
   response.set_header("Content-Type", "application/json; charset=utf-8");
   response.set_header("Cache-Control", "no-cache");
   auto form = read_search_form(request);

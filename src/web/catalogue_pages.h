@@ -13,12 +13,15 @@
 #include "app/catalogue_search.h"
 #include "app/search_port.h"
 #include "web/page_kit.h"
+#include "web/routes.h"
 
 namespace shelfmark::web {
 
 class CataloguePages {
  public:
   CataloguePages(PageKit& kit, app::SearchIndex* search) : kit_(kit), search_(search) {}
+  // Search, records, MARC exports, /api/v1/search, a reader's borrowing and reserving, and cataloguing.
+  void add_routes(RouteTable& routes);
   Response search_page(Page& p);
   Response record_page(Page& p, const std::string& id_text, mustache::data content = mustache::data());
   Response staff_record(Page& p, long long id, const std::optional<app::ItemInput>& typed = std::nullopt,

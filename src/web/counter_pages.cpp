@@ -31,6 +31,32 @@ std::string not_found_text(const PageKit& kit, Language lang, const domain::Fail
 
 // The counter's library: from the form or query, else the staff member's last choice (cookie), else the
 // first library of the network.
+void CounterPages::add_routes(RouteTable& routes) {
+  using domain::Permission;
+  const auto counter = Access::staff({Permission::kCirculation});
+  routes.get("/{lang}/staff/counter", counter, [this](Page& p, const RouteParams&) { return staff_counter(p); });
+  routes.post("/{lang}/staff/counter/checkout", counter,
+              [this](Page& p, const RouteParams&) { return staff_counter_checkout(p); });
+  routes.post("/{lang}/staff/counter/renew-all", counter,
+              [this](Page& p, const RouteParams&) { return staff_counter_renew_all(p); });
+  routes.post("/{lang}/staff/counter/card-lost", counter,
+              [this](Page& p, const RouteParams&) { return staff_card_lost(p); });
+  // A new card for a lost one is part of registration's work: counter staff and verifiers.
+  routes.post("/{lang}/staff/counter/replace-card", Access::staff({Permission::kCompleteRegistrations}),
+              [this](Page& p, const RouteParams&) { return staff_replace_card(p); });
+  routes.post("/{lang}/staff/counter/reserve", counter,
+              [this](Page& p, const RouteParams&) { return staff_counter_reserve(p, false); });
+  routes.post("/{lang}/staff/counter/cancel-reservation", counter,
+              [this](Page& p, const RouteParams&) { return staff_counter_reserve(p, true); });
+  routes.post("/{lang}/staff/counter/pay", counter,
+              [this](Page& p, const RouteParams&) { return staff_counter_payment(p, false); });
+  routes.post("/{lang}/staff/counter/waive", counter,
+              [this](Page& p, const RouteParams&) { return staff_counter_payment(p, true); });
+  routes.get("/{lang}/staff/returns", counter, [this](Page& p, const RouteParams&) { return staff_returns(p); });
+  routes.post("/{lang}/staff/returns", counter, [this](Page& p, const RouteParams&) { return staff_returns(p); });
+  routes.get("/{lang}/staff/hold-shelf", counter, [this](Page& p, const RouteParams&) { return staff_hold_shelf(p); });
+}
+
 const domain::Library* CounterPages::counter_library(Page& p, const app::NetworkSnapshot& network) {
   auto code = p.request.form_value("library");
   if (code.empty()) code = p.request.query_value("library");
@@ -43,9 +69,7 @@ const domain::Library* CounterPages::counter_library(Page& p, const app::Network
 }
 
 Response CounterPages::staff_counter(Page& p, data content) {
-  p.route = "/{lang}/staff/counter";
   p.nav = "staff";
-  if (!domain::role_allows(p.session->user.role, domain::Permission::kCirculation)) return kit_.error_page(p, 403);
   const auto lang = p.lang;
   const auto network = kit_.network_snapshot();
   const auto* library = counter_library(p, *network);
@@ -151,7 +175,6 @@ Response CounterPages::staff_counter(Page& p, data content) {
 }
 
 Response CounterPages::staff_counter_reserve(Page& p, bool cancel) {
-  if (!domain::role_allows(p.session->user.role, domain::Permission::kCirculation)) return kit_.error_page(p, 403);
   const auto lang = p.lang;
   const auto card = std::string(trim(p.request.form_value("card")));
   data content;
@@ -164,7 +187,6 @@ Response CounterPages::staff_counter_reserve(Page& p, bool cancel) {
       content.set("not_found", kit_.t(lang, "This reservation is no longer active."));
     }
     auto response = staff_counter(p, content);
-    response.route = "/{lang}/staff/counter/cancel-reservation";
     if (!cancelled) response.status = 422;
     return response;
   }
@@ -186,13 +208,11 @@ Response CounterPages::staff_counter_reserve(Page& p, bool cancel) {
     content.set("reserve_barcode", input.barcode);
   }
   auto response = staff_counter(p, content);
-  response.route = "/{lang}/staff/counter/reserve";
   if (!result) response.status = 422;
   return response;
 }
 
 Response CounterPages::staff_counter_checkout(Page& p) {
-  if (!domain::role_allows(p.session->user.role, domain::Permission::kCirculation)) return kit_.error_page(p, 403);
   const auto lang = p.lang;
   const auto network = kit_.network_snapshot();
   const auto* library = counter_library(p, *network);
@@ -222,13 +242,11 @@ Response CounterPages::staff_counter_checkout(Page& p) {
     content.set("can_override", app::staff_may_override(result.error()) && reason.empty());
   }
   auto response = staff_counter(p, content);
-  response.route = "/{lang}/staff/counter/checkout";
   if (!result) response.status = 422;
   return response;
 }
 
 Response CounterPages::staff_counter_renew_all(Page& p) {
-  if (!domain::role_allows(p.session->user.role, domain::Permission::kCirculation)) return kit_.error_page(p, 403);
   const auto lang = p.lang;
   auto result = app::renew_all(kit_.app_context(), kit_.network_cache(),
                                std::string(trim(p.request.form_value("card"))), app::Channel::kCounter);
@@ -252,12 +270,10 @@ Response CounterPages::staff_counter_renew_all(Page& p) {
     content.set("renewals", items);
   }
   auto response = staff_counter(p, content);
-  response.route = "/{lang}/staff/counter/renew-all";
   return response;
 }
 
 Response CounterPages::staff_counter_payment(Page& p, bool waive) {
-  if (!domain::role_allows(p.session->user.role, domain::Permission::kCirculation)) return kit_.error_page(p, 403);
   const auto lang = p.lang;
   const auto card = std::string(trim(p.request.form_value("card")));
   auto result = waive ? app::waive_charge(kit_.app_context(), card, parse_id(p.request.form_value("charge")),
@@ -275,13 +291,11 @@ Response CounterPages::staff_counter_payment(Page& p, bool waive) {
     set_refusals(kit_.translations(), lang, content, result.error(), N_("Not done"));
   }
   auto response = staff_counter(p, content);
-  response.route = waive ? "/{lang}/staff/counter/waive" : "/{lang}/staff/counter/pay";
   if (!result) response.status = 422;
   return response;
 }
 
 Response CounterPages::staff_card_lost(Page& p) {
-  if (!domain::role_allows(p.session->user.role, domain::Permission::kCirculation)) return kit_.error_page(p, 403);
   auto result =
       app::report_card_lost(kit_.app_context(), std::string(trim(p.request.form_value("card"))), p.session->user.id);
   data content;
@@ -290,15 +304,12 @@ Response CounterPages::staff_card_lost(Page& p) {
   else
     content.set("not_found", kit_.t(p.lang, "No reader has this card number."));
   auto response = staff_counter(p, content);
-  response.route = "/{lang}/staff/counter/card-lost";
   return response;
 }
 
 // A lost card replaced: a new library card (fee charged) or the reader's new smart ID card (free). The
 // identity card number is never shown back; what else was typed is kept on an error.
 Response CounterPages::staff_replace_card(Page& p) {
-  if (!domain::role_allows(p.session->user.role, domain::Permission::kCompleteRegistrations))
-    return kit_.error_page(p, 403);
   const auto& r = p.request;
   app::ReplacementInput input{r.form_value("kind") == "smart_id", r.form_value("card_number"),
                               r.form_value("smart_id_number"), r.form_value("smart_id_issue_date")};
@@ -311,21 +322,17 @@ Response CounterPages::staff_replace_card(Page& p) {
     content.set("replace_card_number", input.card_number);
     content.set("replace_issue_date", input.smart_id_issue_date);
     auto response = staff_counter(p, content);
-    response.route = "/{lang}/staff/counter/replace-card";
     response.status = 422;
     return response;
   }
   auto response =
       redirect("/" + lang_code(p.lang) + "/staff/counter?library=" + percent_encode(r.form_value("library")) +
                "&card=" + percent_encode(result->card_number) + "&replaced=1");
-  response.route = "/{lang}/staff/counter/replace-card";
   return response;
 }
 
 Response CounterPages::staff_hold_shelf(Page& p) {
-  p.route = "/{lang}/staff/hold-shelf";
   p.nav = "staff";
-  if (!domain::role_allows(p.session->user.role, domain::Permission::kCirculation)) return kit_.error_page(p, 403);
   const auto network = kit_.network_snapshot();
   const auto* library = counter_library(p, *network);
   data content;
@@ -366,9 +373,7 @@ Response CounterPages::staff_hold_shelf(Page& p) {
 }
 
 Response CounterPages::staff_returns(Page& p) {
-  p.route = "/{lang}/staff/returns";
   p.nav = "staff";
-  if (!domain::role_allows(p.session->user.role, domain::Permission::kCirculation)) return kit_.error_page(p, 403);
   const auto lang = p.lang;
   const auto network = kit_.network_snapshot();
   const auto* library = counter_library(p, *network);

@@ -11,12 +11,15 @@
 
 #include "app/circulation.h"
 #include "web/page_kit.h"
+#include "web/routes.h"
 
 namespace shelfmark::web {
 
 class CounterPages {
  public:
   explicit CounterPages(PageKit& kit) : kit_(kit) {}
+  // The circulation counter, returns and the hold shelf.
+  void add_routes(RouteTable& routes);
   Response staff_counter(Page& p, mustache::data content = mustache::data());
   Response staff_counter_reserve(Page& p, bool cancel);
   Response staff_counter_checkout(Page& p);

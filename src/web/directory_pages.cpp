@@ -124,8 +124,66 @@ data DirectoryPages::pager(Language lang, const std::string& base, int page, lon
   return pager_data;
 }
 
+void DirectoryPages::add_routes(RouteTable& routes) {
+  using domain::Permission;
+  const auto anyone = Access::anyone();
+  routes.get("/{lang}/", anyone, [this](Page& p, const RouteParams&) { return home(p); });
+  routes.get("/{lang}/libraries", anyone, [this](Page& p, const RouteParams&) { return libraries(p); });
+  routes.get("/{lang}/libraries/{code}", anyone,
+             [this](Page& p, const RouteParams& params) { return library(p, params.text(0)); });
+  routes.get("/{lang}/notices", anyone, [this](Page& p, const RouteParams&) { return notices(p); });
+  routes.get("/{lang}/notices/{id}", anyone,
+             [this](Page& p, const RouteParams& params) { return notice(p, params.text(0)); });
+
+  const auto any_staff = Access::staff();
+  routes.get(
+      "/{lang}/staff", any_staff, [this](Page& p, const RouteParams&) { return staff_home(p); }, "/{lang}/staff/");
+  routes.get("/{lang}/staff/", any_staff, [this](Page& p, const RouteParams&) { return staff_home(p); });
+
+  const auto notices_staff = Access::staff({Permission::kManageNotices});
+  routes.get("/{lang}/staff/notices", notices_staff, [this](Page& p, const RouteParams&) { return staff_notices(p); });
+  routes.post("/{lang}/staff/notices", notices_staff,
+              [this](Page& p, const RouteParams&) { return staff_notice_create(p); });
+  routes.get("/{lang}/staff/notices/new", notices_staff,
+             [this](Page& p, const RouteParams&) { return staff_notice_new(p); });
+  routes.post("/{lang}/staff/notices/{id}", notices_staff,
+              [this](Page& p, const RouteParams& params) { return staff_notice_update(p, params.number(0)); });
+  routes.get("/{lang}/staff/notices/{id}/edit", notices_staff,
+             [this](Page& p, const RouteParams& params) { return staff_notice_edit(p, params.number(0)); });
+  routes.post("/{lang}/staff/notices/{id}/expire", notices_staff,
+              [this](Page& p, const RouteParams& params) { return staff_notice_expire(p, params.number(0)); });
+
+  const auto libraries_staff = Access::staff({Permission::kManageLibraries});
+  routes.get("/{lang}/staff/holidays", libraries_staff,
+             [this](Page& p, const RouteParams&) { return staff_holidays(p); });
+  routes.post("/{lang}/staff/holidays", libraries_staff,
+              [this](Page& p, const RouteParams&) { return staff_holiday_post(p, std::nullopt); });
+  routes.post("/{lang}/staff/holidays/{date}/delete", libraries_staff,
+              [this](Page& p, const RouteParams& params) { return staff_holiday_post(p, params.text(0)); });
+  routes.get("/{lang}/staff/libraries", libraries_staff,
+             [this](Page& p, const RouteParams&) { return staff_libraries(p); });
+  routes.get("/{lang}/staff/libraries/{code}", libraries_staff,
+             [this](Page& p, const RouteParams& params) { return staff_library(p, params.text(0)); });
+  const std::pair<const char*, LibraryEdit> edits[] = {
+      {"/details", LibraryEdit::kDetails},
+      {"/hours", LibraryEdit::kHours},
+      {"/special-hours", LibraryEdit::kAddSpecialHours},
+      {"/special-hours/{id}/delete", LibraryEdit::kRemoveSpecialHours},
+      {"/stops", LibraryEdit::kAddStop},
+      {"/stops/{id}/delete", LibraryEdit::kRemoveStop},
+      {"/closures", LibraryEdit::kAddClosure},
+      {"/closures/{id}/delete", LibraryEdit::kRemoveClosure},
+  };
+  for (const auto& [suffix, edit] : edits) {
+    const bool has_id = std::string_view(suffix).find("{id}") != std::string_view::npos;
+    routes.post(std::string("/{lang}/staff/libraries/{code}") + suffix, libraries_staff,
+                [this, edit, has_id](Page& p, const RouteParams& params) {
+                  return staff_library_post(p, params.text(0), edit, has_id ? params.number(1) : 0);
+                });
+  }
+}
+
 Response DirectoryPages::home(Page& p) {
-  p.route = "/{lang}/";
   p.nav = "home";
   const auto view = app::list_libraries(kit_.app_context(), kit_.network_cache(), {});
   int statics = 0, mobiles = 0, stations = 0, open = 0;
@@ -178,7 +236,6 @@ Response DirectoryPages::home(Page& p) {
 }
 
 Response DirectoryPages::libraries(Page& p) {
-  p.route = "/{lang}/libraries";
   p.nav = "libraries";
   app::LibraryFilter filter;
   filter.district = domain::parse_district(p.request.query_value("district"));
@@ -209,7 +266,6 @@ Response DirectoryPages::libraries(Page& p) {
 }
 
 Response DirectoryPages::library(Page& p, const std::string& code) {
-  p.route = "/{lang}/libraries/{code}";
   p.nav = "libraries";
   auto result = app::library_page(kit_.app_context(), kit_.network_cache(), code);
   if (!result) return kit_.error_page(p, 404);
@@ -286,7 +342,6 @@ Response DirectoryPages::library(Page& p, const std::string& code) {
 }
 
 Response DirectoryPages::notices(Page& p) {
-  p.route = "/{lang}/notices";
   p.nav = "notices";
   const int page_number = parse_page(p.request.query_value("page"));
   const auto result = app::public_notices(kit_.app_context(), page_number, kNoticesPerPage);
@@ -302,7 +357,6 @@ Response DirectoryPages::notices(Page& p) {
 }
 
 Response DirectoryPages::notice(Page& p, const std::string& id_text) {
-  p.route = "/{lang}/notices/{id}";
   p.nav = "notices";
   const auto id = parse_id(id_text);
   auto result = id < 0 ? domain::Outcome<domain::Notice>(domain::failure(ErrorCode::kNotFound))
@@ -331,7 +385,6 @@ Response DirectoryPages::notice(Page& p, const std::string& id_text) {
 }
 
 Response DirectoryPages::staff_home(Page& p) {
-  p.route = "/{lang}/staff/";
   p.nav = "staff";
   data content;
   const auto role = p.session->user.role;
@@ -351,10 +404,8 @@ Response DirectoryPages::staff_home(Page& p) {
 }
 
 Response DirectoryPages::staff_notices(Page& p) {
-  p.route = "/{lang}/staff/notices";
   p.nav = "staff";
   const auto actor = p.session->actor();
-  if (!domain::role_allows(actor.role, domain::Permission::kManageNotices)) return kit_.error_page(p, 403);
   const int page_number = parse_page(p.request.query_value("page"));
   const auto result = app::staff_notices(kit_.app_context(), actor, page_number, kNoticesPerPage);
   const auto now = kit_.app_context().clock.now();
@@ -429,14 +480,9 @@ domain::NoticeInput DirectoryPages::input_of(const domain::Notice& notice) {
   return input;
 }
 
-Response DirectoryPages::staff_notice_new(Page& p) {
-  p.route = "/{lang}/staff/notices/new";
-  if (!domain::role_allows(p.session->user.role, domain::Permission::kManageNotices)) return kit_.error_page(p, 403);
-  return notice_form(p, std::nullopt, {}, 1, std::nullopt);
-}
+Response DirectoryPages::staff_notice_new(Page& p) { return notice_form(p, std::nullopt, {}, 1, std::nullopt); }
 
 Response DirectoryPages::staff_notice_create(Page& p) {
-  p.route = "/{lang}/staff/notices";
   const auto input = notice_input(p.request);
   auto result = app::create_notice(kit_.app_context(), p.session->actor(), input);
   if (!result) {
@@ -444,19 +490,16 @@ Response DirectoryPages::staff_notice_create(Page& p) {
     return notice_form(p, std::nullopt, input, 1, result.error());
   }
   auto response = redirect("/" + lang_code(p.lang) + "/staff/notices?saved=1");
-  response.route = p.route;
   return response;
 }
 
 Response DirectoryPages::staff_notice_edit(Page& p, long long id) {
-  p.route = "/{lang}/staff/notices/{id}/edit";
   auto result = app::staff_notice(kit_.app_context(), p.session->actor(), id);
   if (!result) return kit_.failure_page(p, result.error());
   return notice_form(p, id, input_of(result.value()), result->version, std::nullopt);
 }
 
 Response DirectoryPages::staff_notice_update(Page& p, long long id) {
-  p.route = "/{lang}/staff/notices/{id}";
   const auto input = notice_input(p.request);
   const auto version = parse_id(p.request.form_value("version"));
   auto result = app::update_notice(kit_.app_context(), p.session->actor(), id, version, input);
@@ -471,23 +514,18 @@ Response DirectoryPages::staff_notice_update(Page& p, long long id) {
     return notice_form(p, id, input, version, result.error());
   }
   auto response = redirect("/" + lang_code(p.lang) + "/staff/notices?saved=1");
-  response.route = p.route;
   return response;
 }
 
 Response DirectoryPages::staff_notice_expire(Page& p, long long id) {
-  p.route = "/{lang}/staff/notices/{id}/expire";
   auto result = app::expire_notice(kit_.app_context(), p.session->actor(), id);
   if (!result) return kit_.failure_page(p, result.error());
   auto response = redirect("/" + lang_code(p.lang) + "/staff/notices?saved=expired");
-  response.route = p.route;
   return response;
 }
 
 Response DirectoryPages::staff_libraries(Page& p) {
-  p.route = "/{lang}/staff/libraries";
   p.nav = "staff";
-  if (!domain::role_allows(p.session->user.role, domain::Permission::kManageLibraries)) return kit_.error_page(p, 403);
   const auto snapshot = kit_.network_snapshot();
   auto items = list();
   for (const auto& library : snapshot->libraries) {
@@ -504,7 +542,6 @@ Response DirectoryPages::staff_libraries(Page& p) {
 }
 
 Response DirectoryPages::staff_holidays(Page& p, const Fields& typed, const std::optional<domain::Failure>& failure) {
-  p.route = "/{lang}/staff/holidays";
   p.nav = "staff";
   auto calendar = app::holidays_for_staff(kit_.app_context(), p.session->actor());
   if (!calendar) return kit_.error_page(p, 403);
@@ -530,30 +567,25 @@ Response DirectoryPages::staff_holidays(Page& p, const Fields& typed, const std:
   return kit_.page(p, "staff_holidays", kit_.t(p.lang, "Public holidays"), content, failure ? 422 : 200);
 }
 
-Response DirectoryPages::staff_holiday_post(Page& p, const std::vector<std::string_view>& parts) {
+// POST /{lang}/staff/holidays (add) and /{lang}/staff/holidays/{date}/delete (`date` set).
+Response DirectoryPages::staff_holiday_post(Page& p, const std::optional<std::string>& date) {
   const auto actor = p.session->actor();
-  domain::Outcome<domain::Done> result = domain::failure(ErrorCode::kNotFound);
-  if (parts.size() == 1) {
-    result = app::add_holiday(
-        kit_.app_context(), actor,
-        {p.request.form_value("date"), p.request.form_value("name_en"), p.request.form_value("name_tc")});
-  } else if (parts.size() == 3 && parts[2] == "delete") {
-    result = app::remove_holiday(kit_.app_context(), actor, std::string(parts[1]));
-  }
+  const auto result = date ? app::remove_holiday(kit_.app_context(), actor, *date)
+                           : app::add_holiday(kit_.app_context(), actor,
+                                              {p.request.form_value("date"), p.request.form_value("name_en"),
+                                               p.request.form_value("name_tc")});
   if (!result) {
     if (result.error().code == ErrorCode::kPermissionDenied) return kit_.error_page(p, 403);
     if (result.error().fields.empty()) return kit_.error_page(p, 404);
     return staff_holidays(p, p.request.form, result.error());
   }
   auto response = redirect("/" + lang_code(p.lang) + "/staff/holidays?saved=1");
-  response.route = "/{lang}/staff/holidays";
   return response;
 }
 
 // Renders the library edit page. `typed` holds what was posted when a form was refused.
 Response DirectoryPages::staff_library(Page& p, const std::string& code, const Fields& typed,
                                        const std::optional<domain::Failure>& failure) {
-  p.route = "/{lang}/staff/libraries/{code}";
   p.nav = "staff";
   const auto lang = p.lang;
   auto result = app::library_for_staff(kit_.app_context(), p.session->actor(), code);
@@ -683,73 +715,63 @@ Response DirectoryPages::staff_library(Page& p, const std::string& code, const F
   return kit_.page(p, "staff_library", library.name.in(lang), content, failure ? 422 : 200);
 }
 
-Response DirectoryPages::library_edit_result(Page& p, const std::string& code, const std::string& route,
+Response DirectoryPages::library_edit_result(Page& p, const std::string& code,
                                              const domain::Outcome<domain::Done>& result) {
   if (!result) {
     const auto error = result.error().code;
     if (error == ErrorCode::kPermissionDenied) return kit_.error_page(p, 403);
     if (error == ErrorCode::kNotFound && result.error().fields.empty()) return kit_.error_page(p, 404);
     auto response = staff_library(p, code, p.request.form, result.error());
-    response.route = route;
     return response;
   }
   auto response = redirect("/" + lang_code(p.lang) + "/staff/libraries/" + percent_encode(code) + "?saved=1");
-  response.route = route;
   return response;
 }
 
-Response DirectoryPages::staff_library_post(Page& p, const std::string& code,
-                                            const std::vector<std::string_view>& rest) {
+Response DirectoryPages::staff_library_post(Page& p, const std::string& code, LibraryEdit edit, long long id) {
   const auto& form = p.request;
   const auto actor = p.session->actor();
-  const auto base = std::string("/{lang}/staff/libraries/{code}/");
-  if (rest.size() == 1 && rest[0] == "details") {
+  if (edit == LibraryEdit::kDetails) {
     domain::LibraryDetailsInput input{form.form_value("name_en"),    form.form_value("name_tc"),
                                       form.form_value("address_en"), form.form_value("address_tc"),
                                       form.form_value("phone"),      form.form_value("district"),
                                       form.form_value("kind"),       form.form_values("facilities")};
     return library_edit_result(
-        p, code, base + "details",
+        p, code,
         app::update_library_details(kit_.app_context(), actor, code, parse_id(form.form_value("version")), input));
   }
-  if (rest.size() == 1 && rest[0] == "hours") {
+  if (edit == LibraryEdit::kHours) {
     std::array<std::string, 8> typed;
     static const char* kFields[8] = {"hours_mon", "hours_tue", "hours_wed", "hours_thu",
                                      "hours_fri", "hours_sat", "hours_sun", "hours_holiday"};
     for (int day = 0; day < 8; ++day) typed[day] = form.form_value(kFields[day]);
     return library_edit_result(
-        p, code, base + "hours",
-        app::set_weekly_hours(kit_.app_context(), actor, code, parse_id(form.form_value("version")), typed));
+        p, code, app::set_weekly_hours(kit_.app_context(), actor, code, parse_id(form.form_value("version")), typed));
   }
-  if (rest.size() == 1 && rest[0] == "special-hours")
-    return library_edit_result(p, code, base + "special-hours",
+  if (edit == LibraryEdit::kAddSpecialHours)
+    return library_edit_result(p, code,
                                app::add_special_hours(kit_.app_context(), actor, code,
                                                       {form.form_value("date"), form.form_value("hours"),
                                                        form.form_value("note_en"), form.form_value("note_tc")}));
-  if (rest.size() == 3 && rest[0] == "special-hours" && rest[2] == "delete")
+  if (edit == LibraryEdit::kRemoveSpecialHours)
+    return library_edit_result(p, code, app::remove_special_hours(kit_.app_context(), actor, code, id));
+  if (edit == LibraryEdit::kAddStop)
     return library_edit_result(
-        p, code, base + "special-hours/{id}/delete",
-        app::remove_special_hours(kit_.app_context(), actor, code, parse_id(std::string(rest[1]))));
-  if (rest.size() == 1 && rest[0] == "stops")
-    return library_edit_result(
-        p, code, base + "stops",
+        p, code,
         app::add_mobile_stop(
             kit_.app_context(), actor, code,
             {form.form_value("stop_name_en"), form.form_value("stop_name_tc"), form.form_value("stop_district"),
              form.form_value("stop_address_en"), form.form_value("stop_address_tc"), form.form_value("stop_weekday"),
              form.form_value("stop_hours")}));
-  if (rest.size() == 3 && rest[0] == "stops" && rest[2] == "delete")
-    return library_edit_result(
-        p, code, base + "stops/{id}/delete",
-        app::remove_mobile_stop(kit_.app_context(), actor, code, parse_id(std::string(rest[1]))));
-  if (rest.size() == 1 && rest[0] == "closures")
-    return library_edit_result(p, code, base + "closures",
+  if (edit == LibraryEdit::kRemoveStop)
+    return library_edit_result(p, code, app::remove_mobile_stop(kit_.app_context(), actor, code, id));
+  if (edit == LibraryEdit::kAddClosure)
+    return library_edit_result(p, code,
                                app::add_closure(kit_.app_context(), actor, code,
                                                 {form.form_value("first_day"), form.form_value("last_day"),
                                                  form.form_value("reason_en"), form.form_value("reason_tc")}));
-  if (rest.size() == 3 && rest[0] == "closures" && rest[2] == "delete")
-    return library_edit_result(p, code, base + "closures/{id}/delete",
-                               app::remove_closure(kit_.app_context(), actor, code, parse_id(std::string(rest[1]))));
+  if (edit == LibraryEdit::kRemoveClosure)
+    return library_edit_result(p, code, app::remove_closure(kit_.app_context(), actor, code, id));
   return kit_.error_page(p, 404);
 }
 

@@ -12,12 +12,26 @@
 #include "app/directory.h"
 #include "app/notices.h"
 #include "web/page_kit.h"
+#include "web/routes.h"
 
 namespace shelfmark::web {
 
 class DirectoryPages {
  public:
   explicit DirectoryPages(PageKit& kit) : kit_(kit) {}
+  // The home page, libraries, notices, holidays and library editing.
+  void add_routes(RouteTable& routes);
+  // What a POST to /{lang}/staff/libraries/{code}/… changes.
+  enum class LibraryEdit {
+    kDetails,
+    kHours,
+    kAddSpecialHours,
+    kRemoveSpecialHours,
+    kAddStop,
+    kRemoveStop,
+    kAddClosure,
+    kRemoveClosure
+  };
   Response home(Page& p);
   Response libraries(Page& p);
   Response library(Page& p, const std::string& code);
@@ -33,10 +47,10 @@ class DirectoryPages {
   Response staff_libraries(Page& p);
   Response staff_holidays(Page& p, const Fields& typed = {},
                           const std::optional<domain::Failure>& failure = std::nullopt);
-  Response staff_holiday_post(Page& p, const std::vector<std::string_view>& parts);
+  Response staff_holiday_post(Page& p, const std::optional<std::string>& date);
   Response staff_library(Page& p, const std::string& code, const Fields& typed = {},
                          const std::optional<domain::Failure>& failure = std::nullopt);
-  Response staff_library_post(Page& p, const std::string& code, const std::vector<std::string_view>& rest);
+  Response staff_library_post(Page& p, const std::string& code, LibraryEdit edit, long long id);
 
  private:
   std::string status_text(Language lang, const domain::Library& library, const domain::OpenStatus& status,
@@ -47,8 +61,7 @@ class DirectoryPages {
   Response notice_form(Page& p, std::optional<long long> id, const domain::NoticeInput& input, long long version,
                        const std::optional<domain::Failure>& failure);
   domain::NoticeInput input_of(const domain::Notice& notice);
-  Response library_edit_result(Page& p, const std::string& code, const std::string& route,
-                               const domain::Outcome<domain::Done>& result);
+  Response library_edit_result(Page& p, const std::string& code, const domain::Outcome<domain::Done>& result);
 
   PageKit& kit_;
 };

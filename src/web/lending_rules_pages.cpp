@@ -18,9 +18,36 @@ std::string typed_or(const Fields& typed, const std::string& field, const std::s
 
 }  // namespace
 
+void LendingRulesPages::add_routes(RouteTable& routes) {
+  const auto policies = Access::staff({domain::Permission::kManagePolicies});
+  routes.get("/{lang}/staff/fine-suspensions", policies,
+             [this](Page& p, const RouteParams&) { return staff_fine_suspensions(p); });
+  routes.post("/{lang}/staff/fine-suspensions", policies,
+              [this](Page& p, const RouteParams&) { return staff_fine_suspension_post(p, std::nullopt); });
+  routes.post("/{lang}/staff/fine-suspensions/{id}/delete", policies,
+              [this](Page& p, const RouteParams& params) { return staff_fine_suspension_post(p, params.number(0)); });
+  routes.get("/{lang}/staff/lending-rules", policies,
+             [this](Page& p, const RouteParams&) { return staff_lending_rules(p); });
+  routes.post("/{lang}/staff/lending-rules", policies, [this](Page& p, const RouteParams&) {
+    return staff_lending_rule_post(p, RulePost::kSave, std::nullopt);
+  });
+  routes.post("/{lang}/staff/lending-rules/limits", policies, [this](Page& p, const RouteParams&) {
+    return staff_lending_rule_post(p, RulePost::kLimits, std::nullopt);
+  });
+  routes.get("/{lang}/staff/lending-rules/new", policies,
+             [this](Page& p, const RouteParams&) { return staff_lending_rule(p, std::nullopt); });
+  routes.get("/{lang}/staff/lending-rules/{id}", policies,
+             [this](Page& p, const RouteParams& params) { return staff_lending_rule(p, params.number(0)); });
+  routes.post("/{lang}/staff/lending-rules/{id}", policies, [this](Page& p, const RouteParams& params) {
+    return staff_lending_rule_post(p, RulePost::kSave, params.number(0));
+  });
+  routes.post("/{lang}/staff/lending-rules/{id}/delete", policies, [this](Page& p, const RouteParams& params) {
+    return staff_lending_rule_post(p, RulePost::kDelete, params.number(0));
+  });
+}
+
 Response LendingRulesPages::staff_fine_suspensions(Page& p, const Fields& typed,
                                                    const std::optional<domain::Failure>& failure) {
-  p.route = "/{lang}/staff/fine-suspensions";
   p.nav = "staff";
   const auto lang = p.lang;
   auto periods = app::fine_suspensions(kit_.app_context(), p.session->actor());
@@ -70,12 +97,12 @@ Response LendingRulesPages::staff_fine_suspensions(Page& p, const Fields& typed,
   return kit_.page(p, "staff_fine_suspensions", kit_.t(lang, "Fine suspension periods"), content, failure ? 422 : 200);
 }
 
-Response LendingRulesPages::staff_fine_suspension_post(Page& p, const std::vector<std::string_view>& parts) {
+Response LendingRulesPages::staff_fine_suspension_post(Page& p, std::optional<long long> remove_id) {
   const auto actor = p.session->actor();
-  if (parts.size() == 3 && parts[2] == "delete") {
-    auto removed = app::remove_fine_suspension(kit_.app_context(), actor, parse_id(std::string(parts[1])));
+  if (remove_id) {
+    auto removed = app::remove_fine_suspension(kit_.app_context(), actor, *remove_id);
     if (!removed) return kit_.failure_page(p, removed.error());
-  } else if (parts.size() == 1) {
+  } else {
     app::FineSuspensionForm form;
     form.input = {p.request.form_value("first_day"),
                   p.request.form_value("last_day"),
@@ -91,17 +118,13 @@ Response LendingRulesPages::staff_fine_suspension_post(Page& p, const std::vecto
       if (added.error().code == ErrorCode::kPermissionDenied) return kit_.error_page(p, 403);
       return staff_fine_suspensions(p, p.request.form, added.error());
     }
-  } else {
-    return kit_.error_page(p, 404);
   }
   auto response = redirect("/" + lang_code(p.lang) + "/staff/fine-suspensions?saved=1");
-  response.route = "/{lang}/staff/fine-suspensions";
   return response;
 }
 
 Response LendingRulesPages::staff_lending_rules(Page& p, const Fields& typed,
                                                 const std::optional<domain::Failure>& failure) {
-  p.route = "/{lang}/staff/lending-rules";
   p.nav = "staff";
   const auto lang = p.lang;
   auto policies = app::lending_rules(kit_.app_context(), kit_.network_cache(), p.session->actor());
@@ -159,7 +182,6 @@ Response LendingRulesPages::staff_lending_rules(Page& p, const Fields& typed,
 // The form for a new rule (id nullopt) or an existing one.
 Response LendingRulesPages::staff_lending_rule(Page& p, std::optional<long long> id, const Fields& typed,
                                                const std::optional<domain::Failure>& failure) {
-  p.route = id ? "/{lang}/staff/lending-rules/{id}" : "/{lang}/staff/lending-rules/new";
   p.nav = "staff";
   const auto lang = p.lang;
   auto policies = app::lending_rules(kit_.app_context(), kit_.network_cache(), p.session->actor());
@@ -226,15 +248,14 @@ Response LendingRulesPages::staff_lending_rule(Page& p, std::optional<long long>
                    failure ? 422 : 200);
 }
 
-Response LendingRulesPages::staff_lending_rule_post(Page& p, const std::vector<std::string_view>& parts) {
+Response LendingRulesPages::staff_lending_rule_post(Page& p, RulePost what, std::optional<long long> id) {
   const auto actor = p.session->actor();
   const auto& form = p.request;
   auto back = [&](const std::string& anchor) {
     auto response = redirect("/" + lang_code(p.lang) + "/staff/lending-rules?saved=1" + anchor);
-    response.route = "/{lang}/staff/lending-rules";
     return response;
   };
-  if (parts.size() == 2 && parts[1] == "limits") {
+  if (what == RulePost::kLimits) {
     domain::ReaderLimitsInput input{
         form.form_value("max_loans"),        form.form_value("max_periodical_loans"),
         form.form_value("max_reservations"), form.form_value("reservation_fee"),
@@ -244,24 +265,15 @@ Response LendingRulesPages::staff_lending_rule_post(Page& p, const std::vector<s
     if (saved) return back("#limits");
     if (saved.error().code == ErrorCode::kPermissionDenied) return kit_.error_page(p, 403);
     auto response = staff_lending_rules(p, form.form, saved.error());
-    response.route = "/{lang}/staff/lending-rules/limits";
     return response;
   }
-  if (parts.size() == 3 && parts[2] == "delete") {
-    const auto id = parse_id(std::string(parts[1]));
-    auto removed = app::remove_lending_rule(kit_.app_context(), kit_.network_cache(), actor, id);
+  if (what == RulePost::kDelete) {
+    auto removed = app::remove_lending_rule(kit_.app_context(), kit_.network_cache(), actor, *id);
     if (!removed) {
       if (auto refused = kit_.refusal_page(p, removed.error())) return *refused;
       return staff_lending_rule(p, id, {}, removed.error());
     }
     return back("");
-  }
-  std::optional<long long> id;
-  if (parts.size() == 2) {
-    id = parse_id(std::string(parts[1]));
-    if (*id < 0) return kit_.error_page(p, 404);
-  } else if (parts.size() != 1) {
-    return kit_.error_page(p, 404);
   }
   app::LendingRuleForm rule_form;
   rule_form.input = {form.form_value("reader_category"),   form.form_value("item_type"),

@@ -78,7 +78,6 @@ std::string RegistrationPages::draft_cookie_name(const Request& request) const {
 
 Response RegistrationPages::to_step(Page& p, std::string_view step) {
   auto response = redirect("/" + lang_code(p.lang) + "/register" + (step.empty() ? "" : "/" + std::string(step)));
-  response.route = p.route;
   for (const auto& [name, value] : p.cookies) response.headers.emplace_back("Set-Cookie", name + "=" + value);
   return response;
 }
@@ -112,22 +111,18 @@ void RegistrationPages::steps(Page& p, data& content, int current, const app::Dr
 
 // ----- the applicant -----
 
-Response RegistrationPages::applicant(Page& p, const std::vector<std::string_view>& parts) {
+Response RegistrationPages::applicant(Page& p, std::string_view step) {
   p.nav = "register";
-  p.route = "/{lang}/register/*";
   const bool post = p.request.method == "POST";
   if (!services_) return kit_.error_page(p, 404);
-  if (parts.empty()) return post ? kit_.error_page(p, 405) : start_page(p);
-  if (post && !kit_.sign_in_csrf_ok(p)) return kit_.error_page(p, 419);
-  if (parts.size() == 1 && parts[0] == "start") return post ? start(p) : to_step(p, "");
-  if (parts.size() != 1) return kit_.error_page(p, 404);
+  if (step.empty()) return start_page(p);
+  if (step == "start") return post ? start(p) : to_step(p, "");
   const auto draft = app::find_draft(kit_.app_context(), *services_, p.request.cookie(draft_cookie_name(p.request)));
   if (!draft) {
     // No application in progress on this browser (never started, submitted, expired, or cookie gone).
     if (post) return kit_.error_page(p, 419);
     return to_step(p, "");
   }
-  const auto step = parts[0];
   if (step == "terms") return terms(p, *draft);
   if (step == "details") return details(p, *draft);
   if (step == "documents") return documents(p, *draft);
@@ -136,7 +131,6 @@ Response RegistrationPages::applicant(Page& p, const std::vector<std::string_vie
 }
 
 Response RegistrationPages::start_page(Page& p) {
-  p.route = "/{lang}/register";
   data content;
   content.set("csrf", kit_.sign_in_csrf(p));
   if (auto draft = app::find_draft(kit_.app_context(), *services_, p.request.cookie(draft_cookie_name(p.request)))) {
@@ -148,7 +142,6 @@ Response RegistrationPages::start_page(Page& p) {
 }
 
 Response RegistrationPages::start(Page& p) {
-  p.route = "/{lang}/register/start";
   const auto type = domain::parse_registration_type(p.request.form_value("type"));
   if (!type) return kit_.error_page(p, 400);
   auto started = app::start_application(kit_.app_context(), *services_, *type, p.request.remote_address);
@@ -164,7 +157,6 @@ Response RegistrationPages::start(Page& p) {
 }
 
 Response RegistrationPages::terms(Page& p, const app::DraftView& draft) {
-  p.route = "/{lang}/register/terms";
   std::vector<domain::FieldError> errors;
   if (p.request.method == "POST") {
     auto accepted =
@@ -185,7 +177,6 @@ Response RegistrationPages::terms(Page& p, const app::DraftView& draft) {
 }
 
 Response RegistrationPages::details(Page& p, const app::DraftView& draft) {
-  p.route = "/{lang}/register/details";
   if (!draft.terms_accepted) return to_step(p, "terms");
   if (p.request.method != "POST") return details_form(p, draft, draft.form, {}, 200);
   const auto form = form_from(p.request);
@@ -222,7 +213,6 @@ Response RegistrationPages::details_form(Page& p, const app::DraftView& draft, c
 }
 
 Response RegistrationPages::documents(Page& p, const app::DraftView& draft) {
-  p.route = "/{lang}/register/documents";
   if (!draft.details_valid) return to_step(p, "details");
   if (p.request.method != "POST") return documents_form(p, draft, {}, 200);
   std::vector<domain::FieldError> errors;
@@ -286,7 +276,6 @@ Response RegistrationPages::documents_form(Page& p, const app::DraftView& draft,
 }
 
 Response RegistrationPages::review(Page& p, const app::DraftView& draft) {
-  p.route = "/{lang}/register/review";
   if (!draft.details_valid) return to_step(p, "details");
   if (!draft.documents_complete) return to_step(p, "documents");
   data content;
@@ -318,7 +307,6 @@ Response RegistrationPages::review(Page& p, const app::DraftView& draft) {
 }
 
 Response RegistrationPages::submit(Page& p, const app::DraftView& draft) {
-  p.route = "/{lang}/register/review";
   // A hidden field that people never see or fill: automated submissions often do.
   if (!p.request.form_value("website").empty()) {
     spdlog::info("registration refused: honeypot field filled");
@@ -360,35 +348,53 @@ Response RegistrationPages::submit(Page& p, const app::DraftView& draft) {
 
 // ----- staff -----
 
-Response RegistrationPages::staff(Page& p, const std::vector<std::string_view>& parts) {
-  p.nav = "staff";
-  p.route = "/{lang}/staff/registrations/*";
-  const bool post = p.request.method == "POST";
-  if (!services_) return kit_.error_page(p, 404);
-  if (parts[0] == "temporary-card" && parts.size() == 1) {
-    p.route = "/{lang}/staff/temporary-card";
-    return post ? temporary_card_post(p) : temporary_card(p, {}, {}, 200);
+void RegistrationPages::add_routes(RouteTable& routes) {
+  using domain::Permission;
+  const auto signing_in = Access::signing_in();
+  routes.get("/{lang}/register", signing_in, [this](Page& p, const RouteParams&) { return applicant(p, ""); });
+  for (const char* step : {"start", "terms", "details", "documents", "review"}) {
+    const auto pattern = std::string("/{lang}/register/") + step;
+    routes.get(pattern, signing_in, [this, step](Page& p, const RouteParams&) { return applicant(p, step); });
+    routes.post(pattern, signing_in, [this, step](Page& p, const RouteParams&) { return applicant(p, step); });
   }
-  if (parts.size() == 1) return post ? kit_.error_page(p, 405) : queue(p);
-  if (parts.size() == 2 && parts[1] == "complete") return completion_search(p);
-  const auto id = parse_id(parts[1]);
-  if (id <= 0) return kit_.error_page(p, 404);
-  if (parts.size() == 2 && !post) return application(p, id);
-  if (parts.size() == 3 && post && (parts[2] == "approve" || parts[2] == "reject"))
-    return decide(p, id, parts[2] == "approve");
-  if (parts.size() == 3 && parts[2] == "complete") {
-    if (post) return complete(p, id);
-    return completion_form(p, id, {}, {}, 200);
-  }
-  if (parts.size() == 4 && parts[2] == "documents" && !post) {
-    const auto document_id = parse_id(parts[3]);
-    return document_id <= 0 ? kit_.error_page(p, 404) : document(p, id, document_id);
-  }
-  return kit_.error_page(p, 404);
+
+  // Staff pages; a site without registration services has none of them.
+  auto staff = [this](auto handler) {
+    return [this, handler](Page& p, const RouteParams& params) {
+      if (!services_) return kit_.error_page(p, 404);
+      return handler(p, params);
+    };
+  };
+  const auto verifiers = Access::staff({Permission::kVerifyRegistrations});
+  const auto completers = Access::staff({Permission::kCompleteRegistrations});
+  routes.get("/{lang}/staff/temporary-card", completers,
+             staff([this](Page& p, const RouteParams&) { return temporary_card(p, {}, {}, 200); }));
+  routes.post("/{lang}/staff/temporary-card", completers,
+              staff([this](Page& p, const RouteParams&) { return temporary_card_post(p); }));
+  routes.get("/{lang}/staff/registrations", verifiers, staff([this](Page& p, const RouteParams&) { return queue(p); }));
+  // The search is posted so that an HKID typed stays out of addresses; the GET shows the empty form.
+  routes.get("/{lang}/staff/registrations/complete", completers,
+             staff([this](Page& p, const RouteParams&) { return completion_search(p); }));
+  routes.post("/{lang}/staff/registrations/complete", completers,
+              staff([this](Page& p, const RouteParams&) { return completion_search(p); }));
+  routes.get("/{lang}/staff/registrations/{id}",
+             Access::staff({Permission::kVerifyRegistrations, Permission::kCompleteRegistrations}),
+             staff([this](Page& p, const RouteParams& params) { return application(p, params.number(0)); }));
+  routes.post("/{lang}/staff/registrations/{id}/approve", verifiers,
+              staff([this](Page& p, const RouteParams& params) { return decide(p, params.number(0), true); }));
+  routes.post("/{lang}/staff/registrations/{id}/reject", verifiers,
+              staff([this](Page& p, const RouteParams& params) { return decide(p, params.number(0), false); }));
+  routes.get("/{lang}/staff/registrations/{id}/complete", completers, staff([this](Page& p, const RouteParams& params) {
+               return completion_form(p, params.number(0), {}, {}, 200);
+             }));
+  routes.post("/{lang}/staff/registrations/{id}/complete", completers,
+              staff([this](Page& p, const RouteParams& params) { return complete(p, params.number(0)); }));
+  routes.get(
+      "/{lang}/staff/registrations/{id}/documents/{document}", verifiers,
+      staff([this](Page& p, const RouteParams& params) { return document(p, params.number(0), params.number(1)); }));
 }
 
 Response RegistrationPages::queue(Page& p) {
-  p.route = "/{lang}/staff/registrations";
   const auto& request = p.request;
   app::ApplicationFilter filter;
   filter.type = domain::parse_registration_type(request.query_value("type"));
@@ -465,7 +471,6 @@ Response RegistrationPages::queue(Page& p) {
 
 Response RegistrationPages::application(Page& p, long long id, const std::vector<domain::FieldError>& errors,
                                         int status) {
-  p.route = "/{lang}/staff/registrations/{id}";
   auto detail = app::application_detail(kit_.app_context(), *services_, p.session->actor(), id);
   if (!detail) return kit_.failure_page(p, detail.error());
   const auto& record = detail->summary.record;
@@ -538,11 +543,9 @@ Response RegistrationPages::application(Page& p, long long id, const std::vector
 }
 
 Response RegistrationPages::document(Page& p, long long id, long long document_id) {
-  p.route = "/{lang}/staff/registrations/{id}/documents/{id}";
   auto document = app::application_document(kit_.app_context(), *services_, p.session->actor(), id, document_id);
   if (!document) return kit_.failure_page(p, document.error());
   Response response;
-  response.route = p.route;
   response.body = std::move(document->bytes);
   response.set_header("Content-Type", document->record.media_type);
   // Shown inline by <img> on the application page; opened directly, the browser saves it instead.
@@ -555,7 +558,6 @@ Response RegistrationPages::document(Page& p, long long id, long long document_i
 }
 
 Response RegistrationPages::decide(Page& p, long long id, bool approve) {
-  p.route = approve ? "/{lang}/staff/registrations/{id}/approve" : "/{lang}/staff/registrations/{id}/reject";
   const auto actor = p.session->actor();
   auto result =
       approve ? app::approve_application(kit_.app_context(), *services_, actor, id)
@@ -568,12 +570,10 @@ Response RegistrationPages::decide(Page& p, long long id, bool approve) {
   }
   auto response =
       redirect("/" + lang_code(p.lang) + "/staff/registrations?done=" + (approve ? "approved" : "rejected"));
-  response.route = p.route;
   return response;
 }
 
 Response RegistrationPages::completion_search(Page& p) {
-  p.route = "/{lang}/staff/registrations/complete";
   // The search is posted, never a query string: what is typed may be an HKID number, which must stay out of
   // browser history, proxy logs and the language switch (Hardening 5).
   p.switch_path = "/" + lang_code(p.lang) + "/staff/registrations/complete";
@@ -599,7 +599,6 @@ Response RegistrationPages::completion_search(Page& p) {
 
 Response RegistrationPages::completion_form(Page& p, long long id, const app::CompletionInput& input,
                                             const std::vector<domain::FieldError>& errors, int status) {
-  p.route = "/{lang}/staff/registrations/{id}/complete";
   auto detail = app::application_detail(kit_.app_context(), *services_, p.session->actor(), id);
   if (!detail) return kit_.failure_page(p, detail.error());
   const auto& record = detail->summary.record;
@@ -625,7 +624,6 @@ Response RegistrationPages::completion_form(Page& p, long long id, const app::Co
 }
 
 Response RegistrationPages::complete(Page& p, long long id) {
-  p.route = "/{lang}/staff/registrations/{id}/complete";
   app::CompletionInput input;
   input.link_smart_id = p.request.form_value("link_smart_id") == "yes";
   input.smart_id_number = p.request.form_value("smart_id_number");
@@ -640,14 +638,11 @@ Response RegistrationPages::complete(Page& p, long long id) {
     return completion_form(p, id, input, errors, 422);
   }
   auto response = redirect("/" + lang_code(p.lang) + "/staff/registrations/complete?done=1");
-  response.route = p.route;
   return response;
 }
 
 Response RegistrationPages::temporary_card(Page& p, const app::TemporaryCardInput& input,
                                            const std::vector<domain::FieldError>& errors, int status) {
-  if (!domain::role_allows(p.session->user.role, domain::Permission::kCompleteRegistrations))
-    return kit_.error_page(p, 403);
   data content;
   content.set("name", input.name);
   content.set("card_number", input.card_number);
@@ -676,7 +671,6 @@ Response RegistrationPages::temporary_card_post(Page& p) {
     return temporary_card(p, input, errors, 422);
   }
   auto response = redirect("/" + lang_code(p.lang) + "/staff/temporary-card?issued=1");
-  response.route = p.route;
   return response;
 }
 

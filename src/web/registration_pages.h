@@ -8,6 +8,7 @@
 
 #include "app/registration.h"
 #include "web/page_kit.h"
+#include "web/routes.h"
 
 namespace shelfmark::web {
 
@@ -15,12 +16,12 @@ class RegistrationPages {
  public:
   // `services` may be null (a site without registration, as in some tests): the pages then say so.
   RegistrationPages(PageKit& kit, app::RegistrationServices* services) : kit_(kit), services_(services) {}
-  // parts: after "register"
-  Response applicant(Page& p, const std::vector<std::string_view>& parts);
-  // parts: after "staff"; parts[0] is "registrations" or "temporary-card"
-  Response staff(Page& p, const std::vector<std::string_view>& parts);
+  // /{lang}/register/*, and the staff's queue, documents, decisions, completion and temporary cards.
+  void add_routes(RouteTable& routes);
 
  private:
+  // step: "" (the first page), "start", "terms", "details", "documents" or "review"
+  Response applicant(Page& p, std::string_view step);
   Response start_page(Page& p);
   Response start(Page& p);
   Response terms(Page& p, const app::DraftView& draft);

@@ -20,6 +20,7 @@
 #include "web/page_kit.h"
 #include "web/registration_pages.h"
 #include "web/resources.h"
+#include "web/routes.h"
 #include "web/study_room_pages.h"
 #include "web/views.h"
 
@@ -59,7 +60,18 @@ struct Site::Impl final : PageKit {
         registration(*this, config.registration),
         activities(*this, config.public_url),
         ask(*this, config.enquiries),
-        study_room(*this, config.public_url) {}
+        study_room(*this, config.public_url) {
+    add_routes();
+    directory.add_routes(routes);
+    counter.add_routes(routes);
+    lending_rules.add_routes(routes);
+    catalogue.add_routes(routes);
+    account.add_routes(routes);
+    registration.add_routes(routes);
+    activities.add_routes(routes);
+    ask.add_routes(routes);
+    study_room.add_routes(routes);
+  }
 
   const app::Context& context;
   SiteConfig config;
@@ -77,6 +89,7 @@ struct Site::Impl final : PageKit {
   ActivityPages activities;
   AskPages ask;
   StudyRoomPages study_room;
+  RouteTable routes;
 
   using Page = web::Page;
 
@@ -243,7 +256,6 @@ struct Site::Impl final : PageKit {
 
   Response staff_login_form(Page& p, const std::string& username, const std::optional<domain::Failure>& failure,
                             int status = 200) {
-    p.route = "/{lang}/staff/login";
     p.nav = "staff";
     data content;
     content.set("csrf", sign_in_csrf(p));
@@ -255,15 +267,8 @@ struct Site::Impl final : PageKit {
     return response;
   }
 
+  // POST; the sign-in CSRF token is checked by the route table.
   Response staff_login(Page& p) {
-    if (p.request.method == "GET") {
-      if (p.session) return redirect("/" + lang_code(p.lang) + "/staff/");
-      return staff_login_form(p, "", std::nullopt);
-    }
-    if (!sign_in_csrf_ok(p)) {
-      p.route = "/{lang}/staff/login";
-      return error_page(p, 419);
-    }
     const auto username = p.request.form_value("username");
     auto result = app::log_in(context, username, p.request.form_value("password"), p.request.remote_address);
     if (!result) {
@@ -273,7 +278,6 @@ struct Site::Impl final : PageKit {
     }
     spdlog::info("auth staff_login outcome=ok staff_id={}", result->user.id);
     auto response = redirect("/" + lang_code(p.lang) + "/staff/");
-    response.route = "/{lang}/staff/login";
     response.headers.emplace_back(
         "Set-Cookie", session_cookie_name(p.request) + "=" + result->session_token + cookie_attributes(p.request));
     return response;
@@ -282,142 +286,87 @@ struct Site::Impl final : PageKit {
   Response staff_logout(Page& p) {
     app::log_out(context, p.request.cookie(session_cookie_name(p.request)));
     auto response = redirect("/" + lang_code(p.lang) + "/");
-    response.route = "/{lang}/staff/logout";
     response.headers.emplace_back("Set-Cookie",
                                   session_cookie_name(p.request) + "=" + cookie_attributes(p.request) + "; Max-Age=0");
     return response;
   }
 
-  Response staff(Page& p, const std::vector<std::string_view>& parts) {
-    // parts: after "staff"
-    const bool post = p.request.method == "POST";
-    if (!parts.empty() && parts[0] == "login" && parts.size() == 1) return staff_login(p);
-    if (!p.session) {
-      if (!parts.empty() && parts[0] == "logout") return redirect("/" + lang_code(p.lang) + "/");
-      auto response = redirect("/" + lang_code(p.lang) + "/staff/login");
-      response.route = "/{lang}/staff/*";
-      return response;
-    }
-    if (post && !csrf_ok(p)) {
-      p.route = "/{lang}/staff/*";
-      return error_page(p, 419);
-    }
-    if (parts.empty() || (parts.size() == 1 && parts[0].empty()))
-      return post ? error_page(p, 405) : directory.staff_home(p);
-    if (parts[0] == "logout" && parts.size() == 1) return post ? staff_logout(p) : error_page(p, 405);
-    if (parts[0] == "notices") {
-      if (parts.size() == 1) return post ? directory.staff_notice_create(p) : directory.staff_notices(p);
-      if (parts.size() == 2 && parts[1] == "new" && !post) return directory.staff_notice_new(p);
-      const auto id = parse_id(std::string(parts[1]));
-      if (id < 0) return error_page(p, 404);
-      if (parts.size() == 2 && post) return directory.staff_notice_update(p, id);
-      if (parts.size() == 3 && parts[2] == "edit" && !post) return directory.staff_notice_edit(p, id);
-      if (parts.size() == 3 && parts[2] == "expire" && post) return directory.staff_notice_expire(p, id);
-      return error_page(p, 404);
-    }
-    if (parts[0] == "counter") {
-      if (parts.size() == 1 && !post) return counter.staff_counter(p);
-      if (parts.size() == 2 && parts[1] == "checkout" && post) return counter.staff_counter_checkout(p);
-      if (parts.size() == 2 && parts[1] == "renew-all" && post) return counter.staff_counter_renew_all(p);
-      if (parts.size() == 2 && parts[1] == "card-lost" && post) return counter.staff_card_lost(p);
-      if (parts.size() == 2 && parts[1] == "replace-card" && post) return counter.staff_replace_card(p);
-      if (parts.size() == 2 && parts[1] == "reserve" && post) return counter.staff_counter_reserve(p, false);
-      if (parts.size() == 2 && parts[1] == "cancel-reservation" && post) return counter.staff_counter_reserve(p, true);
-      if (parts.size() == 2 && parts[1] == "pay" && post) return counter.staff_counter_payment(p, false);
-      if (parts.size() == 2 && parts[1] == "waive" && post) return counter.staff_counter_payment(p, true);
-    }
-    if (parts[0] == "registrations" || parts[0] == "temporary-card") return registration.staff(p, parts);
-    if (parts[0] == "activities") return activities.staff(p, parts);
-    if (parts[0] == "enquiries" || parts[0] == "faq") return ask.staff(p, parts);
-    if (parts[0] == "study-room") return study_room.staff(p, parts);
-    if (parts[0] == "returns" && parts.size() == 1) return counter.staff_returns(p);
-    if (parts[0] == "hold-shelf" && parts.size() == 1 && !post) return counter.staff_hold_shelf(p);
-    if (parts[0] == "fine-suspensions") {
-      if (parts.size() == 1 && !post) return lending_rules.staff_fine_suspensions(p);
-      if (post) return lending_rules.staff_fine_suspension_post(p, parts);
-    }
-    if (parts[0] == "records" && parts.size() >= 2) {
-      const auto id = parse_id(std::string(parts[1]));
-      if (id <= 0) return error_page(p, 404);
-      if (parts.size() == 2 && !post) return catalogue.staff_record(p, id);
-      if (parts.size() == 3 && parts[2] == "items" && post) return catalogue.staff_add_item(p, id);
-    }
-    if (parts[0] == "items" && parts.size() == 2) {
-      const auto id = parse_id(std::string(parts[1]));
-      if (id <= 0) return error_page(p, 404);
-      return post ? catalogue.staff_edit_item(p, id) : catalogue.staff_item(p, id);
-    }
-    if (parts[0] == "lending-rules") {
-      if (!post && parts.size() == 1) return lending_rules.staff_lending_rules(p);
-      if (!post && parts.size() == 2 && parts[1] == "new") return lending_rules.staff_lending_rule(p, std::nullopt);
-      if (!post && parts.size() == 2) {
-        const auto id = parse_id(std::string(parts[1]));
-        return id < 0 ? error_page(p, 404) : lending_rules.staff_lending_rule(p, id);
-      }
-      if (post) return lending_rules.staff_lending_rule_post(p, parts);
-    }
-    if (parts[0] == "holidays") {
-      if (parts.size() == 1 && !post) return directory.staff_holidays(p);
-      if (post) return directory.staff_holiday_post(p, parts);
-    }
-    if (parts[0] == "libraries") {
-      if (parts.size() == 1 && !post) return directory.staff_libraries(p);
-      if (parts.size() == 2 && !post) return directory.staff_library(p, std::string(parts[1]));
-      if (parts.size() >= 3 && post)
-        return directory.staff_library_post(p, std::string(parts[1]),
-                                            std::vector<std::string_view>(parts.begin() + 2, parts.end()));
-    }
-    return error_page(p, 404);
-  }
+  // ----- the shell's own routes -----
 
-  // ----- dispatch -----
-
-  Response dispatch(Request& request) {
-    if (request.path == "/healthz") {
+  void add_routes() {
+    routes.get("/healthz", Access::anyone(), [this](Page&, const RouteParams&) {
       Response response;
-      response.route = "/healthz";
       context.store.transact(app::Store::Mode::kRead,
                              [](app::Repositories& repos) { repos.libraries.network_version(); });
       response.body = "ok\n";
       response.set_header("Content-Type", "text/plain; charset=utf-8");
       response.set_header("Cache-Control", "no-store");
       return response;
-    }
-    if (request.path == "/metrics") {
+    });
+    routes.get("/metrics", Access::anyone(), [this](Page&, const RouteParams&) {
       Response response;
-      response.route = "/metrics";
       response.body = metrics.render(extra_metrics ? extra_metrics() : "");
       response.set_header("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
       response.set_header("Cache-Control", "no-store");
       return response;
-    }
-    if (request.path.rfind("/static/", 0) == 0) {
-      Response response;
-      response.route = "/static/*";
-      if (const auto* file = find_static(request.path)) {
-        response.body = std::string(file->body);
-        response.set_header("Content-Type", file->content_type);
-        response.set_header("Cache-Control", "public, max-age=31536000, immutable");
-        return response;
-      }
-      response.status = 404;
-      response.body = "not found\n";
-      response.set_header("Content-Type", "text/plain; charset=utf-8");
-      return response;
-    }
-    if (request.path == "/api/v1/search") return catalogue.api_search(request);
-    if (request.path.rfind("/calendar/", 0) == 0 && request.path.find('/', 10) == std::string::npos)
-      return account.calendar_feed(request, request.path.substr(10));
-    if (request.path == "/" || request.path.empty()) {
-      const auto cookie = domain::parse_language_code(request.cookie(kLanguageCookie));
-      const auto lang = cookie ? *cookie : negotiate_language(request.accept_language);
+    });
+    routes.get(
+        "/static/{file}", Access::anyone(),
+        [](Page& p, const RouteParams&) {
+          Response response;
+          if (const auto* file = find_static(p.request.path)) {
+            response.body = std::string(file->body);
+            response.set_header("Content-Type", file->content_type);
+            response.set_header("Cache-Control", "public, max-age=31536000, immutable");
+            return response;
+          }
+          response.status = 404;
+          response.body = "not found\n";
+          response.set_header("Content-Type", "text/plain; charset=utf-8");
+          return response;
+        },
+        "/static/*");
+    routes.get("/", Access::anyone(), [](Page& p, const RouteParams&) {
+      const auto cookie = domain::parse_language_code(p.request.cookie(kLanguageCookie));
+      const auto lang = cookie ? *cookie : negotiate_language(p.request.accept_language);
       auto response = redirect("/" + lang_code(lang) + "/", 302);
       response.set_header("Vary", "Accept-Language, Cookie");
-      response.route = "/";
       return response;
+    });
+    routes.get("/{lang}", Access::anyone(),
+               [](Page& p, const RouteParams&) { return redirect("/" + lang_code(p.lang) + "/", 301); });
+    routes.get("/{lang}/staff/login", Access::signing_in(), [this](Page& p, const RouteParams&) {
+      if (p.session) return redirect("/" + lang_code(p.lang) + "/staff/");
+      return staff_login_form(p, "", std::nullopt);
+    });
+    routes.post("/{lang}/staff/login", Access::signing_in(),
+                [this](Page& p, const RouteParams&) { return staff_login(p); });
+    routes.post("/{lang}/staff/logout", Access::staff(),
+                [this](Page& p, const RouteParams&) { return staff_logout(p); });
+  }
+
+  // ----- dispatch -----
+
+  // What the table says must hold before a route's handler runs: who is signed in, their role, and the
+  // CSRF token of every POST.
+  Response guarded(const RouteTable::Route& route, Page& p, const RouteParams& params) {
+    const auto& access = route.info.access;
+    const bool post = p.request.method == "POST";
+    if (access.audience == Audience::kStaff && !p.session) return redirect("/" + lang_code(p.lang) + "/staff/login");
+    if (access.audience == Audience::kReader && !p.reader) {
+      if (post) return error_page(p, 419);  // signed out meanwhile: the form has expired
+      return redirect("/" + lang_code(p.lang) + "/login?next=" + percent_encode(p.request.path));
     }
-    auto parts = split(std::string_view(request.path).substr(1), '/');
-    const auto lang = domain::parse_language_code(parts[0]);
+    // Before sign-in the token is the sign-in cookie's; after, the session's (staff or reader), or for a public
+    // form the signed-in reader's if there is one.
+    if (post && !(access.audience == Audience::kSignIn ? sign_in_csrf_ok(p) : csrf_ok(p))) return error_page(p, 419);
+    if (access.audience == Audience::kStaff && !access.allows(p.session->user.role)) return error_page(p, 403);
+    return route.handler(p, params);
+  }
+
+  Response dispatch(Request& request) {
+    const std::string_view path = request.path.empty() ? std::string_view("/") : std::string_view(request.path);
+    const auto lang = domain::parse_language_code(path.substr(1, path.find('/', 1) - 1));
     Page p{lang.value_or(negotiate_language(request.accept_language)),
            request,
            std::nullopt,
@@ -426,81 +375,20 @@ struct Site::Impl final : PageKit {
            "",
            "",
            {}};
-    if (!lang) {
-      p.switch_path = "/" + lang_code(p.lang) + "/";
-      return error_page(p, 404);
-    }
-    if (parts.size() == 1) {
-      auto response = redirect("/" + lang_code(*lang) + "/", 301);
-      response.route = "/{lang}";
-      return response;
-    }
-    parts.erase(parts.begin());
-    if (parts[0] == "staff") {
+    const auto found = routes.match(request.method, path);
+    if (!found.route) return error_page(p, found.path_known ? 405 : 404);
+    const auto& route = *found.route;
+    p.route = route.info.label;
+    if (route.staff_area) {
+      p.nav = "staff";
       p.session = app::resume_session(context, config.session_policy, request.cookie(session_cookie_name(request)));
-      return staff(p, std::vector<std::string_view>(parts.begin() + 1, parts.end()));
-    }
-    if (request.cookies.count(reader_cookie_name(request)))
+    } else if (lang && request.cookies.count(reader_cookie_name(request))) {
       p.reader = app::resume_reader_session(context, config.reader_policy, request.cookie(reader_cookie_name(request)));
-    if (parts[0] == "login" && parts.size() == 1) return account.reader_login(p);
-    if (parts[0] == "login" && parts.size() == 2 && parts[1] == "forgot") return account.forgot_password(p);
-    if (parts[0] == "login" && parts.size() == 2 && parts[1] == "reset") return account.reset_password(p);
-    if (parts[0] == "register")
-      return registration.applicant(p, std::vector<std::string_view>(parts.begin() + 1, parts.end()));
-    if (parts[0] == "ask") return ask.visitor(p, std::vector<std::string_view>(parts.begin() + 1, parts.end()));
-    if (parts[0] == "study-room")
-      return study_room.reader(p, std::vector<std::string_view>(parts.begin() + 1, parts.end()));
-    const bool post = request.method == "POST";
-    const bool for_readers = parts[0] == "account" || parts[0] == "logout" ||
-                             (parts[0] == "records" && parts.size() == 3 && post) || (parts[0] == "activities" && post);
-    if (for_readers) {
-      if (!p.reader) {
-        if (post) return error_page(p, 419);  // signed out meanwhile: the form has expired
-        auto response = redirect("/" + lang_code(p.lang) + "/login?next=" + percent_encode(request.path));
-        response.route = "/{lang}/account/*";
-        return response;
-      }
-      if (post && !csrf_ok(p)) {
-        p.route = "/{lang}/account/*";
-        return error_page(p, 419);
-      }
-      if (parts[0] == "logout" && parts.size() == 1) return post ? account.reader_logout(p) : error_page(p, 405);
-      if (parts[0] == "account" && parts.size() == 1 && !post) return account.account(p);
-      if (parts[0] == "account" && parts.size() == 2 && parts[1] == "enquiries" && !post) return ask.account(p);
-      if (parts[0] == "account" && parts.size() >= 2 && parts[1] == "study-room") return study_room.account(p, parts);
-      if (parts[0] == "account" && parts.size() == 2 && !post && (parts[1] == "data.json" || parts[1] == "data.csv"))
-        return account.account_data(p, parts[1] == "data.json");
-      if (parts[0] == "account" && parts.size() == 2 && !post && parts[1] == "information")
-        return activities.my_information(p);
-      if (parts[0] == "account" && parts.size() == 2 && post) return account.account_post(p, std::string(parts[1]));
-      if (parts[0] == "activities" && post)
-        return activities.reader_post(p, std::vector<std::string_view>(parts.begin() + 1, parts.end()));
-      if (parts[0] == "records" && parts.size() == 3 && post) {
-        const auto id = parse_id(std::string(parts[1]));
-        return id <= 0 ? error_page(p, 404) : catalogue.record_post(p, id, std::string(parts[2]));
-      }
-      return error_page(p, 404);
     }
-    if (request.method != "GET" && request.method != "HEAD") return error_page(p, 405);
-    if (parts.size() == 1 && parts[0].empty()) return directory.home(p);
-    if (parts[0] == "libraries") {
-      if (parts.size() == 1) return directory.libraries(p);
-      if (parts.size() == 2) return directory.library(p, std::string(parts[1]));
-    }
-    if (parts[0] == "notices") {
-      if (parts.size() == 1) return directory.notices(p);
-      if (parts.size() == 2) return directory.notice(p, std::string(parts[1]));
-    }
-    if (parts[0] == "activities")
-      return activities.public_pages(p, std::vector<std::string_view>(parts.begin() + 1, parts.end()));
-    if (parts[0] == "search" && parts.size() == 1) return catalogue.search_page(p);
-    if (parts[0] == "search" && parts.size() == 2 && parts[1] == "export") return catalogue.search_export(p);
-    if (parts[0] == "records" && parts.size() == 2) return catalogue.record_page(p, std::string(parts[1]));
-    if (parts[0] == "records" && parts.size() == 3 && parts[2] == "export")
-      return catalogue.record_export(p, std::string(parts[1]));
-    return error_page(p, 404);
+    auto response = guarded(route, p, found.params);
+    response.route = route.info.label;
+    return response;
   }
-
   // The site-wide defaults; a header the page set itself stays (the calendar feed's stricter
   // Referrer-Policy, for one).
   void add_security_headers(Response& response, const Request& request) const {
@@ -522,6 +410,8 @@ struct Site::Impl final : PageKit {
 Site::Site(const app::Context& context, SiteConfig config, std::function<std::string()> extra_metrics)
     : impl_(std::make_unique<Impl>(context, std::move(config), std::move(extra_metrics))) {}
 Site::~Site() = default;
+
+std::vector<RouteInfo> Site::routes() const { return impl_->routes.describe(); }
 
 Response Site::handle(Request request) noexcept {
   const auto started = std::chrono::steady_clock::now();

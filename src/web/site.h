@@ -1,8 +1,9 @@
 // The web site: every page of the public site and the staff pages, as a function from Request to Response.
-// Site itself is the shell: it dispatches on the path to the page groups (directory_pages.h, counter_pages.h,
-// catalogue_pages.h, account_pages.h ...), which parse input, call app/ use cases and render templates
-// through PageKit. Security headers, CSRF checks, sessions, metrics and the access log are applied here for
-// every request.
+// Site itself is the shell: it matches each request against one route table (routes.h) to which every page
+// group (directory_pages.h, counter_pages.h, catalogue_pages.h, account_pages.h ...) adds its routes; the
+// groups parse input, call app/ use cases and render templates through PageKit. Sessions, the access check
+// and the CSRF check of each route, security headers, metrics and the access log are applied here for every
+// request.
 //
 // Thread safety: handle() may be called from many threads at once.
 #pragma once
@@ -19,6 +20,7 @@
 #include "app/search_port.h"
 #include "app/staff_auth.h"
 #include "web/http.h"
+#include "web/routes.h"
 
 namespace shelfmark::web {
 
@@ -49,6 +51,8 @@ class Site {
   // Whether a POST to this path may carry a large multipart/form-data body (ServerOptions::max_body_bytes);
   // every other body is held to ServerOptions::form_limits.
   static bool takes_uploads(std::string_view path) noexcept;
+  // Every route the site answers, in the order they are matched (`shelfmark routes`).
+  std::vector<RouteInfo> routes() const;
 
  private:
   struct Impl;

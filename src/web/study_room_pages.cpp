@@ -17,7 +17,6 @@ Response private_page(Response response) {
 
 Response see_other(Page& p, const std::string& path) {
   auto response = redirect(path);
-  response.route = p.route;
   return response;
 }
 
@@ -73,27 +72,49 @@ data StudyRoomPages::period_data(Language lang, const app::StudyPeriodRecord& pe
 
 // ----- readers -----
 
-Response StudyRoomPages::reader(Page& p, const std::vector<std::string_view>& parts) {
-  p.nav = "study-room";
-  p.route = "/{lang}/study-room";
-  const bool post = p.request.method == "POST";
-  if (parts.empty() || (parts.size() == 1 && parts[0].empty()))
-    return post ? kit_.error_page(p, 405) : periods_page(p, 0, {}, {}, 200);
-  if (!post) return kit_.error_page(p, 404);
-  // Every form here belongs to a signed-in reader; signed out meanwhile, the form has expired.
-  if (!p.reader || !kit_.csrf_ok(p)) {
-    p.route = "/{lang}/study-room/*";
-    return kit_.error_page(p, 419);
-  }
-  if (parts.size() == 3 && parts[0] == "periods" && parts[2] == "apply") {
-    const auto id = parse_id(parts[1]);
-    return id <= 0 ? kit_.error_page(p, 404) : apply(p, id);
-  }
-  if (parts.size() == 3 && parts[0] == "applications" && parts[2] == "withdraw") {
-    const auto id = parse_id(parts[1]);
-    return id <= 0 ? kit_.error_page(p, 404) : withdraw(p, id);
-  }
-  return kit_.error_page(p, 404);
+void StudyRoomPages::add_routes(RouteTable& routes) {
+  using domain::Permission;
+  for (const char* path : {"/{lang}/study-room", "/{lang}/study-room/"})
+    routes.get(
+        path, Access::anyone(),
+        [this](Page& p, const RouteParams&) {
+          p.nav = "study-room";
+          return periods_page(p, 0, {}, {}, 200);
+        },
+        "/{lang}/study-room");
+  const auto reader = Access::reader();
+  routes.post("/{lang}/study-room/periods/{id}/apply", reader, [this](Page& p, const RouteParams& params) {
+    p.nav = "study-room";
+    return apply(p, params.number(0));
+  });
+  routes.post("/{lang}/study-room/applications/{id}/withdraw", reader, [this](Page& p, const RouteParams& params) {
+    p.nav = "study-room";
+    return withdraw(p, params.number(0));
+  });
+  routes.get("/{lang}/account/study-room", reader, [this](Page& p, const RouteParams&) {
+    p.nav = "account";
+    return outcomes(p);
+  });
+  routes.get("/{lang}/account/study-room/{id}/card", reader, [this](Page& p, const RouteParams& params) {
+    p.nav = "account";
+    return card(p, params.number(0));
+  });
+
+  routes.get("/{lang}/staff/study-room/check/{token}", Access::staff({Permission::kCheckAdmissionCards}),
+             [this](Page& p, const RouteParams& params) { return staff_check(p, params.text(0)); });
+  const auto managers = Access::staff({Permission::kManageStudyRooms});
+  routes.get("/{lang}/staff/study-room", managers, [this](Page& p, const RouteParams&) { return staff_periods(p); });
+  routes.post("/{lang}/staff/study-room", managers, [this](Page& p, const RouteParams&) { return staff_create(p); });
+  routes.get("/{lang}/staff/study-room/new", managers,
+             [this](Page& p, const RouteParams&) { return staff_new(p, {}, {}, 200); });
+  routes.get("/{lang}/staff/study-room/{id}", managers,
+             [this](Page& p, const RouteParams& params) { return staff_period(p, params.number(0)); });
+  for (const char* action : {"allocate", "publish"})
+    routes.post(
+        std::string("/{lang}/staff/study-room/{id}/") + action, managers,
+        [this, action](Page& p, const RouteParams& params) { return staff_action(p, params.number(0), action); });
+  routes.post("/{lang}/staff/study-room/applications/{id}/release", managers,
+              [this](Page& p, const RouteParams& params) { return staff_release(p, params.number(0)); });
 }
 
 Response StudyRoomPages::periods_page(Page& p, long long form_period, const domain::StudyApplicationForm& form,
@@ -160,7 +181,6 @@ Response StudyRoomPages::periods_page(Page& p, long long form_period, const doma
 }
 
 Response StudyRoomPages::apply(Page& p, long long period_id) {
-  p.route = "/{lang}/study-room/periods/*/apply";
   domain::StudyApplicationForm form{p.request.form_value("session"), p.request.form_value("exam_candidate"),
                                     p.request.form_value("candidate_type"), p.request.form_value("school_name")};
   const auto result = app::apply_for_study_room(kit_.app_context(), p.reader->reader.id, period_id, form);
@@ -180,31 +200,17 @@ Response StudyRoomPages::apply(Page& p, long long period_id) {
   const int status = result.error().code == ErrorCode::kStudyAlreadyApplied ? 409
                      : result.error().fields.empty()                        ? 409
                                                                             : 422;
-  p.route = "/{lang}/study-room/periods/*/apply";
   return periods_page(p, period_id, form, errors, status);
 }
 
 Response StudyRoomPages::withdraw(Page& p, long long application_id) {
-  p.route = "/{lang}/study-room/applications/*/withdraw";
   const auto result = app::withdraw_study_application(kit_.app_context(), p.reader->reader.id, application_id);
   if (result) return see_other(p, "/" + lang_code(p.lang) + "/study-room?done=withdrawn");
   if (result.error().code == ErrorCode::kNotFound) return kit_.error_page(p, 404);
   return periods_page(p, 0, {}, {{"", result.error().code, {}}}, 409);
 }
 
-Response StudyRoomPages::account(Page& p, const std::vector<std::string_view>& parts) {
-  p.nav = "account";
-  if (p.request.method == "POST") return kit_.error_page(p, 405);
-  if (parts.size() == 2) return outcomes(p);
-  if (parts.size() == 4 && parts[3] == "card") {
-    const auto id = parse_id(parts[2]);
-    return id <= 0 ? kit_.error_page(p, 404) : card(p, id);
-  }
-  return kit_.error_page(p, 404);
-}
-
 Response StudyRoomPages::outcomes(Page& p) {
-  p.route = "/{lang}/account/study-room";
   const auto lang = p.lang;
   data content;
   auto items = list();
@@ -227,7 +233,6 @@ Response StudyRoomPages::outcomes(Page& p) {
 }
 
 Response StudyRoomPages::card(Page& p, long long application_id) {
-  p.route = "/{lang}/account/study-room/*/card";
   const auto lang = p.lang;
   const auto card = app::admission_card(kit_.app_context(), p.reader->reader.id, application_id);
   // Another reader's card, or none: the same 404, so that card ids cannot be probed.
@@ -244,29 +249,7 @@ Response StudyRoomPages::card(Page& p, long long application_id) {
 
 // ----- staff -----
 
-Response StudyRoomPages::staff(Page& p, const std::vector<std::string_view>& parts) {
-  p.nav = "staff";
-  p.route = "/{lang}/staff/study-room/*";
-  const bool post = p.request.method == "POST";
-  const auto role = p.session->user.role;
-  if (parts.size() == 3 && parts[1] == "check" && !post) return staff_check(p, std::string(parts[2]));
-  if (!domain::role_allows(role, domain::Permission::kManageStudyRooms)) return kit_.error_page(p, 403);
-  if (parts.size() == 1) return post ? staff_create(p) : staff_periods(p);
-  if (parts.size() == 2 && parts[1] == "new" && !post) return staff_new(p, {}, {}, 200);
-  if (parts.size() == 4 && parts[1] == "applications" && parts[3] == "release" && post) {
-    const auto id = parse_id(parts[2]);
-    return id <= 0 ? kit_.error_page(p, 404) : staff_release(p, id);
-  }
-  const auto id = parts.size() >= 2 ? parse_id(parts[1]) : -1;
-  if (id <= 0) return kit_.error_page(p, 404);
-  if (parts.size() == 2 && !post) return staff_period(p, id);
-  if (parts.size() == 3 && post && (parts[2] == "allocate" || parts[2] == "publish"))
-    return staff_action(p, id, parts[2]);
-  return kit_.error_page(p, 404);
-}
-
 Response StudyRoomPages::staff_periods(Page& p) {
-  p.route = "/{lang}/staff/study-room";
   data content;
   auto periods = list();
   for (const auto& period : app::study_periods(kit_.app_context())) periods.push_back(period_data(p.lang, period));
@@ -279,7 +262,6 @@ Response StudyRoomPages::staff_periods(Page& p) {
 
 Response StudyRoomPages::staff_new(Page& p, const domain::StudyPeriodForm& form,
                                    const std::vector<domain::FieldError>& errors, int status) {
-  p.route = "/{lang}/staff/study-room/new";
   const auto lang = p.lang;
   data content;
   content.set("title_en", form.title_en);
@@ -374,7 +356,6 @@ Response StudyRoomPages::staff_create(Page& p) {
 
 Response StudyRoomPages::staff_period(Page& p, long long id, const std::vector<domain::FieldError>& errors,
                                       int status) {
-  p.route = "/{lang}/staff/study-room/*";
   const auto lang = p.lang;
   const auto result = app::study_period_applications(kit_.app_context(), actor_of(p), id);
   if (!result) return kit_.failure_page(p, result.error());
@@ -437,7 +418,6 @@ std::string StudyRoomPages::content_title(Language lang, const app::StudyPeriodR
 }
 
 Response StudyRoomPages::staff_action(Page& p, long long id, std::string_view action) {
-  p.route = "/{lang}/staff/study-room/*/" + std::string(action);
   const auto& context = kit_.app_context();
   std::optional<domain::Failure> failure;
   if (action == "allocate") {
@@ -455,7 +435,6 @@ Response StudyRoomPages::staff_action(Page& p, long long id, std::string_view ac
 }
 
 Response StudyRoomPages::staff_release(Page& p, long long application_id) {
-  p.route = "/{lang}/staff/study-room/applications/*/release";
   const auto& context = kit_.app_context();
   const auto result = app::release_study_place(context, actor_of(p), application_id);
   if (!result) return kit_.failure_page(p, result.error());
@@ -464,7 +443,6 @@ Response StudyRoomPages::staff_release(Page& p, long long application_id) {
 }
 
 Response StudyRoomPages::staff_check(Page& p, const std::string& token) {
-  p.route = "/{lang}/staff/study-room/check/*";
   const auto lang = p.lang;
   const auto result = app::check_admission_card(kit_.app_context(), actor_of(p), token);
   if (!result && result.error().code == ErrorCode::kPermissionDenied) return kit_.error_page(p, 403);

@@ -10,6 +10,7 @@
 
 #include "app/study_room.h"
 #include "web/page_kit.h"
+#include "web/routes.h"
 
 namespace shelfmark::web {
 
@@ -17,12 +18,8 @@ class StudyRoomPages {
  public:
   // `public_url`: put in front of the check link in the card's QR code.
   StudyRoomPages(PageKit& kit, std::string public_url) : kit_(kit), public_url_(std::move(public_url)) {}
-  // parts: after "study-room"
-  Response reader(Page& p, const std::vector<std::string_view>& parts);
-  // parts: after "account"; parts[0] is "study-room". The reader is signed in and a POST's CSRF checked.
-  Response account(Page& p, const std::vector<std::string_view>& parts);
-  // parts: after "staff"; parts[0] is "study-room". The session is valid and a POST's CSRF checked.
-  Response staff(Page& p, const std::vector<std::string_view>& parts);
+  // The periods and a reader's applications, My Account's outcomes and cards, and the staff pages.
+  void add_routes(RouteTable& routes);
 
  private:
   Response periods_page(Page& p, long long form_period, const domain::StudyApplicationForm& form,

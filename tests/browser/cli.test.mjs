@@ -25,11 +25,12 @@ function withDir(fn) {
 test('--help works everywhere', () => {
   for (const args of [['--help'], ['serve', '--help'], ['migrate', '--help'], ['demo-data', '--help'], ['user', 'add-staff', '--help'],
     ['jobs', 'expire-reservations', '--help'], ['jobs', 'end-ebook-loans', '--help'], ['jobs', 'expire-applications', '--help'],
-    ['jobs', 'reader-notices', '--help'], ['jobs', 'anonymise-loans', '--help'], ['reindex', '--help']]) {
+    ['jobs', 'reader-notices', '--help'], ['jobs', 'anonymise-loans', '--help'], ['reindex', '--help'], ['routes', '--help']]) {
     const result = run(args);
     assert.equal(result.code, 0, args.join(' '));
     assert.match(result.out, /Usage|OPTIONS/i);
   }
+  assert.match(run(['--help']).out, /routes\s+Print the web server's routes/);
 });
 
 test('global options go before or after the subcommand', () => withDir((dir) => {

@@ -357,9 +357,11 @@ struct Site::Impl final : PageKit {
       if (post) return error_page(p, 419);  // signed out meanwhile: the form has expired
       return redirect("/" + lang_code(p.lang) + "/login?next=" + percent_encode(p.request.path));
     }
-    // Before sign-in the token is the sign-in cookie's; after, the session's (staff or reader), or for a public
-    // form the signed-in reader's if there is one.
-    if (post && !(access.audience == Audience::kSignIn ? sign_in_csrf_ok(p) : csrf_ok(p))) return error_page(p, 419);
+    // Before sign-in the token is the sign-in cookie's; after, the session's (staff or reader). A sign-in form
+    // (registration, password reset) also takes the signed-in reader's: the layout puts that token into every
+    // form of a signed-in reader's page, so a reader registering a family member is not told the form expired.
+    if (post && !(access.audience == Audience::kSignIn ? sign_in_csrf_ok(p) || csrf_ok(p) : csrf_ok(p)))
+      return error_page(p, 419);
     if (access.audience == Audience::kStaff && !access.allows(p.session->user.role)) return error_page(p, 403);
     return route.handler(p, params);
   }

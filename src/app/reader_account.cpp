@@ -20,11 +20,11 @@ using domain::Outcome;
 
 }  // namespace
 
-Outcome<ReaderLogin> reader_log_in(const Context& context, const std::string& card_number, const std::string& pin,
+Outcome<ReaderLogin> reader_log_in(const Context& context, const std::string& identifier, const std::string& password,
                                    const std::string& address) {
-  auto checked = check_reader_credentials(context, card_number, pin, address);
+  auto checked = check_reader_credentials(context, identifier, password, address);
   if (!checked) {
-    // An unknown card answers like a wrong PIN: the sign-in page must not tell which cards exist.
+    // An unknown card answers like a wrong password: the sign-in page must not tell which cards exist.
     if (checked.error().code == ErrorCode::kNotFound) return failure(ErrorCode::kInvalidCredentials);
     return checked.error();
   }
@@ -127,12 +127,12 @@ std::optional<ReaderData> reader_data(const Context& context, long long reader_i
 }
 
 Outcome<domain::Done> change_reader_pin(const Context& context, const std::string& card_number,
-                                        const std::string& current_pin, const std::string& new_pin,
+                                        const std::string& password, const std::string& new_pin,
                                         const std::string& repeated, const std::string& address) {
-  auto checked = check_reader_pin_on_web(context, card_number, current_pin, address);
+  auto checked = check_reader_credentials(context, card_number, password, address);
   if (!checked) {
     if (is_throttled(checked.error().code)) return checked.error();
-    return domain::invalid({{"current_pin", ErrorCode::kInvalidCredentials, {}}});
+    return domain::invalid({{"pin_password", ErrorCode::kInvalidCredentials, {}}});
   }
   if (new_pin != repeated) return domain::invalid({{"repeated_pin", ErrorCode::kPinsDiffer, {}}});
   auto changed = set_reader_pin(context, card_number, new_pin);

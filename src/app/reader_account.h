@@ -27,10 +27,11 @@ struct ReaderLogin {
   std::string csrf_token;
   ReaderRecord reader;
 };
-// Card number and PIN (the one used at self-service machines), throttled with the SIP2 PIN checks. An
-// unknown card and a wrong PIN get the same answer (invalid_credentials), so cards cannot be probed.
-domain::Outcome<ReaderLogin> reader_log_in(const Context& context, const std::string& card_number,
-                                           const std::string& pin, const std::string& address);
+// A card, account or HKID number and the reader's password (never the PIN of the self-service machines: ADR
+// 0018), throttled on the web channel (ADR 0017). An unknown identifier, a wrong password and a PIN get the same
+// answer (invalid_credentials), so cards cannot be probed and a PIN is not told from a wrong password.
+domain::Outcome<ReaderLogin> reader_log_in(const Context& context, const std::string& identifier,
+                                           const std::string& password, const std::string& address);
 
 struct ActiveReader {
   ReaderRecord reader;
@@ -92,10 +93,11 @@ struct CalendarEntry {
 // The reader's open loans for a feed token; nullopt for a token that is not (or no longer) valid.
 std::optional<std::vector<CalendarEntry>> calendar_entries(const Context& context, const std::string& token);
 
-// The reader changes their PIN: the current one is asked again (a shared computer left signed in must not
-// let someone else take over the card), and the new one is 4 to 8 digits, typed twice.
+// The reader changes their PIN: the password is asked again (a shared computer left signed in must not let
+// someone else take over the card; the web knows no PIN, ADR 0019), and the new PIN is 4 to 8 digits, typed
+// twice. A wrong password is a field error on "pin_password".
 domain::Outcome<domain::Done> change_reader_pin(const Context& context, const std::string& card_number,
-                                                const std::string& current_pin, const std::string& new_pin,
+                                                const std::string& password, const std::string& new_pin,
                                                 const std::string& repeated, const std::string& address);
 
 // The reader changes their password, proving who they are with the current password or PIN (throttled like
@@ -143,7 +145,7 @@ struct ReaderPreferences {
 domain::Outcome<domain::Done> save_reader_preferences(const Context& context, long long reader_id,
                                                       const ReaderPreferences& preferences);
 struct ContactChange {
-  std::string current_secret;
+  std::string current_secret;  // the password, asked again
   std::string email;
   std::string mobile;
   std::string address;

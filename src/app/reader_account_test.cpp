@@ -1,4 +1,4 @@
-// My Account's use cases against the real store, on both backends: signing in with card and PIN, the
+// My Account's use cases against the real store, on both backends: signing in with card and password, the
 // session's timeouts, and the account view's answers to "can this be renewed, and if not, why?".
 #include "app/reader_account.h"
 
@@ -17,7 +17,7 @@ class ReaderAccount : public UseCaseTest {
     auto library = testing::library("CL", domain::LibraryKind::kCentral);
     library.hours = testing::open_every_day(540, 1200);
     central = new_library(library);
-    new_reader({.card = "R1", .name = "Reader One", .pin = "2468"});
+    new_reader({.card = "R1", .name = "Reader One", .pin = "2468", .password = "river walk 2468"});  // PIN: terminals only
     new_reader({.card = "R2", .name = "Reader Two"});
     for (const char* barcode : {"B1", "B2"}) new_item({.barcode = barcode, .library_id = central});
   }
@@ -25,11 +25,12 @@ class ReaderAccount : public UseCaseTest {
   long long central = 0;
 };
 
-TEST_P(ReaderAccount, SignsInWithCardAndPinAndTimesOut) {
-  EXPECT_EQ(reader_log_in(*context, "R1", "1111", "10.0.0.1").error().code, ErrorCode::kInvalidCredentials);
-  EXPECT_EQ(reader_log_in(*context, "NOBODY", "2468", "10.0.0.1").error().code, ErrorCode::kInvalidCredentials);
+TEST_P(ReaderAccount, SignsInWithCardAndPasswordAndTimesOut) {
+  EXPECT_EQ(reader_log_in(*context, "R1", "river walk 1111", "10.0.0.1").error().code, ErrorCode::kInvalidCredentials);
+  EXPECT_EQ(reader_log_in(*context, "NOBODY", "river walk 2468", "10.0.0.1").error().code,
+            ErrorCode::kInvalidCredentials);
   EXPECT_EQ(reader_log_in(*context, "R2", "", "10.0.0.1").error().code, ErrorCode::kInvalidCredentials);
-  auto login = reader_log_in(*context, "R1", "2468", "10.0.0.1");
+  auto login = reader_log_in(*context, "R1", "river walk 2468", "10.0.0.1");
   ASSERT_TRUE(login);
   const ReaderSessionPolicy policy;
   auto resumed = resume_reader_session(*context, policy, login->session_token);
@@ -39,16 +40,16 @@ TEST_P(ReaderAccount, SignsInWithCardAndPinAndTimesOut) {
   EXPECT_FALSE(resume_reader_session(*context, policy, "not-a-token-of-anyone-at-all"));
   clock->set(clock->now() + std::chrono::minutes(16));  // idle longer than 15 minutes
   EXPECT_FALSE(resume_reader_session(*context, policy, login->session_token));
-  auto again = reader_log_in(*context, "R1", "2468", "10.0.0.1");
+  auto again = reader_log_in(*context, "R1", "river walk 2468", "10.0.0.1");
   ASSERT_TRUE(again);
   reader_log_out(*context, again->session_token);
   EXPECT_FALSE(resume_reader_session(*context, policy, again->session_token));
 }
 
-TEST_P(ReaderAccount, WrongPinsAreThrottled) {
+TEST_P(ReaderAccount, WrongPasswordsAreThrottled) {
   for (int i = 0; i < 5; ++i)
-    (void)reader_log_in(*context, "R1", "000" + std::to_string(i), "10.0.0.9");  // wrong on purpose
-  EXPECT_EQ(reader_log_in(*context, "R1", "2468", "10.0.0.9").error().code, ErrorCode::kTooManyAttempts);
+    (void)reader_log_in(*context, "R1", "guess " + std::to_string(i), "10.0.0.9");  // wrong on purpose
+  EXPECT_EQ(reader_log_in(*context, "R1", "river walk 2468", "10.0.0.9").error().code, ErrorCode::kTooManyAttempts);
 }
 
 // Retry keys are kept 30 days and failed sign-ins 2 days; a retried request within its month is still

@@ -248,13 +248,21 @@ Outcome<Done> save_details(const Context& context, RegistrationServices& service
       else
         all_errors.push_back({"library_code", ErrorCode::kInvalidChoice, {}});
     }
-    std::string digest;
+    // Nothing here says whether the HKID number has an account or an application: that is decided at
+    // submission, with an answer that does not tell (Hardening 4). A draft may only try a few numbers.
+    std::string digest = record->hkid_digest;
     if (details) {
-      digest = hkid_digest(context, details->hkid);
-      if (repos.registrations.reader_by_hkid(digest))
-        all_errors.push_back({"hkid", ErrorCode::kAlreadyRegistered, {}});
-      else if (repos.registrations.hkid_in_progress(digest, record->id))
-        all_errors.push_back({"hkid", ErrorCode::kAlreadyApplied, {}});
+      const auto typed = hkid_digest(context, details->hkid);
+      if (typed != record->hkid_digest) {
+        const auto key = "registration-hkids:" + std::to_string(record->id);
+        if (static_cast<int>(repos.auth_failures.since(key, now - services.settings.draft_lifetime).size()) >=
+            services.settings.hkids_per_draft) {
+          all_errors.push_back({"hkid", ErrorCode::kTooManyHkids, {}});
+        } else {
+          repos.auth_failures.record(key, now);
+          digest = typed;
+        }
+      }
     }
     auto kept_hash = password_hash.empty() ? open_form(services.sealer, *record).password_hash : password_hash;
     record->form = seal_form(services.sealer, form, kept_hash);
@@ -263,8 +271,8 @@ Outcome<Done> save_details(const Context& context, RegistrationServices& service
     if (details) {
       record->name_en = details->name_en;
       record->name_zh = details->name_zh;
+      if (digest != record->hkid_digest) record->hkid_masked = details->hkid.masked();
       record->hkid_digest = digest;
-      record->hkid_masked = details->hkid.masked();
       record->language = details->language;
       record->library_id = library_id;
     }
@@ -344,6 +352,57 @@ Outcome<Done> upload_document(const Context& context, RegistrationServices& serv
   return result;
 }
 
+namespace {
+
+// Someone submitted an application with an HKID number that has an application in progress, or else an account
+// (`holder`). The browser gets the answer any submission gets; no account or application is made:
+// the draft is kept as rejected (scrubbed, its documents destroyed), and the holder is told through what they
+// gave us, not the contact details just typed (Hardening 4).
+Submitted answer_duplicate(Repositories& repos, const Context& context, RegistrationServices& services,
+                           ApplicationRecord& record, const domain::ApplicantDetails& details,
+                           const std::string& digest, const std::optional<ReaderCredentials>& holder) {
+  const auto now = context.clock.now();
+  const auto reason = holder ? domain::RejectionReason::kAlreadyRegistered : domain::RejectionReason::kDuplicate;
+  repos.registrations.destroy_documents(record.id, now, "rejected", std::nullopt);
+  record.status = ApplicationStatus::kRejected;
+  record.submitted_at = now;
+  record.decided_at = now;
+  record.decision = "rejected:" + std::string(domain::rejection_reason_code(reason));
+  record.updated_at = now;
+  scrub(record);
+  repos.registrations.update(record);
+  repos.registrations.forget_draft(record.id);
+  repos.audit.record({now, std::nullopt, "registration.duplicate", "application:" + std::to_string(record.id),
+                      holder ? "account" : "application"});
+
+  // Told at most once in a while: a stranger must not be able to fill the holder's mailbox.
+  const auto key = "registration-duplicate-notice:" + digest;
+  if (repos.auth_failures.since(key, now - services.settings.duplicate_notice_interval).empty()) {
+    repos.auth_failures.record(key, now);
+    if (holder) {
+      if (auto settings = repos.registrations.reader_settings(holder->reader_id))
+        enqueue_message(repos, now, Recipient{settings->email, settings->mobile}, "registration_duplicate",
+                        settings->language, {{"held", "account"}});
+    } else {
+      for (const auto& application : repos.registrations.find("", digest, "", 5)) {
+        if (!domain::application_in_progress(application.status)) continue;
+        tell_applicant(repos, context, open_form(services.sealer, application).form, application.language,
+                       "registration_duplicate", {{"held", "application"}, {"reference", application.reference}});
+        break;
+      }
+    }
+  }
+
+  Submitted submitted;
+  submitted.reference = record.reference;
+  submitted.type = record.type;
+  submitted.can_log_in_now = domain::active_on_submission(record.type, details.smart_id_card);
+  if (record.type == RegistrationType::kLibraryCard) submitted.library_code = details.library_code;
+  return submitted;
+}
+
+}  // namespace
+
 Outcome<Submitted> submit_application(const Context& context, RegistrationServices& services, const std::string& token,
                                       const std::string& address) {
   auto draft = find_draft(context, services, token);
@@ -355,22 +414,33 @@ Outcome<Submitted> submit_application(const Context& context, RegistrationServic
   if (!details) return details.error();
 
   const auto digest = hkid_digest(context, details->hkid);
+  const auto submissions_key = "registration-submissions:" + context.tokens.digest(address);
   for (int attempt = 0;; ++attempt) {
     std::optional<Outcome<Submitted>> result;
+    bool duplicate = false;
     const auto account_number = new_account_number(context.tokens);
     try {
       context.store.transact(Store::Mode::kWrite, [&](Repositories& repos) {
+        duplicate = false;
         auto record = open_draft(repos, context, services, token);
         if (!record) {
           result = failure(ErrorCode::kNotFound);
           return;
         }
-        if (repos.registrations.reader_by_hkid(digest)) {
-          result = failure(ErrorCode::kAlreadyRegistered);
+        // Counted whatever comes of it (a lost race rolls the count back with the rest, and the retry counts it).
+        if (static_cast<int>(repos.auth_failures.since(submissions_key, now - std::chrono::hours(1)).size()) >=
+            services.settings.submissions_per_address_per_hour) {
+          result = failure(ErrorCode::kTooManyApplications);
           return;
         }
-        if (repos.registrations.hkid_in_progress(digest, record->id)) {
-          result = failure(ErrorCode::kAlreadyApplied);
+        repos.auth_failures.record(submissions_key, now);
+        // An application in progress (whose account may exist already) first: its applicant is told about it.
+        const bool in_progress = repos.registrations.hkid_in_progress(digest, record->id);
+        const auto holder =
+            in_progress ? std::optional<ReaderCredentials>() : repos.registrations.reader_by_hkid(digest);
+        if (in_progress || holder) {
+          result = answer_duplicate(repos, context, services, *record, details.value(), digest, holder);
+          duplicate = true;
           return;
         }
         const auto opened = open_form(services.sealer, *record);
@@ -400,7 +470,6 @@ Outcome<Submitted> submit_application(const Context& context, RegistrationServic
         submitted.reference = record->reference;
         submitted.type = record->type;
         submitted.can_log_in_now = active_now;
-        if (active_now) submitted.account_number = account_number;
         if (record->type == RegistrationType::kLibraryCard) submitted.library_code = details->library_code;
         tell_applicant(repos, context, draft->form, details->language, "registration_received",
                        {{"reference", record->reference},
@@ -412,15 +481,12 @@ Outcome<Submitted> submit_application(const Context& context, RegistrationServic
                             std::string(domain::registration_type_code(record->type))});
         result = submitted;
       });
+      if (duplicate) context.store.erase_deleted_data();  // the documents just destroyed must not linger
       return std::move(*result);
     } catch (const StoreError& error) {
+      // Another submission with this HKID won the race (the next attempt answers it as a duplicate), or the
+      // account number was drawn twice (the next attempt draws another).
       if (!is_unique_violation(error) || attempt >= 3) throw;
-      // Either another submission with this HKID won the race, or the account number was drawn twice.
-      bool taken = false;
-      context.store.transact(Store::Mode::kRead, [&](Repositories& repos) {
-        taken = repos.registrations.reader_by_hkid(digest) || repos.registrations.hkid_in_progress(digest, 0);
-      });
-      if (taken) return failure(ErrorCode::kAlreadyApplied);
     }
   }
 }
@@ -475,17 +541,16 @@ Outcome<ApplicationQueue> registration_queue(const Context& context, const Actor
 
 Outcome<ApplicationDetail> application_detail(const Context& context, RegistrationServices& services,
                                               const Actor& actor, long long application_id) {
-  if (!may_verify(actor) && !may_complete(actor)) return failure(ErrorCode::kPermissionDenied);
+  if (!may_verify(actor)) return failure(ErrorCode::kPermissionDenied);
   std::optional<ApplicationDetail> detail;
   context.store.transact(Store::Mode::kWrite, [&](Repositories& repos) {
     auto record = repos.registrations.by_id(application_id);
     if (!record || record->status == ApplicationStatus::kDraft) return;
     ApplicationDetail d;
     d.form = open_form(services.sealer, *record).form;
-    // In full only for those who compare it with the document; counter staff see the masked form.
-    if (auto hkid = domain::parse_hkid(d.form.hkid))
-      d.hkid_display = may_verify(actor) ? hkid->display() : hkid->masked();
-    d.documents = may_verify(actor) ? repos.registrations.documents(record->id) : std::vector<DocumentRecord>{};
+    // In full: verifiers compare it with the document.
+    if (auto hkid = domain::parse_hkid(d.form.hkid)) d.hkid_display = hkid->display();
+    d.documents = repos.registrations.documents(record->id);
     d.deletions = repos.registrations.deletions(record->id);
     d.summary = summarise(repos, std::move(*record));
     repos.audit.record({context.clock.now(), actor.staff_id, "registration.view",
@@ -571,11 +636,37 @@ Outcome<Done> reject_application(const Context& context, RegistrationServices& s
   });
 }
 
-Outcome<std::vector<ApplicationSummary>> find_for_completion(const Context& context, const Actor& actor,
-                                                             const std::string& query) {
+namespace {
+
+// Only what completing a Type B application in person needs (see CompletionView); nullopt for anything else.
+std::optional<CompletionView> completion_view_of(Repositories& repos, RegistrationServices* services,
+                                                 const ApplicationRecord& record, Date today) {
+  if (!domain::completable_in_person(record.type, record.status)) return std::nullopt;
+  CompletionView view;
+  view.id = record.id;
+  view.reference = record.reference;
+  view.status = record.status;
+  view.name_en = record.name_en;
+  view.name_zh = record.name_zh;
+  view.hkid_masked = record.hkid_masked;
+  view.library_code = library_code_of(repos, record.library_id);
+  view.submitted_at = record.submitted_at;
+  if (services) {
+    const auto form = open_form(services->sealer, record).form;
+    view.address = form.address;
+    const auto born = parse_iso_date(form.date_of_birth);
+    view.category = domain::reader_category_for_age(born ? domain::age_on(*born, today) : domain::kAdultAge);
+  }
+  return view;
+}
+
+}  // namespace
+
+Outcome<std::vector<CompletionView>> find_for_completion(const Context& context, const Actor& actor,
+                                                         const std::string& query) {
   if (!may_complete(actor)) return failure(ErrorCode::kPermissionDenied);
   const auto text = clean_single_line_text(query);
-  if (text.empty()) return std::vector<ApplicationSummary>{};
+  if (text.empty()) return std::vector<CompletionView>{};
   std::string digest;
   if (auto hkid = domain::parse_hkid(text)) digest = hkid_digest(context, hkid.value());
   std::string reference;
@@ -583,12 +674,33 @@ Outcome<std::vector<ApplicationSummary>> find_for_completion(const Context& cont
     if (std::isalnum(static_cast<unsigned char>(c)) || c == '-')
       reference += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   if (reference.size() == 9 && reference[0] == 'R') reference.insert(5, "-");  // typed without the hyphen
-  std::vector<ApplicationSummary> found;
+  const auto today = context.zone.to_local(context.clock.now()).date;
+  std::vector<CompletionView> found;
   context.store.transact(Store::Mode::kRead, [&](Repositories& repos) {
-    for (auto& record : repos.registrations.find(reference, digest, digest.empty() ? text : "", 20))
-      found.push_back(summarise(repos, std::move(record)));
+    found.clear();
+    for (const auto& record :
+         repos.registrations.find_awaiting_completion(reference, digest, digest.empty() ? text : "", 20))
+      if (auto view = completion_view_of(repos, nullptr, record, today)) found.push_back(std::move(*view));
   });
   return found;
+}
+
+Outcome<CompletionView> completion_view(const Context& context, RegistrationServices& services, const Actor& actor,
+                                        long long application_id) {
+  if (!may_complete(actor)) return failure(ErrorCode::kPermissionDenied);
+  const auto now = context.clock.now();
+  std::optional<CompletionView> view;
+  context.store.transact(Store::Mode::kWrite, [&](Repositories& repos) {
+    view.reset();
+    auto record = repos.registrations.by_id(application_id);
+    if (!record) return;
+    view = completion_view_of(repos, &services, *record, context.zone.to_local(now).date);
+    if (view)
+      repos.audit.record(
+          {now, actor.staff_id, "registration.completion_view", "application:" + std::to_string(application_id), ""});
+  });
+  if (!view) return failure(ErrorCode::kNotFound);
+  return std::move(*view);
 }
 
 Outcome<Completed> complete_in_person(const Context& context, RegistrationServices& services, const Actor& actor,

@@ -31,6 +31,14 @@ struct RegistrationSettings {
   // at the sanitiser's pixel limit costs the server about half a second: without this, one draft could keep
   // it busy indefinitely. Two documents and their retakes fit well within it.
   int image_checks_per_draft = 12;
+  // Different HKID numbers one draft may be saved with; more are refused (too_many_hkids). One person's draft
+  // needs one, and a typing mistake or two (Hardening 4).
+  int hkids_per_draft = 3;
+  // Submissions from one network address within an hour, each the one place where an HKID is looked up; more are
+  // refused (too_many_applications), whatever the HKID (Hardening 4).
+  int submissions_per_address_per_hour = 10;
+  // The holder of an HKID number someone applied with again is told at most once in this.
+  std::chrono::seconds duplicate_notice_interval{std::chrono::hours(24)};
 };
 
 // What registration needs besides the Context.
@@ -80,14 +88,20 @@ domain::Outcome<domain::Done> upload_document(const Context& context, Registrati
                                               const std::string& token, domain::DocumentKind kind,
                                               std::string_view bytes, bool too_large);
 
+// What the browser is told after a submission. It depends only on what the applicant typed (the type, the smart
+// ID card answer, the library), never on whether the HKID number is already known: it holds no account number.
 struct Submitted {
   std::string reference;
   domain::RegistrationType type = domain::RegistrationType::kEAccount;
   bool can_log_in_now = false;              // Type A with a smart ID card
-  std::string account_number;               // the E-Account number when can_log_in_now
   std::optional<std::string> library_code;  // Type B: where to complete it
 };
-// One person, one application: kAlreadyApplied / kAlreadyRegistered, also under concurrent submission.
+// One person, one application, decided here (not at the details step, which tells nothing about an HKID) and
+// also under concurrent submission. A duplicate (an HKID number that has an account, or an application in
+// progress) gets the same answer as any submission, no account or application is made (the draft is kept as
+// rejected, its documents destroyed), and the holder is told through their own email or mobile on file
+// ("registration_duplicate", at most once per duplicate_notice_interval), not the address typed. Refused with
+// kTooManyApplications beyond submissions_per_address_per_hour.
 domain::Outcome<Submitted> submit_application(const Context& context, RegistrationServices& services,
                                               const std::string& token, const std::string& address);
 
@@ -112,7 +126,7 @@ struct ApplicationDetail {
   std::vector<DocumentRecord> documents;
   std::vector<DocumentDeletion> deletions;
 };
-// Verifying staff only; each view is audited.
+// Verifying staff only (counter staff: permission_denied; they have completion_view); each view is audited.
 domain::Outcome<ApplicationDetail> application_detail(const Context& context, RegistrationServices& services,
                                                       const Actor& actor, long long application_id);
 
@@ -133,9 +147,31 @@ domain::Outcome<domain::Done> reject_application(const Context& context, Registr
                                                  const Actor& actor, long long application_id,
                                                  const std::string& reason_code);
 
-// Counter: find a Type B application by reference, HKID or name.
-domain::Outcome<std::vector<ApplicationSummary>> find_for_completion(const Context& context, const Actor& actor,
-                                                                     const std::string& query);
+// What counter staff see of an application: only what completing a Type B application in person needs
+// (Hardening 7). The name to compare with the identity card, the masked HKID (the number itself is checked by
+// the app against the card in hand), the residential address to compare with the original proof of address,
+// the library chosen, the reference and status, and the category the account will get. No date of birth,
+// email, mobile, guardian or documents: those are for the verifiers.
+struct CompletionView {
+  long long id = 0;
+  std::string reference;
+  domain::ApplicationStatus status = domain::ApplicationStatus::kSubmitted;
+  std::string name_en;
+  std::string name_zh;
+  std::string hkid_masked;
+  std::string address;
+  std::string library_code;
+  domain::ReaderCategory category = domain::ReaderCategory::kAdult;
+  std::optional<Instant> submitted_at;
+};
+// Counter: find a Type B application awaiting completion in person (submitted or verified) by reference, HKID or
+// name. E-Accounts and decided applications are never found here.
+domain::Outcome<std::vector<CompletionView>> find_for_completion(const Context& context, const Actor& actor,
+                                                                 const std::string& query);
+// kCompleteRegistrations; not_found for a draft, an E-Account, or an application no longer awaiting completion.
+// Each view is audited.
+domain::Outcome<CompletionView> completion_view(const Context& context, RegistrationServices& services,
+                                                const Actor& actor, long long application_id);
 struct CompletionInput {
   bool link_smart_id = false;
   std::string smart_id_number;      // must be the applicant's HKID

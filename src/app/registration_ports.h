@@ -145,6 +145,10 @@ class RegistrationRepository {
   virtual bool hkid_in_progress(const std::string& hkid_digest, long long except_application) = 0;
   virtual std::vector<ApplicationRecord> find(const std::string& reference, const std::string& hkid_digest,
                                               const std::string& name, int limit) = 0;
+  // The same, among Type B applications awaiting completion in person (submitted or verified) only.
+  virtual std::vector<ApplicationRecord> find_awaiting_completion(const std::string& reference,
+                                                                  const std::string& hkid_digest,
+                                                                  const std::string& name, int limit) = 0;
   // Drafts untouched since `draft_before`, and submitted or verified ones submitted before `submitted_before`.
   virtual std::vector<long long> expirable(Instant draft_before, Instant submitted_before, int limit) = 0;
 

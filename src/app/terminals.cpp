@@ -145,15 +145,13 @@ struct Credentials {
   std::string password_hash;
 };
 
-enum class Check { kTerminalPin, kWebPin, kWebSignIn };
+enum class Check { kTerminalPin, kWebSignIn };
 
-// The web sign-in (any identifier, the password or PIN), the web's check of the current PIN before a change,
-// or a terminal's PIN check (a card number and the PIN). The web and terminals are throttled apart
-// ("reader-web", "reader-sip").
+// The web sign-in (any identifier and the password: never the PIN, ADR 0019) or a terminal's PIN check (a card
+// number and the PIN). The web and terminals are throttled apart ("reader-web", "reader-sip").
 Outcome<ReaderRecord> check_secret(const Context& context, const std::string& identifier, const std::string& secret,
                                    const std::string& address, Check check) {
   const bool web = check == Check::kWebSignIn;
-  const bool web_channel = check != Check::kTerminalPin;
   const auto now = context.clock.now();
   const auto hkid =
       web ? domain::parse_hkid(identifier) : domain::Outcome<domain::Hkid>(failure(ErrorCode::kHkidInvalid));
@@ -173,24 +171,25 @@ Outcome<ReaderRecord> check_secret(const Context& context, const std::string& id
         if (auto credentials = repos.registrations.reader_credentials(found.reader->id))
           found.password_hash = credentials->password_hash;
     }
-    if (found.reader) found.pin_hash = repos.sip.reader_pin_hash(found.reader->id);
+    if (found.reader && !web) found.pin_hash = repos.sip.reader_pin_hash(found.reader->id);
     // One account, one count, whichever identifier was typed; an unknown identifier is counted as typed, just
     // like a known one, so the throttle's answers do not tell which cards exist.
     // (An unknown HKID number by its canonical form, so that its spellings share one count as a known one's do.)
     const auto account = found.reader ? found.reader->card_number
                          : hkid       ? "hkid:" + hkid_digest(context, hkid.value())
                                       : identifier;
-    keys = throttle_keys(context, web_channel ? "reader-web" : "reader-sip", account, address);
+    keys = throttle_keys(context, web ? "reader-web" : "reader-sip", account, address);
     throttle = throttle_state(repos, keys, now);
   });
   if (throttle.refusal) return refusal_failure(*throttle.refusal, now);
   // An empty secret is not a guess: refused without checking or counting it, known card or not.
-  if (secret.empty())
-    return failure(!found.reader && !web_channel ? ErrorCode::kNotFound : ErrorCode::kInvalidCredentials);
+  if (secret.empty()) return failure(!found.reader && !web ? ErrorCode::kNotFound : ErrorCode::kInvalidCredentials);
   const bool looks_like_pin = secret.size() >= kPinMinDigits && secret.size() <= kPinMaxDigits && all_digits(secret);
   bool ok = false;
   bool verified = false;
-  if (found.pin_hash && looks_like_pin) {
+  // A PIN is 4 to 8 digits, made for a keypad beside the card in hand: it opens terminals and nothing on the
+  // web, where the only secret is the password (ADR 0019). A PIN typed on the web is a wrong password.
+  if (!web && found.pin_hash && looks_like_pin) {
     ok = context.hasher.verify(*found.pin_hash, secret);
     verified = true;
   }
@@ -203,15 +202,14 @@ Outcome<ReaderRecord> check_secret(const Context& context, const std::string& id
   if (!ok) {
     context.store.transact(Store::Mode::kWrite, [&](Repositories& repos) {
       if (record_failure(repos, keys, now) && found.reader) {
-        notify_reader(repos, now, found.reader->id, "sign_in_failures", {{"channel", web_channel ? "web" : "sip2"}});
+        notify_reader(repos, now, found.reader->id, "sign_in_failures", {{"channel", web ? "web" : "sip2"}});
         repos.audit.record({now, std::nullopt, "reader.sign_in_failures_alert",
-                            "reader:" + std::to_string(found.reader->id),
-                            web_channel ? "channel=web" : "channel=sip2"});
+                            "reader:" + std::to_string(found.reader->id), web ? "channel=web" : "channel=sip2"});
       }
     });
     // A terminal is told an unknown card (SIP2's "valid patron" field needs it, and a terminal has logged in);
     // the web is not.
-    if (!found.reader && !web_channel) return failure(ErrorCode::kNotFound);
+    if (!found.reader && !web) return failure(ErrorCode::kNotFound);
     return failure(ErrorCode::kInvalidCredentials);
   }
   if (throttle.had_failures)
@@ -224,11 +222,6 @@ Outcome<ReaderRecord> check_secret(const Context& context, const std::string& id
 Outcome<ReaderRecord> check_reader_pin(const Context& context, const std::string& card_number, const std::string& pin,
                                        const std::string& address) {
   return check_secret(context, card_number, pin, address, Check::kTerminalPin);
-}
-
-Outcome<ReaderRecord> check_reader_pin_on_web(const Context& context, const std::string& card_number,
-                                              const std::string& pin, const std::string& address) {
-  return check_secret(context, card_number, pin, address, Check::kWebPin);
 }
 
 Outcome<ReaderRecord> check_reader_credentials(const Context& context, const std::string& identifier,

@@ -66,14 +66,10 @@ bool allow_terminal_block(const Context& context, const TerminalAccount& account
 // attempts answer too_many_attempts {minutes} or sign_in_delayed {seconds}.
 domain::Outcome<ReaderRecord> check_reader_pin(const Context& context, const std::string& card_number,
                                                const std::string& pin, const std::string& address);
-// The same check on the web (My Account's change of PIN), counted on the web channel; an unknown card answers
-// invalid_credentials.
-domain::Outcome<ReaderRecord> check_reader_pin_on_web(const Context& context, const std::string& card_number,
-                                                      const std::string& pin, const std::string& address);
-
 // The web sign-in: the identifier is a card or account number or an HKID number (in any common spelling),
-// the secret the reader's password or PIN. Throttled on the web channel, apart from terminals; an unknown
-// identifier answers and is counted exactly like a wrong secret (invalid_credentials).
+// the secret the reader's password. A PIN is never compared here (ADR 0019): typed on the web it answers and is
+// counted like any wrong password. Throttled on the web channel, apart from terminals; an unknown identifier
+// answers and is counted exactly like a wrong secret (invalid_credentials).
 domain::Outcome<ReaderRecord> check_reader_credentials(const Context& context, const std::string& identifier,
                                                        const std::string& secret, const std::string& address);
 

@@ -105,8 +105,10 @@ std::vector<Command> catalogue_commands(CLI::App& cli, const Common& common) {
                    << report.notices << " notices, " << report.activities << " activities, " << report.readers
                    << " readers, " << report.items << " items and " << report.loans << " loans.\n";
          if (report.readers_with_pin > 0)
-           std::cout << "Demo readers 2100000000 to " << (2100000000LL + report.readers_with_pin - 1)
-                     << " have a PIN for self-service machines: the last 4 digits of the card.\n";
+           std::cout
+               << "Demo readers 2100000000 to " << (2100000000LL + report.readers_with_pin - 1)
+               << " have a PIN for self-service machines, the last 4 digits of the card, and a web password,"
+               << " \"demo reader\" and those digits (card 2100000004: PIN 0004, password \"demo reader 0004\").\n";
          if (report.admin_password)
            std::cout << "Demo administrator: username 'admin', password '" << *report.admin_password
                      << "' (shown only this once).\n";

@@ -422,11 +422,17 @@ DemoReport load_demo_data(const app::Context& context) {
     });
     load_demo_circulation(context, report, ids);
     load_demo_enquiries(context, ids);
-    // PINs for self-service machines: the first demo readers' PIN is the last 4 digits of their card. Only a
-    // few, because each PIN costs one argon2id hash.
+    // PINs for self-service machines (the last 4 digits of the card) and passwords for the web
+    // (demo_reader_password). Only a few readers, because each PIN and password costs one argon2id hash.
     for (int i = 0; i < kDemoReadersWithPin; ++i) {
       const auto card = "2" + std::to_string(100000000 + i);
-      if (app::set_reader_pin(context, card, card.substr(card.size() - 4))) ++report.readers_with_pin;
+      if (!app::set_reader_pin(context, card, card.substr(card.size() - 4))) continue;
+      const auto hash = context.hasher.hash(demo_reader_password(card));
+      context.store.transact(app::Store::Mode::kWrite, [&](app::Repositories& repos) {
+        if (auto reader = repos.circulation.reader_by_card(card))
+          repos.registrations.set_reader_password(reader->id, hash);
+      });
+      ++report.readers_with_pin;
     }
   }
 
@@ -441,6 +447,10 @@ DemoReport load_demo_data(const app::Context& context) {
   }
   load_demo_study_rooms(context);
   return report;
+}
+
+std::string demo_reader_password(const std::string& card_number) {
+  return "demo reader " + card_number.substr(card_number.size() - 4);
 }
 
 }  // namespace shelfmark::bin

@@ -215,6 +215,12 @@ std::vector<Command> serve_commands(CLI::App& cli, const Common& common) {
       ->check(CLI::Range(1, 100000))
       ->capture_default_str();
   serve
+      ->add_option("--registration-submissions-per-hour", o.registration_settings.submissions_per_address_per_hour,
+                   "Applications one network address may submit in an hour (each looks an HKID number up)")
+      ->envname("SHELFMARK_REGISTRATION_SUBMISSIONS_PER_HOUR")
+      ->check(CLI::Range(1, 100000))
+      ->capture_default_str();
+  serve
       ->add_option("--enquiries-per-address-per-hour", o.enquiry_settings.per_address_per_hour,
                    "Ask a Librarian enquiries one network address may send in an hour")
       ->envname("SHELFMARK_ENQUIRIES_PER_ADDRESS_PER_HOUR")

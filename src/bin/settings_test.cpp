@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "app/staff_auth.h"
+#include "app/terminals.h"
 #include "bin/demo_data.h"
 #include "security/sodium.h"
 #include "store/database.h"
@@ -138,6 +139,10 @@ TEST(DemoData, LoadsTheNetworkOnceAndCreatesAnAdministrator) {
   EXPECT_GT(report.loans, 100);
   ASSERT_TRUE(report.admin_password);
   EXPECT_TRUE(app::log_in(context, "admin", *report.admin_password, "127.0.0.1"));
+  // Demo readers have a PIN for terminals and a password for the web (ADR 0019).
+  EXPECT_EQ(report.readers_with_pin, kDemoReadersWithPin);
+  EXPECT_TRUE(app::check_reader_credentials(context, "2100000004", demo_reader_password("2100000004"), "127.0.0.1"));
+  EXPECT_TRUE(app::check_reader_pin(context, "2100000004", "0004", "127.0.0.1"));
   std::vector<domain::Library> libraries;
   store.transact(app::Store::Mode::kRead, [&](app::Repositories& repos) { libraries = repos.libraries.all(); });
   int mobile = 0, central = 0;

@@ -102,12 +102,9 @@ const std::vector<ErrorInfo>& all_errors() {
        "Please enter your date of birth as YYYY-MM-DD; it cannot be in the future."},
       {ErrorCode::kPasswordsDiffer, "passwords_differ", "The two passwords are not the same. Please type them again."},
       {ErrorCode::kMustAccept, "must_accept", "Please read this and tick the box to accept it."},
-      {ErrorCode::kAlreadyApplied, "already_applied",
-       "An application with this HKID number is already being processed. Each person may make one application; "
-       "please contact any library if you need help with it."},
-      {ErrorCode::kAlreadyRegistered, "already_registered",
-       "This HKID number already has a library account or E-Account. Please log in, or ask any library to help "
-       "if you have forgotten your password."},
+      {ErrorCode::kTooManyHkids, "too_many_hkids",
+       "Too many different HKID numbers have been entered for this application. Please start a new application "
+       "for each person, or apply at any library."},
       {ErrorCode::kFileTooLarge, "file_too_large",
        "This file is larger than 3 MB. Please choose a smaller photo or scan (a lower resolution is fine)."},
       {ErrorCode::kFileNotImage, "file_not_image",

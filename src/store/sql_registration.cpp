@@ -161,8 +161,20 @@ class SqlRegistrations final : public app::RegistrationRepository {
 
   std::vector<app::ApplicationRecord> find(const std::string& reference, const std::string& hkid_digest,
                                            const std::string& name, int limit) override {
+    return find_where("status <> 'draft'", reference, hkid_digest, name, limit);
+  }
+  std::vector<app::ApplicationRecord> find_awaiting_completion(const std::string& reference,
+                                                               const std::string& hkid_digest, const std::string& name,
+                                                               int limit) override {
+    return find_where("status IN ('submitted', 'verified') AND type = 'library_card'", reference, hkid_digest, name,
+                      limit);
+  }
+
+ private:
+  std::vector<app::ApplicationRecord> find_where(const char* condition, const std::string& reference,
+                                                 const std::string& hkid_digest, const std::string& name, int limit) {
     std::string sql =
-        std::string("SELECT ") + kApplicationColumns + " FROM registration_applications WHERE status <> 'draft' AND (";
+        std::string("SELECT ") + kApplicationColumns + " FROM registration_applications WHERE " + condition + " AND (";
     Params params;
     std::string alternatives;
     if (!reference.empty()) {
@@ -188,6 +200,7 @@ class SqlRegistrations final : public app::RegistrationRepository {
     return out;
   }
 
+ public:
   std::vector<long long> expirable(Instant draft_before, Instant submitted_before, int limit) override {
     std::vector<long long> out;
     for (const auto& row :

@@ -82,7 +82,8 @@ Response AccountPages::reader_login(Page& p) {
     return reader_login_form(p, "", std::nullopt);
   }
   const auto card = std::string(trim(p.request.form_value("card")));
-  auto result = app::reader_log_in(kit_.app_context(), card, p.request.form_value("pin"), p.request.remote_address);
+  auto result =
+      app::reader_log_in(kit_.app_context(), card, p.request.form_value("password"), p.request.remote_address);
   if (!result) {
     spdlog::info("auth reader_login outcome={}", domain::error_info(result.error().code).name);
     const int status = PageKit::form_status(result.error());
@@ -293,7 +294,7 @@ Response AccountPages::account_post(Page& p, const std::string& action) {
     response = account(p, content);
     if (!cancelled) response.status = 422;
   } else if (action == "pin") {
-    auto changed = app::change_reader_pin(kit_.app_context(), card, p.request.form_value("current_pin"),
+    auto changed = app::change_reader_pin(kit_.app_context(), card, p.request.form_value("pin_password"),
                                           p.request.form_value("new_pin"), p.request.form_value("repeated_pin"),
                                           p.request.remote_address);
     if (changed)

@@ -93,6 +93,24 @@ std::optional<app::ComposedMessage> TranslatedMessages::compose(const app::Outbo
     body =
         t("The email address, mobile number or address of your library account was changed just now. If this "
           "was not you, ask any library for help at once.");
+  } else if (message.kind == "registration_duplicate") {
+    // To the holder of an HKID number someone applied with again (Hardening 4): the applicant's browser was
+    // told nothing, so this is how a real applicant who forgot learns the truth, at the address on file.
+    subject = t("Someone applied for a library account with your identity card number");
+    if (values["held"] == "application")
+      body = t("Someone has just applied online for a library account with your Hong Kong identity card number, "
+               "while your application {reference} is being processed. No second application was made, and yours "
+               "has not been changed.") +
+             "\n\n" + t("If this was you, there is nothing more to do: we will write to you about {reference}.");
+    else
+      body = t("Someone has just applied online for a library account with your Hong Kong identity card number. "
+               "You already have a library account or E-Account, so no new account was made and yours has not "
+               "been changed.") +
+             "\n\n" +
+             t("If this was you: sign in at {sign_in} with your identity card number and password. If you have "
+               "forgotten your password, choose a new one with “Forgotten your password?” on that page: we send a "
+               "link to the email address we have for you. Or ask at any library counter.");
+    body += "\n\n" + t("If this was not you, someone else has your identity card number: please tell any library.");
   } else if (message.kind == "password_changed") {
     subject = t("Your library account's password was changed");
     body =

@@ -32,8 +32,8 @@ TEST(Messages, EveryKindIsComposedInBothLanguagesWithNothingLeftUnfilled) {
                                                   {"position", "2"}};
   for (const char* kind :
        {"registration_received", "registration_approved", "registration_rejected", "registration_completed",
-        "registration_expired", "password_reset", "password_changed", "contact_changed", "reservation_ready",
-        "reservation_expiring", "due_soon", "overdue", "activity_enrolled", "activity_waitlisted",
+        "registration_expired", "registration_duplicate", "password_reset", "password_changed", "contact_changed",
+        "reservation_ready", "reservation_expiring", "due_soon", "overdue", "activity_enrolled", "activity_waitlisted",
         "activity_place_offered", "activity_cancelled", "activity_changed"}) {
     for (auto language : {domain::Language::kEnglish, domain::Language::kTraditionalChinese}) {
       app::OutboundMessage message;

@@ -328,7 +328,6 @@ Response RegistrationPages::submit(Page& p, const app::DraftView& draft) {
   data content;
   content.set("reference", submitted->reference);
   content.set("can_log_in_now", submitted->can_log_in_now);
-  content.set("account_number", submitted->account_number);
   content.set("type_b", submitted->type == RegistrationType::kLibraryCard);
   content.set("type_a_pending", submitted->type == RegistrationType::kEAccount && !submitted->can_log_in_now);
   if (submitted->library_code) {
@@ -585,8 +584,13 @@ Response RegistrationPages::completion_search(Page& p) {
   content.set("searched", !trim(query).empty());
   auto rows = list();
   for (const auto& entry : found.value()) {
-    auto row = summary_row(p.lang, entry);
-    row.set("completable", domain::completable_in_person(entry.record.type, entry.record.status));
+    data row;
+    row.set("id", std::to_string(entry.id));
+    row.set("reference", entry.reference);
+    row.set("name", entry.name_en + (entry.name_zh.empty() ? "" : " " + entry.name_zh));
+    row.set("hkid", entry.hkid_masked);
+    row.set("status", t(p.lang, domain::application_status_label(entry.status)));
+    row.set("library", entry.library_code);
     rows.push_back(row);
   }
   content.set("rows", rows);
@@ -599,20 +603,20 @@ Response RegistrationPages::completion_search(Page& p) {
 
 Response RegistrationPages::completion_form(Page& p, long long id, const app::CompletionInput& input,
                                             const std::vector<domain::FieldError>& errors, int status) {
-  auto detail = app::application_detail(kit_.app_context(), *services_, p.session->actor(), id);
-  if (!detail) return kit_.failure_page(p, detail.error());
-  const auto& record = detail->summary.record;
-  if (!domain::completable_in_person(record.type, record.status)) return kit_.error_page(p, 404);
+  // Only what completing the application needs (Hardening 7): the app gives counter staff nothing else.
+  auto view = app::completion_view(kit_.app_context(), *services_, p.session->actor(), id);
+  if (!view) return kit_.failure_page(p, view.error());
   data content;
   content.set("id", std::to_string(id));
-  content.set("reference", record.reference);
-  content.set("name", record.name_en + (record.name_zh.empty() ? "" : " " + record.name_zh));
-  content.set("hkid", record.hkid_masked);
-  if (const auto born = parse_iso_date(detail->form.date_of_birth))
-    content.set("date_of_birth", format_date(kit_.translations(), p.lang, *born, false));
-  content.set("address", detail->form.address);
-  content.set("minor", !detail->form.guardian_name.empty());
-  content.set("guardian_name", detail->form.guardian_name);
+  content.set("reference", view->reference);
+  content.set("status", t(p.lang, domain::application_status_label(view->status)));
+  content.set("name", view->name_en + (view->name_zh.empty() ? "" : " " + view->name_zh));
+  content.set("hkid", view->hkid_masked);
+  content.set("address", view->address);
+  const auto snapshot = kit_.network_snapshot();
+  for (const auto& library : snapshot->libraries)
+    if (library.code == view->library_code) content.set("library", library.name.in(p.lang));
+  content.set("category", t(p.lang, domain::reader_category_label(view->category)));
   content.set("link_smart_id", input.link_smart_id);
   content.set("smart_id_number", input.smart_id_number);
   content.set("smart_id_issue_date", input.smart_id_issue_date);

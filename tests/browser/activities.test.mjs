@@ -33,7 +33,7 @@ async function activityId(title) {
 async function signedInReader(card, next) {
   const reader = new Client(server.url);
   const page = await reader.request(`/en/login${next ? `?next=${encodeURIComponent(next)}` : ''}`);
-  const form = { csrf: reader.csrfFrom(page.text_), card, pin: card.slice(-4) };
+  const form = { csrf: reader.csrfFrom(page.text_), card, password: `demo reader ${card.slice(-4)}` };
   const next_ = /name="next" value="([^"]+)"/.exec(page.text_)?.[1];
   if (next_) form.next = next_.replaceAll('&#x2F;', '/').replaceAll('&#47;', '/');
   const response = await reader.request('/en/login', { method: 'POST', form });

@@ -60,7 +60,7 @@ test('a reader signs in from an activity, enrols, sees it in My Information and 
     await submit(page, '.enrolment a.button');
     await checkAccessibility(page, `${lang} sign-in from an activity`);
     await page.locator('#card').fill(card);
-    await page.locator('#pin').fill(card.slice(-4));
+    await page.locator('#password').fill(`demo reader ${card.slice(-4)}`);
     await submit(page, 'main form[method=post]:not([action$="logout"]) button[type=submit]');
     assert.equal(page.url(), activity, 'back at the activity');
     await submit(page, '.enrolment form[action$="/enrol"] button');
@@ -80,7 +80,7 @@ test('on a small phone without JavaScript a reader enrols', async () => {
   const phone = await newPage({ viewport: { width: 360, height: 740 }, javaScriptEnabled: false, isMobile: true });
   await phone.goto(`${server.url}/en/login`);
   await phone.locator('#card').fill('2100000009');
-  await phone.locator('#pin').fill('0009');
+  await phone.locator('#password').fill('demo reader 0009');
   await submit(phone, 'main form[method=post]:not([action$="logout"]) button[type=submit]');
   await phone.goto(`${server.url}/en/activities?library=KLN`);
   await submit(phone, '.activity-card h2 a');
@@ -130,7 +130,7 @@ test('staff publish an activity and mark attendance, accessible throughout', asy
   const reader = await newPage();
   await reader.goto(`${server.url}/tc/login`);
   await reader.locator('#card').fill('2100000005');
-  await reader.locator('#pin').fill('0005');
+  await reader.locator('#password').fill('demo reader 0005');
   await submit(reader, 'main form[method=post]:not([action$="logout"]) button[type=submit]');
   await reader.goto(`${server.url}/tc/activities`);
   await submit(reader, '.activity-card a:text("Chinese calligraphy for beginners")');

@@ -83,7 +83,7 @@ test('staff see the queue, claim and answer an enquiry, publish it as an FAQ; th
   const reader = await readerContext.newPage();
   await reader.goto(`${server.url}/en/login`);
   await reader.locator('#card').fill('2100000008');
-  await reader.locator('#pin').fill('0008');
+  await reader.locator('#password').fill('demo reader 0008');
   await submitForm(reader);
   await reader.goto(`${server.url}/en/ask`);
   await checkAccessibility(reader, 'ask form, signed in');

@@ -102,13 +102,13 @@ test('My Account pages pass the accessibility check in both languages', async ()
   for (const lang of ['en', 'tc']) {
     await visit(page, `/${lang}/login`);
     await page.locator('#card').fill('2100000005');
-    await page.locator('#pin').fill('1234');
-    await page.locator('#pin').press('Enter');
+    await page.locator('#password').fill('0005');  // the PIN: not a web password (ADR 0019)
+    await page.locator('#password').press('Enter');
     await page.waitForLoadState('load');
     assert.equal(await page.locator('.error-summary').count(), 1);
     await checkAccessibility(page, `${lang} refused sign-in`);
-    await page.locator('#pin').fill('0005');
-    await page.locator('#pin').press('Enter');
+    await page.locator('#password').fill('demo reader 0005');
+    await page.locator('#password').press('Enter');
     await page.waitForURL(`**/${lang}/account`);
     await checkAccessibility(page, `${lang} account`);
     await visit(page, `/${lang}/records/1`);

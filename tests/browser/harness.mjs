@@ -32,7 +32,7 @@ export async function startShelfmark(extraArgs = [], options = {}) {
   // A smaller demo catalogue than `make run` gets: enough for every page, quick to load for each test file.
   const records = String(options.catalogueRecords ?? 2000);
   const demo = execFileSync(binary, [...common, 'demo-data', '--catalogue-records', records], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  const password = /password '([^']+)'/.exec(demo)?.[1];
+  const password = /administrator: username 'admin', password '([^']+)'/.exec(demo)?.[1];
   if (!password) throw new Error(`demo-data printed no password:\n${demo}`);
   const port = await freePort();
   // The server's temporary files go to a directory of its own, so tests can check what it left there.

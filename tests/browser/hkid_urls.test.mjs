@@ -123,7 +123,7 @@ test('the counter registration search is posted, and no page a staff member reac
 test('no page a reader reaches has an HKID in a URL', async (t) => {
   const reader = new Client(server.url);
   const login = await reader.request('/en/login');
-  const signed = await reader.request('/en/login', { method: 'POST', form: { csrf: reader.csrfFrom(login.text_), card: '2100000004', pin: '0004' } });
+  const signed = await reader.request('/en/login', { method: 'POST', form: { csrf: reader.csrfFrom(login.text_), card: '2100000004', password: 'demo reader 0004' } });
   assert.equal(signed.status, 303);
   const pages = await crawl(reader, ['/en/account', '/tc/account', '/en/']);
   t.diagnostic(`crawled ${pages} pages`);

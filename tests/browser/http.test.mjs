@@ -436,19 +436,29 @@ test('catalogue search: both scripts, fields, facets, absurd input, record pages
   assert.equal((await fetch(`${server.url}/en/staff/records/${first.id}`, { redirect: 'manual' })).status, 303);
 });
 
-test('readers sign in with card and PIN, renew, reserve, cancel, and borrow and return an e-book', async () => {
+test('readers sign in with card and password, renew, reserve, cancel, and borrow and return an e-book', async () => {
   const reader = new Client(server.url);
   let page = await reader.request('/en/login');
   assert.equal(page.status, 200);
+  // A reader with only a PIN is told how to get a password (ADR 0019), in both languages.
+  assert.match(page.text_, /id="pin-only"[^>]*>Only have a PIN\? Choose a password with/);
+  assert.match((await reader.request('/tc/login')).text_, /id="pin-only"[^>]*>只有個人密碼？/);
   let csrf = reader.csrfFrom(page.text_);
-  let response = await reader.request('/en/login', { method: 'POST', form: { csrf, card: '2100000004', pin: '9999' } });
+  const errorSummary = (text) => /<div class="error-summary"[\s\S]*?<\/div>/.exec(text)[0];
+  let response = await reader.request('/en/login', { method: 'POST', form: { csrf, card: '2100000004', password: 'not the password' } });
   assert.equal(response.status, 422);
-  const wrongPin = /<div class="error-summary"[\s\S]*?<\/div>/.exec(response.text_)[0];
-  response = await reader.request('/en/login', { method: 'POST', form: { csrf, card: '2199999999', pin: '0004' } });
+  const wrongPassword = errorSummary(response.text_);
+  const wrongPage = response.text_.replace(/value="[^"]*"/g, '');
+  response = await reader.request('/en/login', { method: 'POST', form: { csrf, card: '2199999999', password: 'demo reader 0004' } });
   assert.equal(response.status, 422);
-  assert.equal(/<div class="error-summary"[\s\S]*?<\/div>/.exec(response.text_)[0], wrongPin, 'an unknown card is told the same');
+  assert.equal(errorSummary(response.text_), wrongPassword, 'an unknown card is told the same');
+  // The PIN of the self-service machines is a wrong password on the web: the same answer, nothing about a PIN.
+  response = await reader.request('/en/login', { method: 'POST', form: { csrf, card: '2100000004', password: '0004' } });
+  assert.equal(response.status, 422, 'a PIN does not sign in on the web');
+  assert.equal(errorSummary(response.text_), wrongPassword);
+  assert.equal(response.text_.replace(/value="[^"]*"/g, ''), wrongPage, 'the whole page is the wrong-password page');
   assert.equal((await reader.request('/en/account')).status, 303, 'signed out: to the sign-in page');
-  response = await reader.request('/en/login', { method: 'POST', form: { csrf, card: '2100000004', pin: '0004' } });
+  response = await reader.request('/en/login', { method: 'POST', form: { csrf, card: '2100000004', password: 'demo reader 0004' } });
   assert.equal(response.status, 303);
   assert.equal(response.headers.get('location'), '/en/account');
   page = await reader.request('/en/account');
@@ -529,14 +539,14 @@ test('readers sign in with card and PIN, renew, reserve, cancel, and borrow and 
   assert.match(data.text_, /^\uFEFF?"section","what","title"/);  // fetch drops the byte order mark
   assert.match(data.text_, /"loan","[^"]+","[^"]+"/);
 
-  // The PIN: the current one is asked again, and the new one typed twice.
-  response = await reader.request('/en/account/pin', { method: 'POST', form: { csrf, current_pin: '1111', new_pin: '13579', repeated_pin: '13579' } });
-  assert.equal(response.status, 422);
-  assert.match(response.text_, /id="current_pin-error"/);
-  response = await reader.request('/en/account/pin', { method: 'POST', form: { csrf, current_pin: '0004', new_pin: '13579', repeated_pin: '97531' } });
+  // The PIN: the password (never the PIN itself) is asked again, and the new one typed twice.
+  response = await reader.request('/en/account/pin', { method: 'POST', form: { csrf, pin_password: '0004', new_pin: '13579', repeated_pin: '13579' } });
+  assert.equal(response.status, 422, 'the current PIN does not confirm a change');
+  assert.match(response.text_, /id="pin_password-error"/);
+  response = await reader.request('/en/account/pin', { method: 'POST', form: { csrf, pin_password: 'demo reader 0004', new_pin: '13579', repeated_pin: '97531' } });
   assert.equal(response.status, 422);
   assert.match(response.text_, /not the same/);
-  response = await reader.request('/en/account/pin', { method: 'POST', form: { csrf, current_pin: '0004', new_pin: '13579', repeated_pin: '13579' } });
+  response = await reader.request('/en/account/pin', { method: 'POST', form: { csrf, pin_password: 'demo reader 0004', new_pin: '13579', repeated_pin: '13579' } });
   assert.equal(response.status, 200);
   assert.match(response.text_, /Your PIN has been changed/);
 
@@ -553,8 +563,10 @@ test('readers sign in with card and PIN, renew, reserve, cancel, and borrow and 
   assert.equal(response.status, 303);
   assert.equal((await reader.request('/en/account')).status, 303);
   page = await reader.request('/en/login');
-  response = await reader.request('/en/login', { method: 'POST', form: { csrf: reader.csrfFrom(page.text_), card: '2100000004', pin: '13579' } });
-  assert.equal(response.status, 303, 'the new PIN signs in');
+  response = await reader.request('/en/login', { method: 'POST', form: { csrf: reader.csrfFrom(page.text_), card: '2100000004', password: '13579' } });
+  assert.equal(response.status, 422, 'the new PIN does not sign in on the web either');
+  response = await reader.request('/en/login', { method: 'POST', form: { csrf: reader.csrfFrom(page.text_), card: '2100000004', password: 'demo reader 0004' } });
+  assert.equal(response.status, 303, 'the password still does');
 });
 
 test('five failed logins lock the account for a while', async () => {
@@ -568,16 +580,16 @@ test('five failed logins lock the account for a while', async () => {
 });
 
 test('reader B can never reach reader A\'s loans, reservations, settings, data or calendar by changing an id or a field', async () => {
-  async function signIn(card, pin) {
+  async function signIn(card, password) {
     const client = new Client(server.url);
     const page = await client.request('/en/login');
-    const response = await client.request('/en/login', { method: 'POST', form: { csrf: client.csrfFrom(page.text_), card, pin } });
+    const response = await client.request('/en/login', { method: 'POST', form: { csrf: client.csrfFrom(page.text_), card, password } });
     assert.equal(response.status, 303, `${card} signs in`);
     client.csrf = client.csrfFrom((await client.request('/en/account')).text_);
     return client;
   }
-  const a = await signIn('2100000006', '0006');
-  const b = await signIn('2100000007', '0007');
+  const a = await signIn('2100000006', 'demo reader 0006');
+  const b = await signIn('2100000007', 'demo reader 0007');
   // A reserves a title, borrows an e-book and makes a calendar link.
   const books = await (await fetch(`${server.url}/api/v1/search?q=&format=book&limit=3`)).json();
   let response = await a.request(`/en/records/${books.records[2].id}/reserve`, { method: 'POST', form: { csrf: a.csrf, pickup: 'CL' } });

@@ -4,9 +4,10 @@
 // in the logs.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { startShelfmark, Client } from './harness.mjs';
+import { startShelfmark, Client, binary } from './harness.mjs';
 import { startSmtpSink } from './mail_sink.mjs';
 import { png, hugePng, jpegWithExif, zipBytes, pdfBytes, hkid } from './images.mjs';
 
@@ -18,8 +19,8 @@ const waitForMail = (predicate, what) => smtp.waitFor(predicate, what);
 
 before(async () => {
   smtp = await startSmtpSink();
-  server = await startShelfmark(['--registration-starts-per-hour', '1000', '--smtp-url', smtp.url, '--smtp-from',
-    'library@example.org']);
+  server = await startShelfmark(['--registration-starts-per-hour', '1000', '--registration-submissions-per-hour', '1000',
+    '--smtp-url', smtp.url, '--smtp-from', 'library@example.org']);
 });
 after(async () => {
   await server?.stop();
@@ -158,7 +159,7 @@ test('Type A: the form keeps what was typed, EXIF is gone, and the applicant can
   const reader = new Client(server.url);
   const login = await reader.request('/en/login');
   const signed = await reader.request('/en/login', { method: 'POST',
-    form: { csrf: reader.csrfFrom(login.text_), card: id.toLowerCase(), pin: 'river walk 2468' } });
+    form: { csrf: reader.csrfFrom(login.text_), card: id.toLowerCase(), password: 'river walk 2468' } });
   assert.equal(signed.status, 303, signed.text_);
   const account = await reader.request('/en/account');
   assert.equal(account.status, 200);
@@ -196,7 +197,7 @@ test('a forgotten password is reset through an emailed link that works once', as
   const again = await client.request(path);
   assert.match(again.text_, /expired or has already been used/);
   const login = await client.request('/en/login');
-  const signed = await client.request('/en/login', { method: 'POST', form: { csrf: client.csrfFrom(login.text_), card: id, pin: newPassword } });
+  const signed = await client.request('/en/login', { method: 'POST', form: { csrf: client.csrfFrom(login.text_), card: id, password: newPassword } });
   assert.equal(signed.status, 303);
   await waitForMail((m) => m.to.includes(`applicant-${id.replace(/\W/g, '')}`) && /was changed/.test(m.subject), 'telling of the change');
 });
@@ -226,23 +227,79 @@ test('uploads are checked on the server whatever the browser says', async () => 
   assert.equal(many.status, 413);
 });
 
-test('one person, one application: refused afterwards and when 20 arrive at once', async () => {
+test('one person, one application, with no HKID oracle: 20 at once, and later (Hardening 4)', async () => {
   const id = hkid('C', '456789');
   const drafts = [];
   for (let i = 0; i < 20; i++) drafts.push(await readyApplicant('e_account', id));
   const results = await Promise.all(drafts.map((applicant) => applicant.submit()));
-  const accepted = results.filter((r) => r.status === 200);
-  const refused = results.filter((r) => r.status === 409);
-  assert.equal(accepted.length, 1, results.map((r) => r.status).join(','));
-  assert.equal(refused.length, 19);
-  assert.match(refused[0].text_, /already (being processed|has a library account)/);
-  // Later, at the details step already.
+  // Every submission gets the same page, bar its own reference: nothing tells the duplicates apart.
+  const pages = results.map((r) => r.text_.replace(/class="reference">[^<]+</, 'class="reference"><'));
+  assert.deepEqual(results.map((r) => r.status), Array(20).fill(200));
+  assert.equal(new Set(pages).size, 1);
+  assert.doesNotMatch(pages[0], /already|E\d{10}/);
+  const client = await staff();
+  const queue = await client.request('/en/staff/registrations?type=e_account');
+  const masked = `${id.slice(0, 4)}\\*\\*\\*\\(\\*\\)`;
+  assert.equal([...queue.text_.matchAll(new RegExp(masked, 'g'))].length, 1, 'one application is made');
+  // The applicant is told at the address they gave with the application that is being processed.
+  const email = `applicant-${id.replace(/\W/g, '')}`;
+  const told = await waitForMail((m) => m.to.includes(email) && /identity card number/.test(m.subject), 'telling the holder');
+  assert.match(told[0].text, /while your application R[2-9A-Z]{4}-[2-9A-Z]{4} is being processed/);
+
+  // Later: the details step says nothing, and the submission gets the same answer again.
   const late = new Applicant('en');
   await late.start('e_account');
   await late.acceptTerms();
-  const response = await late.details(person(id));
-  assert.equal(response.status, 422);
-  assert.match(response.text_, /already has a library account/);
+  const details = await late.details(person(id, { email: 'someone.else@example.com' }));
+  assert.equal(details.status, 303, 'the details step tells nothing about the HKID');
+  assert.equal((await late.upload({ identity: png(80, 60) })).status, 303);
+  const submitted = await late.submit();
+  assert.equal(submitted.status, 200);
+  assert.equal(submitted.text_.replace(/class="reference">[^<]+</, 'class="reference"><'), pages[0]);
+  // Told once a day at most; the address typed by the late applicant hears nothing (the email job runs every 15 s).
+  await new Promise((resolve) => setTimeout(resolve, 16000));
+  assert.equal(smtp.messages().filter((m) => m.to.includes(email) && /identity card number/.test(m.subject)).length, 1);
+  assert.equal(smtp.messages().filter((m) => m.to.includes('someone.else')).length, 0);
+});
+
+test('counter staff see only what completing a Type B application needs (Hardening 7)', async () => {
+  execFileSync(binary, [...server.common, 'user', 'add-staff', '--username', 'counter.seven', '--role', 'counter',
+    '--display-name', 'Counter', '--password-stdin'], { input: 'counter desk passphrase 2026\n', stdio: ['pipe', 'pipe', 'pipe'] });
+  const counter = new Client(server.url);
+  assert.equal((await counter.login('counter.seven', 'counter desk passphrase 2026')).status, 303);
+  counter.csrf = counter.csrfFrom((await counter.request('/en/staff/')).text_);
+  const typeA = hkid('H', '112233');
+  const typeB = hkid('K', '223344');
+  assert.equal((await (await readyApplicant('e_account', typeA, { mobile: '9123 4567' })).submit()).status, 200);
+  assert.equal((await (await readyApplicant('library_card', typeB, { mobile: '9123 4567', address: 'Flat 2, 4/F, 9 Counter Road', library_code: 'CL' })).submit()).status, 200);
+  const admin = await staff();
+  const queue = await admin.request('/en/staff/registrations');
+  const idOf = (id) => new RegExp(`href="/en/staff/registrations/(\\d+)">R[^<]+</a></td><td>CHAN, Tai Man 陳大文</td><td>${id.slice(0, 4)}`).exec(queue.text_)[1];
+  const [aId, bId] = [idOf(typeA), idOf(typeB)];
+
+  // The E-Account is neither found nor opened at the counter.
+  const searchA = await counter.request('/en/staff/registrations/complete', { method: 'POST', form: { csrf: counter.csrf, q: typeA } });
+  assert.doesNotMatch(searchA.text_, /registrations\/\d+\/complete/);
+  assert.equal((await counter.request(`/en/staff/registrations/${aId}/complete`)).status, 404);
+  assert.equal((await counter.request(`/en/staff/registrations/${aId}`)).status, 403);
+  assert.equal((await counter.request(`/en/staff/registrations/${bId}`)).status, 403, 'the verifiers\' page is not the counter\'s');
+
+  // The Type B one: the name, masked HKID, address and library; no date of birth, email or mobile.
+  const searchB = await counter.request('/en/staff/registrations/complete', { method: 'POST', form: { csrf: counter.csrf, q: typeB } });
+  assert.match(searchB.text_, new RegExp(`registrations/${bId}/complete`));
+  const page = await counter.request(`/en/staff/registrations/${bId}/complete`);
+  assert.equal(page.status, 200);
+  assert.match(page.text_, /CHAN, Tai Man/);
+  assert.match(page.text_, /K223\*\*\*\(\*\)/);
+  assert.match(page.text_, /Flat 2, 4\/F, 9 Counter Road/);
+  assert.match(page.text_, /Central Library/);
+  for (const hidden of [/1990/, /Date of birth/, /applicant-K/, /@example\.com/, /9123 ?4567/, new RegExp(typeB.replace(/[()]/g, '\\$&'))])
+    assert.doesNotMatch(page.text_, hidden);
+  // The verifier still sees what verification needs.
+  const verifierPage = await admin.request(`/en/staff/registrations/${bId}`);
+  assert.match(verifierPage.text_, /1990-05-01|1 May 1990/);
+  assert.match(verifierPage.text_, /applicant-K223344/);
+  assert.match(verifierPage.text_, /9123 ?4567/);
 });
 
 test('fields an applicant may not set are ignored (mass assignment)', async () => {
@@ -254,7 +311,7 @@ test('fields an applicant may not set are ignored (mass assignment)', async () =
   assert.match(done.text_, /will check your document/);
   const reader = new Client(server.url);
   const login = await reader.request('/en/login');
-  const signed = await reader.request('/en/login', { method: 'POST', form: { csrf: reader.csrfFrom(login.text_), card: id, pin: 'river walk 2468' } });
+  const signed = await reader.request('/en/login', { method: 'POST', form: { csrf: reader.csrfFrom(login.text_), card: id, password: 'river walk 2468' } });
   assert.equal(signed.status, 303);
   const account = await reader.request('/en/account');
   assert.match(account.text_, /Pending/i);
@@ -341,7 +398,7 @@ test('Type B is completed at the counter and the new card signs in', async () =>
   assert.match(banner.text_, /Registration completed\. The new account is ready to use\./);
   const reader = new Client(server.url);
   const login = await reader.request('/tc/login');
-  const signed = await reader.request('/tc/login', { method: 'POST', form: { csrf: reader.csrfFrom(login.text_), card: '2188000001', pin: 'river walk 2468' } });
+  const signed = await reader.request('/tc/login', { method: 'POST', form: { csrf: reader.csrfFrom(login.text_), card: '2188000001', password: 'river walk 2468' } });
   assert.equal(signed.status, 303);
   const mail = await waitForMail((m) => m.to.includes(`applicant-${id.replace(/\W/g, '')}`) && /2188000001/.test(m.text), 'telling of completion');
   assert.match(mail[0].subject, /登記/);

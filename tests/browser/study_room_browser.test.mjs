@@ -44,7 +44,7 @@ async function readerPage(lang, card, { javaScriptEnabled = true } = {}) {
   const page = await context.newPage();
   await page.goto(`${server.url}/${lang}/login`);
   await page.locator('#card').fill(card);
-  await page.locator('#pin').fill(card.slice(-4));
+  await page.locator('#password').fill(`demo reader ${card.slice(-4)}`);
   await submit(page, 'main form button[type=submit]');
   return page;
 }

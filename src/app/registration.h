@@ -183,41 +183,9 @@ struct Completed {
   std::string card_number;
   std::string reader_name;
 };
-// A card reported lost is replaced at the counter (kCompleteRegistrations): a new library card, charged
-// domain::replacement_card_fee, or the holder's replacement smart identity card registered for library use
-// again (its number must be the reader's HKID; free). The old card number stops working at once and the
-// account is active again. Refused unless the card was reported lost (card_not_reported_lost).
-struct ReplacementInput {
-  bool smart_id = false;
-  std::string card_number;          // the new library card's barcode
-  std::string smart_id_number;      // the replacement smart ID card's number (the reader's HKID)
-  std::string smart_id_issue_date;  // YYYY-MM-DD, printed on the replacement card
-};
-struct Replaced {
-  std::string card_number;  // the reader's card number now
-  domain::Money fee;        // charged to the reader; zero for a smart ID card
-  // The account's status now: what it was before the card was reported lost (active, or suspended ...).
-  domain::ReaderStatus status = domain::ReaderStatus::kActive;
-};
-domain::Outcome<Replaced> replace_lost_card(const Context& context, const Actor& actor,
-                                            const std::string& lost_card_number, const ReplacementInput& input);
-
 domain::Outcome<Completed> complete_in_person(const Context& context, RegistrationServices& services,
                                               const Actor& actor, long long application_id,
                                               const CompletionInput& input);
-
-// Temporary library cards for non-residents, at the counter only (no HKID; a travel document is seen).
-struct TemporaryCardInput {
-  std::string name;
-  std::string card_number;
-  std::string expires_on;  // YYYY-MM-DD, at most a year ahead
-  std::string email;
-  std::string mobile;
-  std::string address;  // in Hong Kong, where the reader stays
-  std::string language;
-};
-domain::Outcome<ReaderRecord> issue_temporary_card(const Context& context, const Actor& actor,
-                                                   const TemporaryCardInput& input);
 
 // The job: expires abandoned drafts and Type B applications never completed, destroying their documents.
 struct ExpiryResult {

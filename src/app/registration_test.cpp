@@ -8,6 +8,7 @@
 #include <iterator>
 #include <thread>
 
+#include "app/cards.h"
 #include "app/messages.h"
 #include "app/reader_account.h"
 #include "app/terminals.h"

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "app/cards.h"
 #include "app/reader_account.h"
 #include "app/registration.h"
 #include "core/text.h"

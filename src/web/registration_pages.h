@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "app/cards.h"
 #include "app/registration.h"
 #include "web/page_kit.h"
 #include "web/routes.h"

@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 
+#include "app/notices.h"  // Actor
 #include "app/ports.h"
 #include "app/registration_ports.h"
 

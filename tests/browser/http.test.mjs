@@ -555,6 +555,9 @@ test('readers sign in with card and password, renew, reserve, cancel, and borrow
   assert.equal(response.status, 422, 'the reader must confirm');
   response = await reader.request('/en/account/card-lost', { method: 'POST', form: { csrf, confirm: '1' } });
   assert.match(response.text_, /Your card is blocked/);
+  // My Account says why before the reader tries anything.
+  page = await reader.request('/en/account');
+  assert.match(page.text_, /<h2>You cannot borrow, renew or reserve at the moment<\/h2><ul>(<li>[^<]+<\/li>)*<li>This card has been reported lost/);
   response = await reader.request(`/en/records/${ebook.id}/borrow`, { method: 'POST', form: { csrf } });
   assert.equal(response.status, 422);
   assert.match(response.text_, /reported lost/i);

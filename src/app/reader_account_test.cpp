@@ -17,7 +17,8 @@ class ReaderAccount : public UseCaseTest {
     auto library = testing::library("CL", domain::LibraryKind::kCentral);
     library.hours = testing::open_every_day(540, 1200);
     central = new_library(library);
-    new_reader({.card = "R1", .name = "Reader One", .pin = "2468", .password = "river walk 2468"});  // PIN: terminals only
+    new_reader(
+        {.card = "R1", .name = "Reader One", .pin = "2468", .password = "river walk 2468"});  // PIN: terminals only
     new_reader({.card = "R2", .name = "Reader Two"});
     for (const char* barcode : {"B1", "B2"}) new_item({.barcode = barcode, .library_id = central});
   }

@@ -5,8 +5,8 @@
 // only what completing a Type B application needs.
 #include "app/messages.h"
 #include "app/registration.h"
-#include "core/text.h"
 #include "app/testing/use_case_test.h"
+#include "core/text.h"
 
 namespace shelfmark::app {
 namespace {

@@ -25,6 +25,8 @@ const publicPosts = new Set(['/{lang}/staff/login', '/{lang}/login', '/{lang}/lo
 const staffPolicy = [
   [/^(GET|POST) \/\{lang\}\/staff\/?$/, []],
   [/^POST \/\{lang\}\/staff\/logout$/, []],
+  [/^(GET|POST) \/\{lang\}\/staff\/password$/, []],
+  [/^\w+ \/\{lang\}\/staff\/accounts(\/|$)/, ['manage_staff']],
   [/^\w+ \/\{lang\}\/staff\/notices(\/|$)/, ['manage_notices']],
   [/^\w+ \/\{lang\}\/staff\/(libraries|holidays)(\/|$)/, ['manage_libraries']],
   [/^POST \/\{lang\}\/staff\/counter\/replace-card$/, ['complete_registrations']],
@@ -65,7 +67,7 @@ async function signInStaff(username, password) {
 async function signInReader(card) {
   const client = new Client(server.url);
   const page = await client.request('/en/login');
-  const response = await client.request('/en/login', { method: 'POST', form: { csrf: client.csrfFrom(page.text_), card, pin: card.slice(-4) } });
+  const response = await client.request('/en/login', { method: 'POST', form: { csrf: client.csrfFrom(page.text_), card, password: `demo reader ${card.slice(-4)}` } });
   assert.equal(response.status, 303, `${card} signs in`);
   const account = await client.request('/en/account');
   client.csrf = client.csrfFrom(account.text_);

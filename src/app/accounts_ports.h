@@ -24,6 +24,13 @@ class StaffRepository {
   // Throws StoreError(kUniqueViolation) when the username is taken.
   virtual long long insert(const domain::StaffUser& user, const std::string& password_hash, Instant created_at) = 0;
   virtual std::vector<domain::StaffUser> all() = 0;
+  // Saves display name, role, disabled and must_change_password when the stored version is
+  // `expected_version`, and raises it; false when someone else changed the account first.
+  virtual bool update(const domain::StaffUser& user, long long expected_version) = 0;
+  // Replaces the password; `must_change` sends the staff member to change it at the next sign-in. The version
+  // stays: an administrator's form open meanwhile is still current.
+  virtual void set_password(long long id, const std::string& password_hash, bool must_change) = 0;
+  virtual void record_sign_in(long long id, Instant at) = 0;
 };
 
 struct StaffSession {
@@ -42,6 +49,8 @@ class SessionRepository {
   virtual void touch(const std::string& id_digest, Instant at) = 0;
   virtual void remove(const std::string& id_digest) = 0;
   virtual void remove_idle(Instant last_seen_before) = 0;
+  // Ends every session of a staff member but `except_digest` (after disabling or a password change).
+  virtual void remove_all_of_staff(long long staff_id, const std::string& except_digest) = 0;
 };
 
 struct ReaderSession {

@@ -12,7 +12,8 @@ using domain::Outcome;
 
 }  // namespace
 
-Outcome<domain::StaffUser> add_staff(const Context& context, const NewStaffInput& input) {
+Outcome<domain::StaffUser> add_staff(const Context& context, const NewStaffInput& input, std::optional<long long> by,
+                                     bool must_change_password) {
   std::vector<domain::FieldError> errors;
   const auto username = to_lower_ascii(trim(input.username));
   if (auto error = domain::check_username(username)) errors.push_back(*error);
@@ -24,6 +25,7 @@ Outcome<domain::StaffUser> add_staff(const Context& context, const NewStaffInput
   if (!errors.empty()) return domain::invalid(std::move(errors));
   domain::StaffUser user{0, username, std::string(trim(input.display_name)), *role, false};
   if (user.display_name.empty()) user.display_name = username;
+  user.must_change_password = must_change_password;
   const auto hash = context.hasher.hash(input.password);
   std::optional<Outcome<domain::StaffUser>> result;
   context.store.transact(Store::Mode::kWrite, [&](Repositories& repos) {
@@ -38,7 +40,7 @@ Outcome<domain::StaffUser> add_staff(const Context& context, const NewStaffInput
       result = domain::invalid({{"username", ErrorCode::kUsernameTaken, {}}});
       return;
     }
-    repos.audit.record({context.clock.now(), std::nullopt, "staff.create", "staff:" + std::to_string(user.id),
+    repos.audit.record({context.clock.now(), by, "staff.create", "staff:" + std::to_string(user.id),
                         "role=" + std::string(domain::role_code(user.role))});
     result = user;
   });
@@ -81,6 +83,7 @@ Outcome<LoginResult> log_in(const Context& context, const std::string& username_
     // Sessions nobody has used for a day are past any idle timeout: clear them out now and then.
     repos.sessions.remove_idle(now - std::chrono::hours(24));
     repos.sessions.insert({context.tokens.digest(result.session_token), record->user.id, result.csrf_token, now, now});
+    repos.staff.record_sign_in(record->user.id, now);
     repos.audit.record({now, record->user.id, "staff.login", "staff:" + std::to_string(record->user.id), ""});
   });
   return result;

@@ -22,7 +22,11 @@ struct NewStaffInput {
   std::string role;
   std::string password;
 };
-domain::Outcome<domain::StaffUser> add_staff(const Context& context, const NewStaffInput& input);
+// `by`: the administrator who adds the account (none from the command line), for the audit log.
+// `must_change_password`: the password is temporary, to be changed at the first sign-in.
+domain::Outcome<domain::StaffUser> add_staff(const Context& context, const NewStaffInput& input,
+                                             std::optional<long long> by = std::nullopt,
+                                             bool must_change_password = false);
 
 struct LoginResult {
   std::string session_token;  // goes into the cookie; only its digest is stored

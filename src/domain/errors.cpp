@@ -188,6 +188,10 @@ const std::vector<ErrorInfo>& all_errors() {
        "The results have been published, so the allocation cannot be run again."},
       {ErrorCode::kStudyNotAllocated, "study_not_allocated",
        "Please run the allocation before publishing the results."},
+      {ErrorCode::kLastAdministrator, "last_administrator",
+       "This is the last enabled administrator. Make another account an administrator first."},
+      {ErrorCode::kPasswordUnchanged, "password_unchanged",
+       "Please choose a new password, different from the current one."},
   };
   return kErrors;
 }

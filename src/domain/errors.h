@@ -132,6 +132,9 @@ enum class ErrorCode {
   kStudyDeadlineNotPassed,
   kStudyAlreadyPublished,
   kStudyNotAllocated,
+  // Staff accounts.
+  kLastAdministrator,
+  kPasswordUnchanged,
 };
 
 struct ErrorInfo {

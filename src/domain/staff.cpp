@@ -144,6 +144,13 @@ std::optional<Role> parse_role(std::string_view code) {
   return std::nullopt;
 }
 
+bool keeps_an_administrator(const std::vector<StaffUser>& staff, long long target_id, Role new_role, bool enabled) {
+  return std::any_of(staff.begin(), staff.end(), [&](const StaffUser& user) {
+    if (user.id == target_id) return enabled && new_role == Role::kAdministrator;
+    return !user.disabled && user.role == Role::kAdministrator;
+  });
+}
+
 bool role_allows(Role role, Permission permission) {
   switch (permission) {
     case Permission::kViewStaffPages:

@@ -41,7 +41,14 @@ struct StaffUser {
   std::string display_name;
   Role role = Role::kCounter;
   bool disabled = false;
+  long long version = 1;              // raised by every change an administrator makes
+  bool must_change_password = false;  // sent to change it after signing in, and allowed nothing else until then
+  std::optional<Instant> last_sign_in_at;
 };
+
+// Whether the staff, after account `target_id` takes `new_role` and is enabled (or not), still have an
+// enabled administrator. There must always be one: nobody could otherwise manage staff accounts.
+bool keeps_an_administrator(const std::vector<StaffUser>& staff, long long target_id, Role new_role, bool enabled);
 
 // Staff passwords are the only factor for now, so the minimum follows NIST SP 800-63B-4's 15 characters
 // for single-factor passwords. No composition rules; never truncated; long passphrases welcome.

@@ -129,5 +129,26 @@ TEST(Staff, AlertOncePerDay) {
   EXPECT_TRUE(should_alert(LoginThrottle::kFailuresToAlert + 5, {now - std::chrono::hours(25)}, now));
 }
 
+TEST(LastAdministrator, AnotherEnabledAdministratorKeepsOne) {
+  const std::vector<StaffUser> staff{{1, "a", "A", Role::kAdministrator, false},
+                                     {2, "b", "B", Role::kAdministrator, false},
+                                     {3, "c", "C", Role::kCounter, false}};
+  EXPECT_TRUE(keeps_an_administrator(staff, 1, Role::kAdministrator, false));
+  EXPECT_TRUE(keeps_an_administrator(staff, 1, Role::kEditor, true));
+  EXPECT_TRUE(keeps_an_administrator(staff, 3, Role::kAdministrator, true));
+}
+
+TEST(LastAdministrator, TheLastOneCannotBeDisabledOrDemoted) {
+  const std::vector<StaffUser> staff{{1, "a", "A", Role::kAdministrator, false},
+                                     {2, "b", "B", Role::kAdministrator, true},
+                                     {3, "c", "C", Role::kCounter, false}};
+  EXPECT_FALSE(keeps_an_administrator(staff, 1, Role::kAdministrator, false));
+  EXPECT_FALSE(keeps_an_administrator(staff, 1, Role::kCounter, true));
+  EXPECT_TRUE(keeps_an_administrator(staff, 1, Role::kAdministrator, true));
+  // Re-enabling the disabled administrator gives a second one.
+  EXPECT_TRUE(keeps_an_administrator(staff, 2, Role::kAdministrator, true));
+  EXPECT_FALSE(keeps_an_administrator({}, 1, Role::kCounter, true));
+}
+
 }  // namespace
 }  // namespace shelfmark::domain

@@ -12,7 +12,7 @@ class SqlStaff final : public app::StaffRepository {
   std::optional<app::StaffRecord> by_username(const std::string& username) override {
     auto rows = c_.query(std::string(kSelect) + " WHERE username = ?", {username});
     if (rows.empty()) return std::nullopt;
-    return app::StaffRecord{user_of(rows[0]), rows[0].text(5)};
+    return app::StaffRecord{user_of(rows[0]), rows[0].text(8)};
   }
 
   std::optional<domain::StaffUser> by_id(long long id) override {
@@ -22,11 +22,12 @@ class SqlStaff final : public app::StaffRepository {
   }
 
   long long insert(const domain::StaffUser& user, const std::string& password_hash, Instant created_at) override {
-    return insert_returning_id(c_,
-                               "INSERT INTO staff (username, display_name, role, password_hash, disabled, created_at) "
-                               "VALUES (?, ?, ?, ?, ?, ?)",
-                               {user.username, user.display_name, std::string(domain::role_code(user.role)),
-                                password_hash, user.disabled ? 1LL : 0LL, unix_of(created_at)});
+    return insert_returning_id(
+        c_,
+        "INSERT INTO staff (username, display_name, role, password_hash, disabled, must_change_password, "
+        "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        {user.username, user.display_name, std::string(domain::role_code(user.role)), password_hash,
+         user.disabled ? 1LL : 0LL, user.must_change_password ? 1LL : 0LL, unix_of(created_at)});
   }
 
   std::vector<domain::StaffUser> all() override {
@@ -35,11 +36,34 @@ class SqlStaff final : public app::StaffRepository {
     return users;
   }
 
+  bool update(const domain::StaffUser& user, long long expected_version) override {
+    return c_.execute(
+               "UPDATE staff SET display_name = ?, role = ?, disabled = ?, must_change_password = ?, "
+               "version = version + 1 WHERE id = ? AND version = ?",
+               {user.display_name, std::string(domain::role_code(user.role)), user.disabled ? 1LL : 0LL,
+                user.must_change_password ? 1LL : 0LL, user.id, expected_version}) == 1;
+  }
+
+  void set_password(long long id, const std::string& password_hash, bool must_change) override {
+    c_.execute("UPDATE staff SET password_hash = ?, must_change_password = ? WHERE id = ?",
+               {password_hash, must_change ? 1LL : 0LL, id});
+  }
+
+  void record_sign_in(long long id, Instant at) override {
+    c_.execute("UPDATE staff SET last_sign_in_at = ? WHERE id = ?", {unix_of(at), id});
+  }
+
  private:
-  static constexpr const char* kSelect = "SELECT id, username, display_name, role, disabled, password_hash FROM staff";
+  static constexpr const char* kSelect =
+      "SELECT id, username, display_name, role, disabled, version, must_change_password, last_sign_in_at, "
+      "password_hash FROM staff";
   static domain::StaffUser user_of(const Row& row) {
-    return {row.integer(0), row.text(1), row.text(2), domain::parse_role(row.text(3)).value_or(domain::Role::kCounter),
-            row.integer(4) != 0};
+    domain::StaffUser user{row.integer(0), row.text(1), row.text(2),
+                           domain::parse_role(row.text(3)).value_or(domain::Role::kCounter), row.integer(4) != 0};
+    user.version = row.integer(5);
+    user.must_change_password = row.integer(6) != 0;
+    if (!row.is_null(7)) user.last_sign_in_at = instant_from_unix(row.integer(7));
+    return user;
   }
   Connection& c_;
 };
@@ -69,6 +93,9 @@ class SqlSessions final : public app::SessionRepository {
   }
   void remove_idle(Instant last_seen_before) override {
     c_.execute("DELETE FROM staff_sessions WHERE last_seen_at < ?", {unix_of(last_seen_before)});
+  }
+  void remove_all_of_staff(long long staff_id, const std::string& except_digest) override {
+    c_.execute("DELETE FROM staff_sessions WHERE staff_id = ? AND id_digest <> ?", {staff_id, except_digest});
   }
 
  private:

@@ -231,6 +231,50 @@ TEST_P(StoreContract, SessionsAndAuthFailures) {
   });
 }
 
+TEST_P(StoreContract, StaffAccountsAreVersionCheckedAndTheirSessionsEnd) {
+  store->transact(Store::Mode::kWrite, [&](Repositories& repos) {
+    domain::StaffUser fresh{0, "new.one", "New One", domain::Role::kCounter, false};
+    fresh.must_change_password = true;
+    const auto id = repos.staff.insert(fresh, "h1", instant_from_unix(1));
+    const auto other =
+        repos.staff.insert({0, "other", "Other", domain::Role::kEditor, false}, "h", instant_from_unix(1));
+    auto user = *repos.staff.by_id(id);
+    EXPECT_EQ(user.version, 1);
+    EXPECT_TRUE(user.must_change_password);
+    EXPECT_FALSE(user.last_sign_in_at);
+
+    user.role = domain::Role::kVerifier;
+    user.display_name = "Renamed";
+    user.disabled = true;
+    EXPECT_TRUE(repos.staff.update(user, 1));
+    EXPECT_FALSE(repos.staff.update(user, 1));  // someone else's change came first
+    user = *repos.staff.by_id(id);
+    EXPECT_EQ(user.version, 2);
+    EXPECT_EQ(user.role, domain::Role::kVerifier);
+    EXPECT_EQ(user.display_name, "Renamed");
+    EXPECT_TRUE(user.disabled);
+
+    repos.staff.set_password(id, "h2", false);
+    const auto record = *repos.staff.by_username("new.one");
+    EXPECT_EQ(record.password_hash, "h2");
+    EXPECT_FALSE(record.user.must_change_password);
+    EXPECT_EQ(record.user.version, 2);
+    repos.staff.record_sign_in(id, instant_from_unix(77));
+    EXPECT_EQ(repos.staff.by_id(id)->last_sign_in_at, instant_from_unix(77));
+
+    repos.sessions.insert({"s1", id, "c", instant_from_unix(10), instant_from_unix(10)});
+    repos.sessions.insert({"s2", id, "c", instant_from_unix(10), instant_from_unix(10)});
+    repos.sessions.insert({"s3", other, "c", instant_from_unix(10), instant_from_unix(10)});
+    repos.sessions.remove_all_of_staff(id, "s2");
+    EXPECT_FALSE(repos.sessions.by_digest("s1"));
+    EXPECT_TRUE(repos.sessions.by_digest("s2"));
+    EXPECT_TRUE(repos.sessions.by_digest("s3"));
+    repos.sessions.remove_all_of_staff(id, "");
+    EXPECT_FALSE(repos.sessions.by_digest("s2"));
+    EXPECT_TRUE(repos.sessions.by_digest("s3"));
+  });
+}
+
 TEST_P(StoreContract, ConcurrentInsertsOfOneUsernameExactlyOneWins) {
   std::atomic<int> wins{0}, duplicates{0};
   std::vector<std::thread> threads;

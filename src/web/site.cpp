@@ -21,6 +21,7 @@
 #include "web/registration_pages.h"
 #include "web/resources.h"
 #include "web/routes.h"
+#include "web/staff_account_pages.h"
 #include "web/study_room_pages.h"
 #include "web/views.h"
 
@@ -60,7 +61,8 @@ struct Site::Impl final : PageKit {
         registration(*this, config.registration),
         activities(*this, config.public_url),
         ask(*this, config.enquiries),
-        study_room(*this, config.public_url) {
+        study_room(*this, config.public_url),
+        staff_accounts(*this) {
     add_routes();
     directory.add_routes(routes);
     counter.add_routes(routes);
@@ -71,6 +73,7 @@ struct Site::Impl final : PageKit {
     activities.add_routes(routes);
     ask.add_routes(routes);
     study_room.add_routes(routes);
+    staff_accounts.add_routes(routes);
   }
 
   const app::Context& context;
@@ -89,6 +92,7 @@ struct Site::Impl final : PageKit {
   ActivityPages activities;
   AskPages ask;
   StudyRoomPages study_room;
+  StaffAccountPages staff_accounts;
   RouteTable routes;
 
   using Page = web::Page;
@@ -363,6 +367,10 @@ struct Site::Impl final : PageKit {
     if (post && !(access.audience == Audience::kSignIn ? sign_in_csrf_ok(p) || csrf_ok(p) : csrf_ok(p)))
       return error_page(p, 419);
     if (access.audience == Audience::kStaff && !access.allows(p.session->user.role)) return error_page(p, 403);
+    // A staff member with a temporary (or administrator-reset) password may only change it or sign out.
+    if (route.staff_area && p.session && p.session->user.must_change_password &&
+        route.info.pattern != StaffAccountPages::kPasswordPattern && route.info.pattern != "/{lang}/staff/logout")
+      return redirect("/" + lang_code(p.lang) + "/staff/password");
     return route.handler(p, params);
   }
 

@@ -25,6 +25,8 @@ const publicPosts = new Set(['/{lang}/staff/login', '/{lang}/login', '/{lang}/lo
 const staffPolicy = [
   [/^(GET|POST) \/\{lang\}\/staff\/?$/, []],
   [/^POST \/\{lang\}\/staff\/logout$/, []],
+  [/^(GET|POST) \/\{lang\}\/staff\/password$/, []],
+  [/^\w+ \/\{lang\}\/staff\/accounts(\/|$)/, ['manage_staff']],
   [/^\w+ \/\{lang\}\/staff\/notices(\/|$)/, ['manage_notices']],
   [/^\w+ \/\{lang\}\/staff\/(libraries|holidays)(\/|$)/, ['manage_libraries']],
   [/^POST \/\{lang\}\/staff\/counter\/replace-card$/, ['complete_registrations']],

@@ -174,7 +174,10 @@ void DirectoryPages::add_routes(RouteTable& routes) {
       {"/closures", LibraryEdit::kAddClosure},
       {"/closures/{id}/delete", LibraryEdit::kRemoveClosure},
   };
-  for (const auto& [suffix, edit] : edits) {
+  for (const auto& entry : edits) {
+    // Not a structured binding: clang before 16 cannot capture one in a lambda.
+    const auto& suffix = entry.first;
+    const auto edit = entry.second;
     const bool has_id = std::string_view(suffix).find("{id}") != std::string_view::npos;
     routes.post(std::string("/{lang}/staff/libraries/{code}") + suffix, libraries_staff,
                 [this, edit, has_id](Page& p, const RouteParams& params) {

@@ -49,12 +49,7 @@ Outcome<Replaced> replace_lost_card(const Context& context, const Actor& actor, 
   std::optional<domain::Hkid> smart_id;
   std::optional<Date> issued;
   if (input.smart_id) {
-    if (auto hkid = domain::parse_hkid(input.smart_id_number))
-      smart_id = hkid.value();
-    else
-      errors.push_back({"smart_id_number", hkid.error().code, {}});
-    issued = parse_iso_date(trim(input.smart_id_issue_date));
-    if (!issued || *issued > today) errors.push_back({"smart_id_issue_date", ErrorCode::kInvalidDate, {}});
+    smart_id = check_smart_id_card(errors, input.smart_id_number, input.smart_id_issue_date, today, issued);
   } else if (!domain::valid_card_number(card)) {
     errors.push_back({"card_number", ErrorCode::kCardNumberInvalid, {}});
   }

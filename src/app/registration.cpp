@@ -128,6 +128,19 @@ Outcome<Done> with_draft(const Context& context, RegistrationServices& services,
 
 }  // namespace
 
+std::optional<domain::Hkid> check_smart_id_card(std::vector<FieldError>& errors, const std::string& number,
+                                                const std::string& issue_date, Date today,
+                                                std::optional<Date>& issued) {
+  std::optional<domain::Hkid> smart_id;
+  if (auto hkid = domain::parse_hkid(number))
+    smart_id = hkid.value();
+  else
+    errors.push_back({"smart_id_number", hkid.error().code, {}});
+  issued = parse_iso_date(trim(issue_date));
+  if (!issued || *issued > today) errors.push_back({"smart_id_issue_date", ErrorCode::kInvalidDate, {}});
+  return smart_id;
+}
+
 std::string hkid_digest(const Context& context, const domain::Hkid& hkid) {
   return context.tokens.digest("hkid:" + hkid.normal);
 }
@@ -712,14 +725,8 @@ Outcome<Completed> complete_in_person(const Context& context, RegistrationServic
   if (!input.link_smart_id && !input.issue_card) errors.push_back({"issue_card", ErrorCode::kRequired, {}});
   std::optional<domain::Hkid> smart_id;
   std::optional<Date> issued;
-  if (input.link_smart_id) {
-    if (auto hkid = domain::parse_hkid(input.smart_id_number))
-      smart_id = hkid.value();
-    else
-      errors.push_back({"smart_id_number", hkid.error().code, {}});
-    issued = parse_iso_date(trim(input.smart_id_issue_date));
-    if (!issued || *issued > today) errors.push_back({"smart_id_issue_date", ErrorCode::kInvalidDate, {}});
-  }
+  if (input.link_smart_id)
+    smart_id = check_smart_id_card(errors, input.smart_id_number, input.smart_id_issue_date, today, issued);
   const auto card = std::string(trim(input.card_number));
   if (input.issue_card && !domain::valid_card_number(card))
     errors.push_back({"card_number", ErrorCode::kCardNumberInvalid, {}});

@@ -195,6 +195,12 @@ struct ExpiryResult {
 };
 ExpiryResult expire_applications(const Context& context, RegistrationServices& services);
 
+// A smart identity card shown at the counter (completion, or replacing a lost card): its number must be a valid
+// HKID and its issue date a date not in the future. Adds field errors to `errors`; the HKID when the number is
+// valid.
+std::optional<domain::Hkid> check_smart_id_card(std::vector<domain::FieldError>& errors, const std::string& number,
+                                                const std::string& issue_date, Date today, std::optional<Date>& issued);
+
 // Digest that keys an HKID in the database (HMAC with the server secret).
 std::string hkid_digest(const Context& context, const domain::Hkid& hkid);
 

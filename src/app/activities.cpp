@@ -136,7 +136,7 @@ Outcome<ReaderEnrolment> enrol(const Context& context, long long reader_id, long
     });
   } catch (const StoreError& error) {
     // The unique index caught a second enrolment of the same reader racing the first.
-    if (error.kind() != StoreError::Kind::kUniqueViolation) throw;
+    if (!error.is_unique_violation()) throw;
     return failure(ErrorCode::kAlreadyEnrolled);
   }
   return *outcome;

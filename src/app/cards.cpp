@@ -21,7 +21,6 @@ namespace {
 bool may_issue_cards(const Actor& actor) {
   return domain::role_allows(actor.role, domain::Permission::kCompleteRegistrations);
 }
-bool is_unique_violation(const StoreError& error) { return error.kind() == StoreError::Kind::kUniqueViolation; }
 }  // namespace
 
 Outcome<domain::Done> report_card_lost(const Context& context, const std::string& card_number,
@@ -91,7 +90,7 @@ Outcome<Replaced> replace_lost_card(const Context& context, const Actor& actor, 
       result = replaced;
     });
   } catch (const StoreError& error) {
-    if (!is_unique_violation(error)) throw;
+    if (!error.is_unique_violation()) throw;
     return invalid({{"card_number", ErrorCode::kCardNumberTaken, {}}});
   }
   return std::move(*result);
@@ -149,7 +148,7 @@ Outcome<ReaderRecord> issue_temporary_card(const Context& context, const Actor& 
       result = *repos.circulation.reader_by_id(id);
     });
   } catch (const StoreError& error) {
-    if (!is_unique_violation(error)) throw;
+    if (!error.is_unique_violation()) throw;
     return invalid({{"card_number", ErrorCode::kCardNumberTaken, {}}});
   }
   return std::move(*result);

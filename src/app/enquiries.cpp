@@ -132,7 +132,7 @@ Outcome<EnquirySent> send_enquiry(const Context& context, const EnquirySettings&
       });
       return std::move(*result);
     } catch (const StoreError& error) {
-      if (error.kind() != StoreError::Kind::kUniqueViolation || attempt >= 3) throw;  // a reference drawn twice
+      if (!error.is_unique_violation() || attempt >= 3) throw;  // a reference drawn twice
     }
   }
 }

@@ -81,7 +81,7 @@ Outcome<domain::PolicyRule> save_lending_rule(const Context& context, NetworkCac
         rule->id = repos.circulation.insert_lending_rule(rule.value());
       }
     } catch (const StoreError& error) {
-      if (error.kind() != StoreError::Kind::kUniqueViolation) throw;
+      if (!error.is_unique_violation()) throw;
       result = failure(ErrorCode::kRuleExists);
       return;
     }

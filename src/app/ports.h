@@ -41,6 +41,8 @@ class StoreError : public std::runtime_error {
   enum class Kind { kUniqueViolation, kForeignKeyViolation, kCheckViolation, kBusy, kConnection, kOther };
   StoreError(Kind kind, const std::string& message) : std::runtime_error(message), kind_(kind) {}
   Kind kind() const { return kind_; }
+  // A unique constraint refused the write: usually a race lost to another transaction, or a random value drawn twice.
+  bool is_unique_violation() const { return kind_ == Kind::kUniqueViolation; }
 
  private:
   Kind kind_;

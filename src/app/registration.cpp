@@ -65,8 +65,6 @@ std::string new_account_number(TokenSource& tokens) {
   return number;
 }
 
-bool is_unique_violation(const StoreError& error) { return error.kind() == StoreError::Kind::kUniqueViolation; }
-
 std::optional<domain::Library> completion_library(Repositories& repos, const std::string& code) {
   auto library = repos.libraries.by_code(code);
   if (!library || !domain::completes_registrations(library->kind)) return std::nullopt;
@@ -172,7 +170,7 @@ Outcome<DraftStarted> start_application(const Context& context, RegistrationServ
         result = started;
       });
     } catch (const StoreError& error) {
-      if (!is_unique_violation(error) || attempt >= 3) throw;  // a reference drawn twice: draw again
+      if (!error.is_unique_violation() || attempt >= 3) throw;  // a reference drawn twice: draw again
       result.reset();
     }
   }
@@ -499,7 +497,7 @@ Outcome<Submitted> submit_application(const Context& context, RegistrationServic
     } catch (const StoreError& error) {
       // Another submission with this HKID won the race (the next attempt answers it as a duplicate), or the
       // account number was drawn twice (the next attempt draws another).
-      if (!is_unique_violation(error) || attempt >= 3) throw;
+      if (!error.is_unique_violation() || attempt >= 3) throw;
     }
   }
 }
@@ -774,7 +772,7 @@ Outcome<Completed> complete_in_person(const Context& context, RegistrationServic
       result = Completed{card_number, name};
     });
   } catch (const StoreError& error) {
-    if (!is_unique_violation(error)) throw;
+    if (!error.is_unique_violation()) throw;
     return invalid({{"card_number", ErrorCode::kCardNumberTaken, {}}});
   }
   if (result->ok()) context.store.erase_deleted_data();

@@ -36,7 +36,7 @@ Outcome<domain::StaffUser> add_staff(const Context& context, const NewStaffInput
     try {
       user.id = repos.staff.insert(user, hash, context.clock.now());
     } catch (const StoreError& error) {
-      if (error.kind() != StoreError::Kind::kUniqueViolation) throw;
+      if (!error.is_unique_violation()) throw;
       result = domain::invalid({{"username", ErrorCode::kUsernameTaken, {}}});
       return;
     }

@@ -289,7 +289,7 @@ Outcome<long long> apply_for_study_room(const Context& context, long long reader
     });
   } catch (const StoreError& error) {
     // Another submission by the same reader won the race: the unique index refused this one.
-    if (error.kind() != StoreError::Kind::kUniqueViolation) throw;
+    if (!error.is_unique_violation()) throw;
     return failure(ErrorCode::kStudyAlreadyApplied);
   }
   return std::move(*result);

@@ -63,7 +63,7 @@ Outcome<TerminalAccount> add_sip_account(const Context& context, const NewSipAcc
     try {
       record.id = repos.sip.insert_account(record);
     } catch (const StoreError& error) {
-      if (error.kind() != StoreError::Kind::kUniqueViolation) throw;
+      if (!error.is_unique_violation()) throw;
       result = domain::invalid({{"username", ErrorCode::kUsernameTaken, {}}});
       return;
     }

@@ -192,6 +192,13 @@ const std::vector<ErrorInfo>& all_errors() {
        "This is the last enabled administrator. Make another account an administrator first."},
       {ErrorCode::kPasswordUnchanged, "password_unchanged",
        "Please choose a new password, different from the current one."},
+      {ErrorCode::kTwoFactorCodeWrong, "two_factor_code_wrong",
+       "This code is not correct. Enter the 6-digit code your authenticator app shows now, or one of your "
+       "recovery codes."},
+      {ErrorCode::kTwoFactorRequired, "two_factor_required",
+       "Your role requires two-factor sign-in, so it cannot be turned off."},
+      {ErrorCode::kTwoFactorExpired, "two_factor_expired",
+       "This sign-in has expired. Please sign in again with your username and password."},
   };
   return kErrors;
 }

@@ -135,6 +135,10 @@ enum class ErrorCode {
   // Staff accounts.
   kLastAdministrator,
   kPasswordUnchanged,
+  // Two-factor sign-in for staff.
+  kTwoFactorCodeWrong,
+  kTwoFactorRequired,
+  kTwoFactorExpired,
 };
 
 struct ErrorInfo {

@@ -22,6 +22,7 @@
 #include "web/resources.h"
 #include "web/routes.h"
 #include "web/staff_account_pages.h"
+#include "web/staff_two_factor_pages.h"
 #include "web/study_room_pages.h"
 #include "web/views.h"
 
@@ -74,6 +75,10 @@ struct Site::Impl final : PageKit {
     ask.add_routes(routes);
     study_room.add_routes(routes);
     staff_accounts.add_routes(routes);
+    if (config.sealer) {
+      staff_two_factor.emplace(*this, *config.sealer);
+      staff_two_factor->add_routes(routes);
+    }
   }
 
   const app::Context& context;
@@ -93,6 +98,7 @@ struct Site::Impl final : PageKit {
   AskPages ask;
   StudyRoomPages study_room;
   StaffAccountPages staff_accounts;
+  std::optional<StaffTwoFactorPages> staff_two_factor;
   RouteTable routes;
 
   using Page = web::Page;
@@ -280,6 +286,10 @@ struct Site::Impl final : PageKit {
       const int status = PageKit::form_status(result.error());
       return staff_login_form(p, username, result.error(), status);
     }
+    if (!result->challenge_token.empty()) {
+      spdlog::info("auth staff_login outcome=code_required staff_id={}", result->user.id);
+      return StaffTwoFactorPages::ask_for_code(*this, p, result->challenge_token);
+    }
     spdlog::info("auth staff_login outcome=ok staff_id={}", result->user.id);
     auto response = redirect("/" + lang_code(p.lang) + "/staff/");
     response.headers.emplace_back(
@@ -371,6 +381,10 @@ struct Site::Impl final : PageKit {
     if (route.staff_area && p.session && p.session->user.must_change_password &&
         route.info.pattern != StaffAccountPages::kPasswordPattern && route.info.pattern != "/{lang}/staff/logout")
       return redirect("/" + lang_code(p.lang) + "/staff/password");
+    // A role that requires two-factor sign-in: enrol before anything else (ADR 0022).
+    if (route.staff_area && p.session && p.session->must_enrol_two_factor && staff_two_factor &&
+        !StaffTwoFactorPages::open_before_enrolment(route.info.pattern))
+      return redirect("/" + lang_code(p.lang) + "/staff/two-factor");
     return route.handler(p, params);
   }
 

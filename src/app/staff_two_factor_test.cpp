@@ -64,11 +64,11 @@ TEST_P(StaffTwoFactor, EnrolmentShowsOneSecretUntilConfirmedWithACode) {
   EXPECT_FALSE(log_in(*context, "chan.tm", kPassword, "10.0.0.1")->session_token.empty());
 
   auto wrong =
-      confirm_enrolment(*context, *sealer, counter.staff_id, "000000" == code_of(*first) ? "111111" : "000000");
+      confirm_enrolment(*context, *sealer, counter.staff_id, "000000" == code_of(first.value()) ? "111111" : "000000");
   ASSERT_FALSE(wrong);
   EXPECT_EQ(wrong.error().fields.at(0).field, "code");
   EXPECT_EQ(wrong.error().code, ErrorCode::kTwoFactorCodeWrong);
-  auto codes = confirm_enrolment(*context, *sealer, counter.staff_id, code_of(*first));
+  auto codes = confirm_enrolment(*context, *sealer, counter.staff_id, code_of(first.value()));
   ASSERT_TRUE(codes);
   ASSERT_EQ(codes->size(), 10u);
   EXPECT_EQ(codes->at(0).size(), 14u);  // abcd-efgh-ijkl

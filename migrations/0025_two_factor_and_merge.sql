@@ -30,3 +30,9 @@ CREATE TABLE staff_two_factor_challenges (
   created_at BIGINT NOT NULL
 );
 CREATE INDEX staff_two_factor_challenges_by_created ON staff_two_factor_challenges (created_at);
+
+-- Merging two records of one reader: the record merged away keeps its row (its card number stays taken, its
+-- history points here) and names the record it went into. Its card stops working: status suspended, no
+-- password or PIN, no sessions (app/reader_merge.cpp).
+ALTER TABLE readers ADD COLUMN merged_into BIGINT REFERENCES readers (id);
+ALTER TABLE readers ADD COLUMN merged_at BIGINT;

@@ -139,6 +139,14 @@ enum class ErrorCode {
   kTwoFactorCodeWrong,
   kTwoFactorRequired,
   kTwoFactorExpired,
+  // Merging two records of one reader.
+  kMergeSameReader,
+  kMergeAlreadyMerged,
+  kMergeSameItemOnLoan,
+  kMergeSameTitleReserved,
+  kMergeSameActivity,
+  kMergeSameStudyPeriod,
+  kMergeOpenApplication,
 };
 
 struct ErrorInfo {

@@ -18,6 +18,7 @@
 #include "web/lending_rules_pages.h"
 #include "web/metrics.h"
 #include "web/page_kit.h"
+#include "web/reader_merge_pages.h"
 #include "web/registration_pages.h"
 #include "web/resources.h"
 #include "web/routes.h"
@@ -63,7 +64,8 @@ struct Site::Impl final : PageKit {
         activities(*this, config.public_url),
         ask(*this, config.enquiries),
         study_room(*this, config.public_url),
-        staff_accounts(*this) {
+        staff_accounts(*this),
+        reader_merge(*this) {
     add_routes();
     directory.add_routes(routes);
     counter.add_routes(routes);
@@ -75,6 +77,7 @@ struct Site::Impl final : PageKit {
     ask.add_routes(routes);
     study_room.add_routes(routes);
     staff_accounts.add_routes(routes);
+    reader_merge.add_routes(routes);
     if (config.sealer) {
       staff_two_factor.emplace(*this, *config.sealer);
       staff_two_factor->add_routes(routes);
@@ -99,6 +102,7 @@ struct Site::Impl final : PageKit {
   StudyRoomPages study_room;
   StaffAccountPages staff_accounts;
   std::optional<StaffTwoFactorPages> staff_two_factor;
+  ReaderMergePages reader_merge;
   RouteTable routes;
 
   using Page = web::Page;

@@ -28,6 +28,7 @@ const staffPolicy = [
   [/^(GET|POST) \/\{lang\}\/staff\/password$/, []],
   [/^(GET|POST) \/\{lang\}\/staff\/two-factor(\/|$)/, []],
   [/^\w+ \/\{lang\}\/staff\/accounts(\/|$)/, ['manage_staff']],
+  [/^\w+ \/\{lang\}\/staff\/readers\/\{card\}\/merge$/, ['merge_readers']],
   [/^\w+ \/\{lang\}\/staff\/notices(\/|$)/, ['manage_notices']],
   [/^\w+ \/\{lang\}\/staff\/(libraries|holidays)(\/|$)/, ['manage_libraries']],
   [/^POST \/\{lang\}\/staff\/counter\/replace-card$/, ['complete_registrations']],
@@ -48,7 +49,7 @@ const staffPolicy = [
 // ----- helpers -----
 
 const payload = `<script>x</script>"'`;
-const defaults = { id: '1', document: '1', code: 'CL', date: '2031-01-01', token: 'none', file: 'none.css' };
+const defaults = { id: '1', document: '1', code: 'CL', date: '2031-01-01', token: 'none', file: 'none.css', card: '2100000000' };
 function fill(pattern, values = {}) {
   return pattern.replace('{lang}', 'en').replace(/\{(\w+)\}/g, (_, name) => values[name] ?? defaults[name]);
 }

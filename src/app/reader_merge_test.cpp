@@ -50,7 +50,7 @@ TEST_P(ReaderMerge, EverythingMovesToTheKeptRecordAndTheOtherCardStopsWorking) {
   lend("O1", "B1");
   lend("K1", "B2");
   reserve(other, "t:B3");
-  sql().execute("UPDATE loans SET returned_at = 5 WHERE item_id = (SELECT id FROM items WHERE barcode = 'B2')");
+  ASSERT_TRUE(check_in(*context, network, {"B2", central, Channel::kCounter, std::nullopt, ""}));
   lend("O1", "B2");
   sql().execute(
       "INSERT INTO charges (reader_id, kind, amount_cents, explanation, created_at) VALUES (?, 'overdue', 300, '', 1)",

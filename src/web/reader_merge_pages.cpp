@@ -85,7 +85,9 @@ Response ReaderMergePages::merge_page(Page& p, const std::string& card, const st
         status = 200;  // a preview that shows conflicts is an answer, not a refused form
       }
     } else if (!shown) {
-      if (auto refused = kit_.refusal_page(p, preview.error())) return *refused;
+      // An unknown other card is a mistake in the field; an unknown kept card, or no permission, is not.
+      if (preview.error().fields.empty())
+        if (auto refused = kit_.refusal_page(p, preview.error())) return *refused;
       shown = preview.error();
       status = PageKit::form_status(preview.error());
     }
@@ -95,15 +97,15 @@ Response ReaderMergePages::merge_page(Page& p, const std::string& card, const st
   p.switch_path = "/" + lang_code(lang) + "/staff/readers/" + percent_encode(card) + "/merge" +
                   (other_card.empty() ? "" : "?other_card=" + percent_encode(other_card));
   return kit_.page(p, "staff_reader_merge",
-                   kit_.tf(lang, "Merge reader records: {card}", {{"card", start->kept.card_number}}), content,
-                   status);
+                   kit_.tf(lang, "Merge reader records: {card}", {{"card", start->kept.card_number}}), content, status);
 }
 
 Response ReaderMergePages::merge_post(Page& p, const std::string& card) {
   const auto other_card = p.request.form_value("other_card");
   auto merged = app::merge_readers(kit_.app_context(), p.session->actor(), card, other_card);
   if (!merged) {
-    if (auto refused = kit_.refusal_page(p, merged.error())) return *refused;
+    if (merged.error().fields.empty())
+      if (auto refused = kit_.refusal_page(p, merged.error())) return *refused;
     return merge_page(p, card, other_card, merged.error());
   }
   return redirect("/" + lang_code(p.lang) + "/staff/readers/" + percent_encode(card) + "/merge?saved=1");

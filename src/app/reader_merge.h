@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "app/notices.h"
 #include "app/ports.h"
 #include "app/reader_merge_ports.h"
 

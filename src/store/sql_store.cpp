@@ -13,10 +13,10 @@
 #include "store/sql_directory.h"
 #include "store/sql_enquiries.h"
 #include "store/sql_jobs.h"
+#include "store/sql_reader_merge.h"
 #include "store/sql_registration.h"
 #include "store/sql_sip.h"
 #include "store/sql_study_room.h"
-#include "store/sql_reader_merge.h"
 #include "store/sql_two_factor.h"
 
 namespace shelfmark::store {
@@ -55,9 +55,10 @@ void SqlStore::transact(Mode mode, const std::function<void(app::Repositories&)>
       auto study_rooms = study_room_repository(*connection);
       auto two_factor = two_factor_repository(*connection);
       auto reader_merges = reader_merge_repository(*connection);
-      app::Repositories repos{*libraries,     *notices, *staff,      *sessions,  *failures,        *audit,
-                              *circulation,   *jobs,    *sip,        *catalogue, *reader_sessions, *calendar_feeds,
-                              *registrations, *outbox,  *activities, *enquiries, *study_rooms, *two_factor, *reader_merges};
+      app::Repositories repos{*libraries,       *notices,        *staff,         *sessions,     *failures,
+                              *audit,           *circulation,    *jobs,          *sip,          *catalogue,
+                              *reader_sessions, *calendar_feeds, *registrations, *outbox,       *activities,
+                              *enquiries,       *study_rooms,    *two_factor,    *reader_merges};
       work(repos);
       connection->commit();
       return;

@@ -5,6 +5,7 @@
 
 #include "app/circulation.h"
 #include "app/reader_account.h"
+#include "app/terminals.h"
 #include "app/testing/use_case_test.h"
 
 namespace shelfmark::app {
@@ -55,6 +56,7 @@ TEST_P(ReaderMerge, EverythingMovesToTheKeptRecordAndTheOtherCardStopsWorking) {
   sql().execute(
       "INSERT INTO charges (reader_id, kind, amount_cents, explanation, created_at) VALUES (?, 'overdue', 300, '', 1)",
       {other});
+  ASSERT_TRUE(check_reader_pin(*context, "O1", "2468", "10.0.0.3"));
   const auto other_session = reader_log_in(*context, "O1", "other reader passphrase", "10.0.0.1");
   ASSERT_TRUE(other_session);
 
@@ -84,7 +86,7 @@ TEST_P(ReaderMerge, EverythingMovesToTheKeptRecordAndTheOtherCardStopsWorking) {
   EXPECT_FALSE(check_out(*context, network, {"O1", "B3", central, Channel::kCounter, "", std::nullopt}));
   EXPECT_FALSE(reader_log_in(*context, "O1", "other reader passphrase", "10.0.0.2"));
   EXPECT_FALSE(resume_reader_session(*context, ReaderSessionPolicy{}, other_session->session_token));
-  EXPECT_EQ(count("SELECT COUNT(*) FROM readers WHERE pin_hash IS NOT NULL AND id = " + std::to_string(other)), 0);
+  EXPECT_EQ(check_reader_pin(*context, "O1", "2468", "10.0.0.3").error().code, ErrorCode::kInvalidCredentials);
   // The kept card works, with the loans.
   EXPECT_TRUE(check_out(*context, network, {"K1", "B3", central, Channel::kCounter, "", std::nullopt}));
   // Merged once: not again, either way.

@@ -53,6 +53,8 @@ class OutboxRepository;        // registration_ports.h
 class ActivityRepository;      // activity_ports.h
 class EnquiryRepository;       // enquiry_ports.h
 class StudyRoomRepository;     // study_room_ports.h
+class TwoFactorRepository;     // two_factor_ports.h
+class ReaderMergeRepository;   // reader_merge_ports.h
 
 struct Repositories {
   LibraryRepository& libraries;
@@ -72,6 +74,8 @@ struct Repositories {
   ActivityRepository& activities;
   EnquiryRepository& enquiries;
   StudyRoomRepository& study_rooms;
+  TwoFactorRepository& two_factor;
+  ReaderMergeRepository& reader_merges;
 };
 
 // Runs work in one transaction: commits when it returns, rolls back when it throws. Busy and serialization

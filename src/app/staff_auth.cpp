@@ -1,7 +1,9 @@
 #include "app/staff_auth.h"
 
 #include "app/sign_in_throttle.h"
+#include "app/two_factor_ports.h"
 #include "core/text.h"
+#include "domain/two_factor.h"
 
 namespace shelfmark::app {
 namespace {
@@ -77,8 +79,20 @@ Outcome<LoginResult> log_in(const Context& context, const std::string& username_
     });
     return failure(password_ok ? ErrorCode::kAccountDisabled : ErrorCode::kInvalidCredentials);
   }
-  LoginResult result{context.tokens.random_token(), context.tokens.random_token(), record->user};
+  LoginResult result{context.tokens.random_token(), context.tokens.random_token(), record->user, {}};
   context.store.transact(Store::Mode::kWrite, [&](Repositories& repos) {
+    // Two-factor sign-in on: no session yet, only a challenge that the code completes (staff_two_factor.cpp).
+    // The throttle's failures stay until the code is right too.
+    const auto totp = repos.two_factor.totp(record->user.id);
+    if (totp && totp->confirmed_at) {
+      result.challenge_token = result.session_token;
+      result.session_token.clear();
+      result.csrf_token.clear();
+      repos.two_factor.insert_challenge({context.tokens.digest(result.challenge_token), record->user.id, now});
+      repos.audit.record({now, record->user.id, "staff.login_password_ok", "staff:" + std::to_string(record->user.id),
+                          "code required"});
+      return;
+    }
     if (throttle.had_failures) record_success(repos, keys);
     // Sessions nobody has used for a day are past any idle timeout: clear them out now and then.
     repos.sessions.remove_idle(now - std::chrono::hours(24));
@@ -96,9 +110,14 @@ std::optional<ActiveSession> resume_session(const Context& context, const Sessio
   const auto now = context.clock.now();
   std::optional<StaffSession> session;
   std::optional<domain::StaffUser> user;
+  bool must_enrol = false;
   context.store.transact(Store::Mode::kRead, [&](Repositories& repos) {
     session = repos.sessions.by_digest(digest);
     if (session) user = repos.staff.by_id(session->staff_id);
+    if (user && domain::role_requires_two_factor(repos.two_factor.role_policies(), user->role)) {
+      const auto totp = repos.two_factor.totp(user->id);
+      must_enrol = !totp || !totp->confirmed_at;
+    }
   });
   if (!session) return std::nullopt;
   const bool expired = now - session->last_seen_at > policy.idle_timeout ||
@@ -109,7 +128,7 @@ std::optional<ActiveSession> resume_session(const Context& context, const Sessio
   }
   if (now - session->last_seen_at >= policy.touch_interval)
     context.store.transact(Store::Mode::kWrite, [&](Repositories& repos) { repos.sessions.touch(digest, now); });
-  return ActiveSession{*user, session->csrf_token};
+  return ActiveSession{*user, session->csrf_token, must_enrol};
 }
 
 void log_out(const Context& context, const std::string& session_token) {

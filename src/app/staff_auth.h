@@ -32,6 +32,9 @@ struct LoginResult {
   std::string session_token;  // goes into the cookie; only its digest is stored
   std::string csrf_token;
   domain::StaffUser user;
+  // Set instead of a session when the staff member has two-factor sign-in on: the password was right, and
+  // complete_sign_in (staff_two_factor.h) makes the session once a code is given. Grants nothing else.
+  std::string challenge_token;
 };
 // `address` is the client's network address, used only as a throttling key (kept hashed).
 domain::Outcome<LoginResult> log_in(const Context& context, const std::string& username, const std::string& password,
@@ -40,6 +43,9 @@ domain::Outcome<LoginResult> log_in(const Context& context, const std::string& u
 struct ActiveSession {
   domain::StaffUser user;
   std::string csrf_token;
+  // The role requires two-factor sign-in and the staff member has not enrolled yet: sent to enrol from every
+  // staff page until they have.
+  bool must_enrol_two_factor = false;
   Actor actor() const { return {user.id, user.role}; }
 };
 std::optional<ActiveSession> resume_session(const Context& context, const SessionPolicy& policy,

@@ -317,6 +317,7 @@ int run_server(ServeOptions& o, const Common& common) {
                     }});
   web::SiteConfig config;
   config.registration = &registration;
+  config.sealer = runtime.sealer.get();
   config.enquiries = o.enquiry_settings;
   config.public_url = o.public_url.empty() ? "http://" + o.listen : o.public_url;
   config.trust_proxy = o.trust_proxy;

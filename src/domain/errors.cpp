@@ -192,6 +192,27 @@ const std::vector<ErrorInfo>& all_errors() {
        "This is the last enabled administrator. Make another account an administrator first."},
       {ErrorCode::kPasswordUnchanged, "password_unchanged",
        "Please choose a new password, different from the current one."},
+      {ErrorCode::kTwoFactorCodeWrong, "two_factor_code_wrong",
+       "This code is not correct. Enter the 6-digit code your authenticator app shows now, or one of your "
+       "recovery codes."},
+      {ErrorCode::kTwoFactorRequired, "two_factor_required",
+       "Your role requires two-factor sign-in, so it cannot be turned off."},
+      {ErrorCode::kTwoFactorExpired, "two_factor_expired",
+       "This sign-in has expired. Please sign in again with your username and password."},
+      {ErrorCode::kMergeSameReader, "merge_same_reader", "A reader record cannot be merged into itself."},
+      {ErrorCode::kMergeAlreadyMerged, "merge_already_merged",
+       "Card {card} has already been merged into card {into}: it cannot be merged again."},
+      {ErrorCode::kMergeSameItemOnLoan, "merge_same_item_on_loan",
+       "Both records have item {barcode} on loan. Return it on one of them first."},
+      {ErrorCode::kMergeSameTitleReserved, "merge_same_title_reserved",
+       "Both records reserve the same title ({title}). Cancel one of the reservations first."},
+      {ErrorCode::kMergeSameActivity, "merge_same_activity",
+       "Both records are enrolled in the same activity ({activity}). Cancel one of the enrolments first."},
+      {ErrorCode::kMergeSameStudyPeriod, "merge_same_study_period",
+       "Both records have applied for the study room in the same period. Withdraw one of the applications "
+       "first."},
+      {ErrorCode::kMergeOpenApplication, "merge_open_application",
+       "Card {card} has a registration application in progress ({reference}). Decide it first."},
   };
   return kErrors;
 }

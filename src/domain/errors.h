@@ -135,6 +135,18 @@ enum class ErrorCode {
   // Staff accounts.
   kLastAdministrator,
   kPasswordUnchanged,
+  // Two-factor sign-in for staff.
+  kTwoFactorCodeWrong,
+  kTwoFactorRequired,
+  kTwoFactorExpired,
+  // Merging two records of one reader.
+  kMergeSameReader,
+  kMergeAlreadyMerged,
+  kMergeSameItemOnLoan,
+  kMergeSameTitleReserved,
+  kMergeSameActivity,
+  kMergeSameStudyPeriod,
+  kMergeOpenApplication,
 };
 
 struct ErrorInfo {

@@ -13,9 +13,11 @@
 #include "store/sql_directory.h"
 #include "store/sql_enquiries.h"
 #include "store/sql_jobs.h"
+#include "store/sql_reader_merge.h"
 #include "store/sql_registration.h"
 #include "store/sql_sip.h"
 #include "store/sql_study_room.h"
+#include "store/sql_two_factor.h"
 
 namespace shelfmark::store {
 
@@ -51,9 +53,12 @@ void SqlStore::transact(Mode mode, const std::function<void(app::Repositories&)>
       auto activities = activity_repository(*connection);
       auto enquiries = enquiry_repository(*connection);
       auto study_rooms = study_room_repository(*connection);
-      app::Repositories repos{*libraries,     *notices, *staff,      *sessions,  *failures,        *audit,
-                              *circulation,   *jobs,    *sip,        *catalogue, *reader_sessions, *calendar_feeds,
-                              *registrations, *outbox,  *activities, *enquiries, *study_rooms};
+      auto two_factor = two_factor_repository(*connection);
+      auto reader_merges = reader_merge_repository(*connection);
+      app::Repositories repos{*libraries,       *notices,        *staff,         *sessions,     *failures,
+                              *audit,           *circulation,    *jobs,          *sip,          *catalogue,
+                              *reader_sessions, *calendar_feeds, *registrations, *outbox,       *activities,
+                              *enquiries,       *study_rooms,    *two_factor,    *reader_merges};
       work(repos);
       connection->commit();
       return;

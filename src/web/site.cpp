@@ -18,10 +18,12 @@
 #include "web/lending_rules_pages.h"
 #include "web/metrics.h"
 #include "web/page_kit.h"
+#include "web/reader_merge_pages.h"
 #include "web/registration_pages.h"
 #include "web/resources.h"
 #include "web/routes.h"
 #include "web/staff_account_pages.h"
+#include "web/staff_two_factor_pages.h"
 #include "web/study_room_pages.h"
 #include "web/views.h"
 
@@ -62,7 +64,8 @@ struct Site::Impl final : PageKit {
         activities(*this, config.public_url),
         ask(*this, config.enquiries),
         study_room(*this, config.public_url),
-        staff_accounts(*this) {
+        staff_accounts(*this),
+        reader_merge(*this) {
     add_routes();
     directory.add_routes(routes);
     counter.add_routes(routes);
@@ -74,6 +77,11 @@ struct Site::Impl final : PageKit {
     ask.add_routes(routes);
     study_room.add_routes(routes);
     staff_accounts.add_routes(routes);
+    reader_merge.add_routes(routes);
+    if (config.sealer) {
+      staff_two_factor.emplace(*this, *config.sealer);
+      staff_two_factor->add_routes(routes);
+    }
   }
 
   const app::Context& context;
@@ -93,6 +101,8 @@ struct Site::Impl final : PageKit {
   AskPages ask;
   StudyRoomPages study_room;
   StaffAccountPages staff_accounts;
+  std::optional<StaffTwoFactorPages> staff_two_factor;
+  ReaderMergePages reader_merge;
   RouteTable routes;
 
   using Page = web::Page;
@@ -280,6 +290,10 @@ struct Site::Impl final : PageKit {
       const int status = PageKit::form_status(result.error());
       return staff_login_form(p, username, result.error(), status);
     }
+    if (!result->challenge_token.empty()) {
+      spdlog::info("auth staff_login outcome=code_required staff_id={}", result->user.id);
+      return StaffTwoFactorPages::ask_for_code(*this, p, result->challenge_token);
+    }
     spdlog::info("auth staff_login outcome=ok staff_id={}", result->user.id);
     auto response = redirect("/" + lang_code(p.lang) + "/staff/");
     response.headers.emplace_back(
@@ -371,6 +385,10 @@ struct Site::Impl final : PageKit {
     if (route.staff_area && p.session && p.session->user.must_change_password &&
         route.info.pattern != StaffAccountPages::kPasswordPattern && route.info.pattern != "/{lang}/staff/logout")
       return redirect("/" + lang_code(p.lang) + "/staff/password");
+    // A role that requires two-factor sign-in: enrol before anything else (ADR 0022).
+    if (route.staff_area && p.session && p.session->must_enrol_two_factor && staff_two_factor &&
+        !StaffTwoFactorPages::open_before_enrolment(route.info.pattern))
+      return redirect("/" + lang_code(p.lang) + "/staff/two-factor");
     return route.handler(p, params);
   }
 

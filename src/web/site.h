@@ -33,6 +33,9 @@ struct SiteConfig {
   app::SearchIndex* search = nullptr;
   // Online registration's sealer, image cleaner and settings; without them the registration pages are absent.
   app::RegistrationServices* registration = nullptr;
+  // Seals staff members' authenticator secrets (two-factor sign-in, ADR 0022); without it the two-factor pages
+  // are absent and nobody can enrol.
+  app::Sealer* sealer = nullptr;
   // Ask a Librarian's rate limits and retention.
   app::EnquirySettings enquiries;
   // The site's address as readers see it ("https://library.example.hk"), for links printed on paper (the QR

@@ -1,6 +1,7 @@
 #include "web/staff_account_pages.h"
 
 #include "app/staff_accounts.h"
+#include "app/staff_two_factor.h"
 #include "web/views.h"
 
 namespace shelfmark::web {
@@ -59,6 +60,7 @@ Response StaffAccountPages::accounts(Page& p) {
   auto found = app::staff_accounts(kit_.app_context(), p.session->actor());
   if (!found) return kit_.failure_page(p, found.error());
   const auto& zone = kit_.app_context().zone;
+  const auto two_factor = app::staff_with_two_factor(kit_.app_context(), p.session->actor());
   auto rows = list();
   for (const auto& account : found.value()) {
     const auto& user = account.user;
@@ -69,6 +71,7 @@ Response StaffAccountPages::accounts(Page& p) {
     row.set("role", kit_.t(lang, domain::role_label(user.role)));
     row.set("disabled", user.disabled);
     row.set("must_change_password", user.must_change_password);
+    row.set("two_factor", two_factor && two_factor->count(user.id) > 0);
     row.set("last_sign_in", user.last_sign_in_at
                                 ? format_date_time(kit_.translations(), lang, zone.to_local(*user.last_sign_in_at))
                                 : kit_.t(lang, "Never"));
@@ -130,6 +133,8 @@ Response StaffAccountPages::account(Page& p, long long id, const Fields& typed,
   content.set("disabled", user.disabled);
   content.set("must_change_password", user.must_change_password);
   content.set("self", user.id == p.session->user.id);
+  const auto two_factor = app::staff_with_two_factor(kit_.app_context(), p.session->actor());
+  content.set("two_factor", two_factor && two_factor->count(user.id) > 0);
   if (failure) kit_.add_failure(lang, content, *failure);
   add_flash(kit_.translations(), lang, content, p.request);
   p.switch_path = "/" + lang_code(lang) + "/staff/accounts/" + std::to_string(id);

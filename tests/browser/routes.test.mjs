@@ -18,7 +18,7 @@ let readerB;
 // ----- the policy: what the review says each route needs, written independently of the table -----
 
 // Forms anyone may post (before signing in, or the public enquiry form).
-const publicPosts = new Set(['/{lang}/staff/login', '/{lang}/login', '/{lang}/login/forgot', '/{lang}/login/reset',
+const publicPosts = new Set(['/{lang}/staff/login', '/{lang}/staff/login/code', '/{lang}/login', '/{lang}/login/forgot', '/{lang}/login/reset',
   '/{lang}/register/start', '/{lang}/register/terms', '/{lang}/register/details', '/{lang}/register/documents',
   '/{lang}/register/review', '/{lang}/ask', '/{lang}/ask/']);
 // The permissions of staff routes: the first rule matching "METHOD pattern" applies; [] is any staff member.
@@ -26,7 +26,9 @@ const staffPolicy = [
   [/^(GET|POST) \/\{lang\}\/staff\/?$/, []],
   [/^POST \/\{lang\}\/staff\/logout$/, []],
   [/^(GET|POST) \/\{lang\}\/staff\/password$/, []],
+  [/^(GET|POST) \/\{lang\}\/staff\/two-factor(\/|$)/, []],
   [/^\w+ \/\{lang\}\/staff\/accounts(\/|$)/, ['manage_staff']],
+  [/^\w+ \/\{lang\}\/staff\/readers\/\{card\}\/merge$/, ['merge_readers']],
   [/^\w+ \/\{lang\}\/staff\/notices(\/|$)/, ['manage_notices']],
   [/^\w+ \/\{lang\}\/staff\/(libraries|holidays)(\/|$)/, ['manage_libraries']],
   [/^POST \/\{lang\}\/staff\/counter\/replace-card$/, ['complete_registrations']],
@@ -47,7 +49,7 @@ const staffPolicy = [
 // ----- helpers -----
 
 const payload = `<script>x</script>"'`;
-const defaults = { id: '1', document: '1', code: 'CL', date: '2031-01-01', token: 'none', file: 'none.css' };
+const defaults = { id: '1', document: '1', code: 'CL', date: '2031-01-01', token: 'none', file: 'none.css', card: '2100000000' };
 function fill(pattern, values = {}) {
   return pattern.replace('{lang}', 'en').replace(/\{(\w+)\}/g, (_, name) => values[name] ?? defaults[name]);
 }

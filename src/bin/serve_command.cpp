@@ -81,7 +81,8 @@ int print_routes(bool json) {
   const app::Context context{store, clock, *zone, hasher, tokens};
   const web::Site site(context, web::SiteConfig{}, nullptr);
   constexpr domain::Role kRoles[] = {domain::Role::kAdministrator, domain::Role::kEditor,     domain::Role::kCounter,
-                                     domain::Role::kVerifier,      domain::Role::kCataloguer, domain::Role::kReference};
+                                     domain::Role::kVerifier,      domain::Role::kCataloguer, domain::Role::kReference,
+                                     domain::Role::kAuditor};
   const auto routes = site.routes();
   if (json) {
     auto out = nlohmann::json::array();

@@ -192,6 +192,10 @@ const std::vector<ErrorInfo>& all_errors() {
        "This is the last enabled administrator. Make another account an administrator first."},
       {ErrorCode::kPasswordUnchanged, "password_unchanged",
        "Please choose a new password, different from the current one."},
+      {ErrorCode::kAuditStaffUnknown, "audit_staff_unknown", "No staff account has this username."},
+      {ErrorCode::kAuditCardUnknown, "audit_card_unknown", "No reader has this library card number."},
+      {ErrorCode::kAuditSubjectInvalid, "audit_subject_invalid",
+       "A subject is written kind:number, for example reader:12 or application:3."},
   };
   return kErrors;
 }

@@ -135,6 +135,10 @@ enum class ErrorCode {
   // Staff accounts.
   kLastAdministrator,
   kPasswordUnchanged,
+  // The audit trail.
+  kAuditStaffUnknown,
+  kAuditCardUnknown,
+  kAuditSubjectInvalid,
 };
 
 struct ErrorInfo {

@@ -20,6 +20,7 @@ constexpr RoleEntry kRoles[] = {
     {Role::kVerifier, "verifier", "Registration verifier"},
     {Role::kCataloguer, "cataloguer", "Cataloguer"},
     {Role::kReference, "reference", "Reference librarian"},
+    {Role::kAuditor, "auditor", "Auditor"},
 };
 
 // The most common passwords in public breach corpora: those of 8 to 14 characters (readers' passwords may be
@@ -178,6 +179,8 @@ bool role_allows(Role role, Permission permission) {
       return role == Role::kAdministrator || role == Role::kEditor || role == Role::kCounter;
     case Permission::kAnswerEnquiries:
       return role == Role::kAdministrator || role == Role::kReference;
+    case Permission::kReadAudit:
+      return role == Role::kAdministrator || role == Role::kAuditor;
   }
   return false;
 }

@@ -12,7 +12,7 @@
 
 namespace shelfmark::domain {
 
-enum class Role { kAdministrator, kEditor, kCounter, kVerifier, kCataloguer, kReference };
+enum class Role { kAdministrator, kEditor, kCounter, kVerifier, kCataloguer, kReference, kAuditor };
 enum class Permission {
   kViewStaffPages,         // every staff role
   kManageNotices,          // administrator, editor
@@ -28,9 +28,11 @@ enum class Permission {
   kManageStudyRooms,       // administrator, editor: application periods, allocation, results
   kCheckAdmissionCards,    // administrator, editor, counter: scan and check study room admission cards
   kAnswerEnquiries,        // administrator, reference: Ask a Librarian queue, replies, FAQ
+  kReadAudit,              // administrator, auditor: the audit trail and its CSV export (read only)
 };
 
-std::string_view role_code(Role role);   // "administrator", "editor", "counter", "verifier", "cataloguer", "reference"
+// "administrator", "editor", "counter", "verifier", "cataloguer", "reference", "auditor"
+std::string_view role_code(Role role);
 std::string_view role_label(Role role);  // English label, a gettext msgid
 std::optional<Role> parse_role(std::string_view code);
 bool role_allows(Role role, Permission permission);

@@ -180,6 +180,8 @@ std::string_view permission_code(domain::Permission permission) {
       return "check_admission_cards";
     case Permission::kAnswerEnquiries:
       return "answer_enquiries";
+    case Permission::kReadAudit:
+      return "read_audit";
   }
   return "unknown";
 }

@@ -295,7 +295,7 @@ int run_server(ServeOptions& o, const Common& common) {
   } else {
     spdlog::warn("no --smtp-url: emails to readers wait in the outbox until a mail server is configured");
   }
-  auto jobs = app::standard_jobs();
+  auto jobs = app::standard_jobs({audit_retention(common)});
   jobs.push_back(
       {"expire-applications", std::chrono::hours(1), [&registration](const app::Context& context, app::NetworkCache&) {
          const auto expired = app::expire_applications(context, registration);

@@ -11,6 +11,7 @@
 #include "web/account_pages.h"
 #include "web/activity_pages.h"
 #include "web/ask_pages.h"
+#include "web/audit_pages.h"
 #include "web/catalogue_pages.h"
 #include "web/counter_pages.h"
 #include "web/directory_pages.h"
@@ -62,7 +63,8 @@ struct Site::Impl final : PageKit {
         activities(*this, config.public_url),
         ask(*this, config.enquiries),
         study_room(*this, config.public_url),
-        staff_accounts(*this) {
+        staff_accounts(*this),
+        audit(*this) {
     add_routes();
     directory.add_routes(routes);
     counter.add_routes(routes);
@@ -74,6 +76,7 @@ struct Site::Impl final : PageKit {
     ask.add_routes(routes);
     study_room.add_routes(routes);
     staff_accounts.add_routes(routes);
+    audit.add_routes(routes);
   }
 
   const app::Context& context;
@@ -93,6 +96,7 @@ struct Site::Impl final : PageKit {
   AskPages ask;
   StudyRoomPages study_room;
   StaffAccountPages staff_accounts;
+  AuditPages audit;
   RouteTable routes;
 
   using Page = web::Page;

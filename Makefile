@@ -38,8 +38,32 @@ test: build
 test-unit:
 	cd $(BUILD) && ctest --output-on-failure -j1
 
+# The HTTP and browser test files, run one at a time (each starts its own server and Chromium).
+WEB_TESTS = \
+  cli.test.mjs \
+  import_marc.test.mjs \
+  http.test.mjs \
+  registration.test.mjs \
+  activities.test.mjs \
+  tls.test.mjs \
+  sip2.test.mjs \
+  browser.test.mjs \
+  registration_browser.test.mjs \
+  activities_browser.test.mjs \
+  ask.test.mjs \
+  ask_browser.test.mjs \
+  study_room.test.mjs \
+  study_room_browser.test.mjs \
+  limits.test.mjs \
+  hkid_urls.test.mjs \
+  routes.test.mjs \
+  staff_accounts.test.mjs \
+  staff_two_factor.test.mjs \
+  reader_merge.test.mjs \
+  audit_trail.test.mjs
+
 test-web:
-	cd tests/browser && SHELFMARK_BIN=$(CURDIR)/$(SHELFMARK) node --test --test-concurrency=1 cli.test.mjs import_marc.test.mjs http.test.mjs registration.test.mjs activities.test.mjs tls.test.mjs sip2.test.mjs browser.test.mjs registration_browser.test.mjs activities_browser.test.mjs ask.test.mjs ask_browser.test.mjs study_room.test.mjs study_room_browser.test.mjs limits.test.mjs hkid_urls.test.mjs routes.test.mjs staff_accounts.test.mjs staff_two_factor.test.mjs reader_merge.test.mjs
+	cd tests/browser && SHELFMARK_BIN=$(CURDIR)/$(SHELFMARK) node --test --test-concurrency=1 $(WEB_TESTS)
 
 # The C++ tests again, built with clang under AddressSanitizer and UndefinedBehaviorSanitizer, then every
 # parser fuzzed for FUZZ_SECONDS each.

@@ -26,7 +26,7 @@ Instant next_boundary(Instant now, std::chrono::seconds interval) {
 
 }  // namespace
 
-std::vector<JobDefinition> standard_jobs() {
+std::vector<JobDefinition> standard_jobs(const JobSettings& settings) {
   return {
       {"expire-reservations", std::chrono::hours(1),
        [](const Context& context, NetworkCache& network) {
@@ -64,6 +64,11 @@ std::vector<JobDefinition> standard_jobs() {
       {"anonymise-enquiries", std::chrono::hours(24),
        [](const Context& context, NetworkCache&) {
          return fmt::format("{} closed enquiries anonymised", anonymise_enquiries(context, {}));
+       }},
+      {"prune-audit-log", std::chrono::hours(24),
+       [retention = settings.audit_retention](const Context& context, NetworkCache&) {
+         return fmt::format("{} audit rows past their retention ({} days for changes, {} for reads) deleted",
+                            prune_audit_log(context, retention), retention.changes.count(), retention.views.count());
        }},
   };
 }

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "app/audit_trail.h"
 #include "app/directory.h"
 #include "app/ports.h"
 
@@ -20,8 +21,14 @@ struct JobDefinition {
   std::function<std::string(const Context&, NetworkCache&)> run;
 };
 
-// Expiring reservations, ending e-book loans and anonymising returned loans, hourly.
-std::vector<JobDefinition> standard_jobs();
+// What the standard jobs are told by the settings.
+struct JobSettings {
+  AuditRetention audit_retention;
+};
+
+// Expiring reservations, ending e-book loans and anonymising returned loans, hourly; forgetting what is kept
+// no longer than needed (the audit log by `settings.audit_retention`), daily.
+std::vector<JobDefinition> standard_jobs(const JobSettings& settings = {});
 
 struct JobRun {
   std::string name;

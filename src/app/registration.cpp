@@ -579,7 +579,7 @@ Outcome<DocumentContent> application_document(const Context& context, Registrati
   context.store.transact(Store::Mode::kWrite, [&](Repositories& repos) {
     found = repos.registrations.document(application_id, document_id);
     if (found)
-      repos.audit.record({context.clock.now(), actor.staff_id, "registration.document_view",
+      repos.audit.record({context.clock.now(), actor.staff_id, "document.view",
                           "application:" + std::to_string(application_id),
                           "document:" + std::to_string(document_id) + " " +
                               std::string(domain::document_kind_code(found->first.kind))});

@@ -272,7 +272,7 @@ TEST_P(Registration, ApprovalDestroysDocumentsAndLeavesTheirRecord) {
   EXPECT_EQ(document->bytes, "clean:IMG-identity");
   EXPECT_EQ(application_document(*context, services, counter, id, detail->documents[0].id).error().code,
             ErrorCode::kPermissionDenied);
-  EXPECT_EQ(count("SELECT COUNT(*) FROM audit_log WHERE action = 'registration.document_view'"), 1);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM audit_log WHERE action = 'document.view'"), 1);
 
   ASSERT_TRUE(approve_application(*context, services, verifier, id));
   EXPECT_EQ(approve_application(*context, services, verifier, id).error().code, ErrorCode::kApplicationNotOpen);

@@ -29,7 +29,7 @@ std::vector<Command> account_commands(CLI::App& cli, const Common& common) {
   auto* add_staff =
       user->add_subcommand("add-staff", "Create a staff account (the password is read from standard input)");
   add_staff->add_option("--username", username, "Login name: 3-32 of a-z 0-9 . - _")->required();
-  add_staff->add_option("--role", role, "administrator, editor, counter, verifier, cataloguer or reference")
+  add_staff->add_option("--role", role, "administrator, editor, counter, verifier, cataloguer, reference or auditor")
       ->required();
   add_staff->add_option("--display-name", display_name, "Name shown on staff pages");
   add_staff->add_flag("--password-stdin", password_stdin, "Read the password from standard input (required)")

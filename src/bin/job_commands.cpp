@@ -50,8 +50,21 @@ std::vector<Command> job_commands(CLI::App& cli, const Common& common) {
       "anonymise-enquiries",
       "Remove non-readers' names and email addresses from Ask a Librarian enquiries closed more than 90 days ago "
       "(serve also runs this daily)");
+  auto* prune_audit = jobs->add_subcommand(
+      "prune-audit-log",
+      "Delete audit rows past their retention: --audit-retention-days for changes, --audit-view-retention-days "
+      "for reads of personal data (serve also runs this daily)");
 
   return {
+      {prune_audit,
+       [&common] {
+         const auto retention = audit_retention(common);
+         auto runtime = open_runtime(common, 1);
+         run_migrations(runtime);
+         std::cout << "Deleted " << app::prune_audit_log(*runtime.context, retention)
+                   << " audit rows past their retention.\n";
+         return 0;
+       }},
       {expire,
        [&common] {
          auto runtime = open_runtime(common, 1);

@@ -37,6 +37,23 @@ void add_common_options(CLI::App& cli, Common& common) {
                  "Directory of this node's catalogue search index (derived data: rebuilt when missing)")
       ->envname("SHELFMARK_SEARCH_INDEX")
       ->capture_default_str();
+  cli.add_option("--audit-retention-days", common.audit_retention_days,
+                 "Days the audit log keeps changes (default about 7 years; at least 365)")
+      ->envname("SHELFMARK_AUDIT_RETENTION_DAYS")
+      ->capture_default_str();
+  cli.add_option("--audit-view-retention-days", common.audit_view_retention_days,
+                 "Days the audit log keeps reads of personal data (default 2 years; at least 365)")
+      ->envname("SHELFMARK_AUDIT_VIEW_RETENTION_DAYS")
+      ->capture_default_str();
+}
+
+app::AuditRetention audit_retention(const Common& common) {
+  if (auto problem = check_audit_retention(common.audit_retention_days, "--audit-retention-days"); !problem.empty())
+    fail(problem);
+  if (auto problem = check_audit_retention(common.audit_view_retention_days, "--audit-view-retention-days");
+      !problem.empty())
+    fail(problem);
+  return {std::chrono::days(common.audit_retention_days), std::chrono::days(common.audit_view_retention_days)};
 }
 
 void fail(const std::string& message) {

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "app/audit_trail.h"
 #include "app/directory.h"
 #include "core/time.h"
 #include "security/sodium.h"
@@ -24,6 +25,9 @@ struct Common {
   std::string log_level = "info";
   int pool_size = 0;
   std::string search_index = "var/search";
+  // How long audit rows are kept, in days (ADR 0023): changes, and reads of personal data.
+  int audit_retention_days = 2557;
+  int audit_view_retention_days = 730;
 };
 // The global options, which may also follow the subcommand (`shelfmark serve --database URL`).
 void add_common_options(CLI::App& cli, Common& common);
@@ -50,6 +54,8 @@ Runtime open_runtime(const Common& common, int threads);
 // Creates the folder of an SQLite database (0700) when it is missing.
 void ensure_var_dir(const Common& common);
 void run_migrations(Runtime& runtime);
+// The audit retention settings, checked (fails with a message when out of range).
+app::AuditRetention audit_retention(const Common& common);
 
 // One subcommand: what CLI11 parsed, and what runs it (returning the exit status).
 struct Command {

@@ -81,7 +81,8 @@ int print_routes(bool json) {
   const app::Context context{store, clock, *zone, hasher, tokens};
   const web::Site site(context, web::SiteConfig{}, nullptr);
   constexpr domain::Role kRoles[] = {domain::Role::kAdministrator, domain::Role::kEditor,     domain::Role::kCounter,
-                                     domain::Role::kVerifier,      domain::Role::kCataloguer, domain::Role::kReference};
+                                     domain::Role::kVerifier,      domain::Role::kCataloguer, domain::Role::kReference,
+                                     domain::Role::kAuditor};
   const auto routes = site.routes();
   if (json) {
     auto out = nlohmann::json::array();
@@ -294,7 +295,7 @@ int run_server(ServeOptions& o, const Common& common) {
   } else {
     spdlog::warn("no --smtp-url: emails to readers wait in the outbox until a mail server is configured");
   }
-  auto jobs = app::standard_jobs();
+  auto jobs = app::standard_jobs({audit_retention(common)});
   jobs.push_back(
       {"expire-applications", std::chrono::hours(1), [&registration](const app::Context& context, app::NetworkCache&) {
          const auto expired = app::expire_applications(context, registration);

@@ -52,6 +52,14 @@ std::string check_database_url(const std::string& url) {
   return "unsupported database URL: use sqlite:PATH or postgresql://USER@HOST:PORT/NAME";
 }
 
+std::string check_audit_retention(int days, const std::string& option) {
+  if (days < kMinAuditRetentionDays)
+    return option + " must be at least " + std::to_string(kMinAuditRetentionDays) +
+           " days: the audit log is how the library answers for what its staff did";
+  if (days > 36525) return option + " must be at most 36525 days (100 years)";
+  return "";
+}
+
 void create_private_directories(const std::string& path) {
   namespace fs = std::filesystem;
   fs::path so_far;

@@ -20,6 +20,11 @@ std::optional<ListenAddress> parse_listen(const std::string& text, std::string& 
 // Checks a database URL's shape (sqlite:PATH or postgresql://...). Empty string when fine.
 std::string check_database_url(const std::string& url);
 
+// An audit retention period in days (ADR 0023): at least kMinAuditRetentionDays, so that a mistyped setting
+// cannot empty the audit log, and at most 100 years. Empty string when fine, else a message naming `option`.
+inline constexpr int kMinAuditRetentionDays = 365;
+std::string check_audit_retention(int days, const std::string& option);
+
 // Reads the server secret (hex) from `path`, creating it with 32 random bytes (mode 0600) if absent, in
 // folders created readable by the owner only (0700). An existing file that others may read is made 0600.
 // Throws std::runtime_error with a clear message when it cannot.

@@ -43,6 +43,17 @@ TEST(Settings, ChecksDatabaseUrls) {
   EXPECT_NE(check_database_url(""), "");
 }
 
+TEST(Settings, AuditRetentionHasAFloorAndACeiling) {
+  EXPECT_EQ(check_audit_retention(365, "--audit-view-retention-days"), "");
+  EXPECT_EQ(check_audit_retention(2557, "--audit-retention-days"), "");
+  EXPECT_NE(check_audit_retention(364, "--audit-view-retention-days")
+                .find("--audit-view-retention-days must be at least 365"),
+            std::string::npos);
+  EXPECT_NE(check_audit_retention(0, "--audit-retention-days"), "");
+  EXPECT_NE(check_audit_retention(-1, "--audit-retention-days"), "");
+  EXPECT_NE(check_audit_retention(36526, "--audit-retention-days"), "");
+}
+
 TEST(Settings, CreatesSecretOnceWithPrivateMode) {
   ASSERT_TRUE(security::initialise());
   const auto dir = std::filesystem::temp_directory_path() / ("shelfmark-secret-" + security::random_bytes_hex(4));

@@ -213,6 +213,10 @@ const std::vector<ErrorInfo>& all_errors() {
        "first."},
       {ErrorCode::kMergeOpenApplication, "merge_open_application",
        "Card {card} has a registration application in progress ({reference}). Decide it first."},
+      {ErrorCode::kAuditStaffUnknown, "audit_staff_unknown", "No staff account has this username."},
+      {ErrorCode::kAuditCardUnknown, "audit_card_unknown", "No reader has this library card number."},
+      {ErrorCode::kAuditSubjectInvalid, "audit_subject_invalid",
+       "A subject is written kind:number, for example reader:12 or application:3."},
   };
   return kErrors;
 }

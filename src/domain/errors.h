@@ -147,6 +147,10 @@ enum class ErrorCode {
   kMergeSameActivity,
   kMergeSameStudyPeriod,
   kMergeOpenApplication,
+  // The audit trail.
+  kAuditStaffUnknown,
+  kAuditCardUnknown,
+  kAuditSubjectInvalid,
 };
 
 struct ErrorInfo {

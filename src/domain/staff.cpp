@@ -20,6 +20,7 @@ constexpr RoleEntry kRoles[] = {
     {Role::kVerifier, "verifier", "Registration verifier"},
     {Role::kCataloguer, "cataloguer", "Cataloguer"},
     {Role::kReference, "reference", "Reference librarian"},
+    {Role::kAuditor, "auditor", "Auditor"},
 };
 
 // The most common passwords in public breach corpora: those of 8 to 14 characters (readers' passwords may be
@@ -180,6 +181,8 @@ bool role_allows(Role role, Permission permission) {
       return role == Role::kAdministrator || role == Role::kReference;
     case Permission::kMergeReaders:
       return role == Role::kAdministrator;
+    case Permission::kReadAudit:
+      return role == Role::kAdministrator || role == Role::kAuditor;
   }
   return false;
 }

@@ -12,7 +12,7 @@
 
 namespace shelfmark::domain {
 
-enum class Role { kAdministrator, kEditor, kCounter, kVerifier, kCataloguer, kReference };
+enum class Role { kAdministrator, kEditor, kCounter, kVerifier, kCataloguer, kReference, kAuditor };
 enum class Permission {
   kViewStaffPages,         // every staff role
   kManageNotices,          // administrator, editor
@@ -29,9 +29,11 @@ enum class Permission {
   kCheckAdmissionCards,    // administrator, editor, counter: scan and check study room admission cards
   kAnswerEnquiries,        // administrator, reference: Ask a Librarian queue, replies, FAQ
   kMergeReaders,           // administrator: merge two records of one reader
+  kReadAudit,              // administrator, auditor: the audit trail and its CSV export (read only)
 };
 
-std::string_view role_code(Role role);   // "administrator", "editor", "counter", "verifier", "cataloguer", "reference"
+// "administrator", "editor", "counter", "verifier", "cataloguer", "reference", "auditor"
+std::string_view role_code(Role role);
 std::string_view role_label(Role role);  // English label, a gettext msgid
 std::optional<Role> parse_role(std::string_view code);
 bool role_allows(Role role, Permission permission);

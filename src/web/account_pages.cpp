@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/activities.h"
+#include "app/audit_trail.h"
 #include "app/circulation.h"
 #include "app/enquiries.h"
 #include "core/text.h"
@@ -404,6 +405,11 @@ Response AccountPages::account_data(Page& p, bool json) {
   const auto& d = *data_of;
   const auto enquiries = app::reader_enquiries(kit_.app_context(), p.reader->reader.id);
   const auto enrolments = app::reader_enrolment_history(kit_.app_context(), p.reader->reader.id);
+  // Who at the library looked at the reader's data: by role, not by name (ADR 0023).
+  const auto viewings = app::record_viewings(kit_.app_context(), p.reader->reader.id);
+  auto viewer = [&](const app::RecordViewing& viewing) {
+    return viewing.role ? kit_.t(p.lang, domain::role_label(*viewing.role)) : kit_.t(p.lang, "Library staff");
+  };
   const auto snapshot = kit_.network_snapshot();
   auto when = [&](Instant at) {
     const auto local = kit_.app_context().zone.to_local(at);
@@ -467,6 +473,11 @@ Response AccountPages::account_data(Page& p, bool json) {
            {"status", std::string(domain::enrolment_status_code(enrolment.status))},
            {"enrolled_at", when(enrolment.enrolled_at)},
            {"attended", enrolment.attended ? (*enrolment.attended ? "yes" : "no") : ""}});
+    body["looked_at_by_staff"] = nlohmann::json::array();
+    for (const auto& viewing : viewings)
+      body["looked_at_by_staff"].push_back({{"at", when(viewing.at)},
+                                            {"what", std::string(app::viewed_what_code(viewing.what))},
+                                            {"staff_role", viewer(viewing)}});
     response.body = body.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
     response.set_header("Content-Type", "application/json; charset=utf-8");
     response.set_header("Content-Disposition", "attachment; filename=\"my-library-data.json\"");
@@ -508,6 +519,9 @@ Response AccountPages::account_data(Page& p, bool json) {
           library_code(activity.library_id.value_or(0)), when(enrolment.enrolled_at),
           activity.starts_at ? when(*activity.starts_at) : "",
           std::string(domain::enrolment_status_code(enrolment.status)), ""});
+  for (const auto& viewing : viewings)
+    line({"looked_at_by_staff", std::string(app::viewed_what_code(viewing.what)), viewer(viewing), "", when(viewing.at),
+          "", "", ""});
   response.body = std::move(csv);
   response.set_header("Content-Type", "text/csv; charset=utf-8");
   response.set_header("Content-Disposition", "attachment; filename=\"my-library-data.csv\"");

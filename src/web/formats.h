@@ -2,6 +2,7 @@
 // and lines.
 #pragma once
 
+#include <initializer_list>
 #include <string>
 
 namespace shelfmark::web {
@@ -14,6 +15,13 @@ inline std::string csv_cell(const std::string& text) {
   std::string quoted = "\"";
   for (char c : cell) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
   return quoted + "\"";
+}
+
+// One CSV record: the cells, each as csv_cell writes it, separated by commas and ended by CRLF (RFC 4180).
+inline std::string csv_line(std::initializer_list<std::string> cells) {
+  std::string line;
+  for (const auto& cell : cells) line += (line.empty() ? "" : ",") + csv_cell(cell);
+  return line + "\r\n";
 }
 
 // iCalendar text: backslash, semicolon, comma and line breaks escaped.

@@ -323,6 +323,15 @@ TEST(Formats, CsvCellsCannotRunFormulasAndAreAlwaysQuoted) {
   EXPECT_EQ(csv_cell("\tcmd"), "\"'\tcmd\"");
   EXPECT_EQ(csv_cell("陳大文, Chan"), "\"陳大文, Chan\"");
   EXPECT_EQ(csv_cell(""), "\"\"");
+  EXPECT_EQ(csv_cell("\rcmd"), "\"'\rcmd\"");
+  // Only the first character matters: a formula character inside is harmless.
+  EXPECT_EQ(csv_cell("name: a -> =b"), "\"name: a -> =b\"");
+}
+
+TEST(Formats, CsvLinesQuoteEveryCellAndEndInCrLf) {
+  EXPECT_EQ(csv_line({"2026-11-23T10:00", "chan.tm", "陳大文", "=1+1", "line\nbreak"}),
+            "\"2026-11-23T10:00\",\"chan.tm\",\"陳大文\",\"'=1+1\",\"line\nbreak\"\r\n");
+  EXPECT_EQ(csv_line({""}), "\"\"\r\n");
 }
 
 TEST(Formats, IcalendarTextIsEscapedAndLongLinesFoldOutsideCharacters) {

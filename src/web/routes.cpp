@@ -182,6 +182,8 @@ std::string_view permission_code(domain::Permission permission) {
       return "answer_enquiries";
     case Permission::kMergeReaders:
       return "merge_readers";
+    case Permission::kReadAudit:
+      return "read_audit";
   }
   return "unknown";
 }

@@ -11,6 +11,7 @@
 #include "web/account_pages.h"
 #include "web/activity_pages.h"
 #include "web/ask_pages.h"
+#include "web/audit_pages.h"
 #include "web/catalogue_pages.h"
 #include "web/counter_pages.h"
 #include "web/directory_pages.h"
@@ -65,7 +66,8 @@ struct Site::Impl final : PageKit {
         ask(*this, config.enquiries),
         study_room(*this, config.public_url),
         staff_accounts(*this),
-        reader_merge(*this) {
+        reader_merge(*this),
+        audit(*this) {
     add_routes();
     directory.add_routes(routes);
     counter.add_routes(routes);
@@ -82,6 +84,7 @@ struct Site::Impl final : PageKit {
       staff_two_factor.emplace(*this, *config.sealer);
       staff_two_factor->add_routes(routes);
     }
+    audit.add_routes(routes);
   }
 
   const app::Context& context;
@@ -103,6 +106,7 @@ struct Site::Impl final : PageKit {
   StaffAccountPages staff_accounts;
   std::optional<StaffTwoFactorPages> staff_two_factor;
   ReaderMergePages reader_merge;
+  AuditPages audit;
   RouteTable routes;
 
   using Page = web::Page;

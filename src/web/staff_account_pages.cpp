@@ -17,8 +17,9 @@ std::string typed_or(const Fields& typed, const std::string& field, const std::s
 
 data role_options(const PageKit& kit, Language lang, const std::string& selected) {
   auto options = list();
-  for (auto role : {domain::Role::kAdministrator, domain::Role::kEditor, domain::Role::kCounter,
-                    domain::Role::kVerifier, domain::Role::kCataloguer, domain::Role::kReference}) {
+  for (auto role :
+       {domain::Role::kAdministrator, domain::Role::kEditor, domain::Role::kCounter, domain::Role::kVerifier,
+        domain::Role::kCataloguer, domain::Role::kReference, domain::Role::kAuditor}) {
     data option;
     option.set("code", std::string(domain::role_code(role)));
     option.set("label", kit.t(lang, domain::role_label(role)));

@@ -10,7 +10,7 @@ import { startShelfmark, Client, binary } from './harness.mjs';
 
 let server;
 let routes;
-const roles = ['administrator', 'editor', 'counter', 'verifier', 'cataloguer', 'reference'];
+const roles = ['administrator', 'editor', 'counter', 'verifier', 'cataloguer', 'reference', 'auditor'];
 const staff = {};  // role -> signed-in Client with .csrf
 let readerA;
 let readerB;
@@ -44,6 +44,7 @@ const staffPolicy = [
   [/^\w+ \/\{lang\}\/staff\/(enquiries|faq)(\/|$)/, ['answer_enquiries']],
   [/^GET \/\{lang\}\/staff\/study-room\/check\/\{token\}$/, ['check_admission_cards']],
   [/^\w+ \/\{lang\}\/staff\/study-room(\/|$)/, ['manage_study_rooms']],
+  [/^GET \/\{lang\}\/staff\/audit(\.csv)?$/, ['read_audit']],
 ];
 
 // ----- helpers -----

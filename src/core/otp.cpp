@@ -56,9 +56,8 @@ std::array<std::uint8_t, 20> sha1(std::string_view message) {
     h[4] += e;
   }
   std::array<std::uint8_t, 20> digest{};
-  for (int i = 0; i < 5; ++i)
-    for (int j = 0; j < 4; ++j)
-      digest[static_cast<std::size_t>(i * 4 + j)] = static_cast<std::uint8_t>(h[i] >> (24 - j * 8));
+  for (std::size_t i = 0; i < 5; ++i)
+    for (std::size_t j = 0; j < 4; ++j) digest[i * 4 + j] = static_cast<std::uint8_t>(h[i] >> (24 - j * 8));
   return digest;
 }
 

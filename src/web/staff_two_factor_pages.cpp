@@ -13,7 +13,8 @@ using domain::ErrorCode;
 using mustache::data;
 
 constexpr domain::Role kRoles[] = {domain::Role::kAdministrator, domain::Role::kEditor,     domain::Role::kCounter,
-                                   domain::Role::kVerifier,      domain::Role::kCataloguer, domain::Role::kReference};
+                                   domain::Role::kVerifier,      domain::Role::kCataloguer, domain::Role::kReference,
+                                   domain::Role::kAuditor};
 
 }  // namespace
 

@@ -178,6 +178,8 @@ bool role_allows(Role role, Permission permission) {
       return role == Role::kAdministrator || role == Role::kEditor || role == Role::kCounter;
     case Permission::kAnswerEnquiries:
       return role == Role::kAdministrator || role == Role::kReference;
+    case Permission::kFindReaders:
+      return role == Role::kAdministrator || role == Role::kCounter || role == Role::kVerifier;
   }
   return false;
 }

@@ -28,6 +28,7 @@ enum class Permission {
   kManageStudyRooms,       // administrator, editor: application periods, allocation, results
   kCheckAdmissionCards,    // administrator, editor, counter: scan and check study room admission cards
   kAnswerEnquiries,        // administrator, reference: Ask a Librarian queue, replies, FAQ
+  kFindReaders,            // administrator, counter, verifier: find a reader, open the reader record
 };
 
 std::string_view role_code(Role role);   // "administrator", "editor", "counter", "verifier", "cataloguer", "reference"

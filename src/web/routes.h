@@ -6,7 +6,7 @@
 //
 // A pattern is a path of segments: a literal ("notices"), `{lang}` (en or tc), a number parameter `{id}`
 // (any other name in braces that is not a text parameter: a positive decimal number, at most 18 digits),
-// or a text parameter `{code}`, `{date}`, `{token}` or `{file}` (any non-empty segment). A parameter may be
+// or a text parameter `{code}`, `{date}`, `{token}`, `{file}` or `{card}` (any non-empty segment). A parameter may be
 // followed by a literal suffix in the same segment: `{id}.ics`. "/" is the root; a pattern ending in "/"
 // matches a path ending in "/" only. GET routes answer HEAD as well.
 //

@@ -202,6 +202,16 @@ std::string pair_key(std::string_view whole_word, std::string_view second) {
   return key;
 }
 
+std::string triple_key(std::string_view first, std::string_view second, std::string_view third) {
+  std::string key = "\x1E";
+  key.append(first);
+  key += '\x1F';
+  key.append(second);
+  key += '\x1F';
+  key.append(third);
+  return key;
+}
+
 std::vector<std::string> reader_name_keys(std::string_view name, std::string_view name_zh) {
   std::set<std::string> keys;
   for (auto text : {name, name_zh}) {
@@ -211,6 +221,11 @@ std::vector<std::string> reader_name_keys(std::string_view name, std::string_vie
       for (const auto& first : words)
         for (const auto& second : words)
           if (first != second) keys.insert(pair_key(first, second));
+    if (words.size() >= 3 && words.size() <= 5)
+      for (const auto& first : words)
+        for (const auto& second : words)
+          for (const auto& third : words)
+            if (first != second && first != third && second != third) keys.insert(triple_key(first, second, third));
     for (auto& word : pieces.words) keys.insert(std::move(word));
     for (const auto& run : pieces.cjk_runs)
       for (std::size_t start = 0; start < run.size() && start < 20; ++start)

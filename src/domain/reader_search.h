@@ -51,5 +51,8 @@ std::vector<std::string> reader_name_keys(std::string_view name, std::string_vie
 // The key of two words of one name, whole word first: "\x1Fchan\x1Ftai". A query "chan ta" scans the keys
 // beginning with pair_key("chan", "ta"). The leading separator keeps pair keys apart from word keys.
 std::string pair_key(std::string_view whole_word, std::string_view second);
+// The key of three words of one name, two whole words first: "\x1Echan\x1Ftai\x1Fman". Names of up to five
+// words have one for every ordered triple of different words, so that a whole name typed is one short range.
+std::string triple_key(std::string_view first, std::string_view second, std::string_view third);
 
 }  // namespace shelfmark::domain

@@ -94,14 +94,15 @@ TEST(ReaderSearch, EmptyAndTooShortQueriesAreRefused) {
 TEST(ReaderSearch, NameKeysAreWordsAndChineseSuffixes) {
   // In byte order, as the index holds them.
   EXPECT_EQ(reader_name_keys("Wong Siu-ming", "黃小明"),
-            (std::vector<std::string>{pair_key("ming", "siu"), pair_key("ming", "wong"), pair_key("siu", "ming"),
-                                      pair_key("siu", "wong"), pair_key("wong", "ming"), pair_key("wong", "siu"),
-                                      "ming", "siu", "wong", "小明", "明", "黃小明"}));
+            (std::vector<std::string>{
+                triple_key("ming", "siu", "wong"), triple_key("ming", "wong", "siu"), triple_key("siu", "ming", "wong"),
+                triple_key("siu", "wong", "ming"), triple_key("wong", "ming", "siu"), triple_key("wong", "siu", "ming"),
+                pair_key("ming", "siu"), pair_key("ming", "wong"), pair_key("siu", "ming"), pair_key("siu", "wong"),
+                pair_key("wong", "ming"), pair_key("wong", "siu"), "ming", "siu", "wong", "小明", "明", "黃小明"}));
   EXPECT_EQ(reader_name_keys("Chan Chan", ""), (std::vector<std::string>{"chan"}));
-  EXPECT_EQ(pair_key("chan", "ta"),
-            "\x1F"
-            "chan\x1F"
-            "ta");
+  EXPECT_EQ(pair_key("chan", "ta"), std::string("\x1F") + "chan" + "\x1F" + "ta");
+  EXPECT_EQ(triple_key("chan", "tai", "ma"), std::string("\x1E") + "chan" + "\x1F" + "tai" + "\x1F" + "ma");
+  EXPECT_EQ(reader_name_keys("Chan Tai Man", "").size(), 15u);  // 3 words, 6 pairs, 6 triples
 }
 
 TEST(ReaderSearch, QueriesMatchTheKeysOfTheNamesTheyShouldFind) {

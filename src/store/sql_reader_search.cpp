@@ -67,6 +67,29 @@ class SqlReaderFinder final : public app::ReaderFinderRepository {
     std::vector<std::string> others;
     for (const auto& prefix : prefixes)
       if (prefix != query.last_word) others.push_back(prefix);
+    auto latin = [](const std::string& word) { return static_cast<unsigned char>(word[0]) < 0x80; };
+    if (!query.last_word.empty() && others.size() >= 2) {
+      // Two whole words and the last one's beginning: the triple key with the fewest keys.
+      std::optional<std::pair<std::size_t, std::size_t>> best;
+      long long fewest = kEstimateCap + 1;
+      for (std::size_t i = 0; i < others.size(); ++i)
+        for (std::size_t j = 0; j < others.size(); ++j) {
+          if (i == j || !latin(others[i]) || !latin(others[j])) continue;
+          const auto n = estimate(domain::triple_key(others[i], others[j], query.last_word));
+          if (n > 0 && n < fewest) {
+            fewest = n;
+            best = std::pair{i, j};
+          }
+        }
+      if (best) {
+        std::vector<std::string> rest;
+        for (std::size_t i = 0; i < others.size(); ++i)
+          if (i != best->first && i != best->second) rest.push_back(others[i]);
+        auto matches = scan(domain::triple_key(others[best->first], others[best->second], query.last_word), rest, limit,
+                            count_cap, false);
+        if (matches.total > 0) return matches;
+      }
+    }
     if (!query.last_word.empty() && !others.empty()) {
       std::optional<std::size_t> whole;
       long long fewest = kEstimateCap + 1;

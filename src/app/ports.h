@@ -55,6 +55,7 @@ class EnquiryRepository;       // enquiry_ports.h
 class StudyRoomRepository;     // study_room_ports.h
 class TwoFactorRepository;     // two_factor_ports.h
 class ReaderMergeRepository;   // reader_merge_ports.h
+class ReaderFinderRepository;  // reader_ports.h
 
 struct Repositories {
   LibraryRepository& libraries;
@@ -76,6 +77,7 @@ struct Repositories {
   StudyRoomRepository& study_rooms;
   TwoFactorRepository& two_factor;
   ReaderMergeRepository& reader_merges;
+  ReaderFinderRepository& readers;
 };
 
 // Runs work in one transaction: commits when it returns, rolls back when it throws. Busy and serialization

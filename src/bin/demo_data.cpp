@@ -6,6 +6,7 @@
 
 #include "app/activity_ports.h"
 #include "app/enquiry_ports.h"
+#include "app/reader_ports.h"
 #include "app/staff_auth.h"
 #include "app/study_room.h"
 #include "app/terminals.h"
@@ -86,6 +87,8 @@ void load_demo_circulation(const app::Context& context, DemoReport& report,
     static const char* kSurnames[] = {"Chan", "Wong", "Lee", "Cheung", "Lau", "Ho", "Ng", "Leung", "Yip", "Tang"};
     static const char* kGiven[] = {"Tai Man",   "Siu Ming", "Ka Yan",  "Wing Sze",
                                    "Chi Keung", "Mei Ling", "Hoi Yan", "Ka Ho"};
+    static const char* kSurnamesZh[] = {"陳", "黃", "李", "張", "劉", "何", "吳", "梁", "葉", "鄧"};
+    static const char* kGivenZh[] = {"大文", "小明", "嘉欣", "詠詩", "志強", "美玲", "凱欣", "家豪"};
     static const domain::ReaderCategory kCategories[] = {
         domain::ReaderCategory::kAdult, domain::ReaderCategory::kAdult, domain::ReaderCategory::kAdult,
         domain::ReaderCategory::kYoungAdult, domain::ReaderCategory::kChild};
@@ -98,6 +101,8 @@ void load_demo_circulation(const app::Context& context, DemoReport& report,
       reader.status = i == 7 ? domain::ReaderStatus::kCardReportedLost : domain::ReaderStatus::kActive;
       reader.expires_on = today + std::chrono::days(365 * 3);
       readers.push_back(repos.circulation.insert_reader(reader, now));
+      // Names in both scripts, written as every later change of a name is (with the search keys).
+      repos.readers.set_names(readers.back(), reader.name, std::string(kSurnamesZh[i % 10]) + kGivenZh[(i / 10) % 8]);
       ++report.readers;
     }
     std::vector<app::ItemRecord> items;

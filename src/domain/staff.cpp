@@ -183,6 +183,8 @@ bool role_allows(Role role, Permission permission) {
       return role == Role::kAdministrator;
     case Permission::kReadAudit:
       return role == Role::kAdministrator || role == Role::kAuditor;
+    case Permission::kFindReaders:
+      return role == Role::kAdministrator || role == Role::kCounter || role == Role::kVerifier;
   }
   return false;
 }

@@ -30,6 +30,7 @@ enum class Permission {
   kAnswerEnquiries,        // administrator, reference: Ask a Librarian queue, replies, FAQ
   kMergeReaders,           // administrator: merge two records of one reader
   kReadAudit,              // administrator, auditor: the audit trail and its CSV export (read only)
+  kFindReaders,            // administrator, counter, verifier: find a reader, open the reader record
 };
 
 // "administrator", "editor", "counter", "verifier", "cataloguer", "reference", "auditor"

@@ -6,6 +6,10 @@ namespace shelfmark::domain {
 namespace {
 
 TEST(Staff, RolesHaveLeastPrivilege) {
+  for (auto role : {Role::kAdministrator, Role::kCounter, Role::kVerifier})
+    EXPECT_TRUE(role_allows(role, Permission::kFindReaders));
+  for (auto role : {Role::kEditor, Role::kCataloguer, Role::kReference})
+    EXPECT_FALSE(role_allows(role, Permission::kFindReaders));
   EXPECT_TRUE(role_allows(Role::kAdministrator, Permission::kManageStaff));
   EXPECT_TRUE(role_allows(Role::kEditor, Permission::kManageNotices));
   EXPECT_FALSE(role_allows(Role::kEditor, Permission::kManageStaff));

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/text.h"
+#include "store/sql_reader_search.h"
 #include "store/sql_values.h"
 
 namespace shelfmark::store {
@@ -88,14 +89,15 @@ class SqlCirculation final : public app::CirculationRepository {
   long long insert_reader(const app::ReaderRecord& reader, Instant created_at) override {
     Value expires = nullptr;
     if (reader.expires_on) expires = format_iso_date(*reader.expires_on);
-    return c_
-        .query(
-            "INSERT INTO readers (card_number, name, category, status, expires_on, created_at) VALUES "
-            "(?, ?, ?, ?, ?, ?) RETURNING id",
-            {reader.card_number, reader.name, std::string(domain::reader_category_code(reader.category)),
-             std::string(domain::reader_status_code(reader.status)), expires, unix_seconds(created_at)})
-        .at(0)
-        .integer(0);
+    const auto id = c_.query(
+                          "INSERT INTO readers (card_number, name, category, status, expires_on, created_at) VALUES "
+                          "(?, ?, ?, ?, ?, ?) RETURNING id",
+                          {reader.card_number, reader.name, std::string(domain::reader_category_code(reader.category)),
+                           std::string(domain::reader_status_code(reader.status)), expires, unix_seconds(created_at)})
+                        .at(0)
+                        .integer(0);
+    index_reader_names(c_, id, reader.name, "");
+    return id;
   }
 
   void mark_card_lost(long long reader_id) override {

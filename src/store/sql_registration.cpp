@@ -1,6 +1,7 @@
 #include "store/sql_registration.h"
 
 #include "core/text.h"
+#include "store/sql_reader_search.h"
 #include "store/sql_values.h"
 
 namespace shelfmark::store {
@@ -226,7 +227,9 @@ class SqlRegistrations final : public app::RegistrationRepository {
          r.hkid_digest.empty() ? Value(nullptr) : Value(r.hkid_digest), r.hkid_masked,
          r.password_hash.empty() ? Value(nullptr) : Value(r.password_hash), r.name_zh, born, r.email, r.mobile,
          r.address, std::string(domain::language_code(r.language))});
-    return rows.at(0).integer(0);
+    const auto id = rows.at(0).integer(0);
+    index_reader_names(c_, id, r.name, r.name_zh);
+    return id;
   }
 
   std::optional<app::ReaderCredentials> reader_by_hkid(const std::string& digest) override {

@@ -14,6 +14,7 @@
 #include "store/sql_enquiries.h"
 #include "store/sql_jobs.h"
 #include "store/sql_reader_merge.h"
+#include "store/sql_reader_search.h"
 #include "store/sql_registration.h"
 #include "store/sql_sip.h"
 #include "store/sql_study_room.h"
@@ -55,10 +56,11 @@ void SqlStore::transact(Mode mode, const std::function<void(app::Repositories&)>
       auto study_rooms = study_room_repository(*connection);
       auto two_factor = two_factor_repository(*connection);
       auto reader_merges = reader_merge_repository(*connection);
-      app::Repositories repos{*libraries,       *notices,        *staff,         *sessions,     *failures,
-                              *audit,           *circulation,    *jobs,          *sip,          *catalogue,
-                              *reader_sessions, *calendar_feeds, *registrations, *outbox,       *activities,
-                              *enquiries,       *study_rooms,    *two_factor,    *reader_merges};
+      auto readers = reader_finder_repository(*connection);
+      app::Repositories repos{*libraries,       *notices,        *staff,         *sessions,      *failures,
+                              *audit,           *circulation,    *jobs,          *sip,           *catalogue,
+                              *reader_sessions, *calendar_feeds, *registrations, *outbox,        *activities,
+                              *enquiries,       *study_rooms,    *two_factor,    *reader_merges, *readers};
       work(repos);
       connection->commit();
       return;

@@ -96,6 +96,8 @@ Response CounterPages::staff_counter(Page& p, data content) {
       const auto charges = view->charges_outstanding;
       content.set("has_reader", true);
       content.set("reader_name", reader.name);
+      content.set("reader_card_path", percent_encode(reader.card_number));
+      content.set("can_find_readers", domain::role_allows(p.session->user.role, domain::Permission::kFindReaders));
       content.set("reader_category", kit_.t(lang, domain::reader_category_label(reader.category)));
       const bool active = reader.status == domain::ReaderStatus::kActive;
       content.set("reader_status", kit_.t(lang, reader_status_label(reader.status)));

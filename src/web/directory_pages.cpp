@@ -404,6 +404,7 @@ Response DirectoryPages::staff_home(Page& p) {
   content.set("can_answer", domain::role_allows(role, domain::Permission::kAnswerEnquiries));
   content.set("can_staff", domain::role_allows(role, domain::Permission::kManageStaff));
   content.set("can_audit", domain::role_allows(role, domain::Permission::kReadAudit));
+  content.set("can_find_readers", domain::role_allows(role, domain::Permission::kFindReaders));
   add_flash(kit_.translations(), p.lang, content, p.request);
   return kit_.page(p, "staff_home", kit_.t(p.lang, "Staff pages"), content);
 }

@@ -184,6 +184,8 @@ std::string_view permission_code(domain::Permission permission) {
       return "merge_readers";
     case Permission::kReadAudit:
       return "read_audit";
+    case Permission::kFindReaders:
+      return "find_readers";
   }
   return "unknown";
 }

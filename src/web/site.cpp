@@ -20,6 +20,7 @@
 #include "web/metrics.h"
 #include "web/page_kit.h"
 #include "web/reader_merge_pages.h"
+#include "web/reader_pages.h"
 #include "web/registration_pages.h"
 #include "web/resources.h"
 #include "web/routes.h"
@@ -67,7 +68,8 @@ struct Site::Impl final : PageKit {
         study_room(*this, config.public_url),
         staff_accounts(*this),
         reader_merge(*this),
-        audit(*this) {
+        audit(*this),
+        readers(*this) {
     add_routes();
     directory.add_routes(routes);
     counter.add_routes(routes);
@@ -85,6 +87,7 @@ struct Site::Impl final : PageKit {
       staff_two_factor->add_routes(routes);
     }
     audit.add_routes(routes);
+    readers.add_routes(routes);
   }
 
   const app::Context& context;
@@ -107,6 +110,7 @@ struct Site::Impl final : PageKit {
   std::optional<StaffTwoFactorPages> staff_two_factor;
   ReaderMergePages reader_merge;
   AuditPages audit;
+  ReaderPages readers;
   RouteTable routes;
 
   using Page = web::Page;

@@ -42,6 +42,7 @@ const staffPolicy = [
   [/^\w+ \/\{lang\}\/staff\/activities\/\{id\}\/(enrolments|enrolments\.csv|attendance)$/, ['run_activities']],
   [/^\w+ \/\{lang\}\/staff\/activities(\/|$)/, ['manage_activities']],
   [/^\w+ \/\{lang\}\/staff\/(enquiries|faq)(\/|$)/, ['answer_enquiries']],
+  [/^GET \/\{lang\}\/staff\/readers(\/\{card\})?$/, ['find_readers']],
   [/^GET \/\{lang\}\/staff\/study-room\/check\/\{token\}$/, ['check_admission_cards']],
   [/^\w+ \/\{lang\}\/staff\/study-room(\/|$)/, ['manage_study_rooms']],
   [/^GET \/\{lang\}\/staff\/audit(\.csv)?$/, ['read_audit']],
@@ -50,7 +51,7 @@ const staffPolicy = [
 // ----- helpers -----
 
 const payload = `<script>x</script>"'`;
-const defaults = { id: '1', document: '1', code: 'CL', date: '2031-01-01', token: 'none', file: 'none.css', card: '2100000000' };
+const defaults = { id: '1', document: '1', code: 'CL', date: '2031-01-01', token: 'none', file: 'none.css', card: '2100000006' };
 function fill(pattern, values = {}) {
   return pattern.replace('{lang}', 'en').replace(/\{(\w+)\}/g, (_, name) => values[name] ?? defaults[name]);
 }

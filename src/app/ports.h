@@ -51,6 +51,7 @@ class OutboxRepository;        // registration_ports.h
 class ActivityRepository;      // activity_ports.h
 class EnquiryRepository;       // enquiry_ports.h
 class StudyRoomRepository;     // study_room_ports.h
+class ReaderCareRepository;    // reader_care_ports.h
 
 struct Repositories {
   LibraryRepository& libraries;
@@ -70,6 +71,7 @@ struct Repositories {
   ActivityRepository& activities;
   EnquiryRepository& enquiries;
   StudyRoomRepository& study_rooms;
+  ReaderCareRepository& reader_care;
 };
 
 // Runs work in one transaction: commits when it returns, rolls back when it throws. Busy and serialization

@@ -135,6 +135,15 @@ enum class ErrorCode {
   // Staff accounts.
   kLastAdministrator,
   kPasswordUnchanged,
+  // Looking after a reader (staff): blocks in the standing, edits of a verified reader, reset links.
+  kBlockedUnpaidReplacement,
+  kBlockedMisconduct,
+  kBlockedDamagedItems,
+  kBlockedOther,
+  kReasonRequired,
+  kChannelNeedsContact,
+  kNoEmailForReset,
+  kBlockEndInPast,
 };
 
 struct ErrorInfo {

@@ -178,6 +178,8 @@ bool role_allows(Role role, Permission permission) {
       return role == Role::kAdministrator || role == Role::kEditor || role == Role::kCounter;
     case Permission::kAnswerEnquiries:
       return role == Role::kAdministrator || role == Role::kReference;
+    case Permission::kEditReaders:
+      return role == Role::kAdministrator || role == Role::kCounter;
   }
   return false;
 }

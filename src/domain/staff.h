@@ -28,6 +28,7 @@ enum class Permission {
   kManageStudyRooms,       // administrator, editor: application periods, allocation, results
   kCheckAdmissionCards,    // administrator, editor, counter: scan and check study room admission cards
   kAnswerEnquiries,        // administrator, reference: Ask a Librarian queue, replies, FAQ
+  kEditReaders,            // administrator, counter: edit a reader, renew, block, notes, PIN, reset link
 };
 
 std::string_view role_code(Role role);   // "administrator", "editor", "counter", "verifier", "cataloguer", "reference"

@@ -30,6 +30,10 @@ TEST(Staff, RolesHaveLeastPrivilege) {
   EXPECT_TRUE(role_allows(Role::kReference, Permission::kAnswerEnquiries));
   EXPECT_FALSE(role_allows(Role::kEditor, Permission::kAnswerEnquiries));
   EXPECT_FALSE(role_allows(Role::kReference, Permission::kCirculation));
+  EXPECT_TRUE(role_allows(Role::kAdministrator, Permission::kEditReaders));
+  EXPECT_TRUE(role_allows(Role::kCounter, Permission::kEditReaders));
+  for (auto role : {Role::kEditor, Role::kVerifier, Role::kCataloguer, Role::kReference})
+    EXPECT_FALSE(role_allows(role, Permission::kEditReaders));
   EXPECT_EQ(parse_role("reference"), Role::kReference);
   for (auto code : {"administrator", "editor", "counter", "verifier", "cataloguer"})
     EXPECT_EQ(role_code(*parse_role(code)), code);

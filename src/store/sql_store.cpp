@@ -13,6 +13,7 @@
 #include "store/sql_directory.h"
 #include "store/sql_enquiries.h"
 #include "store/sql_jobs.h"
+#include "store/sql_reader_care.h"
 #include "store/sql_registration.h"
 #include "store/sql_sip.h"
 #include "store/sql_study_room.h"
@@ -51,9 +52,10 @@ void SqlStore::transact(Mode mode, const std::function<void(app::Repositories&)>
       auto activities = activity_repository(*connection);
       auto enquiries = enquiry_repository(*connection);
       auto study_rooms = study_room_repository(*connection);
+      auto reader_care = reader_care_repository(*connection);
       app::Repositories repos{*libraries,     *notices, *staff,      *sessions,  *failures,        *audit,
                               *circulation,   *jobs,    *sip,        *catalogue, *reader_sessions, *calendar_feeds,
-                              *registrations, *outbox,  *activities, *enquiries, *study_rooms};
+                              *registrations, *outbox,  *activities, *enquiries, *study_rooms,     *reader_care};
       work(repos);
       connection->commit();
       return;

@@ -39,7 +39,7 @@ test-unit:
 	cd $(BUILD) && ctest --output-on-failure -j1
 
 test-web:
-	cd tests/browser && SHELFMARK_BIN=$(CURDIR)/$(SHELFMARK) node --test --test-concurrency=1 cli.test.mjs import_marc.test.mjs http.test.mjs registration.test.mjs activities.test.mjs tls.test.mjs sip2.test.mjs browser.test.mjs registration_browser.test.mjs activities_browser.test.mjs ask.test.mjs ask_browser.test.mjs study_room.test.mjs study_room_browser.test.mjs limits.test.mjs hkid_urls.test.mjs routes.test.mjs staff_accounts.test.mjs
+	cd tests/browser && SHELFMARK_BIN=$(CURDIR)/$(SHELFMARK) node --test --test-concurrency=1 cli.test.mjs import_marc.test.mjs http.test.mjs registration.test.mjs activities.test.mjs tls.test.mjs sip2.test.mjs browser.test.mjs registration_browser.test.mjs activities_browser.test.mjs ask.test.mjs ask_browser.test.mjs study_room.test.mjs study_room_browser.test.mjs limits.test.mjs hkid_urls.test.mjs routes.test.mjs staff_accounts.test.mjs reader_care.test.mjs
 
 # The C++ tests again, built with clang under AddressSanitizer and UndefinedBehaviorSanitizer, then every
 # parser fuzzed for FUZZ_SECONDS each.

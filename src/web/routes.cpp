@@ -9,7 +9,7 @@ using Segment = RouteTable::Route::Segment;
 
 // The parameter names whose values are text; every other name in braces is a number.
 bool is_text_parameter(std::string_view name) {
-  return name == "code" || name == "date" || name == "token" || name == "file";
+  return name == "code" || name == "date" || name == "token" || name == "file" || name == "card";
 }
 
 std::vector<Segment> parse_pattern(const std::string& pattern) {
@@ -180,6 +180,8 @@ std::string_view permission_code(domain::Permission permission) {
       return "check_admission_cards";
     case Permission::kAnswerEnquiries:
       return "answer_enquiries";
+    case Permission::kEditReaders:
+      return "edit_readers";
   }
   return "unknown";
 }

@@ -18,6 +18,7 @@
 #include "web/lending_rules_pages.h"
 #include "web/metrics.h"
 #include "web/page_kit.h"
+#include "web/reader_care_pages.h"
 #include "web/registration_pages.h"
 #include "web/resources.h"
 #include "web/routes.h"
@@ -62,7 +63,8 @@ struct Site::Impl final : PageKit {
         activities(*this, config.public_url),
         ask(*this, config.enquiries),
         study_room(*this, config.public_url),
-        staff_accounts(*this) {
+        staff_accounts(*this),
+        reader_care(*this) {
     add_routes();
     directory.add_routes(routes);
     counter.add_routes(routes);
@@ -74,6 +76,7 @@ struct Site::Impl final : PageKit {
     ask.add_routes(routes);
     study_room.add_routes(routes);
     staff_accounts.add_routes(routes);
+    reader_care.add_routes(routes);
   }
 
   const app::Context& context;
@@ -93,6 +96,7 @@ struct Site::Impl final : PageKit {
   AskPages ask;
   StudyRoomPages study_room;
   StaffAccountPages staff_accounts;
+  ReaderCarePages reader_care;
   RouteTable routes;
 
   using Page = web::Page;

@@ -42,12 +42,13 @@ const staffPolicy = [
   [/^\w+ \/\{lang\}\/staff\/(enquiries|faq)(\/|$)/, ['answer_enquiries']],
   [/^GET \/\{lang\}\/staff\/study-room\/check\/\{token\}$/, ['check_admission_cards']],
   [/^\w+ \/\{lang\}\/staff\/study-room(\/|$)/, ['manage_study_rooms']],
+  [/^\w+ \/\{lang\}\/staff\/readers\/\{card\}\/(edit|membership|blocks|notes|pin|password-reset)(\/|$)/, ['edit_readers']],
 ];
 
 // ----- helpers -----
 
 const payload = `<script>x</script>"'`;
-const defaults = { id: '1', document: '1', code: 'CL', date: '2031-01-01', token: 'none', file: 'none.css' };
+const defaults = { id: '1', document: '1', code: 'CL', date: '2031-01-01', token: 'none', file: 'none.css', card: '2100000001' };
 function fill(pattern, values = {}) {
   return pattern.replace('{lang}', 'en').replace(/\{(\w+)\}/g, (_, name) => values[name] ?? defaults[name]);
 }

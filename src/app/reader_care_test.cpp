@@ -7,6 +7,7 @@
 #include "app/charges.h"
 #include "app/circulation.h"
 #include "app/reader_account.h"
+#include "app/registration.h"
 #include "app/terminals.h"
 #include "app/testing/use_case_test.h"
 
@@ -296,6 +297,48 @@ TEST_P(ReaderCare, TheExpiryReminderIsSentOncePerReaderAndExpiryDateInTheirLangu
   at("2029-12-01T09:00");
   EXPECT_EQ(membership_expiry_reminders(*context), 1);
   EXPECT_EQ(messages_to("old@example.com").size(), 2u);
+}
+
+// Accepts anything as a clean PNG: registration's own tests check images.
+class AnyImage final : public ImageSanitizer {
+ public:
+  ImageCheck sanitize(std::string_view bytes) override { return CleanImage{"image/png", std::string(bytes), 10, 20}; }
+};
+
+TEST_P(ReaderCare, AMinorKeepsTheGuarantorFromTheApplicationOnceApproved) {
+  auto sealer = testing::test_sealer();
+  AnyImage images;
+  RegistrationServices services{*sealer, images, {}};
+  auto started = start_application(*context, services, domain::RegistrationType::kEAccount, "10.0.0.1");
+  ASSERT_TRUE(started);
+  ASSERT_TRUE(accept_terms(*context, services, started->token, true, true, true));
+  domain::ApplicantForm form;
+  form.name_en = "CHAN, Siu Ming";
+  form.hkid = "A123456(3)";
+  form.date_of_birth = "2014-03-01";  // twelve
+  form.email = "siu.ming@example.com";
+  form.language = "en";
+  form.smart_id_card = "no";
+  form.guardian_name = "CHAN, Tai Man";
+  form.guardian_relationship = "parent";
+  form.guardian_phone = "9123 4567";
+  form.guardian_accepts = "yes";
+  ASSERT_TRUE(save_details(*context, services, started->token, form, "river walk 2468", "river walk 2468"));
+  ASSERT_TRUE(upload_document(*context, services, started->token, domain::DocumentKind::kIdentity, "IMG", false));
+  ASSERT_TRUE(submit_application(*context, services, started->token, "10.0.0.1"));
+  const Actor verifier{new_staff({"verifier", "Verifier", Role::kVerifier}).staff_id, Role::kVerifier};
+  const auto queue = registration_queue(*context, verifier, {});
+  ASSERT_TRUE(queue);
+  ASSERT_EQ(queue->entries.size(), 1u);
+  const auto reader = queue->entries[0].record.reader_id;
+  ASSERT_TRUE(reader);
+  EXPECT_FALSE(reader_guarantor(*context, *reader));  // nothing kept before the decision
+  ASSERT_TRUE(approve_application(*context, services, verifier, queue->entries[0].record.id));
+  const auto guarantor = reader_guarantor(*context, *reader);
+  ASSERT_TRUE(guarantor);
+  EXPECT_EQ(guarantor->name, "CHAN, Tai Man");
+  EXPECT_EQ(guarantor->relationship, "parent");
+  EXPECT_EQ(guarantor->phone, "91234567");
 }
 
 SHELFMARK_ON_BOTH_BACKENDS(ReaderCare);

@@ -77,7 +77,8 @@ Outcome<ReaderProfile> edit_reader_details(const Context& context, const Actor& 
   return with_reader<ReaderProfile>(
       context, actor, card_number, [&](Repositories& repos, ReaderProfile& profile) -> Outcome<ReaderProfile> {
         if (profile.version != expected_version) return failure(ErrorCode::kEditConflict);
-        auto details = domain::validate_reader_details(edit.form, profile.details.date_of_birth.has_value(), today);
+        auto details = domain::validate_reader_details(edit.form, profile.details.date_of_birth.has_value(),
+                                                       profile.details.channel, today);
         std::vector<domain::FieldError> errors;
         if (!details) errors = details.error().fields;
         const auto changes =

@@ -92,7 +92,8 @@ Date renewed_expiry(ReaderCategory category, std::optional<Date> current_expiry,
   return current_expiry ? std::max(*current_expiry, renewed) : renewed;
 }
 
-Outcome<ReaderDetails> validate_reader_details(const ReaderDetailsForm& form, bool had_date_of_birth, Date today) {
+Outcome<ReaderDetails> validate_reader_details(const ReaderDetailsForm& form, bool had_date_of_birth,
+                                               std::string_view current_channel, Date today) {
   std::vector<FieldError> errors;
   ReaderDetails details;
   check_text(errors, "name_en", form.name_en, 100, true);
@@ -135,7 +136,10 @@ Outcome<ReaderDetails> validate_reader_details(const ReaderDetailsForm& form, bo
     details.channel = form.channel;
     const bool email_missing = form.channel == "email" && trim(form.email).empty();
     const bool mobile_missing = form.channel == "sms" && trim(form.mobile).empty();
-    if (email_missing || mobile_missing) errors.push_back({"channel", ErrorCode::kChannelNeedsContact, {}});
+    if ((email_missing || mobile_missing) && form.channel != current_channel)
+      errors.push_back({"channel", ErrorCode::kChannelNeedsContact, {}});
+    else if (email_missing || mobile_missing)
+      details.channel = !trim(form.email).empty() ? "email" : !trim(form.mobile).empty() ? "sms" : "none";
   }
   if (!errors.empty()) return invalid(std::move(errors));
   return details;

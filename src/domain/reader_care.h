@@ -68,8 +68,12 @@ struct ReaderDetails {
   friend bool operator==(const ReaderDetails&, const ReaderDetails&) = default;
 };
 // The checks of registration (names, date of birth, email, Hong Kong mobile, address, language), plus the
-// channel, which needs its contact detail. A date of birth once known cannot be removed.
-Outcome<ReaderDetails> validate_reader_details(const ReaderDetailsForm& form, bool had_date_of_birth, Date today);
+// channel: a channel staff choose needs its contact detail (kChannelNeedsContact). The reader's current
+// channel left as it was but without its contact (the contact was removed, or never given) becomes the
+// channel that can still reach the reader, as in My Setting: no channel rather than one that fails. A date of
+// birth once known cannot be removed.
+Outcome<ReaderDetails> validate_reader_details(const ReaderDetailsForm& form, bool had_date_of_birth,
+                                               std::string_view current_channel, Date today);
 
 struct FieldChange {
   std::string field;  // "name_en", "email", ...

@@ -113,7 +113,7 @@ ReaderDetailsForm good_form() {
 }
 
 TEST(ReaderDetailsEdit, ValidDetailsInNormalForms) {
-  auto details = validate_reader_details(good_form(), true, kToday);
+  auto details = validate_reader_details(good_form(), true, "email", kToday);
   ASSERT_TRUE(details);
   EXPECT_EQ(details->email, "Tai.Man@example.com");
   EXPECT_EQ(details->mobile, "91234567");
@@ -123,7 +123,7 @@ TEST(ReaderDetailsEdit, ValidDetailsInNormalForms) {
 
 TEST(ReaderDetailsEdit, EachBadFieldIsNamed) {
   ReaderDetailsForm form{"", std::string(30, 'x'), "2030-01-01", "not an email", "123", "", "fr", "pigeon"};
-  auto details = validate_reader_details(form, true, kToday);
+  auto details = validate_reader_details(form, true, "email", kToday);
   ASSERT_FALSE(details);
   std::map<std::string, ErrorCode> by_field;
   for (const auto& error : details.error().fields) by_field[error.field] = error.code;
@@ -140,17 +140,23 @@ TEST(ReaderDetailsEdit, TheChannelNeedsItsContactAndADateOfBirthCannotBeRemoved)
   auto form = good_form();
   form.channel = "sms";
   form.mobile = "";
-  EXPECT_EQ(validate_reader_details(form, true, kToday).error().fields.at(0).field, "channel");
-  EXPECT_EQ(validate_reader_details(form, true, kToday).error().fields.at(0).code, ErrorCode::kChannelNeedsContact);
+  EXPECT_EQ(validate_reader_details(form, true, "email", kToday).error().fields.at(0).field, "channel");
+  EXPECT_EQ(validate_reader_details(form, true, "email", kToday).error().fields.at(0).code,
+            ErrorCode::kChannelNeedsContact);
+  // The reader's own channel, left as it was, falls back to what can still reach them.
+  EXPECT_EQ(validate_reader_details(form, true, "sms", kToday)->channel, "email");
+  form.email = "";
+  EXPECT_EQ(validate_reader_details(form, true, "sms", kToday)->channel, "none");
+  form.email = "a@example.com";
   form.channel = "none";
-  EXPECT_TRUE(validate_reader_details(form, true, kToday));
+  EXPECT_TRUE(validate_reader_details(form, true, "email", kToday));
   form.date_of_birth = "";
-  EXPECT_EQ(validate_reader_details(form, true, kToday).error().fields.at(0).code, ErrorCode::kRequired);
-  EXPECT_TRUE(validate_reader_details(form, false, kToday));  // a temporary card never had one
+  EXPECT_EQ(validate_reader_details(form, true, "email", kToday).error().fields.at(0).code, ErrorCode::kRequired);
+  EXPECT_TRUE(validate_reader_details(form, false, "email", kToday));  // a temporary card never had one
 }
 
 TEST(ReaderDetailsEdit, ChangesFieldByFieldWithAReasonForAVerifiedReadersIdentity) {
-  const auto before = validate_reader_details(good_form(), true, kToday).value();
+  const auto before = validate_reader_details(good_form(), true, "email", kToday).value();
   auto after = before;
   after.email = "new@example.com";
   after.language = Language::kEnglish;

@@ -202,6 +202,31 @@ test('every page passes the accessibility check in both languages, and the edit 
       await checkAccessibility(page, `${lang} edit with errors`);
     }
 
+    // The counter and My Account with a block and a note to the reader showing.
+    const shown = '2100000006';
+    const notes = await form(staff.counter, `/en/staff/readers/${shown}/notes`);
+    assert.equal((await staff.counter.request(`/en/staff/readers/${shown}/notes`, { method: 'POST', form: { csrf: notes.csrf, kind: 'to_reader', body: 'Your reservation card is ready 請到櫃檯' } })).status, 303);
+    assert.equal((await staff.counter.request(`/en/staff/readers/${shown}/blocks`, { method: 'POST', form: { csrf: notes.csrf, reason: 'damaged_items', note: '', ends_on: '' } })).status, 303);
+    for (const lang of ['en', 'tc']) {
+      await page.goto(`${server.url}/${lang}/staff/counter?card=${shown}`);
+      assert.equal(await page.locator('.reader-notes li').count(), 1);
+      await checkAccessibility(page, `${lang} counter with a note and a block`);
+    }
+    const readerContext = await browser.newContext();
+    const readerPage = await readerContext.newPage();
+    for (const lang of ['en', 'tc']) {
+      await readerPage.goto(`${server.url}/${lang}/login`);
+      await readerPage.locator('#card').fill(shown);
+      await readerPage.locator('#password').fill(`demo reader ${shown.slice(-4)}`);
+      await readerPage.locator('#password').press('Enter');
+      await readerPage.waitForURL(`**/${lang}/account`);
+      assert.equal(await readerPage.locator('.library-notes li').count(), 1);
+      await checkAccessibility(readerPage, `${lang} My Account with a note and a block`);
+      await readerPage.locator('form[action$="/logout"] button').click();
+      await readerPage.waitForLoadState('load');
+    }
+    await readerContext.close();
+
     // Keyboard only: from the name field, Tab through to the address, type, and submit with Enter.
     await page.goto(`${server.url}/en/staff/readers/${card}/edit`);
     await page.locator('#name_en').focus();

@@ -237,7 +237,7 @@ test('every page passes the accessibility check in both languages, and the edit 
     await page.keyboard.type('Typed by keyboard 12');
     while (await page.evaluate(() => document.activeElement?.tagName) !== 'BUTTON' && guard++ < 40) await page.keyboard.press('Tab');
     await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
-    assert.match(page.url(), /\/edit\?saved=1$/);
+    assert.match(page.url(), /\/edit\?saved=1$/, await page.locator('main').innerText());
     assert.equal(await page.locator('#address').inputValue(), 'Typed by keyboard 12');
   } finally {
     await browser.close();

@@ -61,7 +61,8 @@ WEB_TESTS = \
   staff_two_factor.test.mjs \
   reader_merge.test.mjs \
   audit_trail.test.mjs \
-  reader_record.test.mjs
+  reader_record.test.mjs \
+  reader_care.test.mjs
 
 test-web:
 	cd tests/browser && SHELFMARK_BIN=$(CURDIR)/$(SHELFMARK) node --test --test-concurrency=1 $(WEB_TESTS)

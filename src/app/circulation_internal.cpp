@@ -3,6 +3,8 @@
 #include <chrono>
 #include <vector>
 
+#include "app/reader_care_ports.h"
+
 namespace shelfmark::app::internal {
 
 using domain::ErrorCode;
@@ -34,6 +36,7 @@ domain::ReaderSnapshot snapshot_of(const ReaderRecord& reader, Repositories& rep
     if (loan.due_on < today) snapshot.has_overdue = true;
   }
   snapshot.charges_outstanding = repos.circulation.outstanding_charges(reader.id);
+  snapshot.staff_blocks = repos.reader_care.unlifted_blocks(reader.id);
   return snapshot;
 }
 

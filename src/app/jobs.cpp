@@ -7,6 +7,7 @@
 #include "app/enquiries.h"
 #include "app/messages.h"
 #include "app/reader_account.h"
+#include "app/reader_care.h"
 #include "app/study_room.h"
 
 namespace shelfmark::app {
@@ -41,6 +42,10 @@ std::vector<JobDefinition> standard_jobs(const JobSettings& settings) {
       {"reader-notices", std::chrono::hours(1),
        [](const Context& context, NetworkCache&) {
          return fmt::format("{} notices queued", queue_reader_notices(context, {}));
+       }},
+      {"membership-expiry-reminders", std::chrono::hours(24),
+       [](const Context& context, NetworkCache&) {
+         return fmt::format("{} expiry reminders queued", membership_expiry_reminders(context));
        }},
       {"anonymise-loans", std::chrono::hours(1),
        [](const Context& context, NetworkCache&) {

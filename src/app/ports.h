@@ -56,6 +56,7 @@ class StudyRoomRepository;     // study_room_ports.h
 class TwoFactorRepository;     // two_factor_ports.h
 class ReaderMergeRepository;   // reader_merge_ports.h
 class ReaderFinderRepository;  // reader_ports.h
+class ReaderCareRepository;    // reader_care_ports.h
 
 struct Repositories {
   LibraryRepository& libraries;
@@ -78,6 +79,7 @@ struct Repositories {
   TwoFactorRepository& two_factor;
   ReaderMergeRepository& reader_merges;
   ReaderFinderRepository& readers;
+  ReaderCareRepository& reader_care;
 };
 
 // Runs work in one transaction: commits when it returns, rolls back when it throws. Busy and serialization

@@ -6,6 +6,7 @@
 
 #include "app/activities.h"
 #include "app/messages.h"
+#include "app/reader_care_ports.h"
 #include "core/text.h"
 
 namespace shelfmark::app {
@@ -513,6 +514,16 @@ bool may_complete(const Actor& actor) {
   return domain::role_allows(actor.role, domain::Permission::kCompleteRegistrations);
 }
 
+// A reader registered under 18 keeps their guarantor (the guarantee section of the form) once the account is a
+// full one: staff see who to call (reader_care.h). The rest of the form is scrubbed.
+void keep_guarantor(Repositories& repos, long long reader_id, const domain::ApplicantForm& form, Instant now) {
+  if (trim(form.guardian_name).empty()) return;
+  const auto phone = domain::normalise_hk_mobile(form.guardian_phone);
+  if (form.guardian_relationship != "parent" && form.guardian_relationship != "guardian") return;
+  repos.reader_care.save_guarantor(reader_id, {clean_single_line_text(form.guardian_name), form.guardian_relationship,
+                                               phone.value_or(std::string(trim(form.guardian_phone))), now});
+}
+
 ApplicationSummary summarise(Repositories& repos, ApplicationRecord record) {
   ApplicationSummary summary;
   summary.library_code = library_code_of(repos, record.library_id);
@@ -605,7 +616,10 @@ Outcome<Done> approve_application(const Context& context, RegistrationServices& 
     const auto library = library_code_of(repos, record.library_id);
     if (record.type == RegistrationType::kEAccount) {
       record.status = ApplicationStatus::kCompleted;
-      if (record.reader_id) repos.circulation.set_reader_status(*record.reader_id, domain::ReaderStatus::kActive);
+      if (record.reader_id) {
+        repos.circulation.set_reader_status(*record.reader_id, domain::ReaderStatus::kActive);
+        keep_guarantor(repos, *record.reader_id, form, now);
+      }
       scrub(record);
     } else {
       record.status = ApplicationStatus::kVerified;
@@ -756,6 +770,7 @@ Outcome<Completed> complete_in_person(const Context& context, RegistrationServic
       auto reader = repos.circulation.reader_by_id(*record->reader_id);
       const auto card_number = input.issue_card ? card : (reader ? reader->card_number : std::string());
       repos.registrations.complete_reader(*record->reader_id, card_number, category, issued);
+      keep_guarantor(repos, *record->reader_id, form, now);
       repos.registrations.destroy_documents(record->id, now, "completed", actor.staff_id);
       record->status = ApplicationStatus::kCompleted;
       record->decided_at = now;

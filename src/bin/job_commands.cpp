@@ -7,6 +7,7 @@
 #include "app/jobs.h"
 #include "app/messages.h"
 #include "app/reader_account.h"
+#include "app/reader_care.h"
 #include "app/registration.h"
 #include "app/study_room.h"
 #include "bin/runtime.h"
@@ -32,6 +33,10 @@ std::vector<Command> job_commands(CLI::App& cli, const Common& common) {
       jobs->add_subcommand("reader-notices",
                            "Queue the notices readers chose: reservation ready or on its last day, due soon, overdue "
                            "(serve also runs this hourly; serve's email job sends them)");
+  auto* expiry_reminders = jobs->add_subcommand(
+      "membership-expiry-reminders",
+      "Tell readers whose card expires within 30 days, once per expiry date, in their language and "
+      "channel (serve also runs this daily)");
   auto* anonymise = jobs->add_subcommand("anonymise-loans",
                                          "Take readers who keep no reading history off their returned loans "
                                          "(serve also runs this hourly)");
@@ -99,6 +104,13 @@ std::vector<Command> job_commands(CLI::App& cli, const Common& common) {
          auto runtime = open_runtime(common, 1);
          run_migrations(runtime);
          std::cout << "Queued " << app::queue_reader_notices(*runtime.context, {}) << " notices.\n";
+         return 0;
+       }},
+      {expiry_reminders,
+       [&common] {
+         auto runtime = open_runtime(common, 1);
+         run_migrations(runtime);
+         std::cout << "Queued " << app::membership_expiry_reminders(*runtime.context) << " expiry reminders.\n";
          return 0;
        }},
       {anonymise,

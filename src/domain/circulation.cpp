@@ -15,7 +15,17 @@ void check_reader(Decision& decision, const ReaderSnapshot& reader, Date today) 
 }
 
 // A fines ceiling of zero means "no ceiling" (the lending-rules form accepts it).
-void check_blocks(Decision& decision, const ReaderSnapshot& reader, const ReaderLimits& limits) {
+void check_blocks(Decision& decision, const ReaderSnapshot& reader, const ReaderLimits& limits, Date today) {
+  for (const auto& block : reader.staff_blocks) {
+    if (!block_active(block, today)) continue;
+    const auto code = block_refusal(block.reason);
+    const bool told = std::any_of(decision.refusals.begin(), decision.refusals.end(),
+                                  [&](const Refusal& refusal) { return refusal.code == code; });
+    if (told) continue;  // two blocks for one reason: said once
+    std::map<std::string, std::string> params;
+    if (block.ends_on) params["until"] = format_iso_date(*block.ends_on);
+    refuse(decision, code, std::move(params));
+  }
   if (limits.block_when_overdue && reader.has_overdue) refuse(decision, ErrorCode::kReaderHasOverdue);
   if (reader.charges_outstanding >= limits.fines_ceiling && limits.fines_ceiling.cents > 0)
     refuse(decision, ErrorCode::kFinesCeilingReached, {{"ceiling", format_money(limits.fines_ceiling)}});
@@ -123,7 +133,7 @@ Standing reader_standing(const ReaderSnapshot& reader, const ReaderLimits& limit
   check_reader(status, reader, today);
   standing.status = std::move(status.refusals);
   Decision blocks;
-  check_blocks(blocks, reader, limits);
+  check_blocks(blocks, reader, limits, today);
   standing.blocks = std::move(blocks.refusals);
   standing.loans_at_quota = reader.loans >= limits.max_loans;
   standing.periodical_loans_at_quota = reader.periodical_loans >= limits.max_periodical_loans;

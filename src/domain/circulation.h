@@ -12,6 +12,7 @@
 #include "domain/errors.h"
 #include "domain/opening_hours.h"
 #include "domain/policy.h"
+#include "domain/reader_care.h"
 
 namespace shelfmark::domain {
 
@@ -29,6 +30,8 @@ struct ReaderSnapshot {
   int reservations = 0;      // active reservations
   bool has_overdue = false;
   Money charges_outstanding;
+  // Blocks staff put on the account and have not lifted; only those active today count (block_active).
+  std::vector<ReaderBlock> staff_blocks;
 };
 
 enum class ReservationStatus { kWaiting, kInTransit, kReady, kCollected, kCancelled, kExpired };
@@ -75,8 +78,9 @@ struct [[nodiscard]] Decision {
 struct Standing {
   // Refusals of the reader's status: card reported lost, pending or suspended, expired (by status or date).
   std::vector<Refusal> status;
-  // Refusals of the blocks: an overdue loan where the limits block on it, charges at or above a fines
-  // ceiling (a ceiling of zero is no ceiling).
+  // Refusals of the blocks: blocks staff put on the account that are active today (one refusal per reason,
+  // with its last day as "until" when it has one), an overdue loan where the limits block on it, charges at
+  // or above a fines ceiling (a ceiling of zero is no ceiling).
   std::vector<Refusal> blocks;
   bool loans_at_quota = false;             // max_loans ordinary loans (accompanying material never counts)
   bool periodical_loans_at_quota = false;  // max_periodical_loans periodical back issues

@@ -217,6 +217,22 @@ const std::vector<ErrorInfo>& all_errors() {
       {ErrorCode::kAuditCardUnknown, "audit_card_unknown", "No reader has this library card number."},
       {ErrorCode::kAuditSubjectInvalid, "audit_subject_invalid",
        "A subject is written kind:number, for example reader:12 or application:3."},
+      {ErrorCode::kBlockedUnpaidReplacement, "blocked_unpaid_replacement",
+       "This account is blocked because a replacement charge is unpaid. Please contact library staff."},
+      {ErrorCode::kBlockedMisconduct, "blocked_misconduct",
+       "This account is blocked because of misconduct in a library. Please contact library staff."},
+      {ErrorCode::kBlockedDamagedItems, "blocked_damaged_items",
+       "This account is blocked because of damaged library items. Please contact library staff."},
+      {ErrorCode::kBlockedOther, "blocked_other",
+       "This account is blocked by the library. Please contact library staff."},
+      {ErrorCode::kReasonRequired, "reason_required",
+       "This reader's identity has been verified: please say why the name or date of birth changes."},
+      {ErrorCode::kChannelNeedsContact, "channel_needs_contact",
+       "The chosen channel needs its contact detail: an email address for email, a mobile number for SMS."},
+      {ErrorCode::kNoEmailForReset, "no_email_for_reset",
+       "This reader has no email address, so no reset link can be sent. Add one first, or set a PIN at the "
+       "counter."},
+      {ErrorCode::kBlockEndInPast, "block_end_in_past", "The last day of a block cannot be before its first day."},
   };
   return kErrors;
 }

@@ -151,6 +151,15 @@ enum class ErrorCode {
   kAuditStaffUnknown,
   kAuditCardUnknown,
   kAuditSubjectInvalid,
+  // Looking after a reader (staff): blocks in the standing, edits of a verified reader, reset links.
+  kBlockedUnpaidReplacement,
+  kBlockedMisconduct,
+  kBlockedDamagedItems,
+  kBlockedOther,
+  kReasonRequired,
+  kChannelNeedsContact,
+  kNoEmailForReset,
+  kBlockEndInPast,
 };
 
 struct ErrorInfo {

@@ -185,6 +185,8 @@ bool role_allows(Role role, Permission permission) {
       return role == Role::kAdministrator || role == Role::kAuditor;
     case Permission::kFindReaders:
       return role == Role::kAdministrator || role == Role::kCounter || role == Role::kVerifier;
+    case Permission::kEditReaders:
+      return role == Role::kAdministrator || role == Role::kCounter;
   }
   return false;
 }

@@ -31,6 +31,7 @@ enum class Permission {
   kMergeReaders,           // administrator: merge two records of one reader
   kReadAudit,              // administrator, auditor: the audit trail and its CSV export (read only)
   kFindReaders,            // administrator, counter, verifier: find a reader, open the reader record
+  kEditReaders,            // administrator, counter: edit a reader, renew, block, notes, PIN, reset link
 };
 
 // "administrator", "editor", "counter", "verifier", "cataloguer", "reference", "auditor"

@@ -37,6 +37,10 @@ TEST(Staff, RolesHaveLeastPrivilege) {
   EXPECT_TRUE(role_allows(Role::kAdministrator, Permission::kMergeReaders));
   for (auto role : {Role::kEditor, Role::kCounter, Role::kVerifier, Role::kCataloguer, Role::kReference})
     EXPECT_FALSE(role_allows(role, Permission::kMergeReaders));
+  EXPECT_TRUE(role_allows(Role::kAdministrator, Permission::kEditReaders));
+  EXPECT_TRUE(role_allows(Role::kCounter, Permission::kEditReaders));
+  for (auto role : {Role::kEditor, Role::kVerifier, Role::kCataloguer, Role::kReference})
+    EXPECT_FALSE(role_allows(role, Permission::kEditReaders));
   EXPECT_EQ(parse_role("reference"), Role::kReference);
   for (auto code : {"administrator", "editor", "counter", "verifier", "cataloguer"})
     EXPECT_EQ(role_code(*parse_role(code)), code);

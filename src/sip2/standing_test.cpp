@@ -10,6 +10,7 @@
 
 #include "app/circulation.h"
 #include "app/reader_account.h"
+#include "app/reader_care_ports.h"
 #include "app/terminals.h"
 #include "security/sodium.h"
 #include "sip2/session.h"
@@ -188,6 +189,35 @@ TEST_P(ReaderStandingChannels, EveryChannelGivesTheSameAnswer) {
     const auto a = ask("OWES", id);
     expect_agreement("charges at the fines ceiling", a, false, false, false);
     EXPECT_EQ(a.sip_fines, 'Y');
+  }
+  {
+    // A block staff put on the account (app/reader_care.h) is in the one standing: every channel refuses
+    // with its reason, and SIP2's charge, renewal and hold privileges are denied.
+    const auto id = reader_with_loan("BLOCKED");
+    store->transact(app::Store::Mode::kWrite, [&](app::Repositories& repos) {
+      app::BlockRecord block;
+      block.reader_id = id;
+      block.block = {0, domain::BlockReason::kUnpaidReplacement, kToday, kToday};
+      block.created_at = clock->now();
+      repos.reader_care.add_block(block);
+    });
+    const auto a = ask("BLOCKED", id);
+    expect_agreement("blocked by staff through today", a, false, false, false);
+    EXPECT_EQ(a.checkout_refusals, std::vector<ErrorCode>{ErrorCode::kBlockedUnpaidReplacement});
+    EXPECT_EQ(std::string() + a.sip_charge + a.sip_renew + a.sip_hold, "YYY");
+  }
+  {
+    // The same block the day after its last day has lifted itself.
+    const auto id = reader_with_loan("ENDED");
+    store->transact(app::Store::Mode::kWrite, [&](app::Repositories& repos) {
+      app::BlockRecord block;
+      block.reader_id = id;
+      block.block = {0, domain::BlockReason::kMisconduct, kToday - std::chrono::days(10),
+                     kToday - std::chrono::days(1)};
+      block.created_at = clock->now();
+      repos.reader_care.add_block(block);
+    });
+    expect_agreement("a block that ended yesterday", ask("ENDED", id), true, true, true);
   }
   {
     // Two loans allowed; the one on loan is accompanying material, which never counts toward the quota.

@@ -266,7 +266,7 @@ class SqlRegistrations final : public app::RegistrationRepository {
   void save_reader_settings(long long reader_id, const app::ReaderSettings& s) override {
     c_.execute(
         "UPDATE readers SET language = ?, notify_channel = ?, notify_reservations = ?, notify_due = ?, "
-        "notify_overdue = ?, keep_history = ?, email = ?, mobile = ?, address = ? WHERE id = ?",
+        "notify_overdue = ?, keep_history = ?, email = ?, mobile = ?, address = ?, version = version + 1 WHERE id = ?",
         {std::string(domain::language_code(s.language)), s.channel, static_cast<long long>(s.notify_reservations),
          static_cast<long long>(s.notify_due), static_cast<long long>(s.notify_overdue),
          static_cast<long long>(s.keep_history), s.email, s.mobile, s.address, reader_id});

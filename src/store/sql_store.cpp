@@ -13,6 +13,7 @@
 #include "store/sql_directory.h"
 #include "store/sql_enquiries.h"
 #include "store/sql_jobs.h"
+#include "store/sql_reader_care.h"
 #include "store/sql_reader_merge.h"
 #include "store/sql_reader_search.h"
 #include "store/sql_registration.h"
@@ -57,10 +58,11 @@ void SqlStore::transact(Mode mode, const std::function<void(app::Repositories&)>
       auto two_factor = two_factor_repository(*connection);
       auto reader_merges = reader_merge_repository(*connection);
       auto readers = reader_finder_repository(*connection);
-      app::Repositories repos{*libraries,       *notices,        *staff,         *sessions,      *failures,
-                              *audit,           *circulation,    *jobs,          *sip,           *catalogue,
-                              *reader_sessions, *calendar_feeds, *registrations, *outbox,        *activities,
-                              *enquiries,       *study_rooms,    *two_factor,    *reader_merges, *readers};
+      auto reader_care = reader_care_repository(*connection);
+      app::Repositories repos{*libraries,     *notices, *staff,      *sessions,  *failures,        *audit,
+                              *circulation,   *jobs,    *sip,        *catalogue, *reader_sessions, *calendar_feeds,
+                              *registrations, *outbox,  *activities, *enquiries, *study_rooms,     *two_factor,
+                              *reader_merges, *readers, *reader_care};
       work(repos);
       connection->commit();
       return;

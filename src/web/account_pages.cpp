@@ -11,6 +11,7 @@
 #include "app/audit_trail.h"
 #include "app/circulation.h"
 #include "app/enquiries.h"
+#include "app/reader_care.h"
 #include "core/text.h"
 #include "web/formats.h"
 #include "web/views.h"
@@ -174,6 +175,17 @@ Response AccountPages::account(Page& p, data content) {
   content.set("charges", domain::format_money(view->charges_outstanding));
   set_standing(kit_.translations(), lang, content, view->standing,
                N_("You cannot borrow, renew or reserve at the moment"));
+  // Notes the library left for the reader: shown here, where signing in lands, until acknowledged.
+  const auto notes = app::notes_to_acknowledge(kit_.app_context(), reader.id);
+  auto note_rows = list();
+  for (const auto& note : notes) {
+    data row;
+    row.set("id", std::to_string(note.id));
+    row.set("body", note.body);
+    note_rows.push_back(row);
+  }
+  content.set("has_library_notes", !notes.empty());
+  content.set("library_notes", note_rows);
   if (auto settings = app::reader_settings(kit_.app_context(), reader.id)) {
     content.set("set_language_en", settings->language == Language::kEnglish);
     content.set("set_language_tc", settings->language != Language::kEnglish);

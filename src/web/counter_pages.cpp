@@ -4,6 +4,7 @@
 
 #include "app/cards.h"
 #include "app/reader_account.h"
+#include "app/reader_care.h"
 #include "app/registration.h"
 #include "core/text.h"
 #include "web/views.h"
@@ -124,6 +125,20 @@ Response CounterPages::staff_counter(Page& p, data content) {
         content.set("replacement_fee", domain::format_money(domain::replacement_card_fee(reader.category)));
       }
       content.set("has_calendar", app::has_calendar_feed(kit_.app_context(), reader.id));
+      // Notes staff left for the reader, until someone at a counter (or the reader) says they were told.
+      auto note_rows = list();
+      const auto notes = app::notes_to_acknowledge(kit_.app_context(), reader.id);
+      for (const auto& note : notes) {
+        data row;
+        row.set("id", std::to_string(note.id));
+        row.set("body", note.body);
+        row.set("date",
+                format_date(kit_.translations(), lang, kit_.app_context().zone.to_local(note.created_at).date, false));
+        note_rows.push_back(row);
+      }
+      content.set("has_reader_notes", !notes.empty());
+      content.set("reader_notes", note_rows);
+      content.set("can_edit_reader", domain::role_allows(p.session->user.role, domain::Permission::kEditReaders));
       auto lines = app::reader_charges(kit_.app_context(), card);
       auto charge_rows = list();
       if (lines)

@@ -88,6 +88,13 @@ std::optional<app::ComposedMessage> TranslatedMessages::compose(const app::Outbo
           t("{title} was due back on {date}. Please return or renew it soon: a fine is charged for each day "
             "it is late. My Account: {sign_in}");
     }
+  } else if (message.kind == "membership_expiring") {
+    if (const auto date = parse_iso_date(values["date"])) values["date"] = format_date(translator_, lang, *date);
+    subject = t("Your library card expires on {date}");
+    body =
+        t("Your library card expires on {date}. To keep borrowing, renewing and reserving, please renew it at the "
+          "counter of any library, with your identity card. After that day you can still sign in, see and pay "
+          "charges.");
   } else if (message.kind == "contact_changed") {
     subject = t("Your library account's contact details were changed");
     body =

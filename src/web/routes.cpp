@@ -186,6 +186,8 @@ std::string_view permission_code(domain::Permission permission) {
       return "read_audit";
     case Permission::kFindReaders:
       return "find_readers";
+    case Permission::kEditReaders:
+      return "edit_readers";
   }
   return "unknown";
 }

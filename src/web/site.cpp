@@ -21,6 +21,7 @@
 #include "web/page_kit.h"
 #include "web/reader_merge_pages.h"
 #include "web/reader_pages.h"
+#include "web/reader_care_pages.h"
 #include "web/registration_pages.h"
 #include "web/resources.h"
 #include "web/routes.h"
@@ -69,7 +70,8 @@ struct Site::Impl final : PageKit {
         staff_accounts(*this),
         reader_merge(*this),
         audit(*this),
-        readers(*this) {
+        readers(*this),
+        reader_care(*this) {
     add_routes();
     directory.add_routes(routes);
     counter.add_routes(routes);
@@ -88,6 +90,7 @@ struct Site::Impl final : PageKit {
     }
     audit.add_routes(routes);
     readers.add_routes(routes);
+    reader_care.add_routes(routes);
   }
 
   const app::Context& context;
@@ -111,6 +114,7 @@ struct Site::Impl final : PageKit {
   ReaderMergePages reader_merge;
   AuditPages audit;
   ReaderPages readers;
+  ReaderCarePages reader_care;
   RouteTable routes;
 
   using Page = web::Page;

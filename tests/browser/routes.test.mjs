@@ -46,6 +46,7 @@ const staffPolicy = [
   [/^GET \/\{lang\}\/staff\/study-room\/check\/\{token\}$/, ['check_admission_cards']],
   [/^\w+ \/\{lang\}\/staff\/study-room(\/|$)/, ['manage_study_rooms']],
   [/^GET \/\{lang\}\/staff\/audit(\.csv)?$/, ['read_audit']],
+  [/^\w+ \/\{lang\}\/staff\/readers\/\{card\}\/(edit|membership|blocks|notes|pin|password-reset)(\/|$)/, ['edit_readers']],
 ];
 
 // ----- helpers -----

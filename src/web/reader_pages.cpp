@@ -1,5 +1,6 @@
 #include "web/reader_pages.h"
 
+#include "app/reader_care.h"
 #include "app/reader_record.h"
 #include "app/reader_search.h"
 #include "domain/activity.h"
@@ -276,6 +277,48 @@ Response ReaderPages::record(Page& p, const std::string& card) {
   content.set("history", history);
   content.set("has_history", !view.history.empty());
   content.set("can_circulate", domain::role_allows(p.session->user.role, domain::Permission::kCirculation));
+  const auto role = p.session->user.role;
+  content.set("can_edit", domain::role_allows(role, domain::Permission::kEditReaders));
+  content.set("can_merge", domain::role_allows(role, domain::Permission::kMergeReaders));
+  content.set("can_audit", domain::role_allows(role, domain::Permission::kReadAudit));
+
+  // What staff put on the reader (blocks and notes) and who stands behind a minor, kept by reader care.
+  const auto& ctx = kit_.app_context();
+  const auto today = ctx.zone.to_local(ctx.clock.now()).date;
+  auto blocks = list();
+  bool any_block = false;
+  for (const auto& b : app::reader_blocks(ctx, s.id)) {
+    if (b.lifted_at || !domain::block_active(b.block, today)) continue;  // the blocks page lists past ones
+    data row;
+    row.set("reason", kit_.t(lang, domain::block_reason_label(b.block.reason)));
+    row.set("since", day(b.block.starts_on));
+    row.set("until", b.block.ends_on ? day(*b.block.ends_on) : kit_.t(lang, "until lifted"));
+    row.set("note", b.note);
+    row.set("by", b.created_by_name);
+    blocks.push_back(row);
+    any_block = true;
+  }
+  content.set("has_blocks", any_block);
+  content.set("blocks", blocks);
+  auto notes = list();
+  const auto note_records = app::reader_notes(ctx, s.id);
+  for (const auto& n : note_records) {
+    data row;
+    row.set("kind", kit_.t(lang, n.kind == app::NoteKind::kInternal ? N_("Internal") : N_("To the reader")));
+    row.set("body", n.body);
+    row.set("by", n.created_by_name);
+    row.set("at", when(n.created_at));
+    row.set("acknowledged", n.acknowledged_at ? when(*n.acknowledged_at) : std::string());
+    notes.push_back(row);
+  }
+  content.set("has_notes", !note_records.empty());
+  content.set("notes", notes);
+  if (auto guarantor = app::reader_guarantor(ctx, s.id)) {
+    content.set("guarantor_name", guarantor->name);
+    content.set("guarantor_relationship",
+                kit_.t(lang, guarantor->relationship == "parent" ? N_("Parent") : N_("Guardian")));
+    content.set("guarantor_phone", guarantor->phone);
+  }
 
   p.switch_path = "/" + lang_code(lang) + "/staff/readers/" + percent_encode(s.card_number);
   return kit_.page(p, "staff_reader", kit_.tf(lang, "Reader {card}", {{"card", s.card_number}}), content);

@@ -118,6 +118,13 @@ test('a block shows at the counter and in My Account, and is lifted by staff', a
   assert.equal((await staff.counter.request(`/en/staff/readers/${blocked}/blocks`, { method: 'POST', form: { csrf: page.csrf, reason: 'misconduct', note: 'Shouting', ends_on: '' } })).status, 303);
   const counter = await staff.counter.request(`/en/staff/counter?card=${blocked}`);
   assert.match(counter.text_, /blocked because of misconduct in a library\. Please contact library staff/);
+  // The reader record shows the block in force, and the ways to look after the reader.
+  const record = (await staff.counter.request(`/en/staff/readers/${blocked}`)).text_;
+  assert.match(record, /id="blocks-heading">Blocked</);
+  assert.match(record, /Misconduct in library[^<]*<\/strong>:[^<]*until lifted\. Shouting/);
+  assert.match(record, new RegExp(`href="/en/staff/readers/${blocked}/edit"`));
+  assert.doesNotMatch(record, /\/merge"/, 'counter staff are not offered a merge');
+  assert.match((await staff.administrator.request(`/en/staff/readers/${blocked}`)).text_, /\/merge"[^>]*>Merge reader records/);
   const reader = await signInReader(blocked);
   assert.match((await reader.request('/en/account')).text_, /blocked because of misconduct in a library/);
   assert.match((await reader.request('/tc/account')).text_, /請聯絡圖書館職員/);
@@ -136,6 +143,9 @@ test('a note to the reader shows at the counter and in My Account until acknowle
   assert.equal((await staff.counter.request(`/en/staff/readers/${number}/notes`, { method: 'POST', form: { csrf: page.csrf, kind: 'to_reader', body: 'Please bring your proof of address.' } })).status, 303);
   assert.equal((await staff.counter.request(`/en/staff/readers/${number}/notes`, { method: 'POST', form: { csrf: page.csrf, kind: 'internal', body: 'Staff eyes only' } })).status, 303);
   assert.match((await staff.counter.request(`/en/staff/counter?card=${number}`)).text_, /Please bring your proof of address/);
+  const record = (await staff.counter.request(`/en/staff/readers/${number}`)).text_;
+  assert.match(record, /To the reader<\/td><td>Please bring your proof of address\.<\/td>/);
+  assert.match(record, /Internal<\/td><td>Staff eyes only<\/td>/);
   const reader = await signInReader(number);
   const account = (await reader.request('/en/account')).text_;
   assert.match(account, /Please bring your proof of address/);

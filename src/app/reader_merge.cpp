@@ -1,5 +1,6 @@
 #include "app/reader_merge.h"
 
+#include "app/reader_care_ports.h"
 #include "core/text.h"
 
 namespace shelfmark::app {
@@ -68,6 +69,9 @@ Outcome<MergeCounts> merge_readers(const Context& context, const Actor& actor, c
   context.store.transact(Store::Mode::kWrite, [&](Repositories& repos) {
     auto decided = decide(repos, kept_card, other_card, [&](const MergePreview& preview) {
       repos.reader_merges.move(preview.other.id, preview.kept.id, now);
+      // Both records changed under any form made before the merge (an edit of either reader is then told so).
+      repos.reader_care.raise_version(preview.kept.id);
+      repos.reader_care.raise_version(preview.other.id);
       repos.audit.record({now, actor.staff_id, "reader.merge", "reader:" + std::to_string(preview.kept.id),
                           "merged=reader:" + std::to_string(preview.other.id) + " " + describe(preview.moving)});
     });

@@ -5,6 +5,7 @@
 
 #include "app/circulation.h"
 #include "app/reader_account.h"
+#include "app/reader_care.h"
 #include "app/terminals.h"
 #include "app/testing/use_case_test.h"
 
@@ -130,6 +131,21 @@ TEST_P(ReaderMerge, OnlyAdministratorsMergeAndCandidatesShareBirthDateAndName) {
   ASSERT_TRUE(start);
   ASSERT_EQ(start->candidates.size(), 1u);
   EXPECT_EQ(start->candidates[0].card_number, "O1");
+}
+
+TEST_P(ReaderMerge, AnEditFormMadeBeforeTheMergeIsToldEitherRecordChanged) {
+  const auto kept_before = reader_for_care(*context, admin, "K1");
+  const auto other_before = reader_for_care(*context, admin, "O1");
+  ASSERT_TRUE(kept_before);
+  ASSERT_TRUE(other_before);
+  ASSERT_TRUE(merge_readers(*context, admin, "K1", "O1"));
+  for (const auto* before : {&kept_before.value(), &other_before.value()}) {
+    DetailsEdit edit;
+    edit.form = {before->details.name_en, before->details.name_zh, "", "", "", "A new address", "en", "none"};
+    auto refused = edit_reader_details(*context, admin, before->card_number, before->version, edit);
+    ASSERT_FALSE(refused) << before->card_number;
+    EXPECT_EQ(refused.error().code, ErrorCode::kEditConflict) << before->card_number;
+  }
 }
 
 SHELFMARK_ON_BOTH_BACKENDS(ReaderMerge);

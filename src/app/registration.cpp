@@ -447,9 +447,14 @@ Outcome<Submitted> submit_application(const Context& context, RegistrationServic
         }
         repos.auth_failures.record(submissions_key, now);
         // An application in progress (whose account may exist already) first: its applicant is told about it.
-        const bool in_progress = repos.registrations.hkid_in_progress(digest, record->id);
-        const auto holder =
-            in_progress ? std::optional<ReaderCredentials>() : repos.registrations.reader_by_hkid(digest);
+        bool in_progress = repos.registrations.hkid_in_progress(digest, record->id);
+        auto holder = in_progress ? std::optional<ReaderCredentials>() : repos.registrations.reader_by_hkid(digest);
+        // On PostgreSQL each statement sees what was committed before it: an application committed between the
+        // two reads above made its account too, so it is asked again before the account is taken for an old one.
+        if (holder && repos.registrations.hkid_in_progress(digest, record->id)) {
+          in_progress = true;
+          holder.reset();
+        }
         if (in_progress || holder) {
           result = answer_duplicate(repos, context, services, *record, details.value(), digest, holder);
           duplicate = true;

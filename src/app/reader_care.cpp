@@ -273,6 +273,10 @@ Outcome<domain::Done> send_password_reset(const Context& context, const Actor& a
       });
 }
 
+bool block_in_force(const BlockRecord& record, Date today) {
+  return !record.lifted_at && domain::block_active(record.block, today);
+}
+
 std::vector<BlockRecord> reader_blocks(const Context& context, long long reader_id) {
   std::vector<BlockRecord> blocks;
   context.store.transact(Store::Mode::kRead,

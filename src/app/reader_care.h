@@ -27,6 +27,8 @@ domain::Outcome<ReaderProfile> reader_for_care(const Context& context, const Act
 // Whether the reader's identity was checked (an HKID on record and not pending): their name and date of
 // birth change only with a reason.
 bool identity_verified(const ReaderProfile& profile);
+// A block staff have not lifted whose dates include `today` (domain::block_active).
+bool block_in_force(const BlockRecord& record, Date today);
 
 struct DetailsEdit {
   domain::ReaderDetailsForm form;

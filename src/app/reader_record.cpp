@@ -1,5 +1,7 @@
 #include "app/reader_record.h"
 
+#include "app/reader_care.h"
+
 namespace shelfmark::app {
 
 std::string receipt_number(const RecordPayment& payment) {
@@ -8,7 +10,7 @@ std::string receipt_number(const RecordPayment& payment) {
   return (payment.kind == "waiver" ? "W" : "P") + digits;
 }
 
-ReaderRecordView read_reader_record(Repositories& repos, const ReaderDetails& details) {
+ReaderRecordView read_reader_record(Repositories& repos, const ReaderDetails& details, Date today) {
   const auto id = details.summary.id;
   const int n = kRecordRowsPerSection;
   ReaderRecordView view;
@@ -24,6 +26,10 @@ ReaderRecordView read_reader_record(Repositories& repos, const ReaderDetails& de
   view.enrolments = repos.readers.enrolments(id, n);
   view.study_applications = repos.readers.study_applications(id, n);
   view.history = repos.readers.events(id, n);
+  for (auto& block : repos.reader_care.blocks(id))
+    if (block_in_force(block, today)) view.blocks_in_force.push_back(std::move(block));
+  view.notes = repos.reader_care.notes(id);
+  view.guarantor = repos.reader_care.guarantor(id);
   return view;
 }
 
@@ -38,7 +44,7 @@ domain::Outcome<ReaderRecordView> reader_record(const Context& context, const Ac
     if (!summary) return;
     const auto details = repos.readers.details(summary->id);
     if (!details) return;
-    view = read_reader_record(repos, *details);
+    view = read_reader_record(repos, *details, context.zone.to_local(context.clock.now()).date);
     repos.audit.record(
         {context.clock.now(), actor.staff_id, "reader.view", "reader:" + std::to_string(summary->id), ""});
   });

@@ -12,6 +12,7 @@
 
 #include "app/notices.h"
 #include "app/ports.h"
+#include "app/reader_care_ports.h"
 #include "app/reader_ports.h"
 
 namespace shelfmark::app {
@@ -33,6 +34,9 @@ struct ReaderRecordView {
   // Changes to the reader from the audit log (status changes among them: cards reported lost and replaced,
   // payments, contact changes), newest first. Reads of the record are not listed here.
   std::vector<RecordEvent> history;
+  std::vector<BlockRecord> blocks_in_force;  // newest first; the blocks page lists lifted and ended ones
+  std::vector<NoteRecord> notes;             // internal and to the reader, newest first
+  std::optional<Guarantor> guarantor;        // for a reader registered under 18
 };
 
 // The receipt number of a payment or waiver, as the counter printed it ("P00000012", "W00000003").
@@ -43,6 +47,6 @@ domain::Outcome<ReaderRecordView> reader_record(const Context& context, const Ac
                                                 const std::string& card_number);
 
 // The record's sections for one reader, within a caller's transaction; no audit row.
-ReaderRecordView read_reader_record(Repositories& repos, const ReaderDetails& details);
+ReaderRecordView read_reader_record(Repositories& repos, const ReaderDetails& details, Date today);
 
 }  // namespace shelfmark::app

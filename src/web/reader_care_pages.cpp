@@ -226,7 +226,7 @@ Response ReaderCarePages::blocks(Page& p, const std::string& card, const Fields&
                                            : kit_.t(lang, "Until lifted"));
     row.set("by", block.created_by_name);
     const bool lifted = block.lifted_at.has_value();
-    const bool active = !lifted && domain::block_active(block.block, today);
+    const bool active = app::block_in_force(block, today);
     row.set("state", lifted   ? kit_.tf(lang, "Lifted by {name}", {{"name", block.lifted_by_name}})
                      : active ? kit_.t(lang, "In force")
                               : kit_.t(lang, "Ended"));

@@ -283,26 +283,20 @@ Response ReaderPages::record(Page& p, const std::string& card) {
   content.set("can_audit", domain::role_allows(role, domain::Permission::kReadAudit));
 
   // What staff put on the reader (blocks and notes) and who stands behind a minor, kept by reader care.
-  const auto& ctx = kit_.app_context();
-  const auto today = ctx.zone.to_local(ctx.clock.now()).date;
   auto blocks = list();
-  bool any_block = false;
-  for (const auto& b : app::reader_blocks(ctx, s.id)) {
-    if (b.lifted_at || !domain::block_active(b.block, today)) continue;  // the blocks page lists past ones
+  for (const auto& b : view.blocks_in_force) {
     data row;
     row.set("reason", kit_.t(lang, domain::block_reason_label(b.block.reason)));
     row.set("since", day(b.block.starts_on));
-    row.set("until", b.block.ends_on ? day(*b.block.ends_on) : kit_.t(lang, "until lifted"));
+    row.set("until", b.block.ends_on ? day(*b.block.ends_on) : kit_.t(lang, "Until lifted"));
     row.set("note", b.note);
     row.set("by", b.created_by_name);
     blocks.push_back(row);
-    any_block = true;
   }
-  content.set("has_blocks", any_block);
+  content.set("has_blocks", !view.blocks_in_force.empty());
   content.set("blocks", blocks);
   auto notes = list();
-  const auto note_records = app::reader_notes(ctx, s.id);
-  for (const auto& n : note_records) {
+  for (const auto& n : view.notes) {
     data row;
     row.set("kind", kit_.t(lang, n.kind == app::NoteKind::kInternal ? N_("Internal") : N_("To the reader")));
     row.set("body", n.body);
@@ -311,9 +305,9 @@ Response ReaderPages::record(Page& p, const std::string& card) {
     row.set("acknowledged", n.acknowledged_at ? when(*n.acknowledged_at) : std::string());
     notes.push_back(row);
   }
-  content.set("has_notes", !note_records.empty());
+  content.set("has_notes", !view.notes.empty());
   content.set("notes", notes);
-  if (auto guarantor = app::reader_guarantor(ctx, s.id)) {
+  if (const auto& guarantor = view.guarantor) {
     content.set("guarantor_name", guarantor->name);
     content.set("guarantor_relationship",
                 kit_.t(lang, guarantor->relationship == "parent" ? N_("Parent") : N_("Guardian")));

@@ -121,7 +121,7 @@ test('a block shows at the counter and in My Account, and is lifted by staff', a
   // The reader record shows the block in force, and the ways to look after the reader.
   const record = (await staff.counter.request(`/en/staff/readers/${blocked}`)).text_;
   assert.match(record, /id="blocks-heading">Blocked</);
-  assert.match(record, /Misconduct in library[^<]*<\/strong>:[^<]*until lifted\. Shouting/);
+  assert.match(record, /Misconduct in library[^<]*<\/strong>:[^<]*Until lifted\. Shouting/);
   assert.match(record, new RegExp(`href="/en/staff/readers/${blocked}/edit"`));
   assert.doesNotMatch(record, /\/merge"/, 'counter staff are not offered a merge');
   assert.match((await staff.administrator.request(`/en/staff/readers/${blocked}`)).text_, /\/merge"[^>]*>Merge reader records/);

@@ -80,6 +80,11 @@ export async function startShelfmark(extraArgs = [], options = {}) {
 }
 
 // A tiny cookie jar for fetch-based tests.
+// The demo readers 2100000000-09 sign in with "demo reader" and the last four digits of their card (ADR 0019).
+export function demoReaderPassword(card) {
+  return `demo reader ${card.slice(-4)}`;
+}
+
 export class Client {
   constructor(base, headers = {}) {
     this.base = base;
@@ -118,5 +123,11 @@ export class Client {
   async login(username, password) {
     const page = await this.request('/en/staff/login');
     return this.request('/en/staff/login', { method: 'POST', form: { csrf: this.csrfFrom(page.text_), username, password } });
+  }
+
+  // A reader signs in on the web; the demo readers' password by default.
+  async readerLogin(card, password = demoReaderPassword(card)) {
+    const page = await this.request('/en/login');
+    return this.request('/en/login', { method: 'POST', form: { csrf: this.csrfFrom(page.text_), card, password } });
   }
 }
